@@ -1,0 +1,178 @@
+"""The daemon's configuration: `sop-konten.toml` in the workspace.
+
+Paths are relative to the configuration file. Secrets are never here: the
+file names the environment variable that holds them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CONFIG_NAME = "sop-konten.toml"
+
+DEFAULT_CONFIG = """\
+# sop-konten configuration. Paths are relative to this file.
+
+# The SOP file; empty = the built-in SOP of Kota Yogyakarta.
+sop = ""
+timezone = "Asia/Jakarta"
+poll_seconds = 30
+journal = "journal.sqlite3"
+
+[register]
+backend = "workbook"          # the local workbook
+path = "register.xlsx"
+
+[assets]
+backend = "folders"
+path = "drive"
+settle_seconds = 5            # an upload younger than this is still being copied
+
+[notify]
+backend = "outbox"            # "outbox" (an .eml file per message) or "smtp"
+path = "outbox"
+sender = "sop-konten <sop-konten@localhost>"
+
+[notify.smtp]
+host = "localhost"
+port = 25
+username = ""
+password_env = "SOP_KONTEN_SMTP_PASSWORD"   # name of the environment variable holding the password
+starttls = false
+ssl = false
+
+[publish]
+backend = "local"             # a local feed: published/<platform>/<ID>/ and published/index.html
+path = "published"
+"""
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; the message names the file, the key and the reason."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 25
+    username: str = ""
+    password_env: str = ""
+    starttls: bool = False
+    ssl: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    base: Path
+    sop: Path | None
+    timezone: str
+    poll_seconds: float
+    journal: Path
+    register_backend: str
+    register_path: Path
+    assets_backend: str
+    assets_path: Path
+    settle_seconds: float
+    notify_backend: str
+    outbox_path: Path
+    sender: str
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    publish_backend: str = "local"
+    publish_path: Path = Path("published")
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def load_config(path: Path) -> Config:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: berkas konfigurasi tidak ditemukan.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: bukan TOML yang sah ({exc}).") from exc
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict[str, Any], path: Path) -> Config:
+    r = _Reader(raw, path)
+    base = path.parent.resolve()
+    register, assets, notify, publish = (r.table(k) for k in ("register", "assets", "notify", "publish"))
+    smtp = notify.get("smtp", {})
+    if not isinstance(smtp, dict):
+        r.fail("notify.smtp", "harus berupa tabel")
+    timezone = r.text(raw, "timezone", "Asia/Jakarta")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail("timezone", f"zona waktu '{timezone}' tidak dikenal")
+    sop_text = r.text(raw, "sop", "")
+    return Config(
+        path=path,
+        base=base,
+        sop=(base / sop_text) if sop_text else None,
+        timezone=timezone,
+        poll_seconds=r.number(raw, "poll_seconds", 30, minimum=1),
+        journal=base / r.text(raw, "journal", "journal.sqlite3"),
+        register_backend=r.choice(register, "register.backend", ("workbook",), "workbook"),
+        register_path=base / r.text(register, "register.path", "register.xlsx"),
+        assets_backend=r.choice(assets, "assets.backend", ("folders",), "folders"),
+        assets_path=base / r.text(assets, "assets.path", "drive"),
+        settle_seconds=r.number(assets, "assets.settle_seconds", 5, minimum=0),
+        notify_backend=r.choice(notify, "notify.backend", ("outbox", "smtp"), "outbox"),
+        outbox_path=base / r.text(notify, "notify.path", "outbox"),
+        sender=r.text(notify, "notify.sender", "sop-konten <sop-konten@localhost>"),
+        smtp=SmtpConfig(
+            host=r.text(smtp, "notify.smtp.host", "localhost"),
+            port=int(r.number(smtp, "notify.smtp.port", 25, minimum=1)),
+            username=r.text(smtp, "notify.smtp.username", ""),
+            password_env=r.text(smtp, "notify.smtp.password_env", ""),
+            starttls=r.flag(smtp, "notify.smtp.starttls"),
+            ssl=r.flag(smtp, "notify.smtp.ssl"),
+        ),
+        publish_backend=r.choice(publish, "publish.backend", ("local",), "local"),
+        publish_path=base / r.text(publish, "publish.path", "published"),
+        raw=raw,
+    )
+
+
+class _Reader:
+    def __init__(self, raw: dict[str, Any], path: Path):
+        self.raw, self.path = raw, path
+
+    def fail(self, key: str, reason: str):
+        raise ConfigError(f"{self.path}: kunci '{key}': {reason}.")
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.raw.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(key, "harus berupa tabel")
+        return value
+
+    def text(self, table: dict[str, Any], key: str, default: str) -> str:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if not isinstance(value, str):
+            self.fail(key, "harus berupa teks")
+        return value.strip()
+
+    def number(self, table: dict[str, Any], key: str, default: float, minimum: float) -> float:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            self.fail(key, f"harus angka minimal {minimum}")
+        return value
+
+    def flag(self, table: dict[str, Any], key: str) -> bool:
+        value = table.get(key.rsplit(".", 1)[-1], False)
+        if not isinstance(value, bool):
+            self.fail(key, "harus true atau false")
+        return value
+
+    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.text(table, key, default)
+        if value not in allowed:
+            self.fail(key, f"harus salah satu dari {', '.join(allowed)}")
+        return value

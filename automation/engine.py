@@ -1,0 +1,364 @@
+"""One poll cycle: read -> decide -> journal the intents -> perform -> write -> commit.
+
+The journal's ledger makes every side effect idempotent: a cycle that crashes
+anywhere is simply run again, and what was already done is not done twice.
+Item states are committed only after the register write succeeded, so a
+write that has to wait (workbook open in an editor) is decided again, with
+the same keys, on a later cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from automation import contract as cols
+from automation import texts
+from automation.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
+from automation.journal import DONE, Journal
+from automation.messages import ItemLinks, render
+from automation.ports import (
+    AssetStore,
+    CellChange,
+    Clock,
+    IntakeEntry,
+    Notifier,
+    Post,
+    Publisher,
+    Register,
+    RegisterError,
+    RowAnchor,
+    RowUpdate,
+    WriteBatch,
+)
+from automation.sop import Sop
+from automation.workflow import (
+    OPEN,
+    ActionResult,
+    Context,
+    Effect,
+    Event,
+    ItemState,
+    RowDecision,
+    adopted_state,
+    decide_row,
+    draft_state,
+    is_blank,
+)
+
+log = logging.getLogger("sop_konten.engine")
+
+EFFECT_ORDER = {"claim": 0, "place": 1, "publish": 2, "notify": 3}  # folders first: messages link to them
+
+
+@dataclass
+class CycleSummary:
+    at: datetime
+    new_items: int = 0
+    transitions: int = 0
+    undone: int = 0
+    effects: Counter = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: bool = False
+    deferred: str = ""
+    error: str = ""
+
+    def line(self) -> str:
+        if self.error:
+            return f"Gagal: {self.error}"
+        parts = [
+            f"{self.new_items} item baru",
+            f"{self.transitions} perpindahan langkah",
+            f"{self.undone} perubahan dibatalkan",
+            f"{self.effects['notify']} pesan",
+            f"{self.effects['place']} folder dipindah",
+            f"{self.effects['publish']} publikasi",
+        ]
+        tail = []
+        if self.deferred:
+            tail.append(f"register belum ditulis: {self.deferred}")
+        if self.failed:
+            tail.append(f"{len(self.failed)} tindakan gagal, dicoba lagi nanti")
+        if self.problems:
+            tail.append(f"{len(self.problems)} masalah: " + " | ".join(self.problems[:3]))
+        return ", ".join(parts) + (" (" + "; ".join(tail) + ")" if tail else ".")
+
+
+@dataclass
+class Engine:
+    sop: Sop
+    register: Register
+    assets: AssetStore
+    notifier: Notifier
+    publisher: Publisher
+    journal: Journal
+    clock: Clock
+    due: Callable[[datetime, int], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
+
+    def __post_init__(self):
+        self.contract = Contract(self.sop)
+        self._performed = 0
+
+    # -- the cycle --------------------------------------------------------
+    def run_once(self) -> CycleSummary:
+        now = self.clock.now().replace(second=0, microsecond=0)
+        summary = CycleSummary(at=now)
+        try:
+            snapshot = self.register.read()
+            rows = self.contract.rows(snapshot.register)
+            roster, problems = parse_roster(snapshot.roster, self.sop)
+        except (RegisterError, HeaderError) as exc:
+            summary.error = str(exc)
+            log.error("register unusable, nothing written: %s", exc)
+            return summary
+        summary.problems.extend(problems)
+        self.assets.ensure_stages(self.sop.stages)
+
+        states = self.journal.states()
+        ctx = self._context(roster, now, states)
+        decisions, anchors, appends = self._decide(rows, states, ctx, summary)
+
+        self._journal_and_perform(decisions, ctx, summary)
+        # Actions performed now (publishing) change the row once more in this same cycle.
+        for index, decision in enumerate(decisions):
+            if any(e.kind == "publish" and self.journal.effect_status(e.key) == DONE for e in decision.effects):
+                again = decide_row(ctx, decision.state, decision.row)
+                decisions[index] = _merge(decision, again)
+                self._journal_and_perform([decisions[index]], ctx, summary)
+        self._retry_unfinished(decisions, states, ctx, summary)
+
+        batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no)
+        if batch.updates or batch.appends or batch.log_rows:
+            result = self.register.write(batch)
+            if not result.written:
+                summary.deferred = result.reason
+                log.warning("register not written, retrying next cycle: %s", result.reason)
+                return summary
+            summary.written = True
+            for anchor, column in result.skipped:
+                log.info("left %s/%s alone: changed by a person since the read", anchor, column)
+        changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
+        self.journal.commit_states(changed, now)
+        for decision in decisions:
+            summary.transitions += sum(1 for e in decision.events if e.key.endswith("/transition"))
+            summary.undone += sum(1 for e in decision.events if "/undo:" in e.key)
+        return summary
+
+    def _context(self, roster: Roster, now: datetime, states: dict[str, ItemState]) -> Context:
+        workload: Counter = Counter()
+        for state in states.values():
+            if state.outcome == OPEN and state.active:
+                name = state.row.get(self.contract.actor(state.active), "")
+                if name:
+                    workload[name] += 1
+
+        def results(key: str) -> ActionResult | None:
+            data = self.journal.result(key)
+            if data is None:
+                return None
+            links = tuple((p, link) for p, link in data.get("links", []))
+            return ActionResult(ok=data.get("ok", True), links=links, problem=data.get("problem", ""))
+
+        return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
+                       workload=dict(workload), recorded=self.journal.event_time, results=results)
+
+    def _decide(self, rows: list[dict[str, str]], states: dict[str, ItemState], ctx: Context,
+                summary: CycleSummary):
+        decisions: list[RowDecision] = []
+        anchors: list[RowAnchor | None] = []  # None: an appended row
+        appends: list[int] = []  # indexes into decisions
+        seen_ids: set[str] = set()
+        next_seq = self._sequence_source(rows, ctx.now.year)
+
+        for index, row in enumerate(rows):
+            if is_blank(row):
+                continue
+            item_id = row[cols.ID].strip()
+            if item_id and item_id in seen_ids:
+                summary.problems.append(f"ID {item_id} dipakai di lebih dari satu baris; baris {index + 2} dilewati.")
+                continue
+            extra: list[Event] = []
+            if item_id in states:
+                previous = states[item_id]
+                anchor = RowAnchor(item_id=item_id)
+            elif parse_id(item_id):
+                previous = adopted_state(self.contract, item_id, row)
+                anchor = RowAnchor(item_id=item_id)
+                extra.append(Event(f"{item_id}/0/0/adopted", item_id, "", "", "", "",
+                                   "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."))
+            elif not item_id and row[cols.TITLE].strip():
+                item_id = format_id(ctx.now.year, next_seq())
+                previous = draft_state(self.contract, item_id, row)
+                anchor = RowAnchor(read_index=index, title=row[cols.TITLE])
+                summary.new_items += 1
+            else:
+                continue  # no title yet (or an ID typed by hand that is not ours): nothing to track
+            seen_ids.add(item_id)
+            decision = decide_row(ctx, previous, row)
+            decision.events[:0] = extra
+            decisions.append(decision)
+            anchors.append(anchor)
+
+        for entry, item_id in self._intake(next_seq, ctx):
+            observed = {h: "" for h in self.contract.register_headers}
+            observed[cols.TITLE] = entry.name
+            observed[self.contract.actor(1)] = entry.uploader
+            previous = draft_state(self.contract, item_id, observed)
+            observed[self.contract.status(1)] = self.sop.first.outcomes[0].status
+            decision = decide_row(ctx, previous, observed)
+            decision.effects.insert(0, Effect(f"{item_id}/0/0/claim:{entry.key}", "claim", item_id, {
+                "entry": entry.key, "name": entry.name, "uploader": entry.uploader, "title": entry.name,
+                "stage": self.sop.stage_of(1)}))
+            decision.events.insert(0, Event(f"{item_id}/0/0/intake", item_id, self.sop.first.label, "", "",
+                                            entry.uploader, texts.INTAKE_REMARK))
+            seen_ids.add(item_id)
+            appends.append(len(decisions))
+            decisions.append(decision)
+            anchors.append(None)
+            summary.new_items += 1
+        return decisions, anchors, appends
+
+    def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
+        highest = self.journal.highest_sequence(year)
+        for row in rows:
+            parsed = parse_id(row[cols.ID])
+            if parsed and parsed[0] == year:
+                highest = max(highest, parsed[1])
+        counter = [highest]
+
+        def take() -> int:
+            counter[0] += 1
+            return counter[0]
+
+        return take
+
+    def _intake(self, next_seq: Callable[[], int], ctx: Context) -> list[tuple[IntakeEntry, str]]:
+        """Uploads in the intake folder, each with its (journaled, so stable) item ID."""
+        found = []
+        pending = {item_id: (key, title, uploader)
+                   for key, item_id, title, uploader in self.journal.uncommitted_intake()}
+        for item_id, (key, title, uploader) in pending.items():
+            found.append((IntakeEntry(key=key, name=title, uploader=uploader), item_id))
+        for entry in self.assets.list_intake():
+            if self.journal.intake_item(entry.key):
+                continue
+            item_id = format_id(ctx.now.year, next_seq())
+            self.journal.claim_intake(entry.key, item_id, entry.name, entry.uploader)
+            found.append((entry, item_id))
+        return found
+
+    # -- effects ----------------------------------------------------------
+    def _journal_and_perform(self, decisions: list[RowDecision], ctx: Context, summary: CycleSummary) -> None:
+        self.journal.record_intents(
+            (e for d in decisions for e in d.events),
+            (f for d in decisions for f in d.effects),
+            ctx.now.strftime(cols.TIME_FORMAT),
+        )
+        for decision in decisions:
+            for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
+                if self.journal.effect_status(effect.key) == DONE:
+                    self._apply_result(effect, decision, self.journal.result(effect.key) or {})
+                    continue
+                self._perform(effect, decision, ctx, summary)
+
+    def _retry_unfinished(self, decisions: list[RowDecision], states: dict[str, ItemState], ctx: Context,
+                          summary: CycleSummary) -> None:
+        """Effects left failed or pending by an earlier cycle whose decision is not being made again."""
+        current = {e.key for d in decisions for e in d.effects}
+        by_item = {d.item_id: d for d in decisions}
+        for effect in self.journal.unfinished_effects():
+            if effect.key in current or effect.kind == "publish":
+                continue  # publishing is only ever started by a fresh decision
+            state = states.get(effect.item_id)
+            decision = by_item.get(effect.item_id) or (
+                RowDecision(effect.item_id, state, dict(state.row)) if state else None)
+            if decision is not None:
+                self._perform(effect, decision, ctx, summary)
+
+    def _apply_result(self, effect: Effect, decision: RowDecision, result: dict) -> None:
+        if effect.kind in ("place", "claim") and result.get("link"):
+            decision.row[cols.FOLDER] = result["link"]
+            decision.state = replace(decision.state, row=dict(decision.row))
+
+    def _perform(self, effect: Effect, decision: RowDecision, ctx: Context, summary: CycleSummary) -> None:
+        self.before_effect(self._performed, effect)
+        at = ctx.now.strftime(cols.TIME_FORMAT)
+        p = effect.params
+        try:
+            result: dict = {}
+            if effect.kind == "claim":
+                entry = IntakeEntry(key=p["entry"], name=p["name"], uploader=p["uploader"])
+                result["link"] = self.assets.claim_intake(entry, effect.item_id, p["title"], p["stage"])
+            elif effect.kind == "place":
+                result["link"] = self.assets.place_item(effect.item_id, p["title"], p["stage"])
+            elif effect.kind == "notify":
+                if not p.get("to"):
+                    log.warning("no e-mail address for %s (%s); message not sent", p.get("to_name"), effect.key)
+                    summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
+                    result["skipped"] = "no address"
+                else:
+                    links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
+                    message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
+                                     decision.row[cols.DUE], links)
+                    self.notifier.send(message)
+            elif effect.kind == "publish":
+                result = self._publish(effect)
+            self.journal.mark_done(effect.key, result, at)
+            self._apply_result(effect, decision, result)
+            summary.effects[effect.kind] += 1
+        except Exception as exc:  # an adapter failed: keep the intent, retry next cycle
+            log.error("effect %s failed: %s", effect.key, exc)
+            self.journal.mark_failed(effect.key, str(exc))
+            summary.failed.append(effect.key)
+        self._performed += 1
+
+    def _publish(self, effect: Effect) -> dict:
+        p = effect.params
+        media = tuple(self.assets.media(effect.item_id))
+        links = []
+        for platform in p["platforms"].split(","):
+            post = Post(key=f"{effect.key}/{platform}", item_id=effect.item_id, platform=platform,
+                        title=p["title"], caption=p["caption"], kind=p["kind"], media=media)
+            links.append((platform, self.publisher.publish(post).link))
+        return {"ok": True, "links": links}
+
+    # -- the write --------------------------------------------------------
+    def _batch(self, decisions: list[RowDecision], anchors: list[RowAnchor | None], appends: list[int],
+               rows: list[dict[str, str]], log_last_no: int) -> WriteBatch:
+        updates, new_rows = [], []
+        appended = set(appends)
+        by_id = {}
+        for row in rows:
+            by_id.setdefault(row[cols.ID].strip(), row)
+        for index, decision in enumerate(decisions):
+            if index in appended:
+                new_rows.append(dict(decision.row))
+                continue
+            anchor = anchors[index]
+            observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
+            changes = tuple(
+                CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],
+                           note=decision.cell_notes.get(h, ""))
+                for h in self.contract.register_headers
+                if decision.row[h] != observed.get(h, "")
+            )
+            if changes:
+                updates.append(RowUpdate(anchor=anchor, changes=changes))
+        log_rows = tuple(self.journal.events_after(log_last_no))
+        return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
+
+
+def _merge(first: RowDecision, second: RowDecision) -> RowDecision:
+    return RowDecision(
+        item_id=first.item_id,
+        state=second.state,
+        row=second.row,
+        events=first.events + second.events,
+        effects=first.effects + second.effects,
+        cell_notes={**first.cell_notes, **second.cell_notes},
+    )

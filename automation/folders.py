@@ -1,0 +1,232 @@
+"""Item assets in plain folders, one folder per SOP stage (the "no Google account" default).
+
+An item's folder is `<stage>/<ID> <title>`. It is always found again by its ID
+prefix, so a person may rename the title part or move the folder by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+
+from automation.ports import IntakeEntry, MediaFile
+
+log = logging.getLogger(__name__)
+
+CONTRIBUTOR_FILE = "kontributor.txt"
+MAX_FOLDER_NAME = 80
+_UNSAFE_CHARS = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+_PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload")
+_SYSTEM_FILES = {"desktop.ini", "thumbs.db"}
+
+
+def safe_folder_name(item_id: str, title: str) -> str:
+    """`<ID> <title>`, usable as a folder name on Windows, macOS and Linux."""
+    if not item_id or _UNSAFE_CHARS.search(item_id) or item_id != item_id.strip():
+        raise ValueError(f"item id not usable in a folder name: {item_id!r}")
+    clean = unicodedata.normalize("NFC", title)
+    clean = _UNSAFE_CHARS.sub(" ", clean)
+    clean = " ".join(clean.split())
+    name = f"{item_id} {clean}"[:MAX_FOLDER_NAME].rstrip(". ")
+    return name if name.startswith(f"{item_id} ") else item_id
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden, system, or still-being-written files a person did not mean as material."""
+    lowered = name.lower()
+    return (
+        name.startswith((".", "~$"))
+        or lowered.endswith(_PARTIAL_SUFFIXES)
+        or lowered in _SYSTEM_FILES
+    )
+
+
+def file_md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class FolderAssetStore:
+    def __init__(self, root: Path, intake_stage: str, settle_seconds: float = 5) -> None:
+        self.root = Path(root)
+        self.intake_stage = intake_stage
+        self.settle_seconds = settle_seconds
+        self._stages: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"FolderAssetStore({str(self.root)!r})"
+
+    @property
+    def intake(self) -> Path:
+        return self.root / self.intake_stage
+
+    def ensure_stages(self, stages: list[str]) -> None:
+        for stage in stages:
+            (self.root / stage).mkdir(parents=True, exist_ok=True)
+        self._stages = list(stages)
+
+    # --- items ------------------------------------------------------------
+
+    def place_item(self, item_id: str, title: str, stage: str) -> str:
+        return _uri(self._place(item_id, title, stage))
+
+    def link(self, item_id: str) -> str:
+        folders = self._item_folders(item_id)
+        return _uri(folders[0]) if folders else ""
+
+    def media(self, item_id: str) -> list[MediaFile]:
+        folders = self._item_folders(item_id)
+        if not folders:
+            return []
+        folder = folders[0]
+        files = []
+        for path in folder.rglob("*"):
+            relative = path.relative_to(folder)
+            if not path.is_file() or any(is_ignored(part) for part in relative.parts):
+                continue
+            if relative.name.lower() == CONTRIBUTOR_FILE:
+                continue
+            files.append((relative.as_posix(), path))
+        files.sort(key=lambda entry: entry[0].casefold())
+        return [MediaFile(name=name, path=path, md5=file_md5(path)) for name, path in files]
+
+    def _place(self, item_id: str, title: str, stage: str) -> Path:
+        if stage == self.intake_stage:  # it would be listed again as a new upload
+            raise ValueError(f"items are not kept in the intake stage {stage!r}")
+        target = self.root / stage
+        target.mkdir(parents=True, exist_ok=True)
+        folders = self._item_folders(item_id)
+        for folder in folders:
+            if folder.parent == target:
+                return folder  # already there; a duplicate elsewhere is left for a person
+        if not folders:
+            folder = target / safe_folder_name(item_id, title)
+            folder.mkdir(exist_ok=True)
+            return folder
+        if len(folders) > 1:
+            log.warning("item %s has several folders; moving %s, leaving the rest", item_id, folders[0])
+        destination = _free_path(target / folders[0].name, folder=True)
+        shutil.move(folders[0], destination)
+        return destination
+
+    def _item_folders(self, item_id: str) -> list[Path]:
+        """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
+        found = []
+        for stage_folder in self._stage_folders():
+            for entry in sorted(stage_folder.iterdir()):
+                if entry.is_dir() and (entry.name == item_id or entry.name.startswith(f"{item_id} ")):
+                    found.append(entry)
+        return found
+
+    def _stage_folders(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        known = [self.root / stage for stage in self._stages]
+        others = sorted(p for p in self.root.iterdir() if p.is_dir() and not is_ignored(p.name))
+        ordered = [p for p in known if p.is_dir()] + [p for p in others if p not in known]
+        return [p for p in ordered if p.name != self.intake_stage]
+
+    # --- intake -----------------------------------------------------------
+
+    def list_intake(self) -> list[IntakeEntry]:
+        if not self.intake.is_dir():
+            return []
+        settled_before = time.time() - self.settle_seconds
+        found = []
+        for entry in self.intake.iterdir():
+            if is_ignored(entry.name):
+                continue
+            if entry.is_dir():
+                files = _material_files(entry)
+                if not files:
+                    continue  # empty: probably still being filled
+                newest = max(_changed_at(path) for path in [entry, *files])
+                intake = IntakeEntry(key=entry.name, name=entry.name, uploader=_contributor(entry))
+            elif entry.is_file():
+                newest = _changed_at(entry)
+                intake = IntakeEntry(key=entry.name, name=entry.stem or entry.name)
+            else:
+                continue
+            if newest > settled_before:
+                continue  # still being copied
+            found.append((entry.stat().st_mtime, entry.name, intake))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [intake for _, _, intake in found]
+
+    def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
+        source = self.intake / entry.key
+        existing = self._item_folders(item_id)
+        if not source.exists():
+            if not existing:
+                log.warning("intake entry %r vanished before item %s was claimed", entry.key, item_id)
+            return _uri(self._place(item_id, title, stage))
+
+        if source.is_dir() and not existing:
+            if stage == self.intake_stage:
+                raise ValueError(f"items are not kept in the intake stage {stage!r}")
+            target = self.root / stage
+            target.mkdir(parents=True, exist_ok=True)
+            folder = _free_path(target / safe_folder_name(item_id, title), folder=True)
+            shutil.move(source, folder)
+            return _uri(folder)
+
+        folder = self._place(item_id, title, stage)
+        if source.is_dir():  # the item already had a folder: merge the upload into it
+            for child in sorted(source.iterdir()):
+                shutil.move(child, _free_path(folder / child.name, folder=child.is_dir()))
+            source.rmdir()
+        else:
+            shutil.move(source, _free_path(folder / source.name))
+        return _uri(folder)
+
+
+def _changed_at(path: Path) -> float:
+    """When the entry last changed. Copies often keep the source's mtime, so ctime counts too
+    (inode change on POSIX, creation of the copy on Windows)."""
+    st = path.stat()
+    return max(st.st_mtime, st.st_ctime)
+
+
+def _material_files(folder: Path) -> list[Path]:
+    files = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(is_ignored(part) for part in relative.parts):
+            if relative.name.lower() != CONTRIBUTOR_FILE:
+                files.append(path)
+    return files
+
+
+def _contributor(folder: Path) -> str:
+    """First line of kontributor.txt (any capitalisation of the name), or ""."""
+    for path in folder.iterdir():
+        if path.is_file() and path.name.lower() == CONTRIBUTOR_FILE:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            lines = text.splitlines()
+            return lines[0].strip() if lines else ""
+    return ""
+
+
+def _free_path(path: Path, *, folder: bool = False) -> Path:
+    """`path`, or `name (2)`, `name (3)`... if something is already there."""
+    if not path.exists():
+        return path
+    stem, suffix = (path.name, "") if folder else (path.stem, path.suffix)
+    number = 2
+    while True:
+        candidate = path.with_name(f"{stem} ({number}){suffix}")
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _uri(path: Path) -> str:
+    return path.resolve().as_uri()

@@ -1,0 +1,168 @@
+"""The small protocols the engine talks to; adapters implement them.
+
+Everything crossing a port is plain data (strings, dataclasses): the domain
+never sees openpyxl cells, gspread objects or file handles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+# --- register -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    """One tab as read: its header row and its data rows, every cell a string.
+
+    `rows[i]` is the sheet row `i + 2` at the time of the read (row 1 holds the
+    headers). Rows are padded to the header width; empty cells are "".
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    register: Table
+    roster: Table
+    log_last_no: int  # highest event number already in the Log tab (0 if none)
+
+
+@dataclass(frozen=True)
+class RowAnchor:
+    """How to find a row again at write time: by ID, never by position alone.
+
+    A row that had no ID when it was read (a new row) is found by its read
+    position, and only if it still has no ID and the same title there, or
+    else as the single ID-less row with that title.
+    """
+
+    item_id: str = ""
+    read_index: int = -1  # index into Table.rows at read time
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CellChange:
+    column: str  # header text
+    expected: str  # value the daemon read; the write is skipped if the cell changed since
+    value: str  # value to write, stored as plain text (never as a formula)
+    note: str = ""  # a cell note explaining a rejected edit (where supported)
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    anchor: RowAnchor
+    changes: tuple[CellChange, ...]
+
+
+@dataclass(frozen=True)
+class WriteBatch:
+    updates: tuple[RowUpdate, ...] = ()
+    appends: tuple[dict[str, str], ...] = ()  # new register rows, by header
+    log_rows: tuple[tuple[str, ...], ...] = ()  # Log tab rows; first cell is the event number
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: bool  # False: nothing was written at all, try the whole batch again later
+    reason: str = ""  # why not written (English, for the log)
+    skipped: tuple[tuple[str, str], ...] = ()  # (anchor description, column) left alone: changed by a person
+
+
+class Register(Protocol):
+    def read(self) -> RegisterSnapshot: ...
+
+    def write(self, batch: WriteBatch) -> WriteResult: ...
+
+    def link(self, item_id: str) -> str:
+        """A link a person can open to reach the item's row."""
+        ...
+
+
+class RegisterError(Exception):
+    """A problem with the register a person must fix; the message is one sentence."""
+
+
+# --- assets ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IntakeEntry:
+    key: str  # stable identity of the upload (path name locally, file id on Drive)
+    name: str  # what a person sees (file or folder name)
+    uploader: str = ""  # e-mail of who uploaded, where known
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    name: str
+    path: Path  # a local copy, readable
+    md5: str = ""
+
+
+class AssetStore(Protocol):
+    def ensure_stages(self, stages: list[str]) -> None: ...
+
+    def place_item(self, item_id: str, title: str, stage: str) -> str:
+        """Create the item's folder in `stage`, or move it there; idempotent. Returns its link."""
+        ...
+
+    def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
+        """Turn an upload found in the intake stage into the item's folder in `stage`; idempotent."""
+        ...
+
+    def list_intake(self) -> list[IntakeEntry]: ...
+
+    def media(self, item_id: str) -> list[MediaFile]: ...
+
+    def link(self, item_id: str) -> str: ...
+
+
+# --- notifications --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Message:
+    key: str  # idempotency key; also the basis of the Message-ID
+    to: str  # e-mail address
+    to_name: str
+    subject: str
+    body: str  # plain text, UTF-8
+
+
+class Notifier(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+# --- publishing -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Post:
+    key: str  # idempotency key
+    item_id: str
+    platform: str
+    title: str
+    caption: str
+    kind: str  # Jenis: Infografis | Video
+    media: tuple[MediaFile, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    platform: str
+    link: str
+
+
+class Publisher(Protocol):
+    def publish(self, post: Post) -> PublishResult: ...
+
+
+# --- time -----------------------------------------------------------------
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime."""
+        ...

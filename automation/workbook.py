@@ -1,0 +1,504 @@
+"""The register as a local .xlsx workbook (the "no Google account" default).
+
+People edit the same file in Excel or LibreOffice, so every write is careful:
+it never writes while the file is open in an editor, finds rows again by ID,
+only changes cells still holding the value the daemon read, and replaces the
+file atomically unless someone saved it in the meantime.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.styles.numbers import is_datetime
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from automation.ports import (
+    CellChange,
+    RegisterError,
+    RegisterSnapshot,
+    RowAnchor,
+    RowUpdate,
+    Table,
+    WriteBatch,
+    WriteResult,
+)
+
+log = logging.getLogger(__name__)
+
+NOTE_AUTHOR = "sop-konten"
+_DIGITS = re.compile(r"\d+")
+
+
+def cell_text(value: object, number_format: str = "General") -> str:
+    """A cell value as the string the domain sees; reads and compare-and-set both use this.
+
+    xlsx stores dates as date-times, so the cell's number format tells a date from a date-time.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # before int: bool is an int
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):  # before date: datetime is a date
+        kind = is_datetime(number_format)
+        if kind == "date":
+            return value.strftime("%Y-%m-%d")
+        if kind == "time":
+            return value.strftime("%H:%M")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    text = getattr(value, "text", None)  # openpyxl ArrayFormula
+    return text if isinstance(text, str) else str(value)
+
+
+def _cell_text(cell) -> str:
+    return cell_text(cell.value, cell.number_format)
+
+
+def set_text(cell, value: str) -> None:
+    """Store `value` as plain text; "" clears the cell. Never creates a formula."""
+    if value == "":
+        cell.value = None
+        return
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # xlsx cannot hold control characters
+    cell.data_type = "s"  # openpyxl turns "=..." into a formula; force text
+
+
+@dataclass(frozen=True)
+class _FileStamp:
+    """Enough to notice that someone saved the file after we read it."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> _FileStamp:
+        return cls(st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class WorkbookRegister:
+    def __init__(
+        self,
+        path: Path,
+        register_tab: str = "Register",
+        roster_tab: str = "Petugas",
+        log_tab: str = "Log",
+        *,
+        id_header: str = "ID",
+        title_header: str = "Judul",
+    ) -> None:
+        self.path = Path(path)
+        self.register_tab = register_tab
+        self.roster_tab = roster_tab
+        self.log_tab = log_tab
+        self.id_header = id_header
+        self.title_header = title_header
+
+    def __repr__(self) -> str:
+        return f"WorkbookRegister({str(self.path)!r})"
+
+    # --- creation ---------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        register_headers: Sequence[str],
+        roster_headers: Sequence[str],
+        log_headers: Sequence[str],
+        roster_rows: Iterable[Sequence[str]] = (),
+        **kwargs,
+    ) -> WorkbookRegister:
+        """Make a new register workbook with the three tabs; never overwrites an existing file."""
+        register = cls(Path(path), **kwargs)
+        if register.path.exists():
+            raise RegisterError(f"Berkas {register.path.name} sudah ada; berkas tersebut tidak ditimpa.")
+        wb = Workbook()
+        tabs = (
+            (register.register_tab, register_headers, ()),
+            (register.roster_tab, roster_headers, tuple(roster_rows)),
+            (register.log_tab, log_headers, ()),
+        )
+        wb.remove(wb.active)
+        for title, headers, rows in tabs:
+            ws = wb.create_sheet(title)
+            _write_header_sheet(ws, headers, rows)
+        register.path.parent.mkdir(parents=True, exist_ok=True)
+        _save_atomically(wb, register.path)
+        return register
+
+    # --- reading ----------------------------------------------------------
+
+    def read(self) -> RegisterSnapshot:
+        wb, _ = self._load()
+        return RegisterSnapshot(
+            register=_table(self._sheet(wb, self.register_tab)),
+            roster=_table(self._sheet(wb, self.roster_tab)),
+            log_last_no=_last_log_no(self._sheet(wb, self.log_tab)),
+        )
+
+    def link(self, item_id: str) -> str:
+        return self.path.resolve().as_uri()
+
+    def is_locked(self) -> str:
+        """The name of an editor's lock file next to the workbook, or "" if there is none."""
+        name = self.path.name
+        candidates = [f".~lock.{name}#", f"~${name}"]  # LibreOffice, Excel
+        if len(name) > 2:
+            candidates.append(f"~${name[2:]}")  # Office may overwrite the first two characters
+        for candidate in candidates:
+            if (self.path.parent / candidate).exists():
+                return candidate
+        return ""
+
+    # --- writing ----------------------------------------------------------
+
+    def write(self, batch: WriteBatch) -> WriteResult:
+        if not (batch.updates or batch.appends or batch.log_rows):
+            return WriteResult(written=True)
+        lock = self.is_locked()
+        if lock:
+            return self._not_written(f"{self.path.name} is open in an editor (lock file {lock})")
+
+        wb, stamp = self._load()  # fresh: rows may have moved since the caller's read
+        register_ws = self._sheet(wb, self.register_tab)
+        log_ws = self._sheet(wb, self.log_tab)
+        rows = _RowIndex(register_ws, self.id_header, self.title_header)
+
+        skipped: list[tuple[str, str]] = []
+        changed = False
+        if batch.updates and rows.id_column is None:
+            raise RegisterError(
+                f"Kolom '{self.id_header}' tidak ditemukan di tab '{self.register_tab}' pada {self.path.name}."
+            )
+        for update in batch.updates:
+            changed |= _apply_update(register_ws, rows, update, skipped)
+        for values in batch.appends:
+            changed |= _append_row(register_ws, rows, values, skipped)
+        changed |= _append_log_rows(log_ws, batch.log_rows)
+
+        if not changed:  # nothing to save: leave the file (and its mtime) alone
+            return WriteResult(written=True, skipped=tuple(skipped))
+
+        reason = self._replace_if_unchanged(wb, stamp)
+        if reason:
+            return self._not_written(reason)
+        return WriteResult(written=True, skipped=tuple(skipped))
+
+    def _replace_if_unchanged(self, wb: Workbook, stamp: _FileStamp) -> str:
+        """Save next to the workbook and swap it in; returns why not, or "" when done."""
+        tmp = _save_temp(wb, self.path)
+        try:
+            _copy_mode(self.path, tmp)
+            self._before_replace()
+            lock = self.is_locked()
+            if lock:
+                return f"{self.path.name} was opened in an editor during the write (lock file {lock})"
+            try:
+                current = _FileStamp.of(self.path.stat())
+            except FileNotFoundError:
+                return f"{self.path.name} disappeared during the write"
+            if current != stamp:
+                return f"{self.path.name} was saved by someone else during the write"
+            try:
+                os.replace(tmp, self.path)
+            except PermissionError as exc:  # Windows: the file is held open by another program
+                return f"{self.path.name} could not be replaced ({exc.strerror})"
+            _fsync_dir(self.path.parent)
+            return ""
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _before_replace(self) -> None:
+        """Seam for tests that simulate a person saving while the daemon writes."""
+
+    def _not_written(self, reason: str) -> WriteResult:
+        log.info("register not written: %s", reason)
+        return WriteResult(written=False, reason=reason)
+
+    # --- loading ----------------------------------------------------------
+
+    def _load(self) -> tuple[Workbook, _FileStamp]:
+        """Read the file once and parse it; the stamp is of the very bytes parsed."""
+        name = self.path.name
+        try:
+            with open(self.path, "rb") as handle:
+                data = handle.read()
+                stamp = _FileStamp.of(os.fstat(handle.fileno()))
+        except FileNotFoundError:
+            raise RegisterError(f"Berkas {name} tidak ditemukan di folder {self.path.parent}.") from None
+        except OSError as exc:
+            raise RegisterError(f"Berkas {name} tidak dapat dibaca ({exc.strerror}).") from exc
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise RegisterError(
+                f"Berkas {name} rusak atau bukan berkas Excel (.xlsx) sehingga tidak dapat dibuka."
+            ) from exc
+        return wb, stamp
+
+    def _sheet(self, wb: Workbook, tab: str) -> Worksheet:
+        ws = wb[tab] if tab in wb.sheetnames else None
+        if not isinstance(ws, Worksheet):
+            raise RegisterError(f"Tab '{tab}' tidak ditemukan di {self.path.name}.")
+        return ws
+
+
+# --- sheet helpers ----------------------------------------------------------
+
+def _headers(ws: Worksheet) -> tuple[str, ...]:
+    headers = [cell_text(cell.value).strip() for cell in ws[1]] if ws.max_row >= 1 else []
+    while headers and not headers[-1]:
+        headers.pop()
+    return tuple(headers)
+
+
+def _header_columns(ws: Worksheet) -> dict[str, int]:
+    """Header text -> 1-based column; the first of duplicate headers wins."""
+    columns: dict[str, int] = {}
+    for index, header in enumerate(_headers(ws), start=1):
+        if header and header not in columns:
+            columns[header] = index
+    return columns
+
+
+def _table(ws: Worksheet) -> Table:
+    headers = _headers(ws)
+    width = len(headers)
+    rows: list[tuple[str, ...]] = []
+    if width:
+        for cells in ws.iter_rows(min_row=2, max_col=width):
+            row = tuple(_cell_text(cell) for cell in cells)
+            rows.append(row + ("",) * (width - len(row)))
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return Table(headers=headers, rows=tuple(rows))
+
+
+def _last_used_row(ws: Worksheet) -> int:
+    """The last row holding any value (formatting alone does not count); 1 if only headers."""
+    last = 1
+    for index, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if any(v not in (None, "") for v in values):
+            last = index
+    return last
+
+
+class _RowIndex:
+    """The register's rows as found at write time, to locate anchors and the end of the data."""
+
+    def __init__(self, ws: Worksheet, id_header: str, title_header: str) -> None:
+        self.columns = _header_columns(ws)
+        self.id_column = self.columns.get(id_header)
+        title_column = self.columns.get(title_header)
+        self.last_row = _last_used_row(ws)
+        self.ids: dict[int, str] = {}
+        self.titles: dict[int, str] = {}
+        self.empty: set[int] = set()
+        for row, cells in enumerate(ws.iter_rows(min_row=2, max_row=self.last_row), 2):
+            self.ids[row] = _text_at(cells, self.id_column).strip()
+            self.titles[row] = _text_at(cells, title_column).strip()
+            if all(cell.value in (None, "") for cell in cells):
+                self.empty.add(row)
+
+    def find(self, anchor: RowAnchor) -> int | None:
+        guess = anchor.read_index + 2 if anchor.read_index >= 0 else None
+        if anchor.item_id:
+            wanted = anchor.item_id.strip()
+            matches = [row for row, item_id in self.ids.items() if item_id == wanted]
+            if guess in matches:
+                return guess
+            return matches[0] if len(matches) == 1 else None  # one ID on several rows: ambiguous
+
+        def is_new_row_titled(row: int) -> bool:
+            return not self.ids[row] and row not in self.empty and self.titles[row] == anchor.title.strip()
+
+        if guess in self.ids and is_new_row_titled(guess):
+            return guess
+        matches = [row for row in self.ids if is_new_row_titled(row)]
+        return matches[0] if len(matches) == 1 else None
+
+
+def _text_at(cells: tuple, column: int | None) -> str:
+    if column is None or column > len(cells):
+        return ""
+    return _cell_text(cells[column - 1])
+
+
+def _log_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _last_log_no(ws: Worksheet) -> int:
+    numbers = (_log_number(row[0]) for row in ws.iter_rows(min_row=2, max_col=1, values_only=True))
+    return max((n for n in numbers if n is not None), default=0)
+
+
+def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: list[tuple[str, str]]) -> bool:
+    where = _describe(update.anchor)
+    row = rows.find(update.anchor)
+    if row is None:
+        log.warning("register row for %s not found; its changes are skipped", where)
+        skipped.extend((where, change.column) for change in update.changes)
+        return False
+    changed = False
+    for change in update.changes:
+        if _set_if_unchanged(ws, row, rows.columns.get(change.column), change):
+            changed = True
+        else:
+            skipped.append((where, change.column))
+    return changed
+
+
+def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange) -> bool:
+    """Compare-and-set one cell; False when it was left alone."""
+    if column is None:
+        log.warning("register column %r not found; change skipped", change.column)
+        return False
+    cell = ws.cell(row, column)
+    if isinstance(cell, MergedCell):
+        return False
+    if _cell_text(cell) != change.expected:
+        return False
+    set_text(cell, change.value)
+    if change.note:
+        note = Comment(change.note, NOTE_AUTHOR)
+        note.width, note.height = 300, 120
+        cell.comment = note
+    return True
+
+
+def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped: list[tuple[str, str]]) -> bool:
+    rows.last_row += 1
+    for header, value in values.items():
+        column = rows.columns.get(header)
+        if column is None:
+            log.warning("register column %r not found; value of new row skipped", header)
+            skipped.append(("new row", header))
+            continue
+        set_text(ws.cell(rows.last_row, column), value)
+    return True
+
+
+def _append_log_rows(ws: Worksheet, log_rows: Iterable[Sequence[str]]) -> bool:
+    """Append only events newer than the last one present, so a resend never duplicates."""
+    last_no = _last_log_no(ws)
+    row = _last_used_row(ws) + 1
+    appended = False
+    for values in log_rows:
+        number = _log_number(values[0]) if values else None
+        if number is None:
+            log.warning("log row without an event number skipped: %r", values)
+            continue
+        if number <= last_no:
+            continue
+        ws.cell(row, 1).value = number
+        for column, value in enumerate(values[1:], start=2):
+            set_text(ws.cell(row, column), value)
+        last_no = number
+        row += 1
+        appended = True
+    return appended
+
+
+def _describe(anchor: RowAnchor) -> str:
+    if anchor.item_id:
+        return f"ID {anchor.item_id}"
+    return f"new row {anchor.title!r} (read at sheet row {anchor.read_index + 2})"
+
+
+def _write_header_sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    bold = Font(bold=True)
+    for column, header in enumerate(headers, start=1):
+        cell = ws.cell(1, column)
+        set_text(cell, header)
+        cell.font = bold
+    for row_index, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            set_text(ws.cell(row_index, column), value)
+    for column, header in enumerate(headers, start=1):
+        longest = max([len(header)] + [len(r[column - 1]) for r in rows if len(r) >= column])
+        ws.column_dimensions[get_column_letter(column)].width = min(max(longest + 4, 12), 50)
+    ws.freeze_panes = "A2"
+
+
+# --- file helpers -----------------------------------------------------------
+
+def _save_atomically(wb: Workbook, path: Path) -> None:
+    tmp = _save_temp(wb, path)
+    try:
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _save_temp(wb: Workbook, path: Path) -> Path:
+    """Save into a new hidden file next to `path` (same file system, so a rename can swap it in)."""
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            # 0o666 under the umask, like any new file; mkstemp would make it private
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            wb.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _copy_mode(source: Path, target: Path) -> None:
+    try:
+        os.chmod(target, source.stat().st_mode & 0o7777)
+    except OSError:
+        pass  # best effort: keeping the permissions is nice, not essential
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; not possible (nor needed) on Windows."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

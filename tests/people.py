@@ -1,0 +1,116 @@
+"""Acting as the people who use the register: edit the workbook, run the command, read the results."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from automation.contract import Contract
+from automation.sop import load_sop
+
+CONTRACT = Contract(load_sop())
+
+
+def status(n: int) -> str:
+    return CONTRACT.status(n)
+
+
+def actor(n: int) -> str:
+    return CONTRACT.actor(n)
+
+
+def waktu(n: int) -> str:
+    return CONTRACT.time(n)
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @property
+    def register(self) -> Path:
+        return self.root / "register.xlsx"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "sop-konten.toml"
+
+    # -- the command line ---------------------------------------------------
+    def sop_konten(self, *args: str, at: str = "2026-11-30T09:00", check: bool = True,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, "SOP_KONTEN_FIXED_TIME": at, **(env or {})}
+        result = subprocess.run(
+            [sys.executable, "-m", "automation.cli", *args, "--config", str(self.config)],
+            capture_output=True, text=True, env=full_env, timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"sop-konten {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    def once(self, at: str = "2026-11-30T09:00", **kwargs) -> str:
+        return self.sop_konten("once", at=at, **kwargs).stdout.strip()
+
+    # -- the workbook, as a person edits it -----------------------------------
+    def rows(self, tab: str = "Register") -> list[dict[str, str]]:
+        wb = openpyxl.load_workbook(self.register)
+        ws = wb[tab]
+        headers = [str(c.value or "") for c in ws[1]]
+        out = []
+        for values in ws.iter_rows(min_row=2, values_only=True):
+            if any(v not in (None, "") for v in values):
+                out.append({h: "" if v is None else str(v) for h, v in zip(headers, values, strict=False)})
+        return out
+
+    def row(self, item_id: str) -> dict[str, str]:
+        matches = [r for r in self.rows() if r["ID"] == item_id]
+        assert len(matches) == 1, f"{item_id}: {len(matches)} rows"
+        return matches[0]
+
+    def log(self) -> list[dict[str, str]]:
+        return self.rows("Log")
+
+    def edit(self, item_id: str | None, values: dict[str, object], tab: str = "Register") -> None:
+        """Set cells of the row with this ID (or a new row when item_id is None)."""
+        wb = openpyxl.load_workbook(self.register)
+        ws = wb[tab]
+        headers = [str(c.value or "") for c in ws[1]]
+        if item_id is None:
+            row = ws.max_row + 1
+            while row > 2 and all(c.value in (None, "") for c in ws[row - 1]):
+                row -= 1
+        else:
+            ids = [c.value for c in ws[openpyxl.utils.get_column_letter(headers.index("ID") + 1)]]
+            row = ids.index(item_id) + 1
+        for header, value in values.items():
+            ws.cell(row=row, column=headers.index(header) + 1, value=value)
+        wb.save(self.register)
+
+    def propose(self, title: str, contributor: str = "rina@kontributor.example", **fields: str) -> None:
+        self.edit(None, {"Judul": title, actor(1): contributor, status(1): "Diajukan", **fields})
+
+    # -- what the daemon produced ---------------------------------------------
+    def mails(self) -> list[email.message.EmailMessage]:
+        out = []
+        for path in sorted((self.root / "outbox").glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
+            out.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
+        return out
+
+    def folder_stage(self, item_id: str) -> str:
+        found = [p.parent.name for p in (self.root / "drive").glob(f"*/{item_id}*") if p.is_dir()]
+        assert len(found) == 1, f"{item_id} folders: {found}"
+        return found[0]
+
+
+def make_workspace(root: Path) -> Workspace:
+    from automation.workspace import init_workspace
+
+    init_workspace(root)
+    return Workspace(root)

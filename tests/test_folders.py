@@ -1,0 +1,196 @@
+"""FolderAssetStore on real folders in tmp_path."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from automation.folders import FolderAssetStore, safe_folder_name
+from automation.ports import IntakeEntry
+
+STAGES = ["00 Masuk", "01 Pengajuan Ide", "02 Desain", "08 Terbit", "99 Ditolak"]
+
+
+def make_store(tmp_path: Path, settle_seconds: float = 0) -> FolderAssetStore:
+    store = FolderAssetStore(tmp_path / "Konten", intake_stage="00 Masuk", settle_seconds=settle_seconds)
+    store.ensure_stages(STAGES)
+    return store
+
+
+def backdate(path: Path, seconds: float = 3600) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+# --- names ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Lebaran 2024", "K-001 Lebaran 2024"),
+        ('Banjir: "Siaga" 1/2 <baru>?', "K-001 Banjir Siaga 1 2 baru"),
+        ("  spasi \t\n ganda  ", "K-001 spasi ganda"),
+        ("Akhir dengan titik...", "K-001 Akhir dengan titik"),
+        ("a|b*c\\d\x07e", "K-001 a b c d e"),
+        ("", "K-001"),
+        ("???", "K-001"),
+        ("Hari Jadi Kota Yogyakarta ke-268 " * 5, None),
+    ],
+)
+def test_safe_folder_name(title, expected):
+    name = safe_folder_name("K-001", title)
+    if expected is not None:
+        assert name == expected
+    assert len(name) <= 80 and name.startswith("K-001")
+    assert not name.endswith((" ", "."))
+    assert not set(name) & set('/\\:*?"<>|')
+
+
+def test_unsafe_item_id_is_refused():
+    with pytest.raises(ValueError):
+        safe_folder_name("K/001", "x")
+
+
+# --- stages and items ---------------------------------------------------------
+
+def test_ensure_stages_is_idempotent(tmp_path):
+    store = make_store(tmp_path)
+    (store.root / "02 Desain" / "berkas.txt").write_text("x")
+    store.ensure_stages(STAGES)
+    assert sorted(p.name for p in store.root.iterdir()) == sorted(STAGES)
+    assert (store.root / "02 Desain" / "berkas.txt").exists()
+
+
+def test_place_item_creates_then_moves_across_stages(tmp_path):
+    store = make_store(tmp_path)
+    link = store.place_item("K-001", "Lebaran", "01 Pengajuan Ide")
+    first = store.root / "01 Pengajuan Ide" / "K-001 Lebaran"
+    assert first.is_dir() and link == first.resolve().as_uri()
+    (first / "draf.png").write_bytes(b"png")
+
+    assert store.place_item("K-001", "Lebaran", "01 Pengajuan Ide") == link  # no-op
+    link = store.place_item("K-001", "Lebaran", "02 Desain")
+    moved = store.root / "02 Desain" / "K-001 Lebaran"
+    assert link == moved.resolve().as_uri() and not first.exists()
+    assert (moved / "draf.png").read_bytes() == b"png"
+    assert store.link("K-001") == link
+
+
+def test_item_is_found_by_id_after_a_person_renamed_it(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Lebaran", "01 Pengajuan Ide")
+    os.rename(store.root / "01 Pengajuan Ide" / "K-001 Lebaran", store.root / "01 Pengajuan Ide" / "K-001 Idul Fitri")
+    store.place_item("K-001", "Judul Baru", "02 Desain")
+    assert [p.name for p in (store.root / "02 Desain").iterdir()] == ["K-001 Idul Fitri"]
+    assert store.link("K-0") == ""  # a prefix of an ID is not the ID
+    assert store.link("K-001").endswith("K-001%20Idul%20Fitri")
+
+
+def test_duplicate_folders_first_in_stage_order_is_used(tmp_path):
+    store = make_store(tmp_path)
+    (store.root / "02 Desain" / "K-001 Lama").mkdir()
+    (store.root / "01 Pengajuan Ide" / "K-001 Baru").mkdir()
+    link = store.place_item("K-001", "Baru", "08 Terbit")
+    assert link == (store.root / "08 Terbit" / "K-001 Baru").resolve().as_uri()
+    assert (store.root / "02 Desain" / "K-001 Lama").is_dir()  # left for a person
+
+
+def test_items_are_never_placed_in_the_intake_stage(tmp_path):
+    store = make_store(tmp_path)
+    with pytest.raises(ValueError):
+        store.place_item("K-001", "Lebaran", "00 Masuk")
+
+
+def test_media_lists_files_with_md5(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Lebaran", "02 Desain")
+    folder = store.root / "02 Desain" / "K-001 Lebaran"
+    (folder / "b.png").write_bytes(b"gambar")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "a.mp4").write_bytes(b"video")
+    (folder / ".DS_Store").write_bytes(b"x")
+    (folder / "~$naskah.docx").write_bytes(b"x")
+    (folder / "kontributor.txt").write_text("sari@example.go.id")
+    media = store.media("K-001")
+    assert [m.name for m in media] == ["b.png", "sub/a.mp4"]
+    assert media[0].path == folder / "b.png"
+    assert media[0].md5 == hashlib.md5(b"gambar").hexdigest()
+    assert store.media("K-404") == []
+
+
+# --- intake -------------------------------------------------------------------
+
+def test_intake_lists_settled_files_and_folders(tmp_path):
+    store = make_store(tmp_path)
+    intake = store.root / "00 Masuk"
+    (intake / "Poster Lebaran.png").write_bytes(b"png")
+    (intake / "Liputan Banjir").mkdir()
+    (intake / "Liputan Banjir" / "video.mp4").write_bytes(b"mp4")
+    (intake / "Liputan Banjir" / "kontributor.txt").write_text("\ufeffbudi@example.go.id\nBudi\n", encoding="utf-8")
+    for ignored in (".tersembunyi", "~$dokumen.docx", "unduhan.crdownload", "salin.part", "x.tmp", "desktop.ini"):
+        (intake / ignored).write_bytes(b"x")
+    (intake / "Folder Kosong").mkdir()
+    backdate(intake / "Liputan Banjir", 100)
+    backdate(intake / "Poster Lebaran.png", 50)
+
+    entries = store.list_intake()
+    assert entries == [
+        IntakeEntry(key="Liputan Banjir", name="Liputan Banjir", uploader="budi@example.go.id"),
+        IntakeEntry(key="Poster Lebaran.png", name="Poster Lebaran", uploader=""),
+    ]
+
+
+def test_intake_waits_until_files_settle(tmp_path):
+    store = make_store(tmp_path, settle_seconds=60)
+    intake = store.root / "00 Masuk"
+    (intake / "baru.png").write_bytes(b"png")
+    (intake / "Folder").mkdir()
+    (intake / "Folder" / "masih-disalin.mp4").write_bytes(b"mp4")
+    assert store.list_intake() == []  # just written: maybe still being copied
+    backdate(intake / "baru.png")  # copies often keep the original's time; still too fresh
+    assert store.list_intake() == []
+    store.settle_seconds = 0
+    assert sorted(e.key for e in store.list_intake()) == ["Folder", "baru.png"]
+
+
+def test_claim_intake_file_creates_item_folder_idempotently(tmp_path):
+    store = make_store(tmp_path)
+    (store.root / "00 Masuk" / "Poster.png").write_bytes(b"png")
+    entry = store.list_intake()[0]
+    link = store.claim_intake(entry, "K-007", "Poster Lebaran", "01 Pengajuan Ide")
+    folder = store.root / "01 Pengajuan Ide" / "K-007 Poster Lebaran"
+    assert link == folder.resolve().as_uri()
+    assert (folder / "Poster.png").read_bytes() == b"png"
+    assert not (store.root / "00 Masuk" / "Poster.png").exists()
+    assert store.claim_intake(entry, "K-007", "Poster Lebaran", "01 Pengajuan Ide") == link
+    assert store.list_intake() == []
+
+
+def test_claim_intake_folder_renames_it(tmp_path):
+    store = make_store(tmp_path)
+    upload = store.root / "00 Masuk" / "Liputan Banjir"
+    upload.mkdir()
+    (upload / "video.mp4").write_bytes(b"mp4")
+    (upload / "kontributor.txt").write_text("budi@example.go.id")
+    entry = store.list_intake()[0]
+    link = store.claim_intake(entry, "K-008", "Liputan: Banjir", "01 Pengajuan Ide")
+    folder = store.root / "01 Pengajuan Ide" / "K-008 Liputan Banjir"
+    assert link == folder.resolve().as_uri() and not upload.exists()
+    assert [m.name for m in store.media("K-008")] == ["video.mp4"]
+    assert store.claim_intake(entry, "K-008", "Liputan: Banjir", "01 Pengajuan Ide") == link
+
+
+def test_claim_intake_into_an_existing_item_folder_merges(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-009", "Pasar", "02 Desain")
+    (store.root / "02 Desain" / "K-009 Pasar" / "foto.jpg").write_bytes(b"lama")
+    upload = store.root / "00 Masuk" / "Tambahan"
+    upload.mkdir()
+    (upload / "foto.jpg").write_bytes(b"baru")
+    store.claim_intake(IntakeEntry(key="Tambahan", name="Tambahan"), "K-009", "Pasar", "02 Desain")
+    assert sorted(m.name for m in store.media("K-009")) == ["foto (2).jpg", "foto.jpg"]
+    assert not upload.exists()

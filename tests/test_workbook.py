@@ -1,0 +1,329 @@
+"""WorkbookRegister on real .xlsx files; "a person" edits them with openpyxl in between."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from automation.ports import CellChange, RegisterError, RowAnchor, RowUpdate, WriteBatch
+from automation.workbook import WorkbookRegister
+
+REGISTER_HEADERS = ["ID", "Judul", "Tahap", "Catatan"]
+ROSTER_HEADERS = ["Nama", "Email", "Peran"]
+LOG_HEADERS = ["No", "Waktu", "Kejadian"]
+ROSTER = [["Sari", "sari@example.go.id", "Editor"], ["Budi", "budi@example.go.id", "Desainer"]]
+
+
+def make_register(folder: Path, rows=(), headers=REGISTER_HEADERS) -> WorkbookRegister:
+    register = WorkbookRegister.create(folder / "register.xlsx", headers, ROSTER_HEADERS, LOG_HEADERS, ROSTER)
+    if rows:
+        person_edits(register.path, lambda wb: [wb["Register"].append(list(r)) for r in rows])
+    return register
+
+
+def person_edits(path: Path, edit) -> None:
+    """What a person does in a spreadsheet program: open, change, save."""
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+
+
+def sheet_values(path: Path, tab: str = "Register") -> list[list]:
+    ws = openpyxl.load_workbook(path)[tab]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def change(column, expected, value, note=""):
+    return CellChange(column=column, expected=expected, value=value, note=note)
+
+
+def update_by_id(item_id, *changes, read_index=-1):
+    return RowUpdate(anchor=RowAnchor(item_id=item_id, read_index=read_index), changes=tuple(changes))
+
+
+# --- create and read --------------------------------------------------------
+
+def test_create_makes_three_formatted_tabs_and_never_overwrites(tmp_path):
+    register = make_register(tmp_path)
+    wb = openpyxl.load_workbook(register.path)
+    assert wb.sheetnames == ["Register", "Petugas", "Log"]
+    ws = wb["Register"]
+    assert [c.value for c in ws[1]] == REGISTER_HEADERS
+    assert ws["A1"].font.bold and ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width >= 12
+    with pytest.raises(RegisterError, match="register.xlsx"):
+        WorkbookRegister.create(register.path, REGISTER_HEADERS, ROSTER_HEADERS, LOG_HEADERS, ROSTER)
+
+
+def test_read_converts_every_cell_to_text(tmp_path):
+    rows = [
+        ["K-001", "  Lebaran  ", 12, 12.0],
+        [None, None, None, None],  # an empty row in the middle is kept
+        ["K-002", datetime(2024, 5, 1, 9, 30, 45), date(2024, 5, 2), True],
+        ["K-003", 2.5, False, "=SUM(1,2)"],
+        [None, None, None, None],  # trailing empty rows are dropped
+    ]
+    register = make_register(tmp_path, rows)
+    snap = register.read()
+    assert snap.register.headers == tuple(REGISTER_HEADERS)
+    assert snap.register.rows == (
+        ("K-001", "  Lebaran  ", "12", "12"),
+        ("", "", "", ""),
+        ("K-002", "2024-05-01 09:30", "2024-05-02", "TRUE"),
+        ("K-003", "2.5", "FALSE", "=SUM(1,2)"),
+    )
+    assert snap.roster.headers == tuple(ROSTER_HEADERS)
+    assert snap.roster.rows == tuple(tuple(r) for r in ROSTER)
+    assert snap.log_last_no == 0
+
+
+def test_number_format_tells_a_date_from_a_midnight_date_time(tmp_path):
+    register = make_register(tmp_path, [["K-001", datetime(2024, 5, 3, 0, 0), datetime(2024, 5, 3), ""]])
+
+    def indonesian_date_format(wb):
+        wb["Register"]["C2"].number_format = "dd/mm/yyyy"
+
+    person_edits(register.path, indonesian_date_format)
+    assert register.read().register.rows[0][1:3] == ("2024-05-03 00:00", "2024-05-03")
+
+
+def test_read_strips_headers_and_pads_short_rows(tmp_path):
+    register = make_register(tmp_path, headers=[" ID ", "Judul", "Tahap"])
+    person_edits(register.path, lambda wb: wb["Register"].append(["K-001"]))
+    snap = register.read()
+    assert snap.register.headers == ("ID", "Judul", "Tahap")
+    assert snap.register.rows == (("K-001", "", ""),)
+
+
+def test_log_last_no_is_the_largest_number(tmp_path):
+    register = make_register(tmp_path)
+
+    def add_log(wb):
+        for row in ([3, "t", "a"], ["7", "t", "b"], [5.0, "t", "c"], ["catatan", "t", "d"]):
+            wb["Log"].append(row)
+
+    person_edits(register.path, add_log)
+    assert register.read().log_last_no == 7
+
+
+def test_missing_tab_is_a_register_error(tmp_path):
+    register = make_register(tmp_path)
+    person_edits(register.path, lambda wb: wb.remove(wb["Petugas"]))
+    with pytest.raises(RegisterError, match=r"Tab 'Petugas' tidak ditemukan di register\.xlsx\."):
+        register.read()
+    person_edits(register.path, lambda wb: wb.remove(wb["Log"]))
+    with pytest.raises(RegisterError, match=r"Tab 'Log' tidak ditemukan"):
+        register.write(WriteBatch(log_rows=(("1", "t", "x"),)))
+
+
+def test_corrupt_and_missing_files_are_register_errors(tmp_path):
+    corrupt = tmp_path / "register.xlsx"
+    corrupt.write_bytes(b"this is not a spreadsheet")
+    with pytest.raises(RegisterError, match="register.xlsx"):
+        WorkbookRegister(corrupt).read()
+    with pytest.raises(RegisterError, match="register.xlsx"):
+        WorkbookRegister(corrupt).write(WriteBatch(log_rows=(("1", "t", "x"),)))
+    with pytest.raises(RegisterError, match="lain.xlsx"):
+        WorkbookRegister(tmp_path / "lain.xlsx").read()
+
+
+def test_link_is_a_file_uri(tmp_path):
+    register = make_register(tmp_path)
+    assert register.link("K-001") == register.path.resolve().as_uri()
+    assert register.link("K-001").startswith("file://")
+
+
+# --- write: finding rows ----------------------------------------------------
+
+def test_reordered_and_extra_columns_are_found_by_header(tmp_path):
+    headers = ["Catatan", "Kolom Saya", "Tahap", "Judul", "ID"]
+    register = make_register(tmp_path, [["", "milik saya", "Ide", "Lebaran", "K-001"]], headers=headers)
+    result = register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    assert result.written and result.skipped == ()
+    assert sheet_values(register.path)[1] == [None, "milik saya", "Desain", "Lebaran", "K-001"]
+
+
+def test_write_by_id_after_rows_were_sorted_inserted_and_deleted(tmp_path):
+    rows = [["K-001", "Satu", "Ide", ""], ["K-002", "Dua", "Ide", ""], ["K-003", "Tiga", "Ide", ""]]
+    register = make_register(tmp_path, rows)
+    snap = register.read()
+    assert snap.register.rows[2][0] == "K-003"
+
+    def reshuffle(wb):
+        ws = wb["Register"]
+        ws.delete_rows(2)  # K-001 gone
+        ws.insert_rows(2)  # a new row on top
+        for column, value in enumerate(["", "Baru", "Ide", ""], start=1):
+            ws.cell(2, column).value = value or None
+        # sort: K-003 above K-002
+        k2 = [c.value for c in ws[3]]
+        k3 = [c.value for c in ws[4]]
+        for column, (a, b) in enumerate(zip(k3, k2, strict=True), start=1):
+            ws.cell(3, column).value, ws.cell(4, column).value = a, b
+
+    person_edits(register.path, reshuffle)
+    batch = WriteBatch(
+        updates=(
+            update_by_id("K-003", change("Tahap", "Ide", "Desain"), read_index=2),
+            update_by_id("K-002", change("Catatan", "", "cek"), read_index=1),
+            update_by_id("K-001", change("Tahap", "Ide", "Desain"), read_index=0),
+        )
+    )
+    result = register.write(batch)
+    assert result.written
+    assert ("ID K-001", "Tahap") in result.skipped  # deleted meanwhile: nothing written for it
+    values = sheet_values(register.path)
+    assert values[1] == [None, "Baru", "Ide", None]
+    assert values[2] == ["K-003", "Tiga", "Desain", None]
+    assert values[3] == ["K-002", "Dua", "Ide", "cek"]
+
+
+def test_new_row_without_id_found_by_position_and_title(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""], [None, "Usulan baru", "Ide", None]])
+    snap = register.read()
+    new_row = RowAnchor(read_index=1, title="Usulan baru")
+    person_edits(register.path, lambda wb: wb["Register"].insert_rows(2))  # shifts the row down
+    result = register.write(WriteBatch(updates=(RowUpdate(new_row, (change("ID", "", "K-002"),)),)))
+    assert result.written and result.skipped == ()
+    assert snap.register.rows[1][1] == "Usulan baru"
+    assert sheet_values(register.path)[3][:2] == ["K-002", "Usulan baru"]
+
+
+def test_new_row_with_ambiguous_title_is_skipped(tmp_path):
+    register = make_register(tmp_path, [[None, "Sama", "Ide", None], [None, "Sama", "Ide", None]])
+    person_edits(register.path, lambda wb: wb["Register"].insert_rows(2))
+    anchor = RowAnchor(read_index=0, title="Sama")
+    result = register.write(WriteBatch(updates=(RowUpdate(anchor, (change("ID", "", "K-009"),)),)))
+    assert result.skipped and result.skipped[0][1] == "ID"
+    assert all(row[0] is None for row in sheet_values(register.path)[1:])
+
+
+# --- write: compare-and-set, text only, notes -------------------------------
+
+def test_compare_and_set_skips_a_cell_a_person_changed(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", "lama"]])
+    register.read()
+    person_edits(register.path, lambda wb: wb["Register"].cell(2, 4, "diubah orang"))
+    batch = WriteBatch(
+        updates=(update_by_id("K-001", change("Catatan", "lama", "dari daemon"), change("Tahap", "Ide", "Desain")),)
+    )
+    result = register.write(batch)
+    assert result.written
+    assert result.skipped == (("ID K-001", "Catatan"),)
+    assert sheet_values(register.path)[1] == ["K-001", "Satu", "Desain", "diubah orang"]
+
+
+def test_expected_value_compares_like_read(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", 12, datetime(2024, 5, 1, 9, 30)]])
+    batch = WriteBatch(
+        updates=(update_by_id("K-001", change("Tahap", "12", "13"), change("Catatan", "2024-05-01 09:30", "")),)
+    )
+    result = register.write(batch)
+    assert result.skipped == ()
+    assert sheet_values(register.path)[1] == ["K-001", "Satu", "13", None]
+
+
+def test_formula_looking_value_is_stored_as_text(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    register.write(WriteBatch(updates=(update_by_id("K-001", change("Catatan", "", "=HYPERLINK(\"x\")")),)))
+    register.write(WriteBatch(appends=({"ID": "K-002", "Judul": "=1+1"},)))
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert ws["D2"].value == '=HYPERLINK("x")' and ws["D2"].data_type == "s"
+    assert ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
+    with zipfile.ZipFile(register.path) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    assert register.read().register.rows[0][3] == '=HYPERLINK("x")'
+
+
+def test_note_is_set_as_a_cell_comment(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Terbit", ""]])
+    note = "Tahap tidak boleh dilompati; dikembalikan ke Ide."
+    register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Terbit", "Ide", note=note)),)))
+    cell = openpyxl.load_workbook(register.path)["Register"]["C2"]
+    assert cell.value == "Ide"
+    assert cell.comment is not None and cell.comment.text == note and cell.comment.author == "sop-konten"
+
+
+def test_appends_go_after_the_last_row_by_header(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]], headers=["Judul", "ID", "Tahap", "Catatan"])
+    result = register.write(WriteBatch(appends=({"ID": "K-002", "Judul": "Dua", "Tidak Ada": "x"},)))
+    assert result.written and result.skipped == (("new row", "Tidak Ada"),)
+    assert sheet_values(register.path)[2] == ["Dua", "K-002", None, None]
+
+
+# --- write: the log ---------------------------------------------------------
+
+def test_log_rows_are_not_duplicated_when_sent_again(tmp_path):
+    register = make_register(tmp_path)
+    rows = (("1", "2024-05-01 09:00", "dibuat"), ("2", "2024-05-01 09:05", "ditugaskan"))
+    assert register.write(WriteBatch(log_rows=rows)).written
+    assert register.write(WriteBatch(log_rows=(*rows, ("3", "2024-05-01 09:10", "disetujui")))).written
+    log_rows = sheet_values(register.path, "Log")[1:]
+    assert [row[0] for row in log_rows] == [1, 2, 3]  # numbers stored as numbers
+    assert log_rows[2] == [3, "2024-05-01 09:10", "disetujui"]
+    assert register.read().log_last_no == 3
+
+
+def test_nothing_to_write_leaves_the_file_untouched(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    register.write(WriteBatch(log_rows=(("1", "t", "x"),)))
+    before = register.path.stat().st_mtime_ns
+    result = register.write(WriteBatch(log_rows=(("1", "t", "x"),)))
+    assert result.written
+    assert register.path.stat().st_mtime_ns == before
+
+
+# --- write: editors and concurrent saves ------------------------------------
+
+@pytest.mark.parametrize("lock_name", [".~lock.register.xlsx#", "~$register.xlsx"])
+def test_lock_file_blocks_the_write_until_removed(tmp_path, lock_name):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    lock = tmp_path / lock_name
+    lock.write_text("sari,PC-HUMAS,01.05.2024 09:00;")
+    batch = WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),))
+    before = register.path.read_bytes()
+
+    assert register.is_locked() == lock_name
+    result = register.write(batch)
+    assert not result.written
+    assert "register.xlsx is open in an editor" in result.reason and lock_name in result.reason
+    assert register.path.read_bytes() == before
+
+    lock.unlink()
+    assert register.is_locked() == ""
+    assert register.write(batch).written
+    assert sheet_values(register.path)[1][2] == "Desain"
+
+
+class PersonSavesDuringWrite(WorkbookRegister):
+    """A real save by "a person" at the worst moment: after the daemon loaded the file."""
+
+    def _before_replace(self) -> None:
+        person_edits(self.path, lambda wb: wb["Register"].cell(2, 4, "disimpan orang"))
+
+
+def test_concurrent_save_is_detected_and_not_overwritten(tmp_path):
+    make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    register = PersonSavesDuringWrite(tmp_path / "register.xlsx")
+    result = register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    assert not result.written and "saved by someone else" in result.reason
+    assert sheet_values(register.path)[1] == ["K-001", "Satu", "Ide", "disimpan orang"]
+    assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]  # no temp file left behind
+
+    retry = WorkbookRegister(register.path)
+    assert retry.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),))).written
+    assert sheet_values(register.path)[1] == ["K-001", "Satu", "Desain", "disimpan orang"]
+
+
+def test_write_keeps_what_openpyxl_does_not_touch(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    person_edits(register.path, lambda wb: wb.create_sheet("Catatan Saya").append(["pribadi"]))
+    register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    wb = openpyxl.load_workbook(register.path)
+    assert wb["Catatan Saya"]["A1"].value == "pribadi"
+    assert wb["Register"].freeze_panes == "A2"
