@@ -144,22 +144,29 @@ class FolderAssetStore:
         for entry in self.intake.iterdir():
             if is_ignored(entry.name):
                 continue
-            if entry.is_dir():
-                files = _material_files(entry)
-                if not files:
-                    continue  # empty: probably still being filled
-                newest = max(_changed_at(path) for path in [entry, *files])
-                intake = IntakeEntry(key=entry.name, name=entry.name, uploader=_contributor(entry))
-            elif entry.is_file():
-                newest = _changed_at(entry)
-                intake = IntakeEntry(key=entry.name, name=entry.stem or entry.name)
-            else:
-                continue
-            if newest > settled_before:
-                continue  # still being copied
-            found.append((entry.stat().st_mtime, entry.name, intake))
+            try:
+                listed = self._intake_entry(entry, settled_before)
+                if listed:
+                    found.append((entry.stat().st_mtime, entry.name, listed))
+            except FileNotFoundError:
+                continue  # moved or deleted while we looked
         found.sort(key=lambda item: (item[0], item[1]))
         return [intake for _, _, intake in found]
+
+    def _intake_entry(self, entry: Path, settled_before: float) -> IntakeEntry | None:
+        """The upload at `entry`, or None while it may still be arriving."""
+        if entry.is_dir():
+            files = _material_files(entry)
+            if not files:
+                return None  # empty: probably still being filled
+            newest = max(_changed_at(path) for path in [entry, *files])
+            listed = IntakeEntry(key=entry.name, name=entry.name, uploader=_contributor(entry))
+        elif entry.is_file():
+            newest = _changed_at(entry)
+            listed = IntakeEntry(key=entry.name, name=entry.stem or entry.name)
+        else:
+            return None
+        return listed if newest <= settled_before else None  # else still being copied
 
     def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
         source = self.intake / entry.key

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
+import io
 import email.policy
 import os
 import subprocess
@@ -55,8 +57,28 @@ class Workspace:
                                  f"{result.stdout}\n{result.stderr}")
         return result
 
-    def once(self, at: str = "2026-11-30T09:00", **kwargs) -> str:
-        return self.sop_konten("once", at=at, **kwargs).stdout.strip()
+    def once(self, at: str = "2026-11-30T09:00", process: bool = False, **kwargs) -> str:
+        """One cycle through the command's entry point: in this process, or as a real process."""
+        if process:
+            return self.sop_konten("once", at=at, **kwargs).stdout.strip()
+        return self.main("once", at=at)
+
+    def main(self, command: str, at: str = "2026-11-30T09:00") -> str:
+        from automation.cli import main
+
+        out = io.StringIO()
+        previous = os.environ.get("SOP_KONTEN_FIXED_TIME")
+        os.environ["SOP_KONTEN_FIXED_TIME"] = at
+        try:
+            with contextlib.redirect_stdout(out):
+                code = main([command, "--config", str(self.config)])
+        finally:
+            if previous is None:
+                os.environ.pop("SOP_KONTEN_FIXED_TIME", None)
+            else:
+                os.environ["SOP_KONTEN_FIXED_TIME"] = previous
+        self.last_code = code
+        return out.getvalue().strip()
 
     # -- the workbook, as a person edits it -----------------------------------
     def rows(self, tab: str = "Register") -> list[dict[str, str]]:
@@ -90,7 +112,7 @@ class Workspace:
             ids = [c.value for c in ws[openpyxl.utils.get_column_letter(headers.index("ID") + 1)]]
             row = ids.index(item_id) + 1
         for header, value in values.items():
-            ws.cell(row=row, column=headers.index(header) + 1, value=value)
+            ws.cell(row=row, column=headers.index(header) + 1).value = value
         wb.save(self.register)
 
     def propose(self, title: str, contributor: str = "rina@kontributor.example", **fields: str) -> None:
@@ -109,8 +131,10 @@ class Workspace:
         return found[0]
 
 
-def make_workspace(root: Path) -> Workspace:
+def make_workspace(root: Path, settle_seconds: int = 0) -> Workspace:
     from automation.workspace import init_workspace
 
-    init_workspace(root)
+    config = init_workspace(root)
+    text = config.read_text(encoding="utf-8").replace("settle_seconds = 5", f"settle_seconds = {settle_seconds}")
+    config.write_text(text, encoding="utf-8")
     return Workspace(root)

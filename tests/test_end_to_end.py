@@ -23,7 +23,7 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
     ws.propose("Jadwal Vaksinasi Kota", Jenis="Infografis", Sumber="Pemkot Yogyakarta",
                Platform="Instagram, X", Caption="Vaksinasi gratis di Balai Kota. #JogjaSehat")
 
-    out = ws.once(at="2026-11-30T09:00")
+    out = ws.once(process=True, at="2026-11-30T09:00")
     assert out.startswith("1 item baru, 1 perpindahan langkah")
     row = ws.rows()[0]
     item = row["ID"]
@@ -51,7 +51,7 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
     ]
     for number, value, at, following, person, address, stage in steps:
         ws.edit(item, {status(number): value})
-        ws.once(at=at.replace(" ", "T"))
+        ws.once(process=True, at=at.replace(" ", "T"))
         row = ws.row(item)
         assert row[status(number)] == value
         assert row[waktu(number)] == at
@@ -63,7 +63,7 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
         assert address in str(last["To"]) and item in last["Subject"]
 
     ws.edit(item, {status(6): "disetujui"})  # forgiving about case
-    ws.once(at="2026-11-30T13:45")
+    ws.once(process=True, at="2026-11-30T13:45")
     row = ws.row(item)
     assert row[status(6)] == "Disetujui" and row[waktu(6)] == "2026-11-30 13:45"
     assert row[status(7)] == "Terbit" and row[waktu(7)] == "2026-11-30 13:45"
@@ -92,5 +92,5 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
 
     # nothing more happens: the same state, no new mail, no new log line
     before = (ws.rows(), len(ws.mails()), len(ws.log()))
-    assert ws.once(at="2026-11-30T14:00").startswith("0 item baru, 0 perpindahan")
+    assert ws.once(process=True, at="2026-11-30T14:00").startswith("0 item baru, 0 perpindahan")
     assert (ws.rows(), len(ws.mails()), len(ws.log())) == before

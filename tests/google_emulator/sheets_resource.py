@@ -1,0 +1,204 @@
+"""The Spreadsheet resource as ``spreadsheets.get`` returns it (proto3 JSON: defaults omitted)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from . import fieldmask
+from .cells import cell_data, quantize_color
+from .protection import may_edit
+from .spreadsheet import ROWS, Sheet, Spreadsheet
+
+DEFAULT_FORMAT: dict[str, Any] = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1},
+    "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {"foregroundColor": {}, "fontFamily": "arial,sans,sans-serif", "fontSize": 10,
+                   "bold": False, "italic": False, "strikethrough": False, "underline": False,
+                   "foregroundColorStyle": {"rgbColor": {}}},
+    "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
+}
+
+_THEME = [("TEXT", {}), ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
+          ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
+          ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
+          ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
+          ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
+          ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
+          ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
+          ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8})]
+
+DEFAULT_THEME: dict[str, Any] = {
+    "primaryFontFamily": "Arial",
+    "themeColors": [{"colorType": name, "color": {"rgbColor": rgb}} for name, rgb in _THEME],
+}
+
+ROW_PIXELS, COLUMN_PIXELS = 21, 100
+
+
+def default_properties(title: str, locale: str = "en_US", time_zone: str = "Etc/GMT") -> dict[str, Any]:
+    return {"title": title, "locale": locale, "autoRecalc": "ON_CHANGE", "timeZone": time_zone,
+            "defaultFormat": copy.deepcopy(DEFAULT_FORMAT), "spreadsheetTheme": copy.deepcopy(DEFAULT_THEME)}
+
+
+def strip_sheet_zero(rng: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in rng.items() if v is not None}
+    if out.get("sheetId") == 0:
+        out.pop("sheetId")
+    return out
+
+
+def normalize_format(fmt: dict[str, Any]) -> dict[str, Any]:
+    """userEnteredFormat as stored by Sheets: 8-bit colours, *Style twins of colour fields."""
+    out = copy.deepcopy(fmt)
+    if "backgroundColor" in out:
+        out["backgroundColor"] = quantize_color(out["backgroundColor"])
+        out["backgroundColorStyle"] = {"rgbColor": dict(out["backgroundColor"])}
+    text = out.get("textFormat")
+    if isinstance(text, dict) and "foregroundColor" in text:
+        text["foregroundColor"] = quantize_color(text["foregroundColor"])
+        text["foregroundColorStyle"] = {"rgbColor": dict(text["foregroundColor"])}
+    return out
+
+
+def protected_json(spreadsheet: Spreadsheet, owners: set[str], protected: dict[str, Any], viewer: str) -> dict:
+    out: dict[str, Any] = {"protectedRangeId": protected["protectedRangeId"],
+                           "range": strip_sheet_zero(protected["range"])}
+    for key in ("namedRangeId", "description"):
+        if protected.get(key):
+            out[key] = protected[key]
+    if protected.get("warningOnly"):
+        out["warningOnly"] = True
+    if may_edit(spreadsheet, owners, protected, viewer):
+        out["requestingUserCanEdit"] = True
+    if protected.get("unprotectedRanges"):
+        out["unprotectedRanges"] = [strip_sheet_zero(r) for r in protected["unprotectedRanges"]]
+    editors = {k: list(v) for k, v in protected.get("editors", {}).items() if v}
+    out["editors"] = editors
+    return out
+
+
+def sheet_properties(sheet: Sheet) -> dict[str, Any]:
+    props = copy.deepcopy(sheet.props)
+    grid = props["gridProperties"]
+    for key in ("frozenRowCount", "frozenColumnCount"):
+        if not grid.get(key):
+            grid.pop(key, None)
+    for key in ("hideGridlines", "rowGroupControlAfter", "columnGroupControlAfter"):
+        if key in grid and grid[key] is False and key != "hideGridlines":
+            grid.pop(key)
+    if not props.get("hidden"):
+        props.pop("hidden", None)
+    if not props.get("rightToLeft"):
+        props.pop("rightToLeft", None)
+    return props
+
+
+def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet, owners: set[str], viewer: str,
+               data: list[dict[str, Any]] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"properties": sheet_properties(sheet)}
+    if data is not None:
+        out["data"] = data
+    if sheet.merges:
+        out["merges"] = [strip_sheet_zero(m) for m in sheet.merges]
+    if sheet.conditional_formats:
+        out["conditionalFormats"] = [
+            {**rule, "ranges": [strip_sheet_zero(r) for r in rule.get("ranges", [])]}
+            for rule in copy.deepcopy(sheet.conditional_formats)]
+    if sheet.protected:
+        out["protectedRanges"] = [protected_json(spreadsheet, owners, p, viewer) for p in sheet.protected]
+    if sheet.basic_filter:
+        flt = copy.deepcopy(sheet.basic_filter)
+        flt["range"] = strip_sheet_zero(flt["range"])
+        out["basicFilter"] = flt
+    metas = [m for m in spreadsheet.metadata if _meta_sheet(m) == sheet.sheet_id]
+    if metas:
+        out["developerMetadata"] = copy.deepcopy(metas)
+    if sheet.row_groups:
+        out["rowGroups"] = copy.deepcopy(sheet.row_groups)
+    if sheet.column_groups:
+        out["columnGroups"] = copy.deepcopy(sheet.column_groups)
+    return out
+
+
+def _meta_sheet(meta: dict[str, Any]) -> int | None:
+    loc = meta["location"]
+    if "sheetId" in loc:
+        return loc["sheetId"]
+    if "dimensionRange" in loc:
+        return loc["dimensionRange"].get("sheetId", 0)
+    return None
+
+
+def grid_data(sheet: Sheet, rect: tuple[int, int, int, int]) -> dict[str, Any]:
+    r0, r1, c0, c1 = rect
+    last_r, _ = sheet.value_extent(rect, predicate=lambda cell: not cell.is_blank())
+    out: dict[str, Any] = {}
+    if r0:
+        out["startRow"] = r0
+    if c0:
+        out["startColumn"] = c0
+    rows = []
+    for r in range(r0, last_r):
+        cells = [sheet.get(r, c) for c in range(c0, c1)]
+        while cells and (cells[-1] is None or cells[-1].is_blank()):
+            cells.pop()
+        if not cells:
+            rows.append({})
+            continue
+        values = []
+        for cell in cells:
+            data = cell_data(cell) if cell is not None else {}
+            if "userEnteredFormat" in data:
+                data["userEnteredFormat"] = normalize_format(data["userEnteredFormat"])
+            values.append(data)
+        rows.append({"values": values})
+    if rows:
+        out["rowData"] = rows
+    out["rowMetadata"] = [_dim_meta(sheet, ROWS, r, ROW_PIXELS) for r in range(r0, r1)]
+    out["columnMetadata"] = [_dim_meta(sheet, "COLUMNS", c, COLUMN_PIXELS) for c in range(c0, c1)]
+    return out
+
+
+def _dim_meta(sheet: Sheet, dim: str, index: int, default_pixels: int) -> dict[str, Any]:
+    props = sheet.dim_props[dim].get(index, {})
+    out = {"pixelSize": props.get("pixelSize", default_pixels)}
+    if props.get("hiddenByUser"):
+        out["hiddenByUser"] = True
+    return out
+
+
+def spreadsheet_json(spreadsheet: Spreadsheet, owners: set[str], viewer: str, *,
+                     include_grid: bool, ranges: list[str], mask: fieldmask.Mask | None) -> dict[str, Any]:
+    include_grid = include_grid or fieldmask.wants(mask, "sheets", "data") and mask is not None
+    per_sheet: dict[int, list[dict[str, Any]]] = {}
+    selected: list[Sheet] = list(spreadsheet.sheets)
+    if ranges:
+        wanted: list[int] = []
+        for text in ranges:
+            sheet, bounds = spreadsheet.resolve(text)
+            if sheet.sheet_id not in wanted:
+                wanted.append(sheet.sheet_id)
+            if include_grid:
+                rect = bounds.clipped(sheet.rows, sheet.cols)
+                per_sheet.setdefault(sheet.sheet_id, []).append(grid_data(sheet, rect))
+        selected = [s for s in spreadsheet.sheets if s.sheet_id in wanted]
+    elif include_grid:
+        for sheet in spreadsheet.sheets:
+            per_sheet[sheet.sheet_id] = [grid_data(sheet, (0, sheet.rows, 0, sheet.cols))]
+    out: dict[str, Any] = {
+        "spreadsheetId": spreadsheet.id,
+        "properties": copy.deepcopy(spreadsheet.properties),
+        "sheets": [sheet_json(spreadsheet, s, owners, viewer, per_sheet.get(s.sheet_id) if include_grid else None)
+                   for s in selected],
+    }
+    if spreadsheet.named_ranges:
+        out["namedRanges"] = [{**n, "range": strip_sheet_zero(n["range"])}
+                              for n in copy.deepcopy(list(spreadsheet.named_ranges.values()))]
+    top_meta = [m for m in spreadsheet.metadata if _meta_sheet(m) is None]
+    if top_meta:
+        out["developerMetadata"] = copy.deepcopy(top_meta)
+    out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{spreadsheet.id}/edit"
+    return fieldmask.apply(out, mask)
