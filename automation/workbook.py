@@ -161,6 +161,10 @@ class WorkbookRegister:
             log_last_no=_last_log_no(self._sheet(wb, self.log_tab)),
         )
 
+    def log_headers(self) -> tuple[str, ...]:
+        wb, _ = self._load()
+        return _headers(self._sheet(wb, self.log_tab))
+
     def link(self, item_id: str) -> str:
         return self.path.resolve().as_uri()
 

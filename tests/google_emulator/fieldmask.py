@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 Mask = dict[str, "Mask | None"]  # None = keep the whole value
@@ -95,3 +96,20 @@ def wants(mask: Mask | None, *path: str) -> bool:
             return False
         node = node[name]
     return True
+
+
+def copy_masked(target: dict[str, Any], source: dict[str, Any], mask: Mask | None) -> None:
+    """Copy the fields named by ``mask`` from source into target (absent in source = cleared)."""
+    if mask is None or "*" in mask:
+        for key, value in source.items():
+            target[key] = copy.deepcopy(value)
+        return
+    for key, sub in mask.items():
+        if sub is None:
+            if key in source and source[key] is not None:
+                target[key] = copy.deepcopy(source[key])
+            else:
+                target.pop(key, None)
+        else:
+            child = target.setdefault(key, {})
+            copy_masked(child, source.get(key) or {}, sub)
