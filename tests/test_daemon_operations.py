@@ -174,7 +174,7 @@ def test_a_crash_between_effects_is_repaired_without_doing_anything_twice(tmp_pa
     drive_whole_sop(reference)
     crashed = make_workspace(tmp_path / "crashed")
     crashes = drive_whole_sop(crashed, crash_before=crash_before)
-    assert crashes >= 3
+    assert crashes >= 1
     expected, actual = full_run_effects(reference), full_run_effects(crashed)
     assert actual == expected
     assert len(expected["mails"]) == 6 and expected["posts"] == ["K-2026-0001", "K-2026-0001"]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -378,6 +378,10 @@ def test_random_edits_keep_the_register_consistent(data):
         edits = data.draw(edit_batch(office.state.active, office.now), label="edits")
         minutes = data.draw(st.integers(0, 240), label="minutes")
         office.poll(edits, minutes)
+    reached = max((p.decision.state.active for p in office.polls), default=1)
+    event(f"ended {office.state.outcome}" if office.state.outcome != OPEN else f"open, reached step {reached}")
+    if office.state.activations.get(4, 0) > 1:
+        event("revised")
 
 
 @FAST

@@ -145,8 +145,6 @@ def search(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
 
 def filter_ranges(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> list[tuple[int, tuple]]:
     """Grid rectangles selected by a DataFilter (a1Range, gridRange or metadata lookup)."""
-    from . import a1
-
     if data_filter.get("a1Range"):
         sheet, bounds = spreadsheet.resolve(data_filter["a1Range"])
         return [(sheet.sheet_id, bounds.clipped(sheet.rows, sheet.cols))]
@@ -165,5 +163,4 @@ def filter_ranges(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> list
         elif meta["location"].get("sheetId") is not None:
             sheet = spreadsheet.sheet_by_id(meta["location"]["sheetId"])
             out.append((sheet.sheet_id, (0, sheet.rows, 0, sheet.cols)))
-    del a1
     return out
