@@ -160,16 +160,16 @@ class FolderAssetStore:
             if not files:
                 return None  # empty: probably still being filled
             newest = max(_changed_at(path) for path in [entry, *files])
-            listed = IntakeEntry(key=entry.name, name=entry.name, uploader=_contributor(entry))
+            listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=_contributor(entry))
         elif entry.is_file():
             newest = _changed_at(entry)
-            listed = IntakeEntry(key=entry.name, name=entry.stem or entry.name)
+            listed = IntakeEntry(key=_intake_key(entry), name=entry.stem or entry.name)
         else:
             return None
         return listed if newest <= settled_before else None  # else still being copied
 
     def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
-        source = self.intake / entry.key
+        source = self.intake / entry.key.rsplit(KEY_SEPARATOR, 1)[0]
         existing = self._item_folders(item_id)
         if not source.exists():
             if not existing:
@@ -193,6 +193,15 @@ class FolderAssetStore:
         else:
             shutil.move(source, _free_path(folder / source.name))
         return _uri(folder)
+
+
+KEY_SEPARATOR = "#"
+
+
+def _intake_key(entry: Path) -> str:
+    """The upload's name plus its file identity: a later upload under the same name is a new item."""
+    st = entry.stat()
+    return f"{entry.name}{KEY_SEPARATOR}{st.st_ino}"
 
 
 def _changed_at(path: Path) -> float:

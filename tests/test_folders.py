@@ -138,10 +138,21 @@ def test_intake_lists_settled_files_and_folders(tmp_path):
     backdate(intake / "Poster Lebaran.png", 50)
 
     entries = store.list_intake()
-    assert entries == [
-        IntakeEntry(key="Liputan Banjir", name="Liputan Banjir", uploader="budi@example.go.id"),
-        IntakeEntry(key="Poster Lebaran.png", name="Poster Lebaran", uploader=""),
+    assert [(e.key.split("#")[0], e.name, e.uploader) for e in entries] == [
+        ("Liputan Banjir", "Liputan Banjir", "budi@example.go.id"),
+        ("Poster Lebaran.png", "Poster Lebaran", ""),
     ]
+
+
+def test_a_new_upload_under_an_old_name_is_a_new_entry(tmp_path):
+    store = make_store(tmp_path)
+    upload = store.root / "00 Masuk" / "Poster.png"
+    upload.write_bytes(b"first")
+    first = store.list_intake()[0]
+    store.claim_intake(first, "K-2026-0001", "Poster", "01 Pengajuan Ide")
+    upload.write_bytes(b"second")  # the first file still exists (claimed), so this is another file
+    (second,) = store.list_intake()
+    assert second.name == "Poster" and second.key != first.key
 
 
 def test_intake_waits_until_files_settle(tmp_path):
@@ -154,7 +165,7 @@ def test_intake_waits_until_files_settle(tmp_path):
     backdate(intake / "baru.png")  # copies often keep the original's time; still too fresh
     assert store.list_intake() == []
     store.settle_seconds = 0
-    assert sorted(e.key for e in store.list_intake()) == ["Folder", "baru.png"]
+    assert sorted(e.name for e in store.list_intake()) == ["Folder", "baru"]
 
 
 def test_claim_intake_file_creates_item_folder_idempotently(tmp_path):
