@@ -15,6 +15,7 @@ from automation.outbox import OutboxNotifier
 from automation.smtp_mail import SmtpNotifier
 from automation.sop import Sop, load_sop
 from automation.workbook import WorkbookRegister
+from automation.working_time import WorkingCalendar
 
 CRASH_ENV = "SOP_KONTEN_CRASH_BEFORE_EFFECT"  # fault injection for tests: die hard before effect N
 
@@ -41,9 +42,11 @@ def build_app(config: Config) -> App:
     else:
         notifier = OutboxNotifier(config.outbox_path, config.sender)
     publisher = LocalFeedPublisher(config.publish_path, clock=clock)
+    calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     engine = Engine(sop=sop, register=register, assets=assets, notifier=notifier, publisher=publisher,
-                    journal=Journal(config.journal), clock=clock, before_effect=_crash_hook())
+                    journal=Journal(config.journal), clock=clock, due=calendar.add_working_minutes,
+                    before_effect=_crash_hook())
     return App(config=config, sop=sop, engine=engine)
 
 

@@ -45,6 +45,11 @@ password_env = "SOP_KONTEN_SMTP_PASSWORD"   # name of the environment variable h
 starttls = false
 ssl = false
 
+# Working time for the Tenggat (due) column: see docs/working-time.md.
+# Default: Mon-Thu 07:30-16:00, Fri 07:30-16:30 (WIB), Indonesian holidays and cuti bersama.
+[calendar]
+days_off = []                 # extra days off, e.g. [2026-12-31]
+
 [publish]
 backend = "local"             # a local feed: published/<platform>/<ID>/ and published/index.html
 path = "published"

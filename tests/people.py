@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import email
-import io
 import email.policy
+import io
 import os
 import subprocess
 import sys

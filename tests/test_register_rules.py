@@ -287,3 +287,17 @@ def test_an_unreadable_jadwal_tayang_blocks_publication_with_a_note(ws, item):
     ws.edit(item, {"Jadwal Tayang": None})
     ws.once(at="2026-11-30T16:00")
     assert ws.row(item)[status(7)] == "Terbit"
+
+
+def test_tenggat_counts_working_time_only(ws):
+    ws.propose("Jumat sore")
+    ws.once(at="2026-11-27T16:25")  # Friday; work ends 16:30
+    assert ws.rows()[0]["Tenggat"] == "2026-11-30 07:35"
+
+
+def test_configured_days_off_move_the_tenggat(ws):
+    config = ws.config.read_text(encoding="utf-8").replace("days_off = []", "days_off = [2026-11-30]")
+    ws.config.write_text(config, encoding="utf-8")
+    ws.propose("Libur kantor")
+    ws.once(at="2026-11-27T16:25")
+    assert ws.rows()[0]["Tenggat"] == "2026-12-01 07:35"
