@@ -46,6 +46,7 @@ def build_app(config: Config) -> App:
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     engine = Engine(sop=sop, register=register, assets=assets, notifier=notifier, publisher=publisher,
                     journal=Journal(config.journal), clock=clock, due=calendar.add_working_minutes,
+                    working_minutes=calendar.working_minutes_between,
                     before_effect=_crash_hook())
     return App(config=config, sop=sop, engine=engine)
 

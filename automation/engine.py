@@ -97,7 +97,8 @@ class Engine:
     publisher: Publisher
     journal: Journal
     clock: Clock
-    due: Callable[[datetime, int], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    working_minutes: Callable[[datetime, datetime], float] = lambda a, b: max(0.0, (b - a).total_seconds() / 60)
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
 
     def __post_init__(self):
@@ -132,7 +133,7 @@ class Engine:
                 self._journal_and_perform([decisions[index]], ctx, summary)
         self._retry_unfinished(decisions, states, ctx, summary)
 
-        batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no)
+        batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states)
         if batch.updates or batch.appends or batch.log_rows:
             result = self.register.write(batch)
             if not result.written:
@@ -259,6 +260,7 @@ class Engine:
             (f for d in decisions for f in d.effects),
             ctx.now.strftime(cols.TIME_FORMAT),
         )
+        self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
@@ -329,7 +331,7 @@ class Engine:
 
     # -- the write --------------------------------------------------------
     def _batch(self, decisions: list[RowDecision], anchors: list[RowAnchor | None], appends: list[int],
-               rows: list[dict[str, str]], log_last_no: int) -> WriteBatch:
+               rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState]) -> WriteBatch:
         updates, new_rows = [], []
         appended = set(appends)
         by_id = {}
@@ -347,8 +349,11 @@ class Engine:
                 for h in self.contract.register_headers
                 if decision.row[h] != observed.get(h, "")
             )
-            if changes:
-                updates.append(RowUpdate(anchor=anchor, changes=changes))
+            previous = states.get(decision.item_id)
+            was_overdue = previous.overdue if previous else False
+            overdue = decision.state.overdue if decision.state.overdue != was_overdue else None
+            if changes or overdue is not None:
+                updates.append(RowUpdate(anchor=anchor, changes=changes, overdue=overdue))
         log_rows = tuple(self.journal.events_after(log_last_no))
         return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
 

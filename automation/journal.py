@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import asdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from automation.workflow import Effect, Event, ItemState
+from automation.workflow import Completion, Effect, Event, ItemState
+
+
+@dataclass(frozen=True)
+class CompletedActivation:
+    item_id: str
+    step: int
+    activation: int
+    started_at: str  # ISO, aware
+    ended_at: str  # ISO, aware
+    status: str  # the status that ended it (Selesai, Revisi, Ditolak, ...)
+    actor: str
+    working_minutes: float
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -50,6 +62,17 @@ CREATE TABLE IF NOT EXISTS events (
     remark TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_item ON events(item_id);
+CREATE TABLE IF NOT EXISTS activations (
+    item_id TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    activation INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    working_minutes REAL NOT NULL,
+    PRIMARY KEY (item_id, step, activation)
+);
 CREATE TABLE IF NOT EXISTS intake (
     entry_key TEXT PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE,
@@ -137,6 +160,31 @@ class Journal:
         rows = self.db.execute(
             "SELECT key, kind, item_id, params FROM ledger WHERE status != ? ORDER BY rowid", (DONE,))
         return [Effect(k, kind, item, json.loads(params)) for k, kind, item, params in rows]
+
+    # -- completed activations (for the monitoring report) ----------------
+    def record_completions(self, completions: Iterable[Completion],
+                           working_minutes: Callable[[datetime, datetime], float]) -> None:
+        with self._transaction():
+            for c in completions:
+                minutes = working_minutes(datetime.fromisoformat(c.started_at), datetime.fromisoformat(c.ended_at))
+                self.db.execute(
+                    "INSERT OR IGNORE INTO activations(item_id, step, activation, started_at, ended_at, status, "
+                    "actor, working_minutes) VALUES (?,?,?,?,?,?,?,?)",
+                    (c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor, minutes),
+                )
+
+    def completions(self, start: datetime | None = None, end: datetime | None = None) -> list[CompletedActivation]:
+        """Completed activations whose end falls in [start, end)."""
+        rows = self.db.execute(
+            "SELECT item_id, step, activation, started_at, ended_at, status, actor, working_minutes "
+            "FROM activations ORDER BY ended_at, item_id, step, activation")
+        found = []
+        for row in rows:
+            activation = CompletedActivation(*row)
+            ended = datetime.fromisoformat(activation.ended_at)
+            if (start is None or ended >= start) and (end is None or ended < end):
+                found.append(activation)
+        return found
 
     # -- events -----------------------------------------------------------
     def event_time(self, key: str) -> str | None:

@@ -49,6 +49,28 @@ def render(sop: Sop, key: str, params: Mapping[str, str], item_id: str, title: s
             "",
             *where,
         ]
+    elif template == "reminder":
+        subject = f"[sop-konten] Pengingat: {step.label} melewati waktu baku - {item_id} {title}"
+        lines = [
+            greeting, "",
+            f"Langkah {step.label} ({step.activity}) untuk konten {item_id} - {title} sudah menunggu sejak "
+            f"{params.get('started', '')} WIB dan melewati waktu baku {step.minutes} menit "
+            f"(tenggat {params.get('due', '')} WIB).",
+            f"Mohon segera diselesaikan lalu isi kolom \"{step.label} - Status\" dengan: "
+            f"{' / '.join(step.statuses)}.", "",
+            *where,
+        ]
+    elif template == "escalation":
+        assignee = params.get("assignee") or "(belum ada pelaksana)"
+        subject = f"[sop-konten] Eskalasi: {step.label} tertunda - {item_id} {title}"
+        lines = [
+            greeting, "",
+            f"Langkah {step.label} untuk konten {item_id} - {title} belum selesai: menunggu sejak "
+            f"{params.get('started', '')} WIB, tenggat {params.get('due', '')} WIB "
+            f"(waktu baku {step.minutes} menit). Pelaksana: {assignee}.",
+            "Mohon ditindaklanjuti atau dialihkan ke petugas lain (ubah kolom Pelaksana di register).", "",
+            *where,
+        ]
     elif template == "rejected":
         subject = f"[sop-konten] Ide konten ditolak: {item_id} {title}"
         lines = [

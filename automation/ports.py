@@ -58,6 +58,7 @@ class CellChange:
 class RowUpdate:
     anchor: RowAnchor
     changes: tuple[CellChange, ...]
+    overdue: bool | None = None  # mark (True) or unmark (False) the row as late; None: leave the mark
 
 
 @dataclass(frozen=True)

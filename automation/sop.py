@@ -8,7 +8,7 @@ key and the reason, so that an office editing its own SOP knows what to fix.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,9 @@ class Sop:
     published_stage: str
     rejected_stage: str
     source: str = "<default>"
+    reminder_percent: int = 100
+    escalation_percent: int = 200
+    escalation: dict[str, str] = field(default_factory=dict)  # role -> the role it escalates to
 
     @property
     def name(self) -> str:
@@ -166,6 +169,23 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
     if not any(o.goto == FINISH for o in steps[-1].outcomes):
         reader.fail(f"steps[{len(steps) - 1}].outcomes", "langkah terakhir harus punya hasil goto = \"finish\"")
 
+    standards = raw.get("standards", {})
+    if not isinstance(standards, dict):
+        reader.fail("standards", "harus berupa tabel")
+    reminder = standards.get("reminder_percent", 100)
+    escalation_at = standards.get("escalation_percent", 200)
+    for key, value in (("standards.reminder_percent", reminder), ("standards.escalation_percent", escalation_at)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            reader.fail(key, "harus bilangan bulat persen yang lebih dari 0")
+    if escalation_at <= reminder:
+        reader.fail("standards.escalation_percent", "harus lebih besar dari reminder_percent")
+    escalation = standards.get("escalation", {})
+    if not isinstance(escalation, dict):
+        reader.fail("standards.escalation", "harus berupa tabel peran = peran")
+    for role, up in escalation.items():
+        if role not in roles or up not in roles:
+            reader.fail(f"standards.escalation.{role}", f"peran '{role}' atau '{up}' tidak ada di daftar roles")
+
     return Sop(
         identity=dict(identity),
         roles=roles,
@@ -179,6 +199,9 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
         published_stage=reader.text(stages, "stages.published"),
         rejected_stage=reader.text(stages, "stages.rejected"),
         source=source,
+        reminder_percent=reminder,
+        escalation_percent=escalation_at,
+        escalation=dict(escalation),
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.numbers import is_datetime
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -383,7 +383,22 @@ def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: li
             changed = True
         else:
             skipped.append((where, change.column))
+    if update.overdue is not None:
+        changed = _mark_overdue(ws, row, rows.columns.get(DUE_HEADER), update.overdue) or changed
     return changed
+
+
+DUE_HEADER = "Tenggat"
+OVERDUE_FILL = PatternFill(fill_type="solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+
+
+def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) -> bool:
+    """A light red fill on the Tenggat cell of a late row (the workbook's conditional format)."""
+    if column is None:
+        return False
+    cell = ws.cell(row=row, column=column)
+    cell.fill = OVERDUE_FILL if overdue else PatternFill(fill_type=None)
+    return True
 
 
 def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange) -> bool:

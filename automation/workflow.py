@@ -51,6 +51,7 @@ class ItemState:
     contributor: str = ""  # e-mail or name of who proposed the item
     warnings: tuple[str, ...] = ()  # standing problems shown in Catatan Sistem
     version: int = 0  # grows with every accepted decision; 0 = never seen before
+    overdue: bool = False  # the active step has waited longer than its standard
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,19 @@ class ActionResult:
     problem: str = ""
 
 
+@dataclass(frozen=True)
+class Completion:
+    """One activation of a step, from the moment it waited to the status that ended it."""
+
+    item_id: str
+    step: int
+    activation: int
+    started_at: str  # ISO
+    ended_at: str  # ISO
+    status: str
+    actor: str
+
+
 @dataclass
 class RowDecision:
     item_id: str
@@ -89,6 +103,7 @@ class RowDecision:
     events: list[Event] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     cell_notes: dict[str, str] = field(default_factory=dict)  # column -> why the edit was undone
+    completions: list[Completion] = field(default_factory=list)
 
     @property
     def accepted_transition(self) -> bool:
@@ -148,6 +163,7 @@ class _Decider:
         self.notes: list[str] = []  # one-off notes of this decision
         self.transitioned = False
         self.consumed: set[str] = set()  # status cells a transition has taken up
+        self.completions: list[Completion] = []
 
     # -- main -------------------------------------------------------------
     def run(self) -> RowDecision:
@@ -158,13 +174,16 @@ class _Decider:
         self._reconcile_cells()
         self._assign_missing_actor()
         self._start_action()
+        self._time_standards()
         self._write_notes()
-        return RowDecision(self.state.item_id, self.state, self.row, self.events, self.effects, self.cell_notes)
+        return RowDecision(self.state.item_id, self.state, self.row, self.events, self.effects, self.cell_notes,
+                           self.completions)
 
     def _created(self) -> None:
         for column in EDITABLE_ITEM_FIELDS:
             self.row[column] = _canonical_field(column, self.row[column], self.sop)
         self.row[STAGE] = self.sop.first.label
+        self.state = replace(self.state, activated_at=self.ctx.now.isoformat())
         self.events.append(Event(self._key(1, 1, "created"), self.state.item_id, self.sop.first.label, "",
                                  self.sop.waiting, self.seen[self.c.actor(1)], CREATED_REMARK))
         self._place(self.sop.stage_of(1))
@@ -210,6 +229,10 @@ class _Decider:
         else:
             target = 0
             remark = remark or (texts.REJECTED_REMARK if outcome.goto == REJECT else texts.PUBLISHED_REMARK)
+        ended = datetime.strptime(at, TIME_FORMAT).replace(tzinfo=self.ctx.now.tzinfo)
+        self.completions.append(Completion(self.state.item_id, n, activation,
+                                           self.state.activated_at or ended.isoformat(), ended.isoformat(),
+                                           outcome.status, actor))
         before = self.previous.row.get(self.c.status(n), "") or self.sop.waiting
         self.events.append(Event(key, self.state.item_id, step.label, before, outcome.status, actor, remark))
         if actor in self.ctx.workload:
@@ -343,6 +366,32 @@ class _Decider:
         self.row[LINKS] = "\n".join(f"{platform}: {link}" for platform, link in result.links)
         finish = next(o for o in step.outcomes if o.goto == FINISH)
         self._transition(step, finish, self.row[self.c.actor(step.number)] or "sop-konten")
+
+    # -- time standards ---------------------------------------------------
+    def _time_standards(self) -> None:
+        """Remind the assignee at the standard, tell the next role up at the escalation mark."""
+        overdue = False
+        if self.state.outcome == OPEN and self.state.activated_at and self.state.active > 1:
+            step = self.sop.step(self.state.active)
+            started = datetime.fromisoformat(self.state.activated_at)
+            activation = self.state.activations.get(step.number, 1)
+            remind_at = self.ctx.due(started, step.minutes * self.sop.reminder_percent / 100)
+            escalate_at = self.ctx.due(started, step.minutes * self.sop.escalation_percent / 100)
+            overdue = self.ctx.now >= self.ctx.due(started, step.minutes)
+            assignee = self.ctx.roster.find(self.row[self.c.actor(step.number)])
+            late = {"due": self.row[DUE], "started": started.strftime(TIME_FORMAT)}
+            if self.ctx.now >= remind_at and assignee and not step.action:
+                self._effect("notify", step.number, activation, "remind", template="reminder", to=assignee.email,
+                             to_name=assignee.name, step=str(step.number), **late)
+            up_role = self.sop.escalation.get(step.role)
+            if self.ctx.now >= escalate_at and up_role:
+                chief = next(iter(self.ctx.roster.active_in(up_role)), None)
+                if chief:
+                    self._effect("notify", step.number, activation, "escalate", template="escalation",
+                                 to=chief.email, to_name=chief.name, step=str(step.number),
+                                 assignee=assignee.name if assignee else "", **late)
+        if overdue != self.state.overdue:
+            self.state = replace(self.state, overdue=overdue)
 
     # -- cells changed by people -----------------------------------------
     def _reconcile_cells(self) -> None:

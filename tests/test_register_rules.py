@@ -231,7 +231,7 @@ def test_an_inactive_member_gets_no_work(ws):
 def test_overwriting_a_pelaksana_reassigns_and_notifies(ws, item):
     add_person(ws, "Tono Tim Konten", "tono@ikp.example", "Tim Konten")
     ws.edit(item, {actor(2): "tono@ikp.example"})
-    ws.once()
+    ws.once(at="2026-11-30T08:05")
     row = ws.row(item)
     assert row[actor(2)] == "Tono Tim Konten"
     last = ws.mails()[-1]
