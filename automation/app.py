@@ -33,22 +33,80 @@ class App:
 def build_app(config: Config) -> App:
     sop = load_sop(config.sop)
     clock = clock_from_environment(config.timezone)
-    register = WorkbookRegister(config.register_path)
-    assets = FolderAssetStore(config.assets_path, sop.intake_stage, settle_seconds=config.settle_seconds)
+    config.journal.parent.mkdir(parents=True, exist_ok=True)
+    journal = Journal(config.journal)
+    google = GoogleServices(config) if "google" in _backends(config) else None
+    engine = Engine(
+        sop=sop,
+        register=google.register(journal) if config.register_backend == "sheets" else
+        WorkbookRegister(config.register_path),
+        assets=google.drive(journal, sop, clock) if config.assets_backend == "drive" else
+        FolderAssetStore(config.assets_path, sop.intake_stage, settle_seconds=config.settle_seconds),
+        notifier=_notifier(config, google),
+        publisher=LocalFeedPublisher(config.publish_path, clock=clock),
+        journal=journal,
+        clock=clock,
+        before_effect=_crash_hook(),
+    )
+    calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
+    engine.due, engine.working_minutes = calendar.add_working_minutes, calendar.working_minutes_between
+    return App(config=config, sop=sop, engine=engine)
+
+
+def _backends(config: Config) -> set[str]:
+    uses_google = (config.register_backend == "sheets" or config.assets_backend == "drive"
+                   or config.notify_backend == "gmail")
+    return {"google"} if uses_google else set()
+
+
+def _notifier(config: Config, google: GoogleServices | None):
     if config.notify_backend == "smtp":
         s = config.smtp
-        notifier = SmtpNotifier(s.host, s.port, config.sender, username=s.username, password_env=s.password_env,
-                                starttls=s.starttls, ssl=s.ssl)
-    else:
-        notifier = OutboxNotifier(config.outbox_path, config.sender)
-    publisher = LocalFeedPublisher(config.publish_path, clock=clock)
-    calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
-    config.journal.parent.mkdir(parents=True, exist_ok=True)
-    engine = Engine(sop=sop, register=register, assets=assets, notifier=notifier, publisher=publisher,
-                    journal=Journal(config.journal), clock=clock, due=calendar.add_working_minutes,
-                    working_minutes=calendar.working_minutes_between,
-                    before_effect=_crash_hook())
-    return App(config=config, sop=sop, engine=engine)
+        return SmtpNotifier(s.host, s.port, config.sender, username=s.username, password_env=s.password_env,
+                            starttls=s.starttls, ssl=s.ssl)
+    if config.notify_backend == "gmail" and google is not None:
+        return google.gmail()
+    return OutboxNotifier(config.outbox_path, config.sender)
+
+
+class GoogleServices:
+    """The Google adapters, sharing one key file and one base URL."""
+
+    def __init__(self, config: Config):
+        from automation.google_client import key_path, service_account_email
+
+        self.config = config
+        self.key = key_path(config.google.key_file)
+        self.account = service_account_email(self.key)
+
+    def session(self, scopes: tuple[str, ...]):
+        from automation.google_client import GoogleSession, load_credentials
+
+        return GoogleSession(load_credentials(self.key, scopes), api_base=self.config.google.api_base)
+
+    def register(self, journal: Journal):
+        import gspread
+
+        from automation.google_client import SHEETS_SCOPE
+        from automation.sheets import SheetsRegister
+
+        session = self.session((SHEETS_SCOPE,))
+        client = gspread.Client(auth=session.credentials, session=session)
+        if not self.config.google.spreadsheet:
+            from automation.config import ConfigError
+
+            raise ConfigError(f"{self.config.path}: kunci 'register.spreadsheet': isi ID atau URL spreadsheet.")
+        return SheetsRegister(client, self.config.google.spreadsheet, journal, account=self.account)
+
+    def drive(self, journal: Journal, sop: Sop, clock):
+        from automation.drive import build_drive_store
+
+        return build_drive_store(self.config, self.key, self.account, journal, sop, clock)
+
+    def gmail(self):
+        from automation.gmail_mail import GmailNotifier
+
+        return GmailNotifier(self.key, self.config.sender, api_base=self.config.google.api_base)
 
 
 def _crash_hook():

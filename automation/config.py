@@ -24,16 +24,25 @@ poll_seconds = 30
 journal = "journal.sqlite3"
 
 [register]
-backend = "workbook"          # the local workbook
+backend = "workbook"          # "workbook" (register.xlsx) or "sheets" (Google Sheets)
 path = "register.xlsx"
+# spreadsheet = ""            # for "sheets": the spreadsheet's ID or URL
 
 [assets]
-backend = "folders"
+backend = "folders"           # "folders" (local) or "drive" (Google Drive)
 path = "drive"
 settle_seconds = 5            # an upload younger than this is still being copied
+# root_folder = ""            # for "drive": the folder holding the stage folders
+# shared_drive = ""           # for "drive": the shared drive's ID, if the folder is in one
+# intake_seconds = 300        # for "drive": look for new uploads at most this often
+
+# Google Workspace: a service-account key file (or GOOGLE_APPLICATION_CREDENTIALS).
+[google]
+key_file = ""
+api_base = ""                 # empty: Google itself
 
 [notify]
-backend = "outbox"            # "outbox" (an .eml file per message) or "smtp"
+backend = "outbox"            # "outbox" (an .eml file per message), "smtp" or "gmail"
 path = "outbox"
 sender = "sop-konten <sop-konten@localhost>"
 
@@ -89,7 +98,19 @@ class Config:
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     publish_backend: str = "local"
     publish_path: Path = Path("published")
+    google: GoogleConfig = field(default_factory=lambda: GoogleConfig())
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GoogleConfig:
+    key_file: Path | None = None  # empty: GOOGLE_APPLICATION_CREDENTIALS
+    api_base: str = ""  # empty: the real Google endpoints
+    spreadsheet: str = ""  # ID or URL of the register spreadsheet
+    root_folder: str = ""  # Drive folder holding the stage folders
+    shared_drive: str = ""  # shared drive ID when the root folder is in one
+    intake_seconds: float = 300
+    cache_dir: Path = Path("drive-cache")
 
 
 def load_config(path: Path) -> Config:
@@ -116,6 +137,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     except (ZoneInfoNotFoundError, ValueError):
         r.fail("timezone", f"zona waktu '{timezone}' tidak dikenal")
     sop_text = r.text(raw, "sop", "")
+    google = r.table("google")
+    key_file = r.text(google, "google.key_file", "")
     return Config(
         path=path,
         base=base,
@@ -123,12 +146,12 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         timezone=timezone,
         poll_seconds=r.number(raw, "poll_seconds", 30, minimum=1),
         journal=base / r.text(raw, "journal", "journal.sqlite3"),
-        register_backend=r.choice(register, "register.backend", ("workbook",), "workbook"),
+        register_backend=r.choice(register, "register.backend", ("workbook", "sheets"), "workbook"),
         register_path=base / r.text(register, "register.path", "register.xlsx"),
-        assets_backend=r.choice(assets, "assets.backend", ("folders",), "folders"),
+        assets_backend=r.choice(assets, "assets.backend", ("folders", "drive"), "folders"),
         assets_path=base / r.text(assets, "assets.path", "drive"),
         settle_seconds=r.number(assets, "assets.settle_seconds", 5, minimum=0),
-        notify_backend=r.choice(notify, "notify.backend", ("outbox", "smtp"), "outbox"),
+        notify_backend=r.choice(notify, "notify.backend", ("outbox", "smtp", "gmail"), "outbox"),
         outbox_path=base / r.text(notify, "notify.path", "outbox"),
         sender=r.text(notify, "notify.sender", "sop-konten <sop-konten@localhost>"),
         smtp=SmtpConfig(
@@ -141,6 +164,15 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         ),
         publish_backend=r.choice(publish, "publish.backend", ("local",), "local"),
         publish_path=base / r.text(publish, "publish.path", "published"),
+        google=GoogleConfig(
+            key_file=(base / key_file) if key_file else None,
+            api_base=r.text(google, "google.api_base", ""),
+            spreadsheet=r.text(register, "register.spreadsheet", ""),
+            root_folder=r.text(assets, "assets.root_folder", ""),
+            shared_drive=r.text(assets, "assets.shared_drive", ""),
+            intake_seconds=r.number(assets, "assets.intake_seconds", 300, minimum=0),
+            cache_dir=base / r.text(assets, "assets.cache_dir", "drive-cache"),
+        ),
         raw=raw,
     )
 

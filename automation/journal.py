@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS activations (
     working_minutes REAL NOT NULL,
     PRIMARY KEY (item_id, step, activation)
 );
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS intake (
     entry_key TEXT PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE,
@@ -204,6 +208,15 @@ class Journal:
             (item_id,),
         )
         return [tuple(str(v) for v in row) for row in rows]
+
+    # -- adapters' small durable state ------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                        (key, value))
 
     # -- intake -----------------------------------------------------------
     def intake_item(self, entry_key: str) -> str | None:

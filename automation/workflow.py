@@ -195,14 +195,18 @@ class _Decider:
         while self.state.outcome == OPEN:
             step = self.sop.step(self.state.active)
             column = self.c.status(step.number)
-            if column in self.consumed or not self._person_changed(column):
-                return
+            before = self.previous.row.get(column, "")
+            if column in self.consumed or normalise(self.seen[column]) == normalise(before):
+                return  # no new decision (a final status merely retyped is not one)
             outcome = step.outcome(self.seen[column])
             if outcome is None or not self._guard(step, outcome):
                 return
             self.consumed.add(column)
-            actor = self.seen[self.c.actor(step.number)] or self.row[self.c.actor(step.number)]
-            self._transition(step, outcome, actor)
+            actor_column = self.c.actor(step.number)
+            if self._person_changed(actor_column) and actor_column not in self.consumed:
+                self.consumed.add(actor_column)  # a Pelaksana typed with the decision is checked like any other
+                self._reconcile_actor(step.number, self.seen[actor_column])
+            self._transition(step, outcome, self.row[actor_column])
 
     def _guard(self, step: Step, outcome: Outcome) -> bool:
         if step.number == 1 and not self.seen[TITLE].strip():

@@ -1,0 +1,139 @@
+"""Google credentials, the HTTP session, and our own retry policy.
+
+- Credentials come from a service-account key file (the config's path or
+  GOOGLE_APPLICATION_CREDENTIALS), never from the repository.
+- `api_base` redirects every Google host to one base URL (a local emulator in
+  tests, a proxy in odd deployments); empty means the real Google endpoints.
+- 429, 5xx and timeouts are retried with exponential backoff and full jitter,
+  bounded; a request that is not safe to repeat is retried only on 429
+  (Google refused it, so nothing happened).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import service_account
+
+log = logging.getLogger("sop_konten.google")
+
+SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"  # shared drives and folders the account did not create
+GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
+GOOGLE_HOSTS = ("https://sheets.googleapis.com/", "https://www.googleapis.com/", "https://gmail.googleapis.com/",
+                "https://oauth2.googleapis.com/")
+RETRYABLE = {429, 500, 502, 503, 504}
+
+
+class GoogleAccessError(Exception):
+    """A problem a person must fix (sharing, a wrong ID, a missing key); one Indonesian sentence."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base_seconds: float = 1.0
+    max_seconds: float = 32.0
+    timeout_seconds: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, attempt: int, retry_after: str | None = None) -> float:
+        if retry_after and retry_after.isdigit():
+            return min(float(retry_after), self.max_seconds)
+        return random.uniform(0, min(self.max_seconds, self.base_seconds * 2 ** attempt))
+
+
+def key_path(configured: str | Path | None) -> Path:
+    path = Path(configured) if configured else None
+    if path is None:
+        env = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "").strip()
+        path = Path(env) if env else None
+    if path is None:
+        raise GoogleAccessError(
+            "Kunci akun layanan Google belum diatur: isi [google] key_file di sop-konten.toml "
+            "atau variabel lingkungan GOOGLE_APPLICATION_CREDENTIALS.")
+    if not path.exists():
+        raise GoogleAccessError(f"Berkas kunci akun layanan {path} tidak ditemukan.")
+    return path
+
+
+def load_credentials(path: Path, scopes: tuple[str, ...], subject: str = "") -> service_account.Credentials:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    except (ValueError, KeyError) as exc:
+        raise GoogleAccessError(f"Berkas {path} bukan kunci akun layanan Google yang sah.") from exc
+    return credentials.with_subject(subject) if subject else credentials
+
+
+def service_account_email(path: Path) -> str:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("client_email", "")
+    except ValueError:
+        return ""
+
+
+def redirect(url: str, api_base: str) -> str:
+    if not api_base:
+        return url
+    for prefix in GOOGLE_HOSTS:
+        if url.startswith(prefix):
+            return api_base + url[len(prefix):]
+    return url
+
+
+class GoogleSession(AuthorizedSession):
+    """An authorized session that can point at another base URL and retries as we decide."""
+
+    def __init__(self, credentials, api_base: str = "", policy: RetryPolicy | None = None,
+                 on_request: Callable[[str, str], None] | None = None):
+        super().__init__(credentials)
+        self.api_base = api_base.rstrip("/") + "/" if api_base else ""
+        self.policy = policy or RetryPolicy()
+        self.on_request = on_request
+
+    def request(self, method, url, data=None, headers=None, max_allowed_time=None, timeout=None, **kwargs):
+        url = redirect(url, self.api_base)
+        safe = safe_to_repeat(method, url)
+        timeout = timeout or self.policy.timeout_seconds
+        for attempt in range(self.policy.attempts):
+            if self.on_request:
+                self.on_request(method, url)
+            try:
+                response = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                if not safe or attempt == self.policy.attempts - 1:
+                    raise
+                log.warning("%s %s: %s; retrying", method, _short(url), type(exc).__name__)
+                self.policy.sleep(self.policy.delay(attempt))
+                continue
+            status = response.status_code
+            retry = status == 429 or (safe and status in RETRYABLE)
+            if not retry or attempt == self.policy.attempts - 1:
+                return response
+            log.warning("%s %s answered %s; retrying", method, _short(url), status)
+            self.policy.sleep(self.policy.delay(attempt, response.headers.get("Retry-After")))
+        return response
+
+
+SAFE_POSTS = ("values:batchUpdate", "values:batchGet", "values:batchClear", "/token")
+
+
+def safe_to_repeat(method: str, url: str) -> bool:
+    """Whether sending the request twice has the same effect as once (an append has not)."""
+    if method.upper() in ("GET", "PUT", "DELETE", "PATCH", "HEAD"):
+        return True
+    return _short(url).endswith(SAFE_POSTS)
+
+
+def _short(url: str) -> str:
+    return url.split("?", 1)[0]

@@ -1,0 +1,330 @@
+"""What each platform accepts, as data: caption limits, image rules and video rules.
+
+Every number here comes from a platform's reference page (named in the comments, read in
+late 2026). Platforms change their limits: re-check the page before changing a number, and
+change it here only, since `captions.py` and `media.py` read every limit from this module.
+
+Sizes are decimal (1 MB = 1,000,000 bytes): where a platform does not say whether it means
+MB or MiB, the decimal figure is the smaller and therefore the safe one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+MB = 1_000_000
+GB = 1_000_000_000
+
+# Caption length units.
+CODEPOINTS = "codepoints"  # Python str length after NFC normalisation
+UTF16 = "utf16"  # UTF-16 code units ("runes" in TikTok's docs): an emoji counts 2
+UTF8_BYTES = "utf8-bytes"
+X_WEIGHTED = "x-weighted"  # twitter-text config v3 weighting, see captions.x_weighted_length
+
+
+@dataclass(frozen=True)
+class CaptionRules:
+    max_length: int | None  # the caption (post text / description), in `unit`
+    unit: str = CODEPOINTS
+    max_hashtags: int | None = None
+    max_mentions: int | None = None
+    title_max_length: int | None = None  # a separate title field (YouTube), in code points
+    title_required: bool = False
+    forbidden_chars: str = ""  # characters the platform rejects in title and caption
+
+
+@dataclass(frozen=True)
+class ImageRules:
+    accepted_formats: frozenset[str]  # Pillow format names the platform takes as they are
+    output_format: str  # what prepare_image writes: "JPEG"
+    max_bytes: int
+    max_count: int  # images in one post
+    keep_png_for_alpha: bool = False  # write PNG instead of JPEG when the image has transparency
+    min_ratio: float | None = None  # width / height
+    max_ratio: float | None = None
+    min_width: int | None = None  # smaller images are scaled up
+    max_width: int | None = None  # larger images are scaled down
+    max_long_side: int | None = None
+    max_short_side: int | None = None
+    same_ratio_in_carousel: bool = False  # the platform crops every slide to the first one's ratio
+
+
+@dataclass(frozen=True)
+class VideoRules:
+    label: str  # how the video product is named in messages ("Reels", "video")
+    containers: frozenset[str]  # container names as media.probe_video reports them; empty = any
+    video_codecs: frozenset[str]  # FFmpeg codec names; empty = any
+    audio_codecs: frozenset[str]  # FFmpeg codec names; empty = any; no audio track is allowed
+    min_seconds: float | None = None
+    max_seconds: float | None = None
+    max_bytes: int | None = None
+    min_side: int | None = None  # shorter side, pixels
+    max_side: int | None = None  # longer side, pixels
+    max_width: int | None = None
+    min_fps: float | None = None
+    max_fps: float | None = None
+
+
+@dataclass(frozen=True)
+class PlatformRules:
+    name: str  # as the register spells it
+    slug: str  # for file names
+    caption: CaptionRules
+    image: ImageRules | None  # None: the platform takes no images
+    video: VideoRules | None  # None: the platform takes no videos
+    sources: tuple[str, ...]
+
+
+# Display names of codecs and containers, for messages.
+CODEC_NAMES = {
+    "h264": "H.264",
+    "hevc": "HEVC (H.265)",
+    "mpeg4": "MPEG-4 Part 2",
+    "vp8": "VP8",
+    "vp9": "VP9",
+    "av1": "AV1",
+    "prores": "ProRes",
+    "mpeg2video": "MPEG-2",
+    "mpeg1video": "MPEG-1",
+    "wmv3": "WMV",
+    "aac": "AAC",
+    "mp3": "MP3",
+    "opus": "Opus",
+    "vorbis": "Vorbis",
+    "ac3": "AC-3",
+    "eac3": "E-AC-3",
+    "flac": "FLAC",
+    "pcm_s16le": "PCM",
+}
+
+
+INSTAGRAM = PlatformRules(
+    name="Instagram",
+    slug="instagram",
+    # Instagram Platform > Content Publishing, and the IG User Media reference (POST /{ig-user-id}/media):
+    # caption at most 2,200 characters, 30 hashtags and 20 @-tags.
+    caption=CaptionRules(max_length=2200, unit=CODEPOINTS, max_hashtags=30, max_mentions=20),
+    # IG User Media reference, "Image specifications": JPEG only, at most 8 MB, aspect ratio
+    # within 4:5 and 1.91:1, width 320-1440 px (Instagram scales outside that), sRGB (other colour
+    # spaces are converted). Content Publishing > carousels: up to 10 images or videos, all cropped
+    # to the first one's aspect ratio.
+    image=ImageRules(
+        accepted_formats=frozenset({"JPEG"}),
+        output_format="JPEG",
+        max_bytes=8 * MB,
+        max_count=10,
+        min_ratio=4 / 5,
+        max_ratio=1.91,
+        min_width=320,
+        max_width=1440,
+        same_ratio_in_carousel=True,
+    ),
+    # IG User Media reference, "Reel specifications": MOV or MP4 (MPEG-4 Part 14), H.264 or HEVC,
+    # AAC (at most 48 kHz, mono or stereo), 23-60 FPS, at most 1920 px wide, 3 s to 15 min, at most
+    # 300 MB.
+    video=VideoRules(
+        label="Reels",
+        containers=frozenset({"MP4", "MOV"}),
+        video_codecs=frozenset({"h264", "hevc"}),
+        audio_codecs=frozenset({"aac"}),
+        min_seconds=3,
+        max_seconds=15 * 60,
+        max_bytes=300 * MB,
+        max_width=1920,
+        min_fps=23,
+        max_fps=60,
+    ),
+    sources=(
+        "Meta for Developers: Instagram Platform > Content Publishing",
+        "Meta for Developers: Instagram Graph API reference > IG User > Media (image and reel specifications)",
+    ),
+)
+
+FACEBOOK = PlatformRules(
+    name="Facebook",
+    slug="facebook",
+    # Graph API reference > Page > Feed: `message` of a post; Facebook's post limit is 63,206 characters.
+    caption=CaptionRules(max_length=63206, unit=CODEPOINTS),
+    # Graph API > "Uploading Photos and publishing Photo stories": JPEG, BMP, PNG, GIF and TIFF; keep a
+    # PNG under 1 MB (larger ones may look pixelated) and photos under 4 MB. Facebook resizes to at
+    # most 2048 px itself, so we send no more than that. Multi-photo posts: up to 10 attached photos.
+    image=ImageRules(
+        accepted_formats=frozenset({"JPEG", "PNG", "BMP", "GIF", "TIFF"}),
+        output_format="JPEG",
+        max_bytes=4 * MB,
+        max_count=10,
+        max_long_side=2048,
+    ),
+    # Graph API > Video API (Page videos): MP4 or MOV recommended; up to 10 GB and 240 minutes.
+    video=VideoRules(
+        label="video",
+        containers=frozenset({"MP4", "MOV"}),
+        video_codecs=frozenset(),
+        audio_codecs=frozenset(),
+        min_seconds=1,
+        max_seconds=240 * 60,
+        max_bytes=10 * GB,
+    ),
+    sources=(
+        "Meta for Developers: Graph API > Uploading Photos and publishing Photo stories",
+        "Meta for Developers: Graph API reference > Page > Photos, Page > Feed",
+        "Meta for Developers: Video API > Publishing (Page videos)",
+    ),
+)
+
+X = PlatformRules(
+    name="X",
+    slug="x",
+    # twitter-text config/v3.json (github.com/twitter/twitter-text): maxWeightedTweetLength 280,
+    # scale 100, defaultWeight 200, transformedURLLength 23, emojiParsingEnabled, ranges 0-4351,
+    # 8192-8205, 8208-8223, 8242-8247 weigh 100. X docs "Counting characters" describe the same.
+    caption=CaptionRules(max_length=280, unit=X_WEIGHTED),
+    # X API v2 docs > Media > Best practices: JPG, PNG, GIF, WEBP; images at most 5 MB (animated GIF
+    # 15 MB); up to 4 photos, or 1 animated GIF, or 1 video per post. X shows at most 4096 px on the
+    # long side, so larger images are scaled down before upload.
+    image=ImageRules(
+        accepted_formats=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+        output_format="JPEG",
+        keep_png_for_alpha=True,
+        max_bytes=5 * MB,
+        max_count=4,
+        max_long_side=4096,
+    ),
+    # X API v2 docs > Media > Best practices, "Size and duration limits" (default accounts, video on a
+    # Post): 0.5 s to 20 minutes, at most 8 GB (the 140 s / 512 MB caps now apply to DM video only);
+    # H.264 (High profile advised), AAC-LC audio, at most 60 FPS, aspect ratio 1:3 to 3:1. Containers:
+    # the media_type enum of POST /2/media/upload/initialize (X API v2 OpenAPI 2.167) has video/mp4 and
+    # video/quicktime (also webm and mp2t, which do not carry H.264+AAC in practice).
+    video=VideoRules(
+        label="video",
+        containers=frozenset({"MP4", "MOV"}),
+        video_codecs=frozenset({"h264"}),
+        audio_codecs=frozenset({"aac"}),
+        min_seconds=0.5,
+        max_seconds=20 * 60,
+        max_bytes=8 * GB,
+        max_fps=60,
+    ),
+    sources=(
+        "github.com/twitter/twitter-text config/v3.json",
+        "X Developer Platform: X API v2 > Media > Best practices (size and duration limits, specifications)",
+        "X Developer Platform: X API v2 > Media > Introduction (image 5 MB, GIF 15 MB)",
+    ),
+)
+
+YOUTUBE = PlatformRules(
+    name="YouTube",
+    slug="youtube",
+    # YouTube Data API v3 reference > Videos (resource representation): snippet.title "a maximum length
+    # of 100 characters", snippet.description "a maximum length of 5000 bytes", both "may contain all
+    # valid UTF-8 characters except < and >". A video needs a title.
+    caption=CaptionRules(
+        max_length=5000,
+        unit=UTF8_BYTES,
+        title_max_length=100,
+        title_required=True,
+        forbidden_chars="<>",
+    ),
+    image=None,  # YouTube takes videos only (community posts are not in the Data API)
+    # YouTube Help "Supported YouTube file formats": MOV, MPEG-1/2, MP4, MPG, AVI, WMV, MPEG-PS, FLV,
+    # 3GPP, WebM, DNxHR, ProRes, CineForm, HEVC. "Upload videos longer than 15 minutes": 15 minutes
+    # unless the account is verified, then up to 12 hours or 256 GB, whichever is less.
+    video=VideoRules(
+        label="video",
+        containers=frozenset({"MP4", "MOV", "AVI", "WMV", "FLV", "3GP", "WEBM", "MKV", "MPEG-PS", "MPEG-TS"}),
+        video_codecs=frozenset(),
+        audio_codecs=frozenset(),
+        min_seconds=None,
+        max_seconds=12 * 3600,
+        max_bytes=256 * GB,
+    ),
+    sources=(
+        "Google for Developers: YouTube Data API v3 reference > Videos (snippet.title, snippet.description)",
+        "YouTube Help: Supported YouTube file formats; Upload videos longer than 15 minutes",
+    ),
+)
+
+TIKTOK = PlatformRules(
+    name="TikTok",
+    slug="tiktok",
+    # TikTok for Developers > Content Posting API reference > Direct Post: post_info.title (the caption
+    # of a video) at most 2,200 UTF-16 runes.
+    caption=CaptionRules(max_length=2200, unit=UTF16),
+    # TikTok for Developers > Content Posting API > Media Transfer Guide, "Image restrictions": WebP and
+    # JPEG, at most 1080p, at most 20 MB each; photo posts take up to 35 images.
+    image=ImageRules(
+        accepted_formats=frozenset({"JPEG", "WEBP"}),
+        output_format="JPEG",
+        max_bytes=20 * MB,
+        max_count=35,
+        max_long_side=1920,
+        max_short_side=1080,
+    ),
+    # Media Transfer Guide, "Video restrictions": MP4 (recommended), WebM, MOV; H.264 (recommended),
+    # H.265, VP8, VP9; 23-60 FPS; 360-4096 px on both sides; up to 10 minutes through the API
+    # (creators may be limited to 3 or 5); at most 4 GB. TikTok's posting guide: at least 3 seconds.
+    video=VideoRules(
+        label="video",
+        containers=frozenset({"MP4", "WEBM", "MOV"}),
+        video_codecs=frozenset({"h264", "hevc", "vp8", "vp9"}),
+        audio_codecs=frozenset(),
+        min_seconds=3,
+        max_seconds=10 * 60,
+        max_bytes=4 * GB,
+        min_side=360,
+        max_side=4096,
+        min_fps=23,
+        max_fps=60,
+    ),
+    sources=(
+        "TikTok for Developers: Content Posting API > Media Transfer Guide (video and image restrictions)",
+        "TikTok for Developers: Content Posting API reference > Direct Post (post_info.title)",
+    ),
+)
+
+RULES: dict[str, PlatformRules] = {rules.name: rules for rules in (INSTAGRAM, FACEBOOK, X, YOUTUBE, TIKTOK)}
+
+_ALIASES = {"twitter": "X", "x (twitter)": "X", "ig": "Instagram", "fb": "Facebook", "yt": "YouTube"}
+
+
+def rules_for(platform: str) -> PlatformRules | None:
+    """The rules of a platform named as the register names it (case and spaces ignored), or None."""
+    key = " ".join(str(platform).split()).casefold()
+    for name, rules in RULES.items():
+        if name.casefold() == key:
+            return rules
+    alias = _ALIASES.get(key)
+    return RULES[alias] if alias else None
+
+
+# --- Indonesian number formatting for the messages people read ------------------------------------
+
+def id_int(value: int) -> str:
+    """2412 -> '2.412' (Indonesian thousands separator)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def id_dec(value: float, places: int = 1) -> str:
+    """1.91 -> '1,91'; 2.0 -> '2,0' (Indonesian decimal comma, dot for thousands)."""
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def id_bytes(size: int) -> str:
+    """A byte count as people read it: '850 KB', '8 MB', '412,5 MB', '4 GB' (decimal units)."""
+    if size >= GB:
+        value, unit = size / GB, "GB"
+    elif size >= MB:
+        value, unit = size / MB, "MB"
+    else:
+        return f"{id_int(max(1, round(size / 1000)))} KB"
+    return f"{id_int(round(value))} {unit}" if abs(value - round(value)) < 0.05 else f"{id_dec(value)} {unit}"
+
+
+def id_ratio(value: float) -> str:
+    """An aspect ratio (width / height) as '4:5', '1,91:1', '3:1'."""
+    fraction = Fraction(value).limit_denominator(10)
+    if abs(float(fraction) - value) < 0.002:
+        return f"{fraction.numerator}:{fraction.denominator}"
+    return f"{id_dec(value, 2)}:1"

@@ -1,0 +1,286 @@
+"""The register on Google Sheets (gspread), with a bounded number of requests per poll.
+
+- `read`: ONE `values:batchGet` for the register, the roster and the unsynced
+  tail of the Log tab.
+- `write`: ONE `values:batchGet` of the header row, the ID and Judul columns
+  and the columns about to change (rows are re-found by ID right before
+  writing; a cell a person changed since the read is left alone), ONE
+  `values:batchUpdate` (RAW: people's text is never run as a formula) and ONE
+  `spreadsheets:batchUpdate` (cell notes, overdue marks, new rows, Log rows).
+
+The request count does not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import gspread
+from gspread.exceptions import APIError
+from gspread.utils import rowcol_to_a1
+
+from automation.ports import RegisterError, RegisterSnapshot, RowAnchor, Table, WriteBatch, WriteResult
+
+log = logging.getLogger("sop_konten.sheets")
+
+ID, TITLE, DUE = "ID", "Judul", "Tenggat"
+OVERDUE_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}  # #F4CCCC
+NO_COLOR = {"red": 1, "green": 1, "blue": 1}
+LOG_ROWS_KEY, LOG_NO_KEY = "sheets.log_rows", "sheets.log_last_no"
+
+
+class KeyValue(Protocol):
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+def quoted(tab: str) -> str:
+    return "'" + tab.replace("'", "''") + "'"
+
+
+def column_letter(index: int) -> str:
+    return rowcol_to_a1(1, index + 1)[:-1]
+
+
+@dataclass
+class _Fresh:
+    """What the sheet holds right before writing: enough to re-find rows and compare cells."""
+
+    headers: list[str]
+    columns: dict[str, list[str]]  # header -> values from row 2 down
+
+    def rows_by_id(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for index, value in enumerate(self.columns.get(ID, [])):
+            if value.strip():
+                found.setdefault(value.strip(), []).append(index)
+        return found
+
+    def value(self, header: str, index: int) -> str:
+        column = self.columns.get(header, [])
+        return column[index] if index < len(column) else ""
+
+
+class SheetsRegister:
+    def __init__(self, client: gspread.Client, spreadsheet: str, state: KeyValue, *,
+                 account: str = "", register_tab: str = "Register", roster_tab: str = "Petugas",
+                 log_tab: str = "Log", describe: Callable[[Exception], str] | None = None):
+        self.client = client
+        self.key = spreadsheet_key(spreadsheet)
+        self.state = state
+        self.account = account
+        self.register_tab, self.roster_tab, self.log_tab = register_tab, roster_tab, log_tab
+        self._spreadsheet: gspread.Spreadsheet | None = None
+        self._sheet_ids: dict[str, int] = {}
+        self._headers: tuple[str, ...] = ()
+        self._row_of: dict[str, int] = {}
+
+    # -- opening ----------------------------------------------------------
+    @property
+    def spreadsheet(self) -> gspread.Spreadsheet:
+        if self._spreadsheet is None:
+            try:
+                self._spreadsheet = self.client.open_by_key(self.key)
+                metadata = self._spreadsheet.fetch_sheet_metadata({"fields": "sheets.properties"})
+            except APIError as exc:
+                raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
+            missing = [t for t in (self.register_tab, self.roster_tab, self.log_tab) if t not in self._sheet_ids]
+            if missing:
+                raise RegisterError(f"Tab {', '.join(repr(t) for t in missing)} tidak ditemukan di spreadsheet "
+                                    f"{self.key}; jalankan 'sop-konten setup'.")
+        return self._spreadsheet
+
+    # -- read -------------------------------------------------------------
+    def read(self) -> RegisterSnapshot:
+        spreadsheet = self.spreadsheet
+        tail_from = self._log_rows() + 2
+        ranges = [quoted(self.register_tab), quoted(self.roster_tab), f"{quoted(self.log_tab)}!A{tail_from}:A"]
+        try:
+            answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
+        except APIError as exc:
+            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+        register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
+        self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
+        register_table = _table(register)
+        self._row_of = {}
+        for index, row in enumerate(register_table.rows):
+            item = row[self._headers.index(ID)].strip() if ID in self._headers else ""
+            if item and item not in self._row_of:
+                self._row_of[item] = index + 2
+        last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
+        for row in tail:
+            if row and str(row[0]).strip().isdigit():
+                last_no = max(last_no, int(str(row[0]).strip()))
+        if tail:  # lines appended by a write whose answer was lost: count them as synced
+            self.state.set_meta(LOG_ROWS_KEY, str(tail_from - 2 + len(tail)))
+            self.state.set_meta(LOG_NO_KEY, str(last_no))
+        return RegisterSnapshot(register=register_table, roster=_table(roster), log_last_no=last_no)
+
+    def _log_rows(self) -> int:
+        return int(self.state.get_meta(LOG_ROWS_KEY) or 0)
+
+    # -- write ------------------------------------------------------------
+    def write(self, batch: WriteBatch) -> WriteResult:
+        spreadsheet = self.spreadsheet
+        touched = sorted({c.column for u in batch.updates for c in u.changes} | {ID, TITLE})
+        if batch.updates:
+            fresh = self._fresh(touched)
+            if tuple(fresh.headers) != self._headers:
+                return WriteResult(written=False, reason="the register's columns changed since the read")
+        else:
+            fresh = _Fresh(list(self._headers), {})
+        sheet_id = self._sheet_ids[self.register_tab]
+        data, requests, skipped = [], [], []
+        by_id = fresh.rows_by_id()
+        for update in batch.updates:
+            index = _find(update.anchor, by_id, fresh)
+            where = update.anchor.item_id or f"baris baru '{update.anchor.title}'"
+            if index is None:
+                skipped.extend((where, c.column) for c in update.changes)
+                continue
+            row = index + 2
+            for change in update.changes:
+                if change.column not in fresh.headers:
+                    skipped.append((where, change.column))
+                    continue
+                if fresh.value(change.column, index) != change.expected:
+                    skipped.append((where, change.column))  # a person changed it since the read
+                    continue
+                column = fresh.headers.index(change.column)
+                data.append({"range": f"{quoted(self.register_tab)}!{rowcol_to_a1(row, column + 1)}",
+                             "values": [[change.value]]})
+                if change.note:
+                    requests.append(_note(sheet_id, row - 1, column, change.note))
+            if update.overdue is not None and DUE in fresh.headers:
+                requests.append(_fill(sheet_id, row - 1, fresh.headers.index(DUE), update.overdue))
+        for values in batch.appends:
+            requests.append(_append(sheet_id, [values.get(h, "") for h in self._headers]))
+        last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
+        log_rows = [r for r in batch.log_rows if r and str(r[0]).isdigit() and int(r[0]) > last_no]
+        if log_rows:
+            requests.append(_append(self._sheet_ids[self.log_tab], [list(r) for r in log_rows], number_first=True))
+        try:
+            if data:
+                spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+        except APIError as exc:
+            return WriteResult(written=False, reason=f"values:batchUpdate failed: {_status(exc)}")
+        try:
+            if requests:
+                spreadsheet.batch_update({"requests": requests})
+        except APIError as exc:
+            log.error("spreadsheets:batchUpdate failed (%s); notes, new rows and log lines wait", _status(exc))
+            if batch.appends:
+                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {_status(exc)}")
+        else:
+            if log_rows:
+                self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
+                self.state.set_meta(LOG_NO_KEY, str(int(log_rows[-1][0])))
+        return WriteResult(written=True, skipped=tuple(skipped))
+
+    def _fresh(self, headers: list[str]) -> _Fresh:
+        tab = quoted(self.register_tab)
+        letters = [column_letter(self._headers.index(h)) for h in headers if h in self._headers]
+        ranges = [f"{tab}!1:1"] + [f"{tab}!{c}2:{c}" for c in letters]
+        answer = self.spreadsheet.values_batch_get(ranges, params={"majorDimension": "COLUMNS"})
+        value_ranges = answer.get("valueRanges", [])
+        header_columns = _values(value_ranges[0]) if value_ranges else []
+        fresh_headers = [str(c[0]).strip() if c else "" for c in header_columns]
+        columns = {}
+        for header, value_range in zip([h for h in headers if h in self._headers], value_ranges[1:], strict=False):
+            values = _values(value_range)
+            columns[header] = [str(v) for v in values[0]] if values else []
+        return _Fresh(fresh_headers, columns)
+
+    def link(self, item_id: str) -> str:
+        base = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
+        sheet_id = self._sheet_ids.get(self.register_tab)
+        row = self._row_of.get(item_id)
+        if sheet_id is None:
+            return base
+        return f"{base}#gid={sheet_id}" + (f"&range=A{row}" if row else "")
+
+
+# --- helpers ------------------------------------------------------------------
+
+def spreadsheet_key(text: str) -> str:
+    text = text.strip()
+    if text.startswith("http"):
+        try:
+            return gspread.utils.extract_id_from_url(text)
+        except gspread.exceptions.NoValidUrlKeyFound as exc:
+            raise RegisterError(f"URL spreadsheet '{text}' tidak dikenali.") from exc
+    return text
+
+
+def access_problem(exc: APIError, what: str, key: str, account: str) -> str:
+    status = _status(exc)
+    if status == 403:
+        who = f" ke akun layanan {account}" if account else " ke akun layanan sop-konten"
+        return f"{what} {key} belum dibagikan{who}; bagikan sebagai Editor lalu jalankan lagi."
+    if status == 404:
+        return f"{what} {key} tidak ditemukan; periksa ID atau URL di sop-konten.toml."
+    return f"Google menjawab {status} untuk {what} {key}: {exc}"
+
+
+def _status(exc: APIError) -> int:
+    try:
+        return int(exc.response.status_code)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+
+
+def _values(value_range: dict[str, Any]) -> list[list[str]]:
+    return [[str(v) for v in row] for row in value_range.get("values", [])]
+
+
+def _table(values: list[list[str]]) -> Table:
+    if not values:
+        return Table(headers=(), rows=())
+    headers = tuple(str(h).strip() for h in values[0])
+    width = len(headers)
+    rows = tuple(tuple((row + [""] * width)[:width]) for row in values[1:])
+    return Table(headers=headers, rows=rows)
+
+
+def _find(anchor: RowAnchor, by_id: dict[str, list[int]], fresh: _Fresh) -> int | None:
+    if anchor.item_id:
+        found = by_id.get(anchor.item_id, [])
+        return found[0] if len(found) == 1 else None
+    index = anchor.read_index
+    if index >= 0 and not fresh.value(ID, index).strip() and fresh.value(TITLE, index) == anchor.title:
+        return index
+    candidates = [i for i, title in enumerate(fresh.columns.get(TITLE, []))
+                  if title == anchor.title and not fresh.value(ID, i).strip()]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _note(sheet_id: int, row: int, column: int, note: str) -> dict:
+    return {"updateCells": {"range": _cell(sheet_id, row, column), "fields": "note",
+                            "rows": [{"values": [{"note": note}]}]}}
+
+
+def _fill(sheet_id: int, row: int, column: int, overdue: bool) -> dict:
+    return {"repeatCell": {"range": _cell(sheet_id, row, column), "fields": "userEnteredFormat.backgroundColor",
+                           "cell": {"userEnteredFormat": {"backgroundColor": OVERDUE_COLOR if overdue else NO_COLOR}}}}
+
+
+def _append(sheet_id: int, rows: list, number_first: bool = False) -> dict:
+    rows = rows if rows and isinstance(rows[0], list) else [rows]
+    return {"appendCells": {"sheetId": sheet_id, "fields": "userEnteredValue", "rows": [
+        {"values": [_cell_value(v, number=number_first and i == 0) for i, v in enumerate(row)]} for row in rows]}}
+
+
+def _cell_value(value: str, number: bool = False) -> dict:
+    if number and str(value).isdigit():
+        return {"userEnteredValue": {"numberValue": int(value)}}
+    return {"userEnteredValue": {"stringValue": str(value)}}  # a string value is never parsed as a formula
+
+
+def _cell(sheet_id: int, row: int, column: int) -> dict:
+    return {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
+            "startColumnIndex": column, "endColumnIndex": column + 1}
