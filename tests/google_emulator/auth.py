@@ -22,16 +22,16 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-_KEY_CACHE: list[rsa.RSAPrivateKey] = []
+_KEY_CACHE: dict[str, rsa.RSAPrivateKey] = {}
 _KEY_LOCK = threading.Lock()
 
 
-def _private_key(index: int) -> rsa.RSAPrivateKey:
-    """RSA-2048 keys are slow to make; tests reuse a small process-wide pool."""
+def _private_key(email: str) -> rsa.RSAPrivateKey:
+    """One RSA-2048 key per account e-mail, kept for the whole test session (they are slow to make)."""
     with _KEY_LOCK:
-        while len(_KEY_CACHE) <= index:
-            _KEY_CACHE.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
-        return _KEY_CACHE[index]
+        if email.lower() not in _KEY_CACHE:
+            _KEY_CACHE[email.lower()] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return _KEY_CACHE[email.lower()]
 
 
 def _b64decode(part: str) -> bytes:
@@ -81,7 +81,7 @@ class Authority:
     def create_key(self, email: str, token_uri: str, *, project_id: str = "sop-konten-test",
                    domain_wide_delegation: bool = True) -> dict[str, Any]:
         """Register a service account and return its key JSON (as Google's console would)."""
-        key = _private_key(len(self.accounts) % 4)
+        key = _private_key(email)
         key_id = hashlib.sha1(email.encode()).hexdigest()
         self.accounts[email.lower()] = ServiceAccount(email, key_id, key.public_key(), domain_wide_delegation)
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

@@ -23,10 +23,12 @@ _TOKEN = re.compile(r"""\s*(?:(?P<str>'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|(?P<o
 class QueryEnv:
     """What a predicate may ask about a file: its viewer and role lookups."""
 
-    def __init__(self, viewer: str, roles: Callable[[Any], dict[str, str]], shared_with_me: Callable[[Any], bool]):
+    def __init__(self, viewer: str, roles: Callable[[Any], dict[str, str]], shared_with_me: Callable[[Any], bool],
+                 root_id: str = ""):
         self.viewer = viewer
         self.roles = roles
         self.shared_with_me = shared_with_me
+        self.root_id = root_id  # what the alias 'root' means for this viewer
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -130,7 +132,7 @@ class _Parser:
 
 def _membership(value: str, collection: str) -> Predicate:
     if collection == "parents":
-        return lambda f, env: value in f.parents
+        return lambda f, env: (env.root_id if value == "root" else value) in f.parents
     if collection in ("owners", "writers", "readers"):
         wanted = {"owners": ("owner",), "writers": ("owner", "organizer", "fileOrganizer", "writer"),
                   "readers": ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")}[collection]

@@ -8,7 +8,16 @@ import json
 from typing import Any
 
 from . import fieldmask
-from .drive_store import FOLDER, GOOGLE_APPS, SPREADSHEET, DriveFile, DriveStore, SharedDrive, rfc3339, user_json
+from .drive_store import (
+    FOLDER,
+    GOOGLE_APPS,
+    SPREADSHEET,
+    DriveFile,
+    DriveStore,
+    SharedDrive,
+    rfc3339,
+    user_json,
+)
 from .errors import drive_invalid
 
 DEFAULT_FILE_FIELDS = ("kind", "id", "name", "mimeType", "driveId", "teamDriveId")
@@ -37,9 +46,9 @@ def file_json(store: DriveStore, f: DriveFile, viewer: str) -> dict[str, Any]:
         "shared": len(f.permissions) > 1 or bool(f.drive_id),
         "ownedByMe": viewer.lower() in {o.lower() for o in f.owners},
         "capabilities": {"canEdit": rank >= 3, "canComment": rank >= 2, "canShare": rank >= 3,
-                         "canDelete": rank >= 5 or (bool(f.drive_id) and rank >= 4),
+                         "canDelete": rank >= (4 if f.drive_id else 5),
                          "canDownload": True, "canRename": rank >= 3,
-                         "canAddChildren": f.is_folder and rank >= 3, "canTrash": rank >= 4 or not f.drive_id and rank >= 5,
+                         "canAddChildren": f.is_folder and rank >= 3, "canTrash": rank >= (4 if f.drive_id else 5),
                          "canMoveItemWithinDrive": rank >= 3},
         "permissionIds": [p["id"] for p in f.permissions],
         "quotaBytesUsed": str(len(f.content or b"")),
@@ -82,10 +91,6 @@ def select(resource: dict[str, Any], fields: str | None, defaults: tuple[str, ..
 def drive_json(drive: SharedDrive) -> dict[str, Any]:
     return {"kind": "drive#drive", "id": drive.id, "name": drive.name, "createdTime": rfc3339(drive.created),
             "hidden": False, "capabilities": {"canAddChildren": True}}
-
-
-def permission_json(perm: dict[str, Any]) -> dict[str, Any]:
-    return dict(perm)
 
 
 # --- uploads ------------------------------------------------------------------------------------

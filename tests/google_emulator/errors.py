@@ -63,6 +63,10 @@ def invalid_request(index: int, kind: str, message: str) -> ApiError:
     return invalid_argument(f"Invalid requests[{index}].{kind}: {message}")
 
 
+def not_a_spreadsheet() -> ApiError:
+    return google_error(400, "This operation is not supported for this document", "FAILED_PRECONDITION")
+
+
 def protected_cell() -> ApiError:
     return invalid_argument(PROTECTED_MESSAGE)
 
@@ -101,6 +105,11 @@ def unauthenticated(service: str, missing: bool) -> ApiError:
         "domain": "googleapis.com",
         "metadata": {"service": service},
     }])
+    if service == "drive.googleapis.com":  # Drive keeps its legacy errors[] list as well
+        err.body["error"]["errors"] = [{
+            "message": "Login Required." if missing else "Invalid Credentials", "domain": "global",
+            "reason": "required" if missing else "authError", "location": "Authorization",
+            "locationType": "header"}]
     err.headers["WWW-Authenticate"] = 'Bearer realm="https://accounts.google.com/"'
     return err
 

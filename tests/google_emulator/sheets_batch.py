@@ -13,7 +13,7 @@ from typing import Any
 from . import fieldmask, protection
 from .errors import ApiError, google_error, invalid_argument, invalid_request
 from .sheets_batch_cells import CELL_HANDLERS
-from .sheets_resource import sheet_properties, spreadsheet_json, strip_sheet_zero
+from .sheets_resource import clean_sheet_props, sheet_properties, spreadsheet_json, strip_sheet_zero
 from .sheets_values import EditContext
 from .spreadsheet import COLUMNS, ROWS, Sheet, transaction
 
@@ -66,6 +66,7 @@ def add_sheet(ctx: EditContext, req: dict[str, Any], index: int) -> dict[str, An
     for key in ("hidden", "tabColor", "tabColorStyle", "rightToLeft"):
         if props.get(key):
             sheet.props[key] = copy.deepcopy(props[key])
+    sheet.props = clean_sheet_props(sheet.props)
     return {"addSheet": {"properties": sheet_properties(sheet)}}
 
 
@@ -100,6 +101,7 @@ def update_sheet_properties(ctx: EditContext, req: dict[str, Any], index: int) -
     ss = ctx.spreadsheet
     updated = copy.deepcopy(sheet.props)
     apply_masked(updated, props, mask)
+    updated = clean_sheet_props(updated)
     updated["sheetId"] = sheet.sheet_id
     if "title" in (mask or {}) and updated.get("title") != sheet.title:
         if not updated.get("title"):

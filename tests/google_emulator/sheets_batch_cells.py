@@ -12,7 +12,6 @@ from .sheets_metadata import METADATA_HANDLERS
 from .sheets_values import EditContext
 from .spreadsheet import COLUMNS, ROWS, Rect, Sheet, range_rect, rects_intersect
 
-
 _apply_masked = fieldmask.copy_masked
 
 

@@ -43,6 +43,22 @@ def default_properties(title: str, locale: str = "en_US", time_zone: str = "Etc/
             "defaultFormat": copy.deepcopy(DEFAULT_FORMAT), "spreadsheetTheme": copy.deepcopy(DEFAULT_THEME)}
 
 
+def clean_sheet_props(props: dict[str, Any]) -> dict[str, Any]:
+    """Sheet properties as stored: nulls dropped, tab colours 8-bit (mirrored in tabColor)."""
+    out = {k: clean_sheet_props(v) if isinstance(v, dict) else v for k, v in props.items() if v is not None}
+    style = out.get("tabColorStyle")
+    if isinstance(style, dict) and isinstance(style.get("rgbColor"), dict):
+        style["rgbColor"] = quantize_color(style["rgbColor"])
+        out["tabColor"] = dict(style["rgbColor"])
+    elif isinstance(out.get("tabColor"), dict):
+        out["tabColor"] = quantize_color(out["tabColor"])
+        out["tabColorStyle"] = {"rgbColor": dict(out["tabColor"])}
+    if isinstance(style, dict) and not style.get("rgbColor") and not style.get("themeColor"):
+        out.pop("tabColorStyle", None)
+        out.pop("tabColor", None)
+    return out
+
+
 def strip_sheet_zero(rng: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in rng.items() if v is not None}
     if out.get("sheetId") == 0:
@@ -87,8 +103,8 @@ def sheet_properties(sheet: Sheet) -> dict[str, Any]:
         if not grid.get(key):
             grid.pop(key, None)
     for key in ("hideGridlines", "rowGroupControlAfter", "columnGroupControlAfter"):
-        if key in grid and grid[key] is False and key != "hideGridlines":
-            grid.pop(key)
+        if not grid.get(key):
+            grid.pop(key, None)
     if not props.get("hidden"):
         props.pop("hidden", None)
     if not props.get("rightToLeft"):
@@ -113,7 +129,8 @@ def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet, owners: set[str], viewer:
         flt = copy.deepcopy(sheet.basic_filter)
         flt["range"] = strip_sheet_zero(flt["range"])
         out["basicFilter"] = flt
-    metas = [m for m in spreadsheet.metadata if _meta_sheet(m) == sheet.sheet_id]
+    metas = [m for m in spreadsheet.metadata if m["location"].get("locationType") == "SHEET"
+             and m["location"].get("sheetId") == sheet.sheet_id]
     if metas:
         out["developerMetadata"] = copy.deepcopy(metas)
     if sheet.row_groups:
@@ -123,16 +140,7 @@ def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet, owners: set[str], viewer:
     return out
 
 
-def _meta_sheet(meta: dict[str, Any]) -> int | None:
-    loc = meta["location"]
-    if "sheetId" in loc:
-        return loc["sheetId"]
-    if "dimensionRange" in loc:
-        return loc["dimensionRange"].get("sheetId", 0)
-    return None
-
-
-def grid_data(sheet: Sheet, rect: tuple[int, int, int, int]) -> dict[str, Any]:
+def grid_data(sheet: Sheet, rect: tuple[int, int, int, int], metadata: list[dict[str, Any]] = ()) -> dict[str, Any]:
     r0, r1, c0, c1 = rect
     last_r, _ = sheet.value_extent(rect, predicate=lambda cell: not cell.is_blank())
     out: dict[str, Any] = {}
@@ -157,16 +165,22 @@ def grid_data(sheet: Sheet, rect: tuple[int, int, int, int]) -> dict[str, Any]:
         rows.append({"values": values})
     if rows:
         out["rowData"] = rows
-    out["rowMetadata"] = [_dim_meta(sheet, ROWS, r, ROW_PIXELS) for r in range(r0, r1)]
-    out["columnMetadata"] = [_dim_meta(sheet, "COLUMNS", c, COLUMN_PIXELS) for c in range(c0, c1)]
+    out["rowMetadata"] = [_dim_meta(sheet, ROWS, r, ROW_PIXELS, metadata) for r in range(r0, r1)]
+    out["columnMetadata"] = [_dim_meta(sheet, "COLUMNS", c, COLUMN_PIXELS, metadata) for c in range(c0, c1)]
     return out
 
 
-def _dim_meta(sheet: Sheet, dim: str, index: int, default_pixels: int) -> dict[str, Any]:
+def _dim_meta(sheet: Sheet, dim: str, index: int, default_pixels: int,
+              metadata: list[dict[str, Any]]) -> dict[str, Any]:
     props = sheet.dim_props[dim].get(index, {})
-    out = {"pixelSize": props.get("pixelSize", default_pixels)}
+    out: dict[str, Any] = {"pixelSize": props.get("pixelSize", default_pixels)}
     if props.get("hiddenByUser"):
         out["hiddenByUser"] = True
+    found = [copy.deepcopy(m) for m in metadata
+             if (rng := m["location"].get("dimensionRange")) and rng.get("sheetId", 0) == sheet.sheet_id
+             and rng.get("dimension") == dim and rng["startIndex"] <= index < rng["endIndex"]]
+    if found:
+        out["developerMetadata"] = found
     return out
 
 
@@ -183,11 +197,11 @@ def spreadsheet_json(spreadsheet: Spreadsheet, owners: set[str], viewer: str, *,
                 wanted.append(sheet.sheet_id)
             if include_grid:
                 rect = bounds.clipped(sheet.rows, sheet.cols)
-                per_sheet.setdefault(sheet.sheet_id, []).append(grid_data(sheet, rect))
+                per_sheet.setdefault(sheet.sheet_id, []).append(grid_data(sheet, rect, spreadsheet.metadata))
         selected = [s for s in spreadsheet.sheets if s.sheet_id in wanted]
     elif include_grid:
         for sheet in spreadsheet.sheets:
-            per_sheet[sheet.sheet_id] = [grid_data(sheet, (0, sheet.rows, 0, sheet.cols))]
+            per_sheet[sheet.sheet_id] = [grid_data(sheet, (0, sheet.rows, 0, sheet.cols), spreadsheet.metadata)]
     out: dict[str, Any] = {
         "spreadsheetId": spreadsheet.id,
         "properties": copy.deepcopy(spreadsheet.properties),
@@ -197,7 +211,7 @@ def spreadsheet_json(spreadsheet: Spreadsheet, owners: set[str], viewer: str, *,
     if spreadsheet.named_ranges:
         out["namedRanges"] = [{**n, "range": strip_sheet_zero(n["range"])}
                               for n in copy.deepcopy(list(spreadsheet.named_ranges.values()))]
-    top_meta = [m for m in spreadsheet.metadata if _meta_sheet(m) is None]
+    top_meta = [m for m in spreadsheet.metadata if m["location"].get("locationType") == "SPREADSHEET"]
     if top_meta:
         out["developerMetadata"] = copy.deepcopy(top_meta)
     out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{spreadsheet.id}/edit"

@@ -63,10 +63,8 @@ def input_option(value: str | None) -> bool:
 
 
 def _grid_limit_error(sheet: Sheet, rect: Rect) -> Exception:
-    r0, r1, c0, c1 = rect
-    return invalid_argument(
-        f"Range ('{sheet.title}'!{a1.cell_a1(r0, c0)}:{a1.cell_a1(r1 - 1, c1 - 1)}) exceeds grid limits. "
-        f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
+    return invalid_argument(f"Range ({a1.format_range(sheet.title, *rect)}) exceeds grid limits. "
+                            f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
 
 
 def read_rect(spreadsheet: Spreadsheet, text: str) -> tuple[Sheet, Rect]:
@@ -132,17 +130,25 @@ def _matrix(values: Any, field_name: str, major: str | None) -> list[list[Any]]:
 
 
 def write_matrix(ctx: EditContext, sheet: Sheet, r0: int, c0: int, data: list[list[Any]],
-                 user_entered: bool) -> dict[str, Any]:
-    """Write values with their top-left at (r0, c0); returns UpdateValuesResponse counters."""
+                 user_entered: bool, grow_rows: bool = False, shown: str | None = None) -> dict[str, Any]:
+    """Write values with their top-left at (r0, c0); returns UpdateValuesResponse counters.
+
+    The grid never grows for values.update (Google answers "exceeds grid limits"); append
+    (``grow_rows``) adds the rows it needs, not columns."""
     nrows = len(data)
     ncols = max((len(row) for row in data), default=0)
+    if grow_rows:
+        sheet.ensure_size(r0 + nrows, 0)
+    if nrows and ncols and (r0 + nrows > sheet.rows or c0 + ncols > sheet.cols):
+        text = shown or a1.format_range(sheet.title, r0, r0 + nrows, c0, c0 + ncols)
+        raise invalid_argument(f"Range ({text}) exceeds grid limits. Max rows: {sheet.rows}, "
+                               f"max columns: {sheet.cols}")
     rects = []
     for i, row in enumerate(data):
         cols = [j for j, v in enumerate(row) if v is not None]
         if cols:
             rects.append((r0 + i, r0 + i + 1, c0 + cols[0], c0 + cols[-1] + 1))
     ctx.check_cells(sheet, rects)
-    sheet.ensure_size(r0 + nrows, c0 + ncols)
     rows_touched, cols_touched, cells = set(), set(), 0
     for i, row in enumerate(data):
         for j, raw in enumerate(row):
@@ -180,6 +186,8 @@ def _start_and_check(sheet: Sheet, bounds: a1.Bounds, data: list[list[Any]], tex
     nrows = len(data)
     ncols = max((len(row) for row in data), default=0)
     shown = f"'{sheet.title}'!" + text.split("!")[-1] if "!" in text else text
+    if bounds.r1 == r0 + 1 and bounds.c1 == c0 + 1:  # a single cell only anchors the write
+        return r0, c0
     if bounds.r1 is not None and r0 + nrows > bounds.r1:
         raise invalid_argument(
             f"Requested writing within range [{shown}], but tried writing to row [{bounds.r1 + 1}]")
@@ -189,12 +197,20 @@ def _start_and_check(sheet: Sheet, bounds: a1.Bounds, data: list[list[Any]], tex
     return r0, c0
 
 
+def _shown(sheet: Sheet, bounds: a1.Bounds, data: list[list[Any]]) -> str:
+    """The range as Google names it in "exceeds grid limits" errors (the requested one)."""
+    r0, c0 = bounds.r0 or 0, bounds.c0 or 0
+    r1 = bounds.r1 if bounds.r1 is not None else r0 + max(len(data), 1)
+    c1 = bounds.c1 if bounds.c1 is not None else c0 + max((len(r) for r in data), default=1)
+    return a1.format_range(sheet.title, r0, r1, c0, c1)
+
+
 def update(ctx: EditContext, text: str, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
     data = _matrix(body.get("values"), "data.values", body.get("majorDimension"))
     user_entered = input_option(query.get("valueInputOption"))
     sheet, bounds = ctx.spreadsheet.resolve(text)
     r0, c0 = _start_and_check(sheet, bounds, data, text)
-    result = write_matrix(ctx, sheet, r0, c0, data, user_entered)
+    result = write_matrix(ctx, sheet, r0, c0, data, user_entered, shown=_shown(sheet, bounds, data))
     return _with_data(ctx, result, query.get("includeValuesInResponse") in ("true", "True"), query)
 
 
@@ -205,7 +221,7 @@ def batch_update(ctx: EditContext, body: dict[str, Any]) -> dict[str, Any]:
         data = _matrix(item.get("values"), f"data[{i}].values", item.get("majorDimension"))
         sheet, bounds = ctx.spreadsheet.resolve(item.get("range", ""))
         r0, c0 = _start_and_check(sheet, bounds, data, item.get("range", ""))
-        result = write_matrix(ctx, sheet, r0, c0, data, user_entered)
+        result = write_matrix(ctx, sheet, r0, c0, data, user_entered, shown=_shown(sheet, bounds, data))
         touched.append(result["_touched"])
         opts = {"responseValueRenderOption": body.get("responseValueRenderOption", ""),
                 "responseDateTimeRenderOption": body.get("responseDateTimeRenderOption", "")}
@@ -272,7 +288,7 @@ def append(ctx: EditContext, text: str, body: dict[str, Any], query: dict[str, s
         ctx.check_insert(sheet, ROWS, row)
         if row < sheet.rows:
             sheet.insert(ctx.spreadsheet, ROWS, row, len(data))
-    result = write_matrix(ctx, sheet, row, col, data, user_entered)
+    result = write_matrix(ctx, sheet, row, col, data, user_entered, grow_rows=True)
     out["updates"] = _with_data(ctx, result, query.get("includeValuesInResponse") in ("true", "True"), query)
     return out
 

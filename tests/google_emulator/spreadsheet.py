@@ -209,7 +209,7 @@ class Sheet:
         for rule in self.conditional_formats:
             rule["ranges"] = [r for r in rule.get("ranges", []) if shift_on_delete(r, dim, start, end)]
         self.conditional_formats = [r for r in self.conditional_formats if r["ranges"]]
-        for key, named in list(spreadsheet.named_ranges.items()):
+        for named in list(spreadsheet.named_ranges.values()):
             if named["range"].get("sheetId", 0) == self.sheet_id:
                 shift_on_delete(named["range"], dim, start, end)
         groups = self.row_groups if dim == ROWS else self.column_groups
@@ -322,6 +322,11 @@ class Spreadsheet:
             raise unable_to_parse_range(text)
         if cells is None:
             return sheet, a1.Bounds()
+        named = next((n for n in self.named_ranges.values() if n["name"] == cells), None)
+        if named is not None and not a1.looks_like_cells(cells):
+            rng = named["range"]
+            return self.sheet_by_id(rng.get("sheetId", 0)), a1.Bounds(
+                rng.get("startRowIndex"), rng.get("endRowIndex"), rng.get("startColumnIndex"), rng.get("endColumnIndex"))
         return sheet, a1.parse_cells(cells, text)
 
     def grid_rect(self, rng: dict[str, Any], kind: str = "", index: int = 0) -> tuple[Sheet, Rect]:
