@@ -150,7 +150,7 @@ def extract_mentions(text: str) -> list[str]:
     names = []
     for match in _MENTION_RE.finditer(unicodedata.normalize("NFC", text or "")):
         name = match.group(1).rstrip(".")
-        if name and not name.isdigit():
+        if name:
             names.append(name)
     return names
 

@@ -44,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from automation.contract import HeaderError
+    from automation.google_client import GoogleAccessError
     from automation.ports import RegisterError
     from automation.sop import SopError
     from automation.working_time import CalendarConfigError
 
-    return (SopError, RegisterError, HeaderError, CalendarConfigError)
+    return (SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         ("run", cmd_run, "run the daemon: one cycle every poll_seconds until stopped"),
         ("once", cmd_once, "run one cycle and print what it did"),
         ("check", cmd_check, "check the config, the SOP file, the register headers and the roster"),
+        ("setup", cmd_setup, "prepare the register and folders: tabs, headers, dropdowns, protections"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", type=Path, help=f"path to {CONFIG_NAME}")
@@ -123,6 +125,14 @@ def cmd_run(args) -> int:
     finally:
         app.close()
     log.info("daemon stopped")
+    return 0
+
+
+def cmd_setup(args) -> int:
+    from automation.setup_command import run_setup
+
+    for line in run_setup(_config_path(args.config, create=False)):
+        print(line)
     return 0
 
 

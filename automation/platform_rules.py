@@ -52,10 +52,10 @@ class ImageRules:
 
 @dataclass(frozen=True)
 class VideoRules:
-    label: str  # how the video product is named in messages ("Reels", "video")
     containers: frozenset[str]  # container names as media.probe_video reports them; empty = any
     video_codecs: frozenset[str]  # FFmpeg codec names; empty = any
     audio_codecs: frozenset[str]  # FFmpeg codec names; empty = any; no audio track is allowed
+    label: str = ""  # the video product's name in messages ("Reels"), if the platform names it
     min_seconds: float | None = None
     max_seconds: float | None = None
     max_bytes: int | None = None
@@ -124,7 +124,6 @@ INSTAGRAM = PlatformRules(
     # AAC (at most 48 kHz, mono or stereo), 23-60 FPS, at most 1920 px wide, 3 s to 15 min, at most
     # 300 MB.
     video=VideoRules(
-        label="Reels",
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset({"h264", "hevc"}),
         audio_codecs=frozenset({"aac"}),
@@ -134,6 +133,7 @@ INSTAGRAM = PlatformRules(
         max_width=1920,
         min_fps=23,
         max_fps=60,
+        label="Reels",
     ),
     sources=(
         "Meta for Developers: Instagram Platform > Content Publishing",
@@ -158,7 +158,6 @@ FACEBOOK = PlatformRules(
     ),
     # Graph API > Video API (Page videos): MP4 or MOV recommended; up to 10 GB and 240 minutes.
     video=VideoRules(
-        label="video",
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset(),
         audio_codecs=frozenset(),
@@ -197,7 +196,6 @@ X = PlatformRules(
     # the media_type enum of POST /2/media/upload/initialize (X API v2 OpenAPI 2.167) has video/mp4 and
     # video/quicktime (also webm and mp2t, which do not carry H.264+AAC in practice).
     video=VideoRules(
-        label="video",
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset({"h264"}),
         audio_codecs=frozenset({"aac"}),
@@ -231,7 +229,6 @@ YOUTUBE = PlatformRules(
     # 3GPP, WebM, DNxHR, ProRes, CineForm, HEVC. "Upload videos longer than 15 minutes": 15 minutes
     # unless the account is verified, then up to 12 hours or 256 GB, whichever is less.
     video=VideoRules(
-        label="video",
         containers=frozenset({"MP4", "MOV", "AVI", "WMV", "FLV", "3GP", "WEBM", "MKV", "MPEG-PS", "MPEG-TS"}),
         video_codecs=frozenset(),
         audio_codecs=frozenset(),
@@ -265,7 +262,6 @@ TIKTOK = PlatformRules(
     # H.265, VP8, VP9; 23-60 FPS; 360-4096 px on both sides; up to 10 minutes through the API
     # (creators may be limited to 3 or 5); at most 4 GB. TikTok's posting guide: at least 3 seconds.
     video=VideoRules(
-        label="video",
         containers=frozenset({"MP4", "WEBM", "MOV"}),
         video_codecs=frozenset({"h264", "hevc", "vp8", "vp9"}),
         audio_codecs=frozenset(),

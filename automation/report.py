@@ -34,11 +34,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from automation.journal import CompletedActivation
-from automation.report_chart import ChartRow, format_minutes, save_chart
 from automation.sop import REJECT, Sop, Step, normalise
+
+if TYPE_CHECKING:  # Pillow is imported only when a chart is drawn: `sop-konten --help` does not need it
+    from automation.report_chart import ChartRow
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ SUMMARY_HEADERS = ("No", "Aktivitas", "Pelaksana", "Jumlah", "Median (menit)", "
                    "Maksimum (menit)", "Waktu Baku (menit)", "Tepat Waktu")
 MONITORING_HEADERS = ("No", "Prosedur", "Penilaian terhadap penerapan", "Catatan hasil penilaian",
                       "Tindakan yang harus diambil", "Paraf penilai")
-REWORK_HEADERS = ("No", "Aktivitas", "Pelaksana", "Jumlah Selesai", "Revisi", "Ditolak", "Item Terdampak",
+REWORK_HEADERS = ("No", "Langkah", "Pelaksana", "Jumlah Selesai", "Revisi", "Ditolak", "Item Terdampak",
                   "ID Item")
 DATA_HEADERS = ("ID Item", "No", "Langkah", "Aktivasi ke-", "Mulai", "Selesai", "Status", "Pelaksana",
                 "Menit Kerja", "Waktu Baku (menit)", "Tepat Waktu")
@@ -152,6 +155,8 @@ class Report:
         return f"{indonesian_date(self.start)} s.d. {indonesian_date(self.end)}"
 
     def chart_rows(self) -> list[ChartRow]:
+        from automation.report_chart import ChartRow
+
         return [ChartRow(s.label, s.standard, s.median, s.p90) for s in self.summary]
 
     @property
@@ -288,6 +293,16 @@ def period_bounds(start: date, end: date, zone: str = ZONE) -> tuple[datetime, d
     return datetime.combine(start, time(), tz), datetime.combine(end + timedelta(days=1), time(), tz)
 
 
+def format_minutes(value: float | None) -> str:
+    """Indonesian number: one decimal at most, decimal comma (8,5), no trailing ',0'."""
+    if value is None:
+        return "-"
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.1f}".replace(".", ",")
+
+
 def indonesian_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
@@ -324,6 +339,8 @@ def write_report(report: Report, out: Path, progress: Progress | None = None) ->
     """
     import openpyxl
     from openpyxl.drawing.image import Image as XlImage
+
+    from automation.report_chart import save_chart
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
@@ -638,6 +655,10 @@ def generate_report(config, start: date | None = None, end: date | None = None, 
 
 
 def print_progress(stage: str, done: int, total: int) -> None:
-    """A progress callback for the command line: one line on stderr per call with something to say."""
-    if done == total or (done and done % PROGRESS_EVERY == 0):
-        print(f"  {stage}: {done}/{total}", file=sys.stderr)
+    """A progress callback for the command line, on stderr: a line per finished sheet; on a terminal the
+    line of a long sheet is rewritten every 1,000 rows, elsewhere (logs) only the finished line is kept."""
+    finished = done == total
+    if finished:
+        print(f"\r  {stage}: {done}/{total}", file=sys.stderr, flush=True)
+    elif done and done % PROGRESS_EVERY == 0 and sys.stderr.isatty():
+        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from automation.report import format_minutes
+
 WIDTH = 960
 LEFT = 260  # room for the step labels
 RIGHT = 80  # room for the value printed after the longest bar
@@ -179,8 +181,9 @@ def render_chart(rows: Sequence[ChartRow], subtitle: str = "", title: str = TITL
         if row.median is None and row.p90 is None:
             draw.text((g.plot.x0 + 8, y - 8), NO_DATA, fill=MUTED, font=fonts.small)
 
-    draw.line([(g.plot.x0, g.plot.y0), (g.plot.x0, g.plot.y1)], fill=AXIS, width=1)
-    draw.line([(g.plot.x0, g.plot.y1), (g.plot.x1, g.plot.y1)], fill=AXIS, width=1)
+    # The axes sit just outside the plot box, so they never cover a bar's first column or last row.
+    draw.line([(g.plot.x0 - 1, g.plot.y0), (g.plot.x0 - 1, g.plot.y1)], fill=AXIS, width=1)
+    draw.line([(g.plot.x0 - 1, g.plot.y1), (g.plot.x1, g.plot.y1)], fill=AXIS, width=1)
 
     x = g.plot.x0
     y = g.plot.y1 + 56
@@ -198,16 +201,6 @@ def save_chart(rows: Sequence[ChartRow], path: Path, subtitle: str = "", title: 
     image, geometry = render_chart(rows, subtitle=subtitle, title=title)
     image.save(path, format="PNG")
     return geometry
-
-
-def format_minutes(value: float | None) -> str:
-    """Indonesian number: one decimal at most, decimal comma (8,5), no trailing ',0'."""
-    if value is None:
-        return "-"
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
 
 
 def _fit(text: str, font, width: float) -> str:

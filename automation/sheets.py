@@ -83,17 +83,29 @@ class SheetsRegister:
     @property
     def spreadsheet(self) -> gspread.Spreadsheet:
         if self._spreadsheet is None:
+            spreadsheet = self.spreadsheet_unchecked()
             try:
-                self._spreadsheet = self.client.open_by_key(self.key)
-                metadata = self._spreadsheet.fetch_sheet_metadata({"fields": "sheets.properties"})
+                metadata = spreadsheet.fetch_sheet_metadata({"fields": "sheets.properties"})
             except APIError as exc:
                 raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            self._spreadsheet = spreadsheet
             self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
             missing = [t for t in (self.register_tab, self.roster_tab, self.log_tab) if t not in self._sheet_ids]
             if missing:
                 raise RegisterError(f"Tab {', '.join(repr(t) for t in missing)} tidak ditemukan di spreadsheet "
                                     f"{self.key}; jalankan 'sop-konten setup'.")
         return self._spreadsheet
+
+    def spreadsheet_unchecked(self) -> gspread.Spreadsheet:
+        """The spreadsheet without checking its tabs (for setup, which creates them)."""
+        try:
+            return self.client.open_by_key(self.key)
+        except PermissionError as exc:  # gspread's answer to a 403
+            raise RegisterError(access_problem(403, "Spreadsheet", self.key, self.account)) from exc
+        except gspread.exceptions.SpreadsheetNotFound as exc:
+            raise RegisterError(access_problem(404, "Spreadsheet", self.key, self.account)) from exc
+        except APIError as exc:
+            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
 
     # -- read -------------------------------------------------------------
     def read(self) -> RegisterSnapshot:
@@ -173,7 +185,7 @@ class SheetsRegister:
             if requests:
                 spreadsheet.batch_update({"requests": requests})
         except APIError as exc:
-            log.error("spreadsheets:batchUpdate failed (%s); notes, new rows and log lines wait", _status(exc))
+            log.error("spreadsheets:batchUpdate failed (%s: %s); notes, new rows and log lines wait", _status(exc), exc)
             if batch.appends:
                 return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {_status(exc)}")
         else:
@@ -217,8 +229,8 @@ def spreadsheet_key(text: str) -> str:
     return text
 
 
-def access_problem(exc: APIError, what: str, key: str, account: str) -> str:
-    status = _status(exc)
+def access_problem(exc: APIError | int, what: str, key: str, account: str) -> str:
+    status = exc if isinstance(exc, int) else _status(exc)
     if status == 403:
         who = f" ke akun layanan {account}" if account else " ke akun layanan sop-konten"
         return f"{what} {key} belum dibagikan{who}; bagikan sebagai Editor lalu jalankan lagi."

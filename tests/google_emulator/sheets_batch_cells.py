@@ -86,6 +86,29 @@ def update_cells(ctx: EditContext, req: dict[str, Any], index: int) -> dict[str,
     return {}
 
 
+def append_cells(ctx: EditContext, req: dict[str, Any], index: int) -> dict[str, Any]:
+    """AppendCellsRequest: new rows after the last row with data, growing the grid if needed."""
+    kind = "appendCells"
+    if not req.get("fields"):
+        raise invalid_request(index, kind, "At least one field must be updated, but none were specified.")
+    sheet = ctx.spreadsheet.sheet_by_id(req.get("sheetId", 0))
+    if sheet is None:
+        raise invalid_request(index, kind, f"No grid with id: {req.get('sheetId', 0)}")
+    mask = fieldmask.parse(req["fields"])
+    rows = req.get("rows") or []
+    last_row, _ = sheet.value_extent((0, sheet.rows, 0, sheet.cols))
+    width = max((len(r.get("values") or []) for r in rows), default=0)
+    sheet.ensure_size(last_row + len(rows), max(sheet.cols, width))
+    rect = (last_row, last_row + len(rows), 0, width)
+    ctx.check_cells(sheet, [rect])
+    for i, row in enumerate(rows):
+        for j, data in enumerate(row.get("values") or []):
+            cell = sheet.cell(last_row + i, j)
+            apply_cell_data(cell, data or {}, mask)
+            sheet.put(last_row + i, j, cell)
+    return {}
+
+
 def repeat_cell(ctx: EditContext, req: dict[str, Any], index: int) -> dict[str, Any]:
     kind = "repeatCell"
     if not req.get("fields"):
@@ -396,6 +419,7 @@ def delete_dimension_group(ctx: EditContext, req: dict[str, Any], index: int) ->
 
 CELL_HANDLERS = {
     "updateCells": update_cells,
+    "appendCells": append_cells,
     "repeatCell": repeat_cell,
     "setDataValidation": set_data_validation,
     "sortRange": sort_range,

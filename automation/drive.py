@@ -1,0 +1,853 @@
+"""Item assets in Google Drive: one folder per SOP stage under a root folder, one folder per item.
+
+The same behaviour as `automation.folders.FolderAssetStore`, on Drive:
+
+- stage folders ("00 Masuk", "01 Pengajuan Ide", ...) directly in the root folder;
+- an item's folder is `<ID> <title>` in its stage folder, found again by its ID prefix (or by the
+  `sopKontenItem` app property the daemon sets), so a person may rename the title part;
+- uploads land in the intake stage; they are listed once settled and then claimed.
+
+Requests are kept few: stage and item folder IDs are remembered in the journal's meta store
+(`state`), so an idle cycle costs no Drive request at all; the intake folder is listed at most every
+`intake_seconds`; several moves go out as one batch request (up to 100 calls each).
+
+Every call carries `supportsAllDrives=true`, listings also `includeItemsFromAllDrives=true` (and
+`corpora=drive` + `driveId` when a shared drive is configured). 429, 5xx and rate-limit 403s are
+retried with backoff, bounded; a folder creation, which is not safe to repeat, is retried blindly
+only after a 429 and otherwise only after checking that the folder was not made after all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
+
+from automation.folders import CONTRIBUTOR_FILE, file_md5, is_ignored, safe_folder_name
+from automation.google_client import GoogleAccessError, RetryPolicy
+from automation.ports import IntakeEntry, MediaFile
+
+log = logging.getLogger(__name__)
+
+FOLDER_MIME = "application/vnd.google-apps.folder"
+GOOGLE_APPS_MIME = "application/vnd.google-apps."
+DEFAULT_BATCH_URI = "https://www.googleapis.com/batch/drive/v3"
+BATCH_LIMIT = 100  # Drive's maximum number of calls in one batch request
+PAGE_SIZE = 1000
+DOWNLOAD_CHUNK = 32 * 1024 * 1024
+ITEM_PROPERTY = "sopKontenItem"  # appProperties key naming the item a folder belongs to
+FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
+RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+
+ENTRY_FIELDS = ("nextPageToken, files(id, name, mimeType, parents, createdTime, modifiedTime, md5Checksum, size, "
+                "owners(emailAddress, me), lastModifyingUser(emailAddress, me))")
+FOLDER_FIELDS = "nextPageToken, files(id, name, parents, createdTime, appProperties)"
+
+TRANSPORT_ERRORS = (OSError, httplib2.HttpLib2Error, TransportError)
+
+
+class DriveError(Exception):
+    """A Drive call failed for a passing reason (quota, server error, network); a later cycle retries."""
+
+
+class MetaStore(Protocol):
+    """The journal's small durable key-value store (`Journal.get_meta/set_meta`)."""
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+# --- building --------------------------------------------------------------------------------------
+
+def drive_service(credentials: Any, api_base: str = "") -> Any:
+    """A Drive v3 service; `api_base` (e.g. a local emulator's root URL) replaces Google's host."""
+    options = {"api_endpoint": _base(api_base) + "drive/v3/"} if api_base else None
+    return build("drive", "v3", credentials=credentials, static_discovery=True, cache_discovery=False,
+                 client_options=options)
+
+
+def batch_uri_for(api_base: str = "") -> str:
+    """googleapiclient's batch does not follow `api_endpoint`: the batch URL is set separately."""
+    return _base(api_base) + "batch/drive/v3" if api_base else DEFAULT_BATCH_URI
+
+
+def folder_id_from(text: str) -> str:
+    """A folder or shared-drive ID, also when a person pasted its browser URL."""
+    text = (text or "").strip()
+    if "://" not in text:
+        return text
+    parsed = urlparse(text)
+    match = re.search(r"/folders/([^/?#]+)", parsed.path)
+    if match:
+        return match.group(1)
+    match = re.search(r"(?:^|&)id=([^&#]+)", parsed.query)
+    return match.group(1) if match else text
+
+
+def build_drive_store(config: Any, key: Path | str, account: str, state: MetaStore, sop: Any,
+                      clock: Any = None, *, policy: RetryPolicy | None = None) -> DriveAssetStore:
+    """The store as `[assets] backend = "drive"` configures it.
+
+    `clock` is accepted for the composition root's convenience but not used: settling compares Drive's
+    own (real, UTC) timestamps with the real time, which a fixed replay clock would break.
+    """
+    from automation.config import ConfigError
+    from automation.google_client import DRIVE_SCOPE, load_credentials
+
+    google = config.google
+    root = folder_id_from(google.root_folder)
+    if not root:
+        raise ConfigError(f"{config.path}: kunci 'assets.root_folder': isi ID atau URL folder Drive "
+                          "yang memuat folder tahap.")
+    credentials = load_credentials(Path(key), (DRIVE_SCOPE,))
+    return DriveAssetStore(
+        drive_service(credentials, google.api_base),
+        root,
+        sop.intake_stage,
+        state,
+        account=account,
+        shared_drive_id=folder_id_from(google.shared_drive),
+        batch_uri=batch_uri_for(google.api_base),
+        cache_dir=Path(google.cache_dir),
+        intake_seconds=google.intake_seconds,
+        settle_seconds=config.settle_seconds,
+        policy=policy,
+    )
+
+
+# --- the store ---------------------------------------------------------------------------------------
+
+class DriveAssetStore:
+    def __init__(
+        self,
+        service: Any,
+        root_folder_id: str,
+        intake_stage: str,
+        state: MetaStore,
+        *,
+        account: str = "",
+        shared_drive_id: str = "",
+        batch_uri: str = DEFAULT_BATCH_URI,
+        cache_dir: Path | str = Path("drive-cache"),
+        intake_seconds: float = 300,
+        settle_seconds: float = 5,
+        clock: Callable[[], float] = time.time,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        if not root_folder_id:
+            raise ValueError("root_folder_id is required")
+        self.service = service
+        self.root = root_folder_id
+        self.intake_stage = intake_stage
+        self.state = state
+        self.account = account
+        self.shared_drive_id = shared_drive_id
+        self.batch_uri = batch_uri
+        self.cache_dir = Path(cache_dir)
+        self.intake_seconds = intake_seconds
+        self.settle_seconds = settle_seconds
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+        self._stages: dict[str, str] = {}  # stage name -> folder id
+        self._order: list[str] = []  # stage names in SOP order (duplicates of an item: first one wins)
+        self._next_intake = float("-inf")
+
+    def __repr__(self) -> str:
+        where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
+        return f"DriveAssetStore(root={self.root!r}{where})"
+
+    # --- stages -----------------------------------------------------------------------------------
+
+    def ensure_stages(self, stages: list[str]) -> None:
+        for stage in stages:
+            if stage not in self._order:
+                self._order.append(stage)
+        if all(stage in self._stages for stage in stages):
+            return
+        saved = self._saved_stages()
+        for stage in stages:
+            if stage not in self._stages and stage in saved:
+                self._stages[stage] = saved[stage]
+        missing = [stage for stage in stages if stage not in self._stages]
+        if not missing:
+            return
+        existing: dict[str, str] = {}
+        query = f"{_q(self.root)} in parents and mimeType = {_q(FOLDER_MIME)} and trashed = false"
+        for folder in self._list(query, "nextPageToken, files(id, name, createdTime)", about=self.root,
+                                 order_by="createdTime"):
+            existing.setdefault(folder["name"], folder["id"])  # a duplicate name: the oldest folder
+        for stage in missing:
+            self._stages[stage] = existing.get(stage) or self._create_folder(stage, self.root, about=self.root)
+            self._save_stages()
+        log.info("Drive stage folders ready in %s (%d stages)", self.root, len(self._stages))
+
+    def _saved_stages(self) -> dict[str, str]:
+        raw = self.state.get_meta(self._stages_key)
+        try:
+            saved = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return saved if isinstance(saved, dict) else {}
+
+    def _save_stages(self) -> None:
+        self.state.set_meta(self._stages_key, json.dumps({**self._saved_stages(), **self._stages}, sort_keys=True))
+
+    def _forget_stages(self) -> None:
+        """A stage folder vanished (deleted by a person): list the root again next time."""
+        self._stages.clear()
+        self.state.set_meta(self._stages_key, "{}")
+
+    @property
+    def _stages_key(self) -> str:
+        return f"drive.stages.{self.root}"
+
+    def _stage_id(self, stage: str) -> str:
+        if stage not in self._stages:
+            self.ensure_stages([stage])
+        return self._stages[stage]
+
+    def _item_stages(self) -> dict[str, str]:
+        """Folder id -> stage name of the stages that hold items (the intake holds unclaimed uploads)."""
+        if not self._stages:
+            self._stages.update(self._saved_stages())
+        order = {name: index for index, name in enumerate(self._order)}
+        names = sorted(self._stages, key=lambda name: (order.get(name, len(order)), name))
+        return {self._stages[name]: name for name in names if name != self.intake_stage}
+
+    # --- items ------------------------------------------------------------------------------------
+
+    def place_item(self, item_id: str, title: str, stage: str) -> str:
+        outcome = self.place_many([(item_id, title, stage)])[item_id]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def place_many(self, items: list[tuple[str, str, str]]) -> dict[str, str | Exception]:
+        """Create or move the folders of many items; the moves go out in batch requests of up to 100.
+
+        Returns item id -> folder link, or the exception for that item (the others still happen).
+        """
+        results: dict[str, str | Exception] = {}
+        todo: list[tuple[str, str, str]] = []
+        for item_id, title, stage in items:
+            try:
+                self._check_target(item_id, title, stage)
+                todo.append((item_id, title, stage))
+            except ValueError as exc:
+                results[item_id] = exc
+        try:
+            self.ensure_stages(list(dict.fromkeys(stage for _, _, stage in todo)))
+        except Exception as exc:
+            return {**results, **{item_id: exc for item_id, _, _ in todo}}
+        unknown = [item_id for item_id, _, _ in todo if self._record(item_id) is None]
+        found: dict[str, list[dict[str, Any]]] = {}
+        if unknown:
+            try:
+                found = self._search_items(unknown)
+            except Exception as exc:
+                for item_id in unknown:
+                    results[item_id] = exc
+                todo = [entry for entry in todo if entry[0] not in unknown]
+
+        moves: list[tuple[str, str, str, str, str]] = []  # item, folder, from parent, to parent, stage
+        for item_id, title, stage in todo:
+            target = self._stages[stage]
+            try:
+                where = self._record(item_id)
+                if where is None and found.get(item_id):
+                    where = self._adopt(item_id, found[item_id], target)
+                if where is None:
+                    folder = self._create_folder(safe_folder_name(item_id, title), target, about=target,
+                                                 item_id=item_id)
+                    self._remember(item_id, folder, stage)
+                    results[item_id] = FOLDER_LINK.format(folder)
+                elif where[1] == stage:
+                    results[item_id] = FOLDER_LINK.format(where[0])  # already there: no request
+                else:
+                    moves.append((item_id, where[0], self._stages.get(where[1], ""), target, stage))
+            except Exception as exc:
+                results[item_id] = exc
+
+        titles = {item_id: title for item_id, title, _ in todo}
+        calls = [(item_id, _bind(self._move_request, folder, old, new)) for item_id, folder, old, new, _ in moves]
+        outcomes = self._execute_many(calls)
+        for item_id, folder, _old, _new, stage in moves:
+            outcome = outcomes[item_id]
+            if not isinstance(outcome, Exception):
+                self._remember(item_id, folder, stage)
+                results[item_id] = FOLDER_LINK.format(folder)
+                log.info("item %s moved to Drive stage %r", item_id, stage)
+            elif isinstance(outcome, HttpError) and _status(outcome) in (400, 403, 404) and (
+                    _status(outcome) != 403 or _reason(outcome) in ("cannotAddParent", "")):
+                # our record is stale (a person moved or deleted the folder): look again and repair
+                try:
+                    results[item_id] = self._place_after_search(item_id, titles[item_id], stage)
+                except Exception as exc:
+                    results[item_id] = exc
+            else:
+                results[item_id] = self._error(outcome, folder) if isinstance(outcome, HttpError) else outcome
+        return results
+
+    def link(self, item_id: str) -> str:
+        try:
+            where = self._locate(item_id)
+        except (GoogleAccessError, DriveError) as exc:
+            log.warning("no Drive link for %s: %s", item_id, exc)
+            return ""
+        return FOLDER_LINK.format(where[0]) if where else ""
+
+    def _check_target(self, item_id: str, title: str, stage: str) -> None:
+        if stage == self.intake_stage:  # it would be listed again as a new upload
+            raise ValueError(f"items are not kept in the intake stage {stage!r}")
+        safe_folder_name(item_id, title)  # refuses an unusable item id
+
+    def _place_after_search(self, item_id: str, title: str, stage: str) -> str:
+        self._forget(item_id)
+        target = self._stage_id(stage)
+        candidates = self._search_items([item_id]).get(item_id, [])
+        if not candidates:
+            folder = self._create_folder(safe_folder_name(item_id, title), target, about=target, item_id=item_id)
+            self._remember(item_id, folder, stage)
+            return FOLDER_LINK.format(folder)
+        chosen = _choose(candidates, target, self._item_stages())
+        parents = chosen.get("parents") or []
+        if parents != [target]:
+            self._run(self._move_request(chosen["id"], ",".join(p for p in parents if p != target), target),
+                      about=chosen["id"])
+        self._remember(item_id, chosen["id"], stage)
+        return FOLDER_LINK.format(chosen["id"])
+
+    def _move_request(self, file_id: str, old_parents: str, new_parent: str, body: dict | None = None) -> Any:
+        kwargs: dict[str, Any] = {"fileId": file_id, "addParents": new_parent, "fields": "id, parents",
+                                  "supportsAllDrives": True}
+        if old_parents:
+            kwargs["removeParents"] = old_parents
+        if body:
+            kwargs["body"] = body
+        return self.service.files().update(**kwargs)
+
+    def _locate(self, item_id: str) -> tuple[str, str] | None:
+        """(folder id, stage) of the item's folder: from our record, else by a search."""
+        where = self._record(item_id)
+        if where is not None:
+            return where
+        candidates = self._search_items([item_id]).get(item_id, [])
+        return self._adopt(item_id, candidates, "") if candidates else None
+
+    def _adopt(self, item_id: str, candidates: list[dict[str, Any]], target: str) -> tuple[str, str] | None:
+        stages = self._item_stages()
+        if len(candidates) > 1:
+            log.warning("item %s has %d folders in Drive; using one, leaving the rest", item_id, len(candidates))
+        chosen = _choose(candidates, target, stages)
+        stage = next((stages[p] for p in chosen.get("parents") or [] if p in stages), None)
+        if stage is None:
+            return None
+        self._remember(item_id, chosen["id"], stage)
+        return chosen["id"], stage
+
+    def _search_items(self, item_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Item folders in the stage folders: by name prefix for one item, one full listing for several."""
+        stages = self._item_stages()
+        if not stages or not item_ids:
+            return {}
+        parents = " or ".join(f"{_q(folder)} in parents" for folder in stages)
+        query = f"({parents}) and mimeType = {_q(FOLDER_MIME)} and trashed = false"
+        if len(item_ids) == 1:
+            item_id = item_ids[0]
+            query += (f" and (name contains {_q(item_id)} or appProperties has "
+                      f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }})")
+        found: dict[str, list[dict[str, Any]]] = {}
+        wanted = set(item_ids)
+        for folder in self._list(query, FOLDER_FIELDS, about=self.root):
+            owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
+            name_id = folder["name"].split(" ", 1)[0]
+            for item_id in {owner, name_id} & wanted:
+                found.setdefault(item_id, []).append(folder)
+        return found
+
+    def _record(self, item_id: str) -> tuple[str, str] | None:
+        raw = self.state.get_meta(_item_key(item_id))
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("root") != self.root or not data.get("id"):
+            return None
+        return data["id"], data.get("stage", "")
+
+    def _remember(self, item_id: str, folder_id: str, stage: str) -> None:
+        self.state.set_meta(_item_key(item_id), json.dumps({"id": folder_id, "stage": stage, "root": self.root}))
+
+    def _forget(self, item_id: str) -> None:
+        self.state.set_meta(_item_key(item_id), "")
+
+    # --- intake -----------------------------------------------------------------------------------
+
+    def list_intake(self) -> list[IntakeEntry]:
+        now = self.clock()
+        if now < self._next_intake:
+            return []  # listed recently: an idle poll costs no request
+        intake = self._stage_id(self.intake_stage)
+        settled_before = now - self.settle_seconds
+        wake = now + self.intake_seconds
+        found = []
+        for upload in self._list(f"{_q(intake)} in parents and trashed = false", ENTRY_FIELDS, about=intake):
+            if is_ignored(upload["name"]):
+                continue
+            listed = self._intake_entry(upload)
+            if listed is None:
+                wake = min(wake, now + max(self.settle_seconds, 1))  # empty folder: probably still being filled
+                continue
+            newest, entry = listed
+            if self.settle_seconds > 0 and newest > settled_before:
+                wake = min(wake, newest + self.settle_seconds)  # still arriving: look again once settled
+                continue
+            found.append((newest, upload["name"], entry))
+        self._next_intake = wake
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [entry for _, _, entry in found]
+
+    def _intake_entry(self, upload: dict[str, Any]) -> tuple[float, IntakeEntry] | None:
+        if upload.get("mimeType") != FOLDER_MIME:
+            name = upload["name"]
+            stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+            return _changed_at(upload), IntakeEntry(key=upload["id"], name=stem or name,
+                                                    uploader=self._uploader(upload))
+        try:
+            children = self._list(f"{_q(upload['id'])} in parents and trashed = false", ENTRY_FIELDS,
+                                  about=upload["id"])
+        except GoogleAccessError:
+            return None  # moved or deleted while we looked
+        material = [c for c in children
+                    if not is_ignored(c["name"]) and c["name"].strip().lower() != CONTRIBUTOR_FILE]
+        if not material:
+            return None
+        newest = max(_changed_at(item) for item in [upload, *children])
+        uploader = self._contributor(children) or self._uploader(upload)
+        return newest, IntakeEntry(key=upload["id"], name=upload["name"], uploader=uploader)
+
+    def _uploader(self, upload: dict[str, Any]) -> str:
+        """Who uploaded: the owner (My Drive), else the last modifying user (shared drives have no owners)."""
+        people = [*(upload.get("owners") or []), upload.get("lastModifyingUser") or {}]
+        for person in people:
+            email = person.get("emailAddress", "")
+            if email and not person.get("me") and email.lower() != self.account.lower():
+                return email
+        return ""
+
+    def _contributor(self, children: list[dict[str, Any]]) -> str:
+        """First line of kontributor.txt (any capitalisation of the name), or ""."""
+        for child in children:
+            if child["name"].strip().lower() == CONTRIBUTOR_FILE and child.get("md5Checksum"):
+                data = self._run(self.service.files().get_media(fileId=child["id"], supportsAllDrives=True),
+                                 about=child["id"])
+                if isinstance(data, str):
+                    data = data.encode("utf-8")
+                lines = data.decode("utf-8-sig", errors="replace").splitlines()
+                return lines[0].strip() if lines else ""
+        return ""
+
+    def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
+        self._check_target(item_id, title, stage)
+        target = self._stage_id(stage)
+        try:
+            upload = self._execute(self.service.files().get(
+                fileId=entry.key, fields="id, name, mimeType, parents, trashed", supportsAllDrives=True))
+        except HttpError as exc:
+            if _status(exc) != 404:
+                raise self._error(exc, entry.key) from None
+            upload = None
+        if upload is None or upload.get("trashed"):
+            if self._record(item_id) is None:
+                log.info("intake entry %r is gone; placing item %s without it", entry.key, item_id)
+            return self.place_item(item_id, title, stage)
+
+        parents = upload.get("parents") or []
+        if upload.get("mimeType") != FOLDER_MIME:  # a file: into the item's folder
+            link = self.place_item(item_id, title, stage)
+            folder = self._recorded_folder(item_id)
+            if parents != [folder]:
+                self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != folder), folder),
+                          about=upload["id"])
+                log.info("intake file %r claimed into item %s", upload["name"], item_id)
+            return link
+
+        where = self._locate(item_id)
+        if where is None:  # the upload becomes the item's folder: renamed and moved in one request
+            body = {"name": safe_folder_name(item_id, title), "appProperties": {ITEM_PROPERTY: item_id}}
+            self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != target), target, body),
+                      about=upload["id"])
+            self._remember(item_id, upload["id"], stage)
+            log.info("intake folder %r claimed as item %s", upload["name"], item_id)
+            return FOLDER_LINK.format(upload["id"])
+        link = self.place_item(item_id, title, stage)
+        if where[0] != upload["id"]:  # the item already had another folder: merge the upload into it
+            self._merge(upload, self._recorded_folder(item_id))
+        return link
+
+    def _recorded_folder(self, item_id: str) -> str:
+        where = self._record(item_id)
+        if where is None:  # place_item has just recorded it
+            raise DriveError(f"item {item_id} has no recorded Drive folder")
+        return where[0]
+
+    def _merge(self, upload: dict[str, Any], folder: str) -> None:
+        """The item already had a folder: move the upload's contents into it and trash the empty upload."""
+        children = self._list(f"{_q(upload['id'])} in parents and trashed = false", "nextPageToken, files(id)",
+                              about=upload["id"])
+        calls = [(child["id"], _bind(self._move_request, child["id"], upload["id"], folder)) for child in children]
+        for child_id, outcome in self._execute_many(calls).items():
+            if isinstance(outcome, HttpError):
+                raise self._error(outcome, child_id)
+            if isinstance(outcome, Exception):
+                raise outcome
+        try:
+            self._execute(self.service.files().update(fileId=upload["id"], body={"trashed": True},
+                                                      fields="id", supportsAllDrives=True))
+        except HttpError as exc:  # e.g. no right to trash in a shared drive: an empty folder is harmless
+            log.warning("could not trash the emptied intake folder %s: %s", upload["id"], exc)
+
+    # --- media ------------------------------------------------------------------------------------
+
+    def media(self, item_id: str) -> list[MediaFile]:
+        where = self._locate(item_id)
+        if where is None:
+            return []
+        folder = where[0]
+        fields = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
+        children = self._list(f"{_q(folder)} in parents and trashed = false", fields, about=folder)
+        subfolders = {c["id"]: c["name"] for c in children if c.get("mimeType") == FOLDER_MIME
+                      and not is_ignored(c["name"])}
+        nested: list[dict[str, Any]] = []
+        if subfolders:
+            parents = " or ".join(f"{_q(sub)} in parents" for sub in subfolders)
+            nested = self._list(f"({parents}) and trashed = false", fields, about=folder)
+        entries: list[tuple[list[str], dict[str, Any]]] = []
+        for child in children:
+            if child.get("mimeType") != FOLDER_MIME:
+                entries.append(([child["name"]], child))
+        for child in nested:
+            parent = next((p for p in child.get("parents") or [] if p in subfolders), None)
+            if parent is not None and child.get("mimeType") != FOLDER_MIME:
+                entries.append(([subfolders[parent], child["name"]], child))
+
+        base = self.cache_dir / safe_folder_name(item_id, "")  # the bare ID, checked to be a safe folder name
+        files: list[tuple[str, Path, dict[str, Any]]] = []
+        taken: set[str] = set()
+        for parts, child in sorted(entries, key=lambda e: ("/".join(e[0]).casefold(), e[1]["id"])):
+            if any(is_ignored(part) for part in parts) or parts[-1].strip().lower() == CONTRIBUTOR_FILE:
+                continue
+            if not child.get("md5Checksum"):
+                log.info("item %s: %r is a Google Docs file (no binary content); not downloaded",
+                         item_id, "/".join(parts))
+                continue
+            relative = _free_name([_local_part(part) for part in parts], taken)
+            files.append(("/".join(parts), base / relative, child))
+        result = []
+        for name, path, child in files:
+            self._fetch(child, path, about=folder)
+            result.append(MediaFile(name=name, path=path, md5=child["md5Checksum"]))
+        _remove_stale(base, {path for _, path, _ in files})
+        return result
+
+    def _fetch(self, child: dict[str, Any], path: Path, about: str) -> None:
+        md5 = child["md5Checksum"]
+        key = f"drive.md5.{child['id']}"
+        size = child.get("size")
+        if path.is_file() and self.state.get_meta(key) == md5 and (size is None or path.stat().st_size == int(size)):
+            return  # the cached copy is that content
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            with open(tmp, "wb") as handle:
+                request = self.service.files().get_media(fileId=child["id"], supportsAllDrives=True)
+                downloader = MediaIoBaseDownload(handle, request, chunksize=DOWNLOAD_CHUNK)
+                downloader._sleep = self.policy.sleep  # googleapiclient's own backoff, through our policy
+                done = False
+                while not done:
+                    _, done = downloader.next_chunk(num_retries=self.policy.attempts - 1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            got = file_md5(tmp)
+            if got != md5:
+                raise DriveError(f"download of Drive file {child['id']} is corrupt (md5 {got}, expected {md5})")
+            os.replace(tmp, path)
+        except HttpError as exc:
+            raise self._error(exc, about) from None
+        except (httplib2.HttpLib2Error, TransportError, TimeoutError, ConnectionError) as exc:
+            raise DriveError(f"Drive download of {child['id']} failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.state.set_meta(key, md5)
+        log.info("downloaded %s (%s bytes) to %s", child["name"], size or "?", path)
+
+    # --- requests ---------------------------------------------------------------------------------
+
+    def _list(self, query: str, fields: str, *, about: str, order_by: str = "") -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"q": query, "fields": fields, "pageSize": PAGE_SIZE, "supportsAllDrives": True,
+                                  "includeItemsFromAllDrives": True}
+        if self.shared_drive_id:
+            params.update(corpora="drive", driveId=self.shared_drive_id)
+        if order_by:
+            params["orderBy"] = order_by
+        files: list[dict[str, Any]] = []
+        while True:
+            page = self._run(self.service.files().list(**params), about=about)
+            files.extend(page.get("files", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return files
+            params["pageToken"] = token
+
+    def _create_folder(self, name: str, parent: str, *, about: str, item_id: str = "") -> str:
+        """files.create is not safe to repeat: after a 5xx or a network error, look before creating again."""
+        body: dict[str, Any] = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
+        if item_id:
+            body["appProperties"] = {ITEM_PROPERTY: item_id}
+        attempts = self.policy.attempts
+        for attempt in range(attempts):
+            try:
+                request = self.service.files().create(body=body, fields="id", supportsAllDrives=True)
+                created = self._execute(request, retries=0)
+                log.info("Drive folder %r created in %s", name, parent)
+                return created["id"]
+            except (HttpError, DriveError) as exc:
+                if not _retryable(exc) or attempt == attempts - 1:
+                    raise self._error(exc, about) if isinstance(exc, HttpError) else exc from None
+                retry_after = exc.resp.get("retry-after") if isinstance(exc, HttpError) else None
+                self.policy.sleep(self.policy.delay(attempt, retry_after))
+                if not (isinstance(exc, HttpError) and _status(exc) == 429):  # it may have been made after all
+                    existing = self._child_folder(parent, name, about=about)
+                    if existing:
+                        log.info("Drive folder %r was created after all", name)
+                        return existing
+        raise AssertionError("unreachable")
+
+    def _child_folder(self, parent: str, name: str, *, about: str) -> str:
+        query = (f"{_q(parent)} in parents and name = {_q(name)} and mimeType = {_q(FOLDER_MIME)} "
+                 "and trashed = false")
+        found = self._list(query, "nextPageToken, files(id)", about=about)
+        return found[0]["id"] if found else ""
+
+    def _execute(self, request: Any, retries: int | None = None) -> Any:
+        """Run one request with googleapiclient's retries (5xx, 429, rate-limit 403); HttpError stays raw."""
+        request._sleep = self.policy.sleep  # googleapiclient's backoff sleeps through our policy (tests: no wait)
+        try:
+            return request.execute(num_retries=self.policy.attempts - 1 if retries is None else retries)
+        except RefreshError as exc:
+            if getattr(exc, "retryable", False):
+                raise DriveError(f"Google token refresh failed: {exc}") from None
+            raise GoogleAccessError(f"Google menolak kunci akun layanan {self.account or '(tanpa nama)'} "
+                                    f"({_first_line(exc)}); periksa berkas kunci atau buat kunci baru.") from None
+        except TRANSPORT_ERRORS as exc:
+            raise DriveError(f"Drive request failed: {type(exc).__name__}: {exc}") from None
+
+    def _run(self, request: Any, *, about: str) -> Any:
+        try:
+            return self._execute(request)
+        except HttpError as exc:
+            raise self._error(exc, about) from None
+
+    def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, Any]:
+        """Run idempotent calls (key, request factory): one alone, several in batches of up to 100.
+
+        Returns key -> response, or the exception that call ended with (an HttpError stays raw). Calls
+        answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of times.
+        """
+        if len(calls) == 1:
+            key, factory = calls[0]
+            try:
+                return {key: self._execute(factory())}
+            except Exception as exc:
+                return {key: exc}
+        results: dict[str, Any] = {}
+        pending = dict(calls)
+        for attempt in range(self.policy.attempts):
+            if not pending:
+                break
+            if attempt:
+                self.policy.sleep(self.policy.delay(attempt - 1))
+            again: dict[str, Callable[[], Any]] = {}
+            keys = list(pending)
+            for start in range(0, len(keys), BATCH_LIMIT):
+                chunk = keys[start:start + BATCH_LIMIT]
+                answers: dict[str, tuple[Any, Exception | None]] = {}
+                batch = BatchHttpRequest(callback=_collect(answers), batch_uri=self.batch_uri)
+                for index, key in enumerate(chunk):
+                    batch.add(pending[key](), request_id=str(index))
+                try:
+                    self._send_batch(batch)
+                except Exception as exc:
+                    answers = {str(index): (None, exc) for index in range(len(chunk))}
+                for index, key in enumerate(chunk):
+                    response, error = answers.get(str(index), (None, DriveError("no answer in the batch")))
+                    results[key] = response if error is None else error
+                    if error is not None and _retryable(error):
+                        again[key] = pending[key]
+            pending = again
+        return results
+
+    def _send_batch(self, batch: BatchHttpRequest) -> None:
+        try:
+            batch.execute()
+        except RefreshError as exc:
+            raise GoogleAccessError(f"Google menolak kunci akun layanan {self.account or '(tanpa nama)'} "
+                                    f"({_first_line(exc)}); periksa berkas kunci atau buat kunci baru.") from None
+        except TRANSPORT_ERRORS as exc:
+            raise DriveError(f"Drive batch request failed: {type(exc).__name__}: {exc}") from None
+
+    def _error(self, exc: HttpError, about: str) -> Exception:
+        """A person-fixable access problem as one Indonesian sentence; anything else as a DriveError."""
+        status, reason = _status(exc), _reason(exc)
+        if status == 404 and about in self._stages.values():
+            self._forget_stages()
+        if status in (403, 404) and reason not in RATE_LIMIT_REASONS:
+            account = self.account or "akun layanan sop-konten"
+            if self.shared_drive_id:
+                return GoogleAccessError(
+                    f"Folder Drive {about} di shared drive {self.shared_drive_id} belum dapat diakses akun "
+                    f"layanan {account}; tambahkan akun itu sebagai anggota shared drive dengan peran "
+                    "Content manager.")
+            if status == 403 and reason == "insufficientFilePermissions":
+                return GoogleAccessError(
+                    f"Akun layanan {account} hanya boleh melihat folder Drive {about}; bagikan folder itu "
+                    "sebagai Editor (Content manager untuk shared drive).")
+            if status == 404:
+                return GoogleAccessError(
+                    f"Folder Drive {about} tidak ditemukan atau belum dibagikan ke akun layanan {account}; "
+                    "periksa ID-nya dan bagikan sebagai Editor (Content manager untuk shared drive).")
+            return GoogleAccessError(
+                f"Folder Drive {about} belum dibagikan ke akun layanan {account}; bagikan sebagai Editor "
+                "(Content manager untuk shared drive).")
+        return DriveError(f"Drive answered {status} ({reason or 'no reason'}) for {about}: {exc.reason}")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _base(api_base: str) -> str:
+    return api_base.rstrip("/") + "/"
+
+
+def _q(text: str) -> str:
+    """A string literal for a Drive query."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _item_key(item_id: str) -> str:
+    return f"drive.item.{item_id}"
+
+
+def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    return lambda: function(*args)
+
+
+def _collect(answers: dict[str, tuple[Any, Exception | None]]) -> Callable[[str, Any, Exception | None], None]:
+    def callback(request_id: str, response: Any, exception: Exception | None) -> None:
+        answers[request_id] = (response, exception)
+
+    return callback
+
+
+def _status(exc: HttpError) -> int:
+    return int(getattr(exc.resp, "status", 0) or 0)
+
+
+def _reason(exc: HttpError) -> str:
+    try:
+        error = json.loads(exc.content.decode("utf-8")).get("error", {})
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return ""
+    errors = error.get("errors") or []
+    if errors and isinstance(errors[0], dict) and errors[0].get("reason"):
+        return str(errors[0]["reason"])
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict) and detail.get("reason"):
+            return str(detail["reason"])
+    return ""
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, DriveError):
+        return True  # network trouble
+    if not isinstance(exc, HttpError):
+        return False
+    status = _status(exc)
+    return status == 429 or status >= 500 or (status == 403 and _reason(exc) in RATE_LIMIT_REASONS)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _time(text: str | None) -> float:
+    if not text:
+        return 0.0
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def _changed_at(item: dict[str, Any]) -> float:
+    """When an upload last changed. An upload may carry the source's older modifiedTime: creation counts too."""
+    return max(_time(item.get("modifiedTime")), _time(item.get("createdTime")))
+
+
+def _choose(candidates: list[dict[str, Any]], target: str, stages: dict[str, str]) -> dict[str, Any]:
+    """The folder already in the target stage, else the first in stage order, else the oldest."""
+    order = {folder: index for index, folder in enumerate(stages)}
+
+    def rank(folder: dict[str, Any]) -> tuple[int, int, str, str]:
+        parents = folder.get("parents") or []
+        in_target = 0 if target in parents else 1
+        position = min((order[p] for p in parents if p in order), default=len(order))
+        return in_target, position, folder.get("createdTime", ""), folder["id"]
+
+    return min(candidates, key=rank)
+
+
+_UNSAFE_LOCAL = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+
+
+def _local_part(name: str) -> str:
+    """A Drive name (which may hold '/' or ':') as one safe local path component."""
+    clean = " ".join(_UNSAFE_LOCAL.sub("_", name).split()).rstrip(". ")
+    return clean if clean and clean not in (".", "..") else "_"
+
+
+def _free_name(parts: list[str], taken: set[str]) -> str:
+    """`a/b.jpg`, or `a/b (2).jpg` when Drive holds two files of the same name."""
+    relative = "/".join(parts)
+    number = 2
+    while relative.casefold() in taken:
+        stem, dot, suffix = parts[-1].rpartition(".")
+        last = f"{stem} ({number}).{suffix}" if dot and stem else f"{parts[-1]} ({number})"
+        relative = "/".join([*parts[:-1], last])
+        number += 1
+    taken.add(relative.casefold())
+    return relative
+
+
+def _remove_stale(base: Path, keep: Iterable[Path]) -> None:
+    """Cached copies of files no longer in the item's Drive folder."""
+    if not base.is_dir():
+        return
+    kept = {Path(p) for p in keep}
+    for path in sorted(base.rglob("*"), reverse=True):
+        if path.is_file() and path not in kept:
+            path.unlink(missing_ok=True)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

@@ -1,0 +1,99 @@
+"""An office on the Google emulator: a shared register spreadsheet, a roster, a daemon workspace."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from automation.config import DEFAULT_CONFIG
+from tests.google_emulator.fixtures import DAEMON_EMAIL
+from tests.people import actor, status
+
+OWNER = "humas@kominfo.example"
+ROSTER = [
+    ("Rina Kontributor", "rina@kontributor.example", "Kontributor"),
+    ("Dimas Desainer", "dimas@kominfo.example", "Desainer/Editor"),
+    ("Sari Tim Konten", "sari@kominfo.example", "Tim Konten"),
+    ("Budi Ketua Tim", "budi@kominfo.example", "Ketua Tim Kerja Humas & Publikasi"),
+    ("Ratna Kabid IKP", "kabid@kominfo.example", "Kabid IKP"),
+    ("Andi Admin Medsos", "andi@kominfo.example", "Admin Medsos"),
+]
+ACTORS = {2: "sari@kominfo.example", 3: "sari@kominfo.example", 4: "dimas@kominfo.example",
+          5: "budi@kominfo.example", 6: "kabid@kominfo.example", 7: "andi@kominfo.example"}
+
+
+@dataclass
+class GoogleOffice:
+    emulator: object
+    root: Path
+    spreadsheet: str
+
+    @property
+    def config(self) -> Path:
+        return self.root / "sop-konten.toml"
+
+    def main(self, command: str, at: str = "2026-11-30T09:00") -> str:
+        from automation.cli import main
+
+        out = io.StringIO()
+        os.environ["SOP_KONTEN_FIXED_TIME"] = at
+        try:
+            with contextlib.redirect_stdout(out):
+                self.last_code = main([command, "--config", str(self.config)])
+        finally:
+            os.environ.pop("SOP_KONTEN_FIXED_TIME", None)
+        return out.getvalue().strip()
+
+    def once(self, at: str = "2026-11-30T09:00") -> str:
+        return self.main("once", at=at)
+
+    def person(self, email: str):
+        return self.emulator.as_person(email)
+
+    def rows(self) -> list[dict[str, str]]:
+        values = self.emulator.values(self.spreadsheet, "Register")
+        headers = [str(h) for h in values[0]]
+        return [{h: str(v) for h, v in zip(headers, row + [""] * (len(headers) - len(row)), strict=False)}
+                for row in values[1:] if any(str(v) for v in row)]
+
+    def row(self, item_id: str) -> dict[str, str]:
+        (found,) = [r for r in self.rows() if r["ID"] == item_id]
+        return found
+
+    def row_number(self, item_id: str) -> int:
+        ids = [str(r[0]) if r else "" for r in self.emulator.values(self.spreadsheet, "Register")]
+        return ids.index(item_id) + 1
+
+    def log(self) -> list[list[str]]:
+        return [[str(v) for v in r] for r in self.emulator.values(self.spreadsheet, "Log")[1:]]
+
+    def propose(self, title: str, contributor: str = "rina@kontributor.example", **fields: str) -> int:
+        return self.person(contributor).append_row(self.spreadsheet, "Register", {
+            "Judul": title, actor(1): contributor, status(1): "Diajukan", **fields})
+
+    def decide(self, item_id: str, step: int, value: str, who: str | None = None) -> None:
+        self.person(who or ACTORS[step]).set_cell(self.spreadsheet, (self.row_number(item_id), status(step)), value,
+                                                  sheet="Register")
+
+
+def make_office(emulator, key_path: Path, root: Path, *, extra: str = "") -> GoogleOffice:
+    spreadsheet = emulator.create_spreadsheet("Register Konten IKP", OWNER, sheets=["Register"],
+                                              shared_with={DAEMON_EMAIL: "writer"})
+    root.mkdir(parents=True, exist_ok=True)
+    config = DEFAULT_CONFIG.replace('backend = "workbook"', 'backend = "sheets"')
+    config = config.replace('# spreadsheet = ""', f'spreadsheet = "{spreadsheet}"')
+    config = config.replace('key_file = ""', f'key_file = "{key_path}"')
+    config = config.replace('api_base = ""', f'api_base = "{emulator.base_url}"')
+    config = config.replace("settle_seconds = 5", "settle_seconds = 0") + extra
+    (root / "sop-konten.toml").write_text(config, encoding="utf-8")
+    office = GoogleOffice(emulator, root, spreadsheet)
+    office.main("setup")
+    owner = emulator.as_person(OWNER)
+    for name, email, role in ROSTER:
+        emulator.share(spreadsheet, email, "writer")
+        owner.append_row(spreadsheet, "Petugas", {"Nama": name, "Email": email, "Peran": role, "Aktif": "Ya"})
+    office.main("setup")  # protections for the roster just entered
+    return office

@@ -1,0 +1,92 @@
+"""The register on Google Sheets through the real gspread, against the local emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.google_emulator.fixtures import DAEMON_EMAIL
+from tests.google_office import make_office
+from tests.people import actor, status, waktu
+
+
+@pytest.fixture
+def office(google_emulator, service_account_key, tmp_path):
+    return make_office(google_emulator, service_account_key, tmp_path / "kantor")
+
+
+def test_setup_makes_the_register_and_running_it_twice_changes_nothing(office, google_emulator):
+    from automation.contract import Contract
+    from automation.sop import load_sop
+
+    headers = [str(h) for h in google_emulator.values(office.spreadsheet, "Register")[0]]
+    assert tuple(headers) == Contract(load_sop()).register_headers
+    assert [str(h) for h in google_emulator.values(office.spreadsheet, "Log")[0]][:3] == ["No", "Waktu", "ID"]
+    google_emulator.clear_log()
+    out = office.main("setup")
+    assert out == "Spreadsheet sudah sesuai; tidak ada yang diubah."
+    assert google_emulator.count("sheets.batchUpdate") == 0
+    assert google_emulator.count("sheets.values.batchUpdate") == 0
+
+
+def test_the_whole_sop_on_google_sheets(office):
+    office.propose("Jadwal Vaksinasi", Platform="Instagram", Caption="Ayo vaksin")
+    assert office.once(at="2026-11-30T09:00").startswith("1 item baru, 1 perpindahan")
+    item = office.rows()[0]["ID"]
+    row = office.row(item)
+    assert item == "K-2026-0001" and row[waktu(1)] == "2026-11-30 09:00"
+    assert row[status(2)] == "Menunggu" and row[actor(2)] == "Sari Tim Konten" and row["Tahap"] == "2. Pertimbangan"
+    for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"),
+                                            (6, "Disetujui")], start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-30T09:{minute:02d}")
+        assert office.row(item)[waktu(step)] == f"2026-11-30 09:{minute:02d}"
+    row = office.row(item)
+    assert row[status(7)] == "Terbit" and row["Tahap"] == "Terbit"
+    assert row["Tautan Publikasi"].startswith("Instagram: ")
+    transitions = [r[5] for r in office.log() if r[7].startswith(("Lanjut", "Konten"))]
+    assert transitions == ["Diajukan", "Diterima", "Selesai", "Selesai", "Sesuai", "Disetujui", "Terbit"]
+
+
+def test_a_person_outside_the_role_is_refused_as_google_refuses_it(office):
+    from tests.google_emulator.persons import PersonEditRejected  # noqa: F401
+
+    office.propose("Dilindungi")
+    office.once()
+    item = office.rows()[0]["ID"]
+    with pytest.raises(Exception, match="protected cell"):
+        office.decide(item, 2, "Diterima", who="dimas@kominfo.example")
+    assert office.row(item)[status(2)] == "Menunggu"
+    with pytest.raises(Exception, match="protected cell"):
+        office.person("sari@kominfo.example").set_cell(office.spreadsheet, (office.row_number(item), "Tahap"),
+                                                       "selesai", sheet="Register")
+
+
+def test_a_rejected_edit_gets_a_cell_note(office, google_emulator):
+    office.propose("Catatan sel")
+    office.once()
+    item = office.rows()[0]["ID"]
+    office.person("rina@kontributor.example").set_cell(office.spreadsheet, (office.row_number(item), "Judul"),
+                                                       "Judul diganti", sheet="Register")
+    row_number = office.row_number(item)
+    # the Kabid (allowed on step 6's column) sets a status on a step that is not active yet
+    office.decide(item, 6, "Disetujui")
+    office.once(at="2026-11-30T09:05")
+    row = office.row(item)
+    assert row[status(6)] == "" and "6. Persetujuan belum aktif" in row["Catatan Sistem"]
+    from automation.contract import Contract
+    from automation.sop import load_sop
+
+    column = Contract(load_sop()).register_headers.index(status(6))
+    from gspread.utils import rowcol_to_a1
+
+    assert "belum aktif" in (google_emulator.note(office.spreadsheet, f"Register!{rowcol_to_a1(row_number, column + 1)}")
+                             or "")
+
+
+def test_a_spreadsheet_not_shared_names_the_account_to_share_with(google_emulator, service_account_key, tmp_path):
+    office = make_office(google_emulator, service_account_key, tmp_path / "kantor")
+    google_emulator.unshare(office.spreadsheet, DAEMON_EMAIL)
+    out = office.once()
+    assert office.last_code == 1
+    assert out == (f"Gagal: Spreadsheet {office.spreadsheet} belum dibagikan ke akun layanan {DAEMON_EMAIL}; "
+                   "bagikan sebagai Editor lalu jalankan lagi.")
