@@ -80,9 +80,12 @@ class GoogleServices:
         self.account = service_account_email(self.key)
 
     def session(self, scopes: tuple[str, ...]):
-        from automation.google_client import GoogleSession, load_credentials
+        from automation.google_client import GoogleSession, RetryPolicy, load_credentials
 
-        return GoogleSession(load_credentials(self.key, scopes), api_base=self.config.google.api_base)
+        g = self.config.google
+        policy = RetryPolicy(attempts=g.retry_attempts, base_seconds=g.retry_base_seconds,
+                             timeout_seconds=g.timeout_seconds)
+        return GoogleSession(load_credentials(self.key, scopes), api_base=g.api_base, policy=policy)
 
     def register(self, journal: Journal):
         import gspread

@@ -20,6 +20,8 @@ def run_checks(config_path: Path) -> list[str]:
         sop = load_sop(config.sop)
     except SopError as exc:
         return [str(exc)]
+    if config.register_backend == "sheets":
+        return _check_google(config, sop)
     problems: list[str] = []
     register = WorkbookRegister(config.register_path)
     try:
@@ -45,4 +47,53 @@ def run_checks(config_path: Path) -> list[str]:
     lock = register.is_locked()
     if lock:
         problems.append(f"Register sedang dibuka di aplikasi lain ({lock}); sistem menunggu sampai ditutup.")
+    return problems
+
+
+def _check_google(config, sop) -> list[str]:
+    from automation import setup_google
+    from automation.app import GoogleServices
+    from automation.google_client import GoogleAccessError
+    from automation.journal import Journal
+
+    try:
+        google = GoogleServices(config)
+    except GoogleAccessError as exc:
+        return [str(exc)]
+    journal = Journal(config.journal)
+    problems: list[str] = []
+    try:
+        register = google.register(journal)
+        try:
+            snapshot = register.read()
+        except RegisterError as exc:
+            return [str(exc)]
+        try:
+            Contract(sop).column_map(snapshot.register)
+        except HeaderError as exc:
+            problems.append(str(exc))
+        try:
+            roster, roster_problems = parse_roster(snapshot.roster, sop)
+            problems.extend(roster_problems)
+        except HeaderError as exc:
+            return problems + [str(exc)]
+        if problems:
+            return problems
+        plan = setup_google.plan_setup(register.spreadsheet, Contract(sop), roster, google.account,
+                                       config.timezone, create_tabs=False)
+        if plan.protection_drift:
+            problems.append("Proteksi tidak sesuai daftar Petugas untuk kolom: " + ", ".join(plan.protection_drift)
+                            + "; jalankan 'sop-konten setup'.")
+        elif plan:
+            problems.append("Spreadsheet belum disiapkan lengkap (" + "; ".join(plan.changes)
+                            + "); jalankan 'sop-konten setup'.")
+        if config.assets_backend == "drive":
+            try:
+                from automation.clock import clock_from_environment
+
+                google.drive(journal, sop, clock_from_environment(config.timezone)).ensure_stages(sop.stages)
+            except GoogleAccessError as exc:
+                problems.append(str(exc))
+    finally:
+        journal.close()
     return problems

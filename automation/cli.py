@@ -46,10 +46,11 @@ def _known_errors() -> tuple[type[Exception], ...]:
     from automation.contract import HeaderError
     from automation.google_client import GoogleAccessError
     from automation.ports import RegisterError
+    from automation.report import ReportError
     from automation.sop import SopError
     from automation.working_time import CalendarConfigError
 
-    return (SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError)
+    return (SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError, ReportError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", type=Path, help=f"path to {CONFIG_NAME}")
         p.set_defaults(handler=handler)
+    from automation.report import parse_day  # light: Pillow loads only when a chart is drawn
+
+    p = sub.add_parser("report", help="write the SOP monitoring report (XLSX + PNG chart) for a period")
+    p.add_argument("--config", type=Path, help=f"path to {CONFIG_NAME}")
+    p.add_argument("--from", dest="start", type=parse_day, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=parse_day, metavar="YYYY-MM-DD")
+    p.add_argument("--out", type=Path, help="the .xlsx to write (the .png goes beside it)")
+    p.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -133,6 +142,16 @@ def cmd_setup(args) -> int:
 
     for line in run_setup(_config_path(args.config, create=False)):
         print(line)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from automation.report import generate_report, print_progress
+
+    config = load_config(_config_path(args.config, create=False))
+    xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=print_progress)
+    print(f"Laporan: {xlsx}")
+    print(f"Grafik : {png}")
     return 0
 
 

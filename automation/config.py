@@ -40,6 +40,9 @@ settle_seconds = 5            # an upload younger than this is still being copie
 [google]
 key_file = ""
 api_base = ""                 # empty: Google itself
+retry_attempts = 6            # on 429, 5xx and timeouts, with exponential backoff and jitter
+retry_base_seconds = 1.0
+timeout_seconds = 60
 
 [notify]
 backend = "outbox"            # "outbox" (an .eml file per message), "smtp" or "gmail"
@@ -111,6 +114,9 @@ class GoogleConfig:
     shared_drive: str = ""  # shared drive ID when the root folder is in one
     intake_seconds: float = 300
     cache_dir: Path = Path("drive-cache")
+    retry_attempts: int = 6  # 429, 5xx, timeouts: tries in all, with exponential backoff and jitter
+    retry_base_seconds: float = 1.0
+    timeout_seconds: float = 60.0
 
 
 def load_config(path: Path) -> Config:
@@ -172,6 +178,9 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
             shared_drive=r.text(assets, "assets.shared_drive", ""),
             intake_seconds=r.number(assets, "assets.intake_seconds", 300, minimum=0),
             cache_dir=base / r.text(assets, "assets.cache_dir", "drive-cache"),
+            retry_attempts=int(r.number(google, "google.retry_attempts", 6, minimum=1)),
+            retry_base_seconds=r.number(google, "google.retry_base_seconds", 1.0, minimum=0),
+            timeout_seconds=r.number(google, "google.timeout_seconds", 60.0, minimum=1),
         ),
         raw=raw,
     )

@@ -41,7 +41,9 @@ from automation.sop import normalise
 
 log = logging.getLogger(__name__)
 
-URGENT_KINDS = frozenset({"escalation", "publish_failed", "publish_unconfirmed"})
+# Sent at once even with the digest on: someone must act now. (A manual upload is the admin's
+# next task on a post that is due; a day's wait would defeat the schedule.)
+URGENT_KINDS = frozenset({"escalation", "publish_failed", "publish_unconfirmed", "publish_manual"})
 PENDING, SENT = "pending", "sent"
 
 _SCHEMA = """
@@ -143,7 +145,8 @@ class DigestNotifier:
                 self._mark_sent(digest_key, now)
                 continue
             first = messages[0]
-            digest = self.render(digest_key, first.to, first.to_name, day, messages, unit=self.unit)
+            digest = self.render(digest_key, first.to, first.to_name, day, messages, unit=self.unit,
+                                 urgent=sorted(self.urgent))
             try:
                 self.inner.send(digest)
             except Exception as exc:  # keep it pending: the next flush tries again

@@ -179,22 +179,26 @@ class DriveAssetStore:
                 self._order.append(stage)
         if all(stage in self._stages for stage in stages):
             return
-        saved = self._saved_stages()
-        for stage in stages:
-            if stage not in self._stages and stage in saved:
-                self._stages[stage] = saved[stage]
-        missing = [stage for stage in stages if stage not in self._stages]
-        if not missing:
+        if not self._stages:
+            self._stages.update(self._saved_stages())
+        if all(stage in self._stages for stage in stages):
             return
-        existing: dict[str, str] = {}
+        self._list_root()
+        for stage in stages:
+            if stage not in self._stages:
+                self._stages[stage] = self._create_folder(stage, self.root, about=self.root)
+                self._save_stages()
+        self._save_stages()
+        log.info("Drive stage folders ready in %s (%d folders)", self.root, len(self._stages))
+
+    def _list_root(self) -> None:
+        """All folders directly in the root (the stages, and any a person added): name -> id, oldest first."""
+        found: dict[str, str] = {}
         query = f"{_q(self.root)} in parents and mimeType = {_q(FOLDER_MIME)} and trashed = false"
         for folder in self._list(query, "nextPageToken, files(id, name, createdTime)", about=self.root,
                                  order_by="createdTime"):
-            existing.setdefault(folder["name"], folder["id"])  # a duplicate name: the oldest folder
-        for stage in missing:
-            self._stages[stage] = existing.get(stage) or self._create_folder(stage, self.root, about=self.root)
-            self._save_stages()
-        log.info("Drive stage folders ready in %s (%d stages)", self.root, len(self._stages))
+            found.setdefault(folder["name"], folder["id"])  # a duplicate name: the oldest folder
+        self._stages = found
 
     def _saved_stages(self) -> dict[str, str]:
         raw = self.state.get_meta(self._stages_key)
@@ -205,7 +209,7 @@ class DriveAssetStore:
         return saved if isinstance(saved, dict) else {}
 
     def _save_stages(self) -> None:
-        self.state.set_meta(self._stages_key, json.dumps({**self._saved_stages(), **self._stages}, sort_keys=True))
+        self.state.set_meta(self._stages_key, json.dumps(self._stages, sort_keys=True))
 
     def _forget_stages(self) -> None:
         """A stage folder vanished (deleted by a person): list the root again next time."""
@@ -222,9 +226,13 @@ class DriveAssetStore:
         return self._stages[stage]
 
     def _item_stages(self) -> dict[str, str]:
-        """Folder id -> stage name of the stages that hold items (the intake holds unclaimed uploads)."""
+        """Folder id -> name of the root's folders that may hold items: the stages, and any other folder a
+        person made there (like the local store); not the intake, which holds unclaimed uploads."""
         if not self._stages:
             self._stages.update(self._saved_stages())
+        if not self._stages:
+            self._list_root()
+            self._save_stages()
         order = {name: index for index, name in enumerate(self._order)}
         names = sorted(self._stages, key=lambda name: (order.get(name, len(order)), name))
         return {self._stages[name]: name for name in names if name != self.intake_stage}
@@ -411,8 +419,7 @@ class DriveAssetStore:
                 continue
             listed = self._intake_entry(upload)
             if listed is None:
-                wake = min(wake, now + max(self.settle_seconds, 1))  # empty folder: probably still being filled
-                continue
+                continue  # an empty folder: probably still being filled; looked at again next time
             newest, entry = listed
             if self.settle_seconds > 0 and newest > settled_before:
                 wake = min(wake, newest + self.settle_seconds)  # still arriving: look again once settled
@@ -716,6 +723,8 @@ class DriveAssetStore:
         status, reason = _status(exc), _reason(exc)
         if status == 404 and about in self._stages.values():
             self._forget_stages()
+            return DriveError(f"Drive stage folder {about} is gone (deleted by a person?); the root folder is "
+                              "listed again and missing stage folders made again on the next try")
         if status in (403, 404) and reason not in RATE_LIMIT_REASONS:
             account = self.account or "akun layanan sop-konten"
             if self.shared_drive_id:

@@ -510,6 +510,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
             for _frame in media.decode(video=0):
                 decoded = True
                 break
+            complete = decoded and _reaches_end(media, stream)
             info = MediaInfo(
                 path,
                 kind=VIDEO,
@@ -524,12 +525,33 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
                 fps=fps,
                 notes=_mismatch_note(path, container),
             )
-            if not decoded or not width or not height:
+            if not decoded or not complete or not width or not height:
                 return replace(info, problems=corrupt.problems)
             return info
     except Exception as exc:
         log.info("broken video %s: %s", path, exc)
         return corrupt
+
+
+def _reaches_end(media: Any, stream: Any) -> bool:
+    """Whether the packets go on to the end the container declares: an upload cut short keeps its
+    header (so the duration looks right) but loses the packets at the end. Reads only the last
+    second or so (from the keyframe before it). True when it cannot tell."""
+    if not media.duration:
+        return True
+    end = ((media.start_time or 0) + media.duration) / 1_000_000
+    try:
+        media.seek(int(max(0.0, end - 1.0) / stream.time_base), stream=stream, backward=True)
+        last = None
+        for packet in media.demux():
+            if packet.pts is None or not packet.size or packet.stream.type not in ("video", "audio"):
+                continue
+            packet_end = float((packet.pts + (packet.duration or 0)) * packet.stream.time_base)
+            last = packet_end if last is None else max(last, packet_end)
+    except Exception as exc:  # not seekable: no verdict
+        log.debug("end check skipped for %s: %s", media.name, exc)
+        return True
+    return last is not None and last >= end - 0.3
 
 
 def _prefixed(platform: str, sentence: str) -> str:
@@ -800,7 +822,11 @@ def _plan(width: int, height: int, rules: ImageRules, fit: str, ratio: float | N
     out_w = max(1, round(canvas_w * scale))
     if rules.max_width:
         out_w = min(out_w, rules.max_width)
-    out_h = _fit_height(out_w, canvas_w / canvas_h, low, high) if (low or high) else max(1, round(canvas_h * scale))
+    if rules.min_ratio is not None or rules.max_ratio is not None:
+        # the platform's own bounds are the hard ones: a forced carousel ratio may round past them
+        out_h = _fit_height(out_w, canvas_w / canvas_h, rules.min_ratio, rules.max_ratio)
+    else:
+        out_h = max(1, round(canvas_h * scale))
     if fit == "crop" or not changed:
         content = (out_w, out_h)
         offset = (0, 0)
@@ -829,7 +855,7 @@ def _render(image: Image.Image, plan: _Plan, background: tuple[int, int, int]) -
 def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
     buffer = io.BytesIO()
     if fmt == "PNG":
-        image.save(buffer, "PNG", compress_level=9)
+        image.save(buffer, "PNG", compress_level=6)
     else:
         image.save(buffer, "JPEG", quality=quality, subsampling="4:2:0", optimize=True, progressive=False)
     return buffer.getvalue()
@@ -854,11 +880,11 @@ def _fit_quality(image: Image.Image, fmt: str, max_bytes: int) -> tuple[bytes, i
     return lowest, JPEG_QUALITIES[-1]
 
 
-def _compress(image: Image.Image, fmt: str, rules: ImageRules, bounds: tuple[float | None, float | None],
-              ) -> tuple[bytes, Image.Image, int] | None:
+def _compress(image: Image.Image, fmt: str, rules: ImageRules) -> tuple[bytes, Image.Image, int] | None:
     """Encoded bytes within rules.max_bytes: JPEG quality stepped down first, then the picture made
-    smaller (never below rules.min_width). None when even that does not fit."""
-    low, high = bounds
+    smaller (never below rules.min_width, keeping the aspect ratio within the platform's bounds).
+    None when even that does not fit."""
+    low, high = rules.min_ratio, rules.max_ratio
     for _attempt in range(12):
         data, quality = _fit_quality(image, fmt, rules.max_bytes)
         if quality is not None:
@@ -994,7 +1020,7 @@ def _prepare_image(source: Path, rules: PlatformRules, out_dir: Path, fit: str,
                      f"{id_int(plan.canvas[0])} × {id_int(plan.canvas[1])} piksel.")
     rendered = _render(converted, plan, background)
 
-    compressed = _compress(rendered, fmt, image_rules, _ratio_bounds(image_rules, ratio))
+    compressed = _compress(rendered, fmt, image_rules)
     if compressed is None:
         return PreparedMedia(None, source=source, notes=tuple(notes), problems=(
             f"{label} tetap lebih besar dari {id_bytes(image_rules.max_bytes)} setelah dikompresi; "

@@ -44,7 +44,7 @@ PREFIX = "[sop-konten]"
 # The message kinds, by the `template` parameter of a notify effect.
 ASSIGNMENT_KINDS = ("task", "revision", "reassigned")
 STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "published",
-              "publish_failed", "publish_unconfirmed")
+              "publish_failed", "publish_unconfirmed", "publish_manual")
 KINDS = (*STEP_KINDS, "token_expiry")
 DIGEST = "digest"
 
@@ -58,6 +58,7 @@ KIND_LABELS = {
     "published": "Terbit",
     "publish_failed": "Publikasi gagal",
     "publish_unconfirmed": "Perlu Dicek",
+    "publish_manual": "Unggah manual",
     "token_expiry": "Token akan kedaluwarsa",
     DIGEST: "Ringkasan harian",
 }
@@ -72,6 +73,7 @@ _KEY_KINDS = {
     "published": "published",
     "publish-failed": "publish_failed",
     "publish-unconfirmed": "publish_unconfirmed",
+    "publish-manual": "publish_manual",
     "token": "token_expiry",
     "digest": DIGEST,
 }
@@ -169,6 +171,10 @@ class Renderer:
             "published_links": [line for line in params.get("links", "").splitlines() if line.strip()],
             "platform": params.get("platform", ""),
             "problem": params.get("problem", ""),
+            "retry": _yes(params.get("retry", "")),
+            "note": params.get("note", ""),
+            "caption": params.get("caption", ""),
+            "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],
             "instructions": params.get("instructions", ""),
             "account": params.get("account", ""),
             "expires": params.get("expires", ""),
@@ -182,7 +188,7 @@ class Renderer:
                                kind=kind, html=html, item_id=item_id)
 
     def render_digest(self, key: str, to: str, to_name: str, day: str, messages: Sequence[Message],
-                      unit: str = "") -> RenderedMessage:
+                      unit: str = "", urgent: Sequence[str] = ()) -> RenderedMessage:
         """One message listing several queued ones (see `automation.digest`)."""
         items = [{
             "number": number,
@@ -192,7 +198,8 @@ class Renderer:
             "core": message_core(m.body),
         } for number, m in enumerate(messages, start=1)]
         values = {"kind": DIGEST, "unit": unit.strip(), "name": to_name, "day": day, "items": items,
-                  "count": len(items), "where": []}
+                  "count": len(items), "where": [],
+                  "urgent": [KIND_LABELS.get(k, k) for k in KINDS if k in urgent]}
         subject, body, html = self._render_kind(DIGEST, values)
         return RenderedMessage(key=key, to=to, to_name=to_name, subject=subject, body=body, kind=DIGEST,
                                html=html)
@@ -228,8 +235,9 @@ def render(sop: Sop, key: str, params: Mapping[str, str], item_id: str, title: s
 
 
 def render_digest(key: str, to: str, to_name: str, day: str, messages: Sequence[Message],
-                  unit: str = "") -> RenderedMessage:
-    return default_renderer().render_digest(key, to, to_name, day, messages, unit)
+                  unit: str = "", urgent: Sequence[str] = ()) -> RenderedMessage:
+    """The digest of `messages`; `urgent`: the kinds that bypass digests (named in the text)."""
+    return default_renderer().render_digest(key, to, to_name, day, messages, unit, urgent)
 
 
 # --- helpers -----------------------------------------------------------------
@@ -245,6 +253,10 @@ def _tidy(text: str) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def _yes(text: str) -> bool:
+    return text.strip().casefold() in ("1", "true", "ya", "yes")
 
 
 def _paragraphs(body: str) -> list[list[str]]:

@@ -40,19 +40,24 @@ class Plan:
     requests: list[dict[str, Any]] = field(default_factory=list)
     header_writes: list[dict[str, Any]] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # what is (or would be) done, English
+    protection_drift: list[str] = field(default_factory=list)  # columns whose protection is not as it should be
 
     def __bool__(self) -> bool:
         return bool(self.requests or self.header_writes)
 
 
 def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Roster, account: str,
-               timezone: str) -> Plan:
+               timezone: str, create_tabs: bool = True) -> Plan:
     plan = Plan()
     metadata = spreadsheet.fetch_sheet_metadata({
         "fields": "properties.timeZone,sheets(properties,protectedRanges,conditionalFormats)"})
     sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
     wanted = {REGISTER_TAB: contract.register_headers, ROSTER_TAB: ROSTER_HEADERS, LOG_TAB: LOG_HEADERS}
     missing = [tab for tab in wanted if tab not in sheets]
+    if missing and not create_tabs:
+        plan.changes.extend(f"tab {t} is missing" for t in missing)
+        plan.requests.append({"addSheet": {}})  # marks the plan as not empty
+        return plan
     if missing:
         # tabs must exist before anything can refer to their sheetId: add them first
         spreadsheet.batch_update({"requests": [{"addSheet": {"properties": {"title": t}}} for t in missing]})
@@ -227,16 +232,19 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
         if current is None:
             plan.requests.append({"addProtectedRange": {"protectedRange": body}})
             plan.changes.append(f"protect {description[len(TAG):]}")
+            plan.protection_drift.append(description[len(TAG):])
         elif (sorted(u.lower() for u in current.get("editors", {}).get("users", [])) != editors
               or _norm_range(current.get("range", {})) != _norm_range(grid_range)):
             plan.requests.append({"updateProtectedRange": {
                 "protectedRange": {**body, "protectedRangeId": current["protectedRangeId"]},
                 "fields": "range,editors,warningOnly,description"}})
             plan.changes.append(f"update protection of {description[len(TAG):]}")
+            plan.protection_drift.append(description[len(TAG):])
     for description, current in existing.items():
         if description not in wanted:
             plan.requests.append({"deleteProtectedRange": {"protectedRangeId": current["protectedRangeId"]}})
             plan.changes.append(f"remove protection {description[len(TAG):]}")
+            plan.protection_drift.append(description[len(TAG):])
 
 
 def _norm_range(grid: dict) -> dict:

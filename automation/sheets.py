@@ -111,12 +111,14 @@ class SheetsRegister:
     def read(self) -> RegisterSnapshot:
         spreadsheet = self.spreadsheet
         tail_from = self._log_rows() + 2
-        ranges = [quoted(self.register_tab), quoted(self.roster_tab), f"{quoted(self.log_tab)}!A{tail_from}:A"]
+        # from the last synced line (which exists), not past it: a range beyond the grid is an error
+        ranges = [quoted(self.register_tab), quoted(self.roster_tab), f"{quoted(self.log_tab)}!A{tail_from - 1}:A"]
         try:
             answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
         except APIError as exc:
             raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
         register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
+        tail = tail[1:]  # the first row is the last line already synced (or the header)
         self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
         register_table = _table(register)
         self._row_of = {}

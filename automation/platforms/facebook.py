@@ -16,6 +16,7 @@ Reconcile of an unanswered post: `GET /{page-id}/feed?fields=id,message,created_
 from __future__ import annotations
 
 import json
+import os
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from automation.publisher import (
     Decision,
     NoAnswer,
     Outcome,
+    PublishConfigError,
     Published,
     PublishState,
     Rejected,
@@ -63,7 +65,7 @@ def graph_error(platform: str, tokens: TokenSource, response: requests.Response)
     message = str(body.get("error_user_msg") or body.get("message") or response.reason or "").strip()
     trace = f" [fbtrace {body['fbtrace_id']}]" if body.get("fbtrace_id") else ""
     status = response.status_code
-    if status >= 500 or code in (1, 2) or body.get("is_transient") is True or not body:
+    if status >= 500 or code in (1, 2) or not body:
         return NoAnswer(f"HTTP {status} kode {code}: {message}{trace}")
     if code in (190, 102) or status == 401 or (code == 10 and sub in (458, 459, 460, 463, 464, 467)):
         return Rejected(tokens.expired_problem(f"kode {code}"), retry=True)
@@ -83,6 +85,8 @@ def graph_error(platform: str, tokens: TokenSource, response: requests.Response)
         return Rejected(f"{platform} memblokir unggahan karena kebijakan (kode 368: {message}).", retry=False)
     if code == 506:
         return Rejected(f"{platform} menolak unggahan duplikat (kode 506: {message}).", retry=False)
+    if body.get("is_transient") is True:
+        return NoAnswer(f"HTTP {status} kode {code}: {message}{trace}")
     return Rejected(f"{platform} menolak unggahan (kode {code}/{sub}: {message}){trace}.", retry=False)
 
 
@@ -124,8 +128,6 @@ class GraphAdapter(Adapter):
         app_env = self.text("app_token_env")
         if not app_env:
             return None
-        import os
-
         app_token = os.environ.get(app_env, "").strip()
         if not app_token:
             return None
@@ -149,8 +151,6 @@ class FacebookPlatform(GraphAdapter):
         self.video_graph = f"{video_base}/{self.text('api_version', GRAPH_VERSION)}"
         self.upload = self.text("upload", "url" if self.media_host is not None else "file").lower()
         if self.upload not in ("url", "file"):
-            from automation.publisher import PublishConfigError
-
             raise PublishConfigError("[publish.facebook] upload harus \"url\" (media host) atau \"file\".")
 
     def check(self, post: Post) -> list[str]:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from automation.ports import MediaFile, Post
+from automation.ports import Post
 from automation.publisher import (
     CONTINUE,
     Decision,
+    Failed,
     NoAnswer,
     NotSent,
     Outcome,
@@ -248,14 +249,8 @@ class InstagramPlatform(GraphAdapter):
             return CONTINUE
         if status == "ERROR":
             self._reset(state, "error")
-            return self._rejected_outcome("Instagram gagal memproses media; periksa format dan ukuran berkas.")
+            return Failed("Instagram gagal memproses media; periksa format dan ukuran berkas.", retry=False)
         return Unknown(f"Status kontainer Instagram '{status}' tidak dapat dipastikan; periksa akun.")
-
-    @staticmethod
-    def _rejected_outcome(problem: str) -> Outcome:
-        from automation.publisher import Failed
-
-        return Failed(problem, retry=False)
 
     # -- tokens
     def refresh_token(self) -> RenewedToken:
@@ -274,7 +269,3 @@ class InstagramPlatform(GraphAdapter):
             raise NoAnswer("jawaban refresh_access_token tanpa token")
         return self.tokens.store(token, answer.get("expires_in"), now=self.now())
 
-
-def media_of(post: Post) -> list[MediaFile]:
-    images, videos, _ = split_media(post)
-    return videos or images

@@ -18,7 +18,7 @@ Some errors come back as HTTP 200 with error.code set: every answer's error.code
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -169,7 +169,7 @@ class TikTokPlatform(Adapter):
                                  refresh_expires_at=refresh_at.isoformat() if answer.get("refresh_expires_in")
                                  else None)
 
-    def token_expiry(self) -> datetime_or_none:  # type: ignore[valid-type]
+    def token_expiry(self) -> datetime | None:
         """The refresh token's expiry when known (access tokens live 24 h and are refreshed), else the token's."""
         data = self.tokens.data()
         return parse_time(str(data.get("refresh_expires_at") or "")) or self.tokens.expiry()
@@ -311,5 +311,3 @@ class TikTokPlatform(Adapter):
                                                           f"{s['publish_id']})."))
         return super().reconcile(post, state)
 
-
-datetime_or_none = Any

@@ -18,7 +18,7 @@ import html
 import os
 import re
 import unicodedata
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -125,8 +125,6 @@ class XPlatform(Adapter):
             reset = response.headers.get("x-rate-limit-reset", "")
             when = ""
             if reset.isdigit():
-                from datetime import datetime
-
                 when = " setelah " + datetime.fromtimestamp(int(reset), UTC).astimezone().strftime("%H.%M")
             return Rejected(f"X membatasi jumlah permintaan (HTTP 429); belum ada yang terbit, dicoba lagi{when}.",
                             retry=True)

@@ -1,0 +1,292 @@
+"""YouTube Data API v3: `videos.insert` as a resumable upload through google-api-python-client.
+
+1. The upload session: the request googleapiclient builds for `videos().insert(..., media_body=
+   MediaFileUpload(path, chunksize, resumable=True))` is sent as its initiation POST
+   (`?uploadType=resumable`, X-Upload-Content-Length/Type, the video's JSON) -> 200 + Location:
+   the session URI, saved in the state before a single byte is sent.
+2. The bytes: `request.resumable_uri = <saved URI>`, `request.resumable_progress = <bytes the
+   server has>`, then `request.next_chunk()` until it returns the video resource (200/201).
+   PUTs to one session are idempotent: the video exists once, when the last byte arrives.
+
+Reconcile: `PUT <session URI>` with `Content-Range: bytes */SIZE` and no body -> 200/201 with the video
+(done), 308 with Range (resume from there), 404/410 (the session is gone: look for the title in the
+channel's uploads playlist, `channels.list(mine)` + `playlistItems.list`). An unanswered session
+initiation got no bytes, so nothing can appear: a new session replaces it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from automation.ports import MediaFile, Post
+from automation.publisher import (
+    CONTINUE,
+    Adapter,
+    Decision,
+    NoAnswer,
+    NotSent,
+    Outcome,
+    PublishConfigError,
+    Published,
+    PublishState,
+    Rejected,
+    Unknown,
+    mime_type,
+    normalize_text,
+    parse_time,
+    pending_step,
+    split_media,
+)
+
+API_ENDPOINT = "https://youtube.googleapis.com/"
+TOKEN_URI = "https://oauth2.googleapis.com/token"
+SCOPES = ("https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.readonly")
+CHUNK_UNIT = 256 * 1024
+TITLE_LIMIT = 100
+DESCRIPTION_LIMIT = 5000
+
+
+class YouTubePlatform(Adapter):
+    name = "YouTube"
+    key = "youtube"
+    default_token_env = "SOP_KONTEN_YT_REFRESH_TOKEN"
+
+    def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(config, **kwargs)
+        self.endpoint = self.text("base_url", API_ENDPOINT).rstrip("/") + "/"
+        self.token_uri = self.text("token_uri", TOKEN_URI)
+        self.client_id_env = self.text("client_id_env", "SOP_KONTEN_YT_CLIENT_ID")
+        self.client_secret_env = self.text("client_secret_env", "SOP_KONTEN_YT_CLIENT_SECRET")
+        self.privacy_status = self.text("privacy_status", "public")
+        self.category_id = self.text("category_id", "25")  # News & Politics
+        self.language = self.text("language", "id")
+        self.made_for_kids = bool(config.get("made_for_kids", False))
+        self.notify_subscribers = bool(config.get("notify_subscribers", True))
+        self.chunk_size = int(self.number("chunk_size", 32 * CHUNK_UNIT))  # 8 MiB; a multiple of 256 KiB
+        if self.chunk_size != -1 and (self.chunk_size <= 0 or self.chunk_size % CHUNK_UNIT):
+            raise PublishConfigError("[publish.youtube] chunk_size harus kelipatan 262144 (256 KiB), atau -1.")
+        self._service: Any = None
+        self._http: Any = None
+
+    def check(self, post: Post) -> list[str]:
+        images, videos, others = split_media(post)
+        problems = [f"Berkas {m.name} bukan video." for m in others + images]
+        if len(videos) != 1:
+            problems.append("YouTube membutuhkan tepat satu video.")
+        title = post.title.strip()
+        if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
+            problems.append(f"Judul video wajib diisi, paling panjang {TITLE_LIMIT} karakter, tanpa < atau >.")
+        if len(post.caption.encode("utf-8")) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
+            problems.append(f"Deskripsi paling panjang {DESCRIPTION_LIMIT} byte, tanpa < atau >.")
+        return problems
+
+    # -- credentials and HTTP
+    def _credentials(self) -> Any:
+        from google.oauth2.credentials import Credentials
+
+        data: dict[str, Any] = {}
+        if self.tokens.file is not None and self.tokens.file.is_file():
+            try:
+                data = json.loads(self.tokens.file.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise Rejected(f"Berkas token YouTube {self.tokens.file} rusak.", retry=False) from exc
+        client_id = str(data.get("client_id") or os.environ.get(self.client_id_env, "")).strip()
+        secret = str(data.get("client_secret") or os.environ.get(self.client_secret_env, "")).strip()
+        refresh = str(data.get("refresh_token") or os.environ.get(self.tokens.env, "")).strip()
+        if not (client_id and secret and refresh):
+            raise Rejected("Kredensial YouTube belum lengkap: isi variabel lingkungan "
+                           f"{self.client_id_env}, {self.client_secret_env} dan {self.tokens.env}"
+                           + (f", atau berkas {self.tokens.file}" if self.tokens.file else "") + ".", retry=True)
+        return Credentials(token=None, refresh_token=refresh, client_id=client_id, client_secret=secret,
+                           token_uri=str(data.get("token_uri") or self.token_uri), scopes=list(SCOPES))
+
+    def _connect(self) -> tuple[Any, Any]:
+        if self._service is None:
+            import google_auth_httplib2
+            from googleapiclient.discovery import build
+            from googleapiclient.http import build_http
+
+            transport = build_http()  # the library's own: 308 "Resume Incomplete" is not a redirect
+            transport.timeout = self.timeout
+            self._http = google_auth_httplib2.AuthorizedHttp(self._credentials(), http=transport)
+            self._service = build("youtube", "v3", http=self._http, static_discovery=True,
+                                  client_options={"api_endpoint": self.endpoint})
+        return self._service, self._http
+
+    def _call(self, action: Any) -> Any:
+        """Run a googleapiclient/httplib2 action; transport trouble and error answers as our exceptions."""
+        from google.auth.exceptions import RefreshError, TransportError
+        from googleapiclient.errors import HttpError, ResumableUploadError
+
+        try:
+            return action()
+        except RefreshError as exc:
+            raise Rejected(f"Token YouTube ditolak ({str(exc)[:120]}): sambungkan ulang akun dan perbarui "
+                           f"{self.tokens.env}.", retry=True) from exc
+        except (HttpError, ResumableUploadError) as exc:
+            raise self._google_error(exc.resp.status, exc.content) from exc
+        except ConnectionRefusedError as exc:
+            raise NotSent(f"koneksi ditolak: {exc}") from exc
+        except TransportError as exc:
+            raise NotSent(f"token tidak dapat diperbarui: {exc}") from exc
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            raise NoAnswer(f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # httplib2's own errors
+            import httplib2
+
+            if isinstance(exc, httplib2.HttpLib2Error):
+                raise NoAnswer(f"{type(exc).__name__}: {exc}") from exc
+            raise
+
+    def _google_error(self, status: int, content: bytes | str) -> Exception:
+        try:
+            body = json.loads(content or b"{}")
+        except ValueError:
+            body = {}
+        error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
+        reasons = [str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)]
+        reason = reasons[0] if reasons else str(error.get("status") or "")
+        message = str(error.get("message") or "").strip()
+        if status >= 500 or status in (404, 410):
+            return NoAnswer(f"HTTP {status} {reason}: {message}")
+        if status == 401:
+            return Rejected(f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {self.tokens.env}."
+                            " Belum ada yang terunggah.", retry=True)
+        if status == 429 or reason in ("quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded",
+                                       "uploadLimitExceeded", "dailyLimitExceeded"):
+            return Rejected(f"Kuota YouTube habis ({reason}); belum ada yang terunggah, dicoba lagi setelah kuota "
+                            "pulih.", retry=True)
+        if status == 403:
+            return Rejected(f"YouTube menolak (403 {reason}: {message}); periksa izin akun dan kanal.", retry=False)
+        return Rejected(f"YouTube menolak video ({status} {reason}: {message}).", retry=False)
+
+    def _same_scheme(self, uri: str) -> str:
+        """googleapiclient keeps https for media URLs even when api_endpoint says http (a local fake)."""
+        endpoint = urlsplit(self.endpoint)
+        parts = urlsplit(uri)
+        if parts.netloc == endpoint.netloc and parts.scheme != endpoint.scheme:
+            return urlunsplit(parts._replace(scheme=endpoint.scheme))
+        return uri
+
+    # -- the sequence
+    def _pending(self, s: dict) -> str | None:
+        return pending_step(s, [("session", "session_uri"), ("upload", "video_id")])
+
+    def _link(self, video_id: str) -> str:
+        return f"https://www.youtube.com/watch?v={video_id}"
+
+    def _request(self, post: Post, video: MediaFile) -> tuple[Any, Any]:
+        from googleapiclient.http import MediaFileUpload
+
+        service, _ = self._call(self._connect)
+        body = {"snippet": {"title": post.title.strip(), "description": post.caption, "categoryId": self.category_id,
+                            "defaultLanguage": self.language, "defaultAudioLanguage": self.language},
+                "status": {"privacyStatus": self.privacy_status, "selfDeclaredMadeForKids": self.made_for_kids}}
+        media = MediaFileUpload(str(video.path), mimetype=mime_type(video), chunksize=self.chunk_size, resumable=True)
+        request = service.videos().insert(part="snippet,status", body=body, media_body=media,
+                                          notifySubscribers=self.notify_subscribers)
+        request.uri = self._same_scheme(request.uri)
+        return request, media
+
+    def _run(self, post: Post, state: PublishState) -> Outcome:
+        resumed = self._resume(post, state)
+        if resumed is not None:
+            return resumed
+        s = state.get()
+        if s.get("video_id"):
+            return Published(self._link(str(s["video_id"])), str(s["video_id"]))
+        video = split_media(post)[1][0]
+        size = Path(video.path).stat().st_size
+        request, media = self._request(post, video)
+        try:
+            uri = str(s.get("session_uri") or "")
+            if not uri:
+                uri = self._create(state, "session", lambda: self._start(request, size, mime_type(video)))
+                state.save(session_uri=uri, session_size=size, upload_progress=0, step="session_done")
+            request.resumable_uri = uri
+            request.resumable_progress = int(state.get().get("upload_progress") or 0)
+            resource = self._create(state, "upload", lambda: self._send(request, state))
+        finally:
+            media.stream().close()
+        video_id = str(resource.get("id") or "")
+        if not video_id:
+            raise NoAnswer("jawaban videos.insert tanpa id")
+        state.save(video_id=video_id, step="upload_done")
+        return Published(self._link(video_id), video_id)
+
+    def _start(self, request: Any, size: int, mimetype: str) -> str:
+        """The initiation POST of the resumable upload (what next_chunk() does first), answering the session URI."""
+        _, authorized = self._connect()
+        headers = dict(request.headers)
+        headers.update({"X-Upload-Content-Type": mimetype, "X-Upload-Content-Length": str(size),
+                        "content-length": str(len(request.body or ""))})
+        response, content = self._call(lambda: authorized.request(request.uri, method=request.method,
+                                                                  body=request.body, headers=headers))
+        if response.status == 200 and "location" in response:
+            return self._same_scheme(str(response["location"]))
+        raise self._google_error(response.status, content)
+
+    def _send(self, request: Any, state: PublishState) -> dict[str, Any]:
+        while True:
+            progress, resource = self._call(request.next_chunk)
+            if resource is not None:
+                return resource
+            state.save(upload_progress=int(progress.resumable_progress) if progress else 0)
+
+    # -- reconcile
+    def _reconcile_step(self, post: Post, state: PublishState, step: str) -> Decision:
+        s = state.get()
+        if step == "session":  # the session URI never came back: no byte was sent with it
+            state.save(session_at=None, step="session_abandoned")
+            return CONTINUE
+        uri, size = str(s["session_uri"]), int(s.get("session_size") or 0)
+        _, authorized = self._call(self._connect)
+        response, content = self._call(lambda: authorized.request(
+            uri, method="PUT", body=b"", headers={"Content-Range": f"bytes */{size}", "Content-Length": "0"}))
+        if response.status in (200, 201):
+            video_id = str(json.loads(content or b"{}").get("id") or "")
+            if video_id:
+                state.save(video_id=video_id, step="upload_found")
+                return Published(self._link(video_id), video_id)
+        if response.status == 308:
+            received = str(response.get("range") or "")
+            progress = int(received.rsplit("-", 1)[1]) + 1 if "-" in received else 0
+            state.save(upload_at=None, upload_progress=progress, step="upload_resume")
+            return CONTINUE
+        if response.status in (404, 410):  # the session is gone: look for the video itself
+            found = self._find_upload(post, self.since(str(s.get("upload_at") or "")))
+            if found:
+                state.save(video_id=found, step="upload_found")
+                return Published(self._link(found), found)
+            if self._may_recreate(state, "session"):
+                state.save(session_uri=None, session_at=None, upload_at=None, upload_progress=0,
+                           step="session_expired")
+                return CONTINUE
+            return Unknown("Sesi unggah YouTube sudah tidak ada dan videonya tidak ditemukan di kanal; periksa "
+                           "YouTube Studio.")
+        raise self._google_error(response.status, content)
+
+    def _find_upload(self, post: Post, since: datetime) -> str:
+        service, _ = self._call(self._connect)
+        channels = self._call(service.channels().list(part="contentDetails", mine=True).execute)
+        items = channels.get("items") or []
+        if not items:
+            return ""
+        uploads = items[0]["contentDetails"]["relatedPlaylists"]["uploads"]
+        listing = self._call(service.playlistItems().list(part="snippet", playlistId=uploads, maxResults=50).execute)
+        for item in listing.get("items") or []:
+            snippet = item.get("snippet") or {}
+            published = parse_time(str(snippet.get("publishedAt") or "")) or since
+            if normalize_text(snippet.get("title", "")) == normalize_text(post.title) and published >= since:
+                return str((snippet.get("resourceId") or {}).get("videoId") or "")
+        return ""
+
+    def token_expiry(self) -> datetime | None:
+        """None: Google refresh tokens of a published OAuth app do not expire (a "testing" app's last 7 days)."""
+        return None
