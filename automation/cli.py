@@ -152,6 +152,18 @@ def cmd_report(args) -> int:
     xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=print_progress)
     print(f"Laporan: {xlsx}")
     print(f"Grafik : {png}")
+    if config.register_backend == "sheets":
+        from automation.app import GoogleServices
+        from automation.journal import Journal
+        from automation.report_sheet import REPORT_TAB, publish_report
+
+        journal = Journal(config.journal)
+        try:
+            register = GoogleServices(config).register(journal)
+            rows = publish_report(register.spreadsheet, xlsx)
+        finally:
+            journal.close()
+        print(f"Tab {REPORT_TAB}: {rows} baris ditulis ke spreadsheet.")
     return 0
 
 

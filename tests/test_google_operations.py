@@ -189,3 +189,19 @@ def test_check_names_the_account_when_the_spreadsheet_is_not_shared(office, goog
     out = office.main("check")
     assert office.last_code == 1
     assert f"belum dibagikan ke akun layanan {DAEMON_EMAIL}" in out
+
+
+def test_the_report_also_goes_to_a_laporan_tab(office, google_emulator):
+    office.propose("Untuk laporan")
+    office.once(at="2026-10-05T09:00")
+    item = office.rows()[0]["ID"]
+    office.decide(item, 2, "Diterima")
+    office.once(at="2026-10-05T09:08")
+    out = office.main("report", at="2026-11-03T10:00")
+    assert office.last_code == 0 and "Tab Laporan:" in out
+    values = google_emulator.values(office.spreadsheet, "Laporan")
+    flat = [str(v) for row in values for v in row]
+    assert "Ringkasan" in flat and "Monitoring SOP" in flat
+    assert any("Berjalan dengan baik" in v for v in flat)
+    office.main("report", at="2026-11-03T10:05")  # replaced, not stacked
+    assert len(google_emulator.values(office.spreadsheet, "Laporan")) == len(values)

@@ -182,13 +182,11 @@ class YouTubePlatform(Adapter):
         return f"https://www.youtube.com/watch?v={video_id}"
 
     def _request(self, post: Post, video: MediaFile) -> tuple[Any, Any]:
-        from googleapiclient.http import MediaFileUpload
-
         service, _ = self._call(self._connect)
         body = {"snippet": {"title": post.title.strip(), "description": post.caption, "categoryId": self.category_id,
                             "defaultLanguage": self.language, "defaultAudioLanguage": self.language},
                 "status": {"privacyStatus": self.privacy_status, "selfDeclaredMadeForKids": self.made_for_kids}}
-        media = MediaFileUpload(str(video.path), mimetype=mime_type(video), chunksize=self.chunk_size, resumable=True)
+        media = _ChunkUpload(str(video.path), mimetype=mime_type(video), chunksize=self.chunk_size, resumable=True)
         request = service.videos().insert(part="snippet,status", body=body, media_body=media,
                                           notifySubscribers=self.notify_subscribers)
         request.uri = self._same_scheme(request.uri)
@@ -290,3 +288,24 @@ class YouTubePlatform(Adapter):
     def token_expiry(self) -> datetime | None:
         """None: Google refresh tokens of a published OAuth app do not expire (a "testing" app's last 7 days)."""
         return None
+
+
+def _chunk_upload_class() -> type:
+    from googleapiclient.http import MediaFileUpload
+
+    class ChunkUpload(MediaFileUpload):
+        """MediaFileUpload whose chunks are sent as bytes, not as a slice of the open file.
+
+        httplib2 re-sends a request once when the connection drops before the answer; a stream
+        slice is then already consumed and the re-sent PUT would announce bytes it never sends.
+        Bytes can be sent twice (PUTs to one upload session are idempotent). Memory: one chunk.
+        """
+
+        def has_stream(self) -> bool:
+            return False
+
+    return ChunkUpload
+
+
+def _ChunkUpload(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands for the class, built lazily
+    return _chunk_upload_class()(*args, **kwargs)
