@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from automation.clock import clock_from_environment
 from automation.config import Config
@@ -25,8 +25,11 @@ class App:
     config: Config
     sop: Sop
     engine: Engine
+    closables: list = field(default_factory=list)
 
     def close(self) -> None:
+        for resource in self.closables:
+            resource.close()
         self.engine.journal.close()
 
 
@@ -42,7 +45,7 @@ def build_app(config: Config) -> App:
         WorkbookRegister(config.register_path),
         assets=google.drive(journal, sop, clock) if config.assets_backend == "drive" else
         FolderAssetStore(config.assets_path, sop.intake_stage, settle_seconds=config.settle_seconds),
-        notifier=_notifier(config, google),
+        notifier=_email_notifier(config, google),
         publisher=LocalFeedPublisher(config.publish_path, clock=clock),
         journal=journal,
         clock=clock,
@@ -50,7 +53,54 @@ def build_app(config: Config) -> App:
     )
     calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
     engine.due, engine.working_minutes = calendar.add_working_minutes, calendar.working_minutes_between
-    return App(config=config, sop=sop, engine=engine)
+    app = App(config=config, sop=sop, engine=engine)
+    _notification_channels(app, clock)
+    return app
+
+
+def _notification_channels(app: App, clock) -> None:
+    """E-mail alone by default; apprise channels and a daily digest when configured."""
+    from automation.config import ConfigError
+
+    config, engine = app.config, app.engine
+    notify = config.raw.get("notify", {})
+    channels = notify.get("channels", ["email"])
+    digest = notify.get("digest", {}) or {}
+    if channels == ["email"] and not digest.get("enabled"):
+        return
+    from automation.apprise_notify import (
+        AppriseNotifier,
+        AppriseSettings,
+        DeliveryLedger,
+        FanoutNotifier,
+        NotifyConfigError,
+        RosterRoutes,
+        has_email,
+    )
+
+    try:
+        notifier = engine.notifier
+        if "apprise" in channels:
+            settings = AppriseSettings.from_table(notify.get("apprise", {}))
+            routes = RosterRoutes(settings)
+            ledger = DeliveryLedger(config.base / notify.get("ledger", "notify-ledger.sqlite3"))
+            app.closables.append(ledger)
+            apprise = AppriseNotifier(routes, ledger=ledger, html_email=settings.html_email)
+            channel_map = {"apprise": apprise}
+            if "email" in channels:
+                channel_map = {"email": notifier, **channel_map}
+            notifier = FanoutNotifier(channel_map, ledger=ledger, accepts={"email": has_email})
+            engine.on_roster = routes.update
+        if digest.get("enabled"):
+            from automation.digest import DigestNotifier, parse_send_at
+
+            notifier = DigestNotifier(notifier, config.base / digest.get("store", "digest.sqlite3"),
+                                      parse_send_at(str(digest.get("send_at", "07:30"))), clock,
+                                      unit=str(app.sop.identity.get("unit", "")))
+            app.closables.append(notifier)
+        engine.notifier = notifier
+    except NotifyConfigError as exc:
+        raise ConfigError(f"{config.path}: {exc}") from exc
 
 
 def _backends(config: Config) -> set[str]:
@@ -59,7 +109,7 @@ def _backends(config: Config) -> set[str]:
     return {"google"} if uses_google else set()
 
 
-def _notifier(config: Config, google: GoogleServices | None):
+def _email_notifier(config: Config, google: GoogleServices | None):
     if config.notify_backend == "smtp":
         s = config.smtp
         return SmtpNotifier(s.host, s.port, config.sender, username=s.username, password_env=s.password_env,

@@ -426,8 +426,7 @@ class AppriseNotifier:
 
     def _asset_or_default(self):
         if self._asset is None:
-            self._asset = _apprise().AppriseAsset(app_id="sop-konten", app_desc="sop-konten",
-                                                  app_url="https://github.com/")
+            self._asset = _apprise().AppriseAsset(app_id="sop-konten", app_desc="sop-konten")
         return self._asset
 
 

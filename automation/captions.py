@@ -68,8 +68,10 @@ _GENERIC_TLDS = (
     "com|net|org|info|biz|edu|gov|mil|int|name|pro|mobi|asia|app|dev|online|site|store|tech|xyz|news"
     "|blog|web|shop|cloud|live|media|world|agency|digital|email|link|page|travel|museum|aero|coop|jobs"
 )
-_LABEL = r"[^\W_](?:[^\W_]|-)*"  # letters (any script) and digits, hyphens inside; checked below
-_DOMAIN = rf"(?P<domain>(?:{_LABEL}\.)+(?P<tld>[^\W\d_]{{2,}}))(?![\w\-])"
+# Possessive quantifiers: a host is read once, left to right, never backtracked into (linear time
+# on any text); its labels and top-level domain are then checked in code.
+_LABEL = r"[^\W_](?:[^\W_]|-)*+"  # letters (any script) and digits, hyphens inside
+_DOMAIN = rf"(?P<domain>{_LABEL}(?:\.{_LABEL})++)(?![\w\-])"
 _PATH_CHARS = r"[^\s<>\"'`\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi controls end a URL
 _URL_RE = re.compile(
     r"(?<![\w@＠$#＃])"
@@ -82,8 +84,12 @@ _TRAILING_PUNCTUATION = ".,:;!?'\"”’)]}…"
 
 
 def _valid_host(domain: str) -> bool:
-    """Every label at most 63 characters (punycode-encoded when not ASCII), not ending with '-'."""
-    for label in domain.split("."):
+    """A top-level domain of letters only (2 or more); every label at most 63 characters
+    (punycode-encoded when not ASCII), not ending with '-'."""
+    labels = domain.split(".")
+    if len(labels[-1]) < 2 or not labels[-1].isalpha():
+        return False
+    for label in labels:
         if label.endswith("-"):
             return False
         encoded = label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
@@ -101,7 +107,7 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
         if not match.group("protocol"):
             if start > 0 and text[start - 1] in "-_./":
                 continue  # twitter-text: INVALID_URL_WITHOUT_PROTOCOL_MATCH_BEGIN
-            tld = match.group("tld").lower()
+            tld = match.group("domain").rsplit(".", 1)[-1].lower()
             if not tld.isascii():
                 continue
             generic = bool(_GENERIC_TLD_RE.match(tld))
@@ -154,14 +160,16 @@ def x_weighted_length(text: str) -> int:
 
 # A hashtag: '#' not glued to a word (so "C#" and "&#39;" are not tags), then letters, digits or
 # underscores with at least one non-digit ("#1" is not a tag). Every occurrence counts.
-_HASHTAG_RE = re.compile(r"(?<![\w&#＃])[#＃](\w*[^\W\d]\w*)")
+_HASHTAG_RE = re.compile(r"(?<![\w&#＃])[#＃](\w+)")
+_NOT_ONLY_DIGITS = re.compile(r"[^\W\d]")
 # A mention: '@' not glued to a word (so an e-mail address is not one), then up to 30 letters, digits,
 # periods and underscores; a final period ends the sentence, not the name.
 _MENTION_RE = re.compile(r"(?<![\w@＠.])[@＠]([A-Za-z0-9._]{1,30})")
 
 
 def extract_hashtags(text: str) -> list[str]:
-    return [match.group(1) for match in _HASHTAG_RE.finditer(unicodedata.normalize("NFC", text or ""))]
+    tags = (match.group(1) for match in _HASHTAG_RE.finditer(unicodedata.normalize("NFC", text or "")))
+    return [tag for tag in tags if _NOT_ONLY_DIGITS.search(tag)]
 
 
 def extract_mentions(text: str) -> list[str]:
@@ -182,6 +190,7 @@ def count_mentions(text: str) -> int:
 
 
 # --- lengths and problems -----------------------------------------------------------------------------
+
 
 def measure(text: str, unit: str) -> int:
     """The length of `text` in one of platform_rules' units."""

@@ -200,6 +200,28 @@ class DriveAssetStore:
             found.setdefault(folder["name"], folder["id"])  # a duplicate name: the oldest folder
         self._stages = found
 
+    def check_access(self) -> str:
+        """One request proving the account may add folders in the root (for `sop-konten check`, since
+        `ensure_stages` answers from the journal once the stage folders are known). Returns the root's name."""
+        if self.root == self.shared_drive_id:  # the shared drive's own top level
+            drive = self._run(self.service.drives().get(driveId=self.root, fields="id, name"), about=self.root)
+            return drive.get("name", "")
+        fields = "id, name, mimeType, driveId, capabilities(canAddChildren)"
+        folder = self._run(self.service.files().get(fileId=self.root, fields=fields, supportsAllDrives=True),
+                           about=self.root)
+        if folder.get("mimeType") != FOLDER_MIME:
+            raise GoogleAccessError(f"{self.root} bukan folder Drive; isi [assets] root_folder dengan ID folder.")
+        if not (folder.get("capabilities") or {}).get("canAddChildren"):
+            raise GoogleAccessError(
+                f"Akun layanan {self.account or 'sop-konten'} hanya boleh melihat folder Drive {self.root}; "
+                "bagikan folder itu sebagai Editor (Content manager untuk shared drive).")
+        drive = folder.get("driveId", "")
+        if drive != self.shared_drive_id:
+            where = f"di shared drive {drive}" if drive else "di My Drive, bukan di shared drive"
+            raise GoogleAccessError(f"Folder Drive {self.root} ada {where}; isi [assets] shared_drive = "
+                                    f"\"{drive}\" di sop-konten.toml.")
+        return folder.get("name", "")
+
     def _saved_stages(self) -> dict[str, str]:
         raw = self.state.get_meta(self._stages_key)
         try:

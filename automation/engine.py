@@ -32,6 +32,7 @@ from automation.ports import (
     RegisterError,
     RowAnchor,
     RowUpdate,
+    Table,
     WriteBatch,
 )
 from automation.sop import Sop
@@ -100,6 +101,7 @@ class Engine:
     due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
     working_minutes: Callable[[datetime, datetime], float] = lambda a, b: max(0.0, (b - a).total_seconds() / 60)
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
+    on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
 
     def __post_init__(self):
         self.contract = Contract(self.sop)
@@ -107,6 +109,23 @@ class Engine:
 
     # -- the cycle --------------------------------------------------------
     def run_once(self) -> CycleSummary:
+        try:
+            return self._cycle()
+        finally:
+            self._flush_digest()
+
+    def _flush_digest(self) -> None:
+        flush = getattr(self.notifier, "flush", None)
+        if flush is None:
+            return
+        try:
+            result = flush(self.clock.now())
+            if getattr(result, "sent", 0):
+                log.info("digest: %s", result)
+        except Exception as exc:  # a digest that fails is tried again on the next cycle
+            log.error("digest not sent: %s", exc)
+
+    def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
         summary = CycleSummary(at=now)
         try:
@@ -118,6 +137,7 @@ class Engine:
             log.error("register unusable, nothing written: %s", exc)
             return summary
         summary.problems.extend(problems)
+        summary.problems.extend(self.on_roster(snapshot.roster))
         self.assets.ensure_stages(self.sop.stages)
 
         states = self.journal.states()
@@ -299,14 +319,15 @@ class Engine:
             elif effect.kind == "place":
                 result["link"] = self.assets.place_item(effect.item_id, p["title"], p["stage"])
             elif effect.kind == "notify":
-                if not p.get("to"):
-                    log.warning("no e-mail address for %s (%s); message not sent", p.get("to_name"), effect.key)
+                links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
+                message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
+                                 decision.row[cols.DUE], links)
+                reachable = getattr(self.notifier, "accepts", None) or (lambda m: bool(m.to))
+                if not message.to and not reachable(message):
+                    log.warning("no address for %s (%s); message not sent", p.get("to_name"), effect.key)
                     summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
                     result["skipped"] = "no address"
                 else:
-                    links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
-                    message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
-                                     decision.row[cols.DUE], links)
                     self.notifier.send(message)
             elif effect.kind == "publish":
                 result = self._publish(effect)

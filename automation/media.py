@@ -73,20 +73,52 @@ _PIL_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF", "HEI
 _FORMAT_ALIASES = {"MPO": "JPEG", "HEIF": "HEIC"}
 
 _EXTENSION_FORMATS = {
-    ".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".jfif": "JPEG", ".png": "PNG", ".gif": "GIF",
-    ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF", ".bmp": "BMP", ".heic": "HEIC", ".heif": "HEIC",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".jpe": "JPEG",
+    ".jfif": "JPEG",
+    ".png": "PNG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".bmp": "BMP",
+    ".heic": "HEIC",
+    ".heif": "HEIC",
     ".avif": "AVIF",
-    ".mp4": "MP4", ".m4v": "MP4", ".mov": "MOV", ".qt": "MOV", ".webm": "WEBM", ".mkv": "MKV",
-    ".avi": "AVI", ".wmv": "WMV", ".flv": "FLV", ".3gp": "3GP", ".3g2": "3GP", ".mpg": "MPEG-PS",
-    ".mpeg": "MPEG-PS", ".mts": "MPEG-TS", ".m2ts": "MPEG-TS",
+    ".mp4": "MP4",
+    ".m4v": "MP4",
+    ".mov": "MOV",
+    ".qt": "MOV",
+    ".webm": "WEBM",
+    ".mkv": "MKV",
+    ".avi": "AVI",
+    ".wmv": "WMV",
+    ".flv": "FLV",
+    ".3gp": "3GP",
+    ".3g2": "3GP",
+    ".mpg": "MPEG-PS",
+    ".mpeg": "MPEG-PS",
+    ".mts": "MPEG-TS",
+    ".m2ts": "MPEG-TS",
 }
 _VIDEO_FORMATS = {"MP4", "MOV", "WEBM", "MKV", "AVI", "WMV", "FLV", "3GP", "MPEG-PS", "MPEG-TS"}
 _FFMPEG_CONTAINERS = {
-    "mov,mp4,m4a,3gp,3g2,mj2": "MP4", "matroska,webm": "MKV", "avi": "AVI", "asf": "WMV", "flv": "FLV",
-    "mpegts": "MPEG-TS", "mpeg": "MPEG-PS",
+    "mov,mp4,m4a,3gp,3g2,mj2": "MP4",
+    "matroska,webm": "MKV",
+    "avi": "AVI",
+    "asf": "WMV",
+    "flv": "FLV",
+    "mpegts": "MPEG-TS",
+    "mpeg": "MPEG-PS",
 }
-_FORMAT_LABELS = {"TEXT": "teks biasa", "PDF": "dokumen PDF", "ZIP": "arsip ZIP atau dokumen Office",
-                  "PSD": "dokumen Photoshop (PSD)", "HTML": "halaman web (HTML)"}
+_FORMAT_LABELS = {
+    "TEXT": "teks biasa",
+    "PDF": "dokumen PDF",
+    "ZIP": "arsip ZIP atau dokumen Office",
+    "PSD": "dokumen Photoshop (PSD)",
+    "HTML": "halaman web (HTML)",
+}
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
@@ -124,6 +156,7 @@ def _av() -> Any:
 
 
 # --- results -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MediaInfo:
@@ -211,7 +244,7 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         box_size = int.from_bytes(head[:4], "big")
-        compatible = head[16:max(16, min(box_size, len(head)))]
+        compatible = head[16 : max(16, min(box_size, len(head)))]
         if brand in (b"avif", b"avis") or (brand == b"mif1" and b"avif" in compatible):
             return IMAGE, "AVIF"
         if brand in _HEIC_BRANDS:
@@ -272,8 +305,10 @@ def _mismatch_note(path: Path, actual: str) -> tuple[str, ...]:
     claimed = _extension_format(path)
     if claimed is None or claimed == actual:
         return ()
-    return (f"File '{path.name}' sebenarnya berformat {actual}, bukan {claimed} seperti ekstensinya; "
-            "tetap diproses.",)
+    return (
+        f"File '{path.name}' sebenarnya berformat {actual}, bukan {claimed} seperti ekstensinya; "
+        "tetap diproses.",
+    )
 
 
 def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
@@ -293,47 +328,66 @@ def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
         log.warning("cannot read %s: %s", path, exc)
         return MediaInfo(path, problems=(f"File '{name}' tidak dapat dibaca.",))
     if size == 0:
-        return MediaInfo(path, kind=_extension_kind(path) or UNKNOWN,
-                         problems=(f"File '{name}' kosong (0 byte); unggah ulang filenya.",))
+        return MediaInfo(
+            path,
+            kind=_extension_kind(path) or UNKNOWN,
+            problems=(f"File '{name}' kosong (0 byte); unggah ulang filenya.",),
+        )
     return size, head
 
 
 # --- inspect -----------------------------------------------------------------------------------------
 
+
 def inspect(path: str | os.PathLike[str]) -> MediaInfo:
     """What the file is, from its content. Never raises for a file's content."""
-    path = Path(path)
+    info, image = _examine(Path(path))
+    if image is not None:
+        image.close()
+    return info
+
+
+def _examine(path: Path) -> tuple[MediaInfo, Image.Image | None]:
+    """inspect(), also handing over the decoded image when the file is a usable image (the caller
+    closes it), so that converting it does not decode it twice."""
     try:
         return _inspect(path)
     except Exception:  # a bug or a library surprise must not stop the daemon
         log.exception("inspect failed for %s", path)
-        return MediaInfo(path, problems=(f"File '{path.name}' tidak dapat diperiksa; unggah ulang filenya.",))
+        problem = f"File '{path.name}' tidak dapat diperiksa; unggah ulang filenya."
+        return MediaInfo(path, problems=(problem,)), None
 
 
-def _inspect(path: Path) -> MediaInfo:
+def _inspect(path: Path) -> tuple[MediaInfo, Image.Image | None]:
     head = _read_head(path)
     if isinstance(head, MediaInfo):
-        return head
+        return head, None
     size, first_bytes = head
     sniffed = _sniff(first_bytes)
     kind, fmt = sniffed if sniffed else (None, None)
     if kind == VIDEO:
-        return _probe_video(path, size, fmt)
+        return _probe_video(path, size, fmt), None
     if kind in ("text", "document"):
-        return _not_media(path, size, fmt)
+        return _not_media(path, size, fmt), None
     if fmt == "HEIC" and _heif() is None:
-        return MediaInfo(path, kind=IMAGE, format="HEIC", size=size, problems=(
-            f"Gambar '{path.name}' berformat HEIC, yang belum dapat diolah sistem ini; simpan ulang sebagai "
-            "JPEG atau PNG (di iPhone: Pengaturan > Kamera > Format > Paling Kompatibel).",
-        ))
-    if fmt == "HEIC":
-        _heif()
-    info = _inspect_image(path, size, fmt)
-    if info is not None:
-        return info
+        unsupported = MediaInfo(
+            path,
+            kind=IMAGE,
+            format="HEIC",
+            size=size,
+            problems=(
+                f"Gambar '{path.name}' berformat HEIC, yang belum dapat diolah sistem ini; "
+                "simpan ulang sebagai JPEG atau PNG "
+                "(di iPhone: Pengaturan > Kamera > Format > Paling Kompatibel).",
+            ),
+        )
+        return unsupported, None
+    examined = _inspect_image(path, size, fmt)
+    if examined is not None:
+        return examined
     if kind == IMAGE:
-        return MediaInfo(path, kind=IMAGE, format=fmt, size=size, problems=(_corrupt_image(path),))
-    return _not_media(path, size, fmt)
+        return MediaInfo(path, kind=IMAGE, format=fmt, size=size, problems=(_corrupt_image(path),)), None
+    return _not_media(path, size, fmt), None
 
 
 def _not_media(path: Path, size: int, fmt: str | None) -> MediaInfo:
@@ -342,8 +396,10 @@ def _not_media(path: Path, size: int, fmt: str | None) -> MediaInfo:
     if claimed:
         what = "gambar" if claimed not in _VIDEO_FORMATS else "video"
         reason = f"isinya {label}" if label else "formatnya tidak dikenali"
-        problem = (f"File '{path.name}' bukan {what} {claimed} yang sah: {reason}. "
-                   f"Ganti dengan file {what} yang benar.")
+        problem = (
+            f"File '{path.name}' bukan {what} {claimed} yang sah: {reason}. "
+            f"Ganti dengan file {what} yang benar."
+        )
     else:
         reason = f" (isinya {label})" if label else ""
         problem = f"File '{path.name}' bukan gambar atau video{reason}."
@@ -351,8 +407,9 @@ def _not_media(path: Path, size: int, fmt: str | None) -> MediaInfo:
 
 
 def _corrupt_image(path: Path) -> str:
-    return (f"Gambar '{path.name}' rusak atau tidak lengkap (mungkin unggahannya terputus); "
-            "unggah ulang filenya.")
+    return (
+        f"Gambar '{path.name}' rusak atau tidak lengkap (mungkin unggahannya terputus); unggah ulang filenya."
+    )
 
 
 def _pil_formats() -> list[str]:
@@ -370,8 +427,10 @@ def _bomb_problem(path: Path, width: int | None, height: int | None, pixels: int
         pixels = width * height
     dims = f"{id_int(width)} × {id_int(height)} piksel, " if width and height else ""
     megapixels = f"{_megapixels(pixels)} megapiksel" if pixels else "terlalu banyak piksel"
-    return (f"Gambar '{path.name}' terlalu besar untuk diolah dengan aman ({dims}{megapixels}; "
-            f"batasnya {_megapixels(limit)} megapiksel). Perkecil gambarnya lalu unggah ulang.")
+    return (
+        f"Gambar '{path.name}' terlalu besar untuk diolah dengan aman ({dims}{megapixels}; "
+        f"batasnya {_megapixels(limit)} megapiksel). Perkecil gambarnya lalu unggah ulang."
+    )
 
 
 def _megapixels(pixels: int) -> str:
@@ -416,27 +475,41 @@ def _open_image(path: Path) -> Image.Image:
     return image
 
 
-def _inspect_image(path: Path, size: int, sniffed: str | None) -> MediaInfo | None:
-    """MediaInfo of an image Pillow reads, or None when Pillow does not recognise the content."""
+def _inspect_image(path: Path, size: int, sniffed: str | None) -> tuple[MediaInfo, Image.Image | None] | None:
+    """MediaInfo of an image Pillow reads (with the image, decoded, when it is usable), or None when
+    Pillow does not recognise the content."""
     try:
         image = _open_image(path)
     except _TooManyPixels as too_big:
-        return MediaInfo(path, kind=IMAGE, format=sniffed, width=too_big.width, height=too_big.height, size=size,
-                         problems=(_bomb_problem(path, too_big.width, too_big.height, too_big.pixels),))
+        info = MediaInfo(
+            path,
+            kind=IMAGE,
+            format=sniffed,
+            width=too_big.width,
+            height=too_big.height,
+            size=size,
+            problems=(_bomb_problem(path, too_big.width, too_big.height, too_big.pixels),),
+        )
+        return info, None
     except UnidentifiedImageError:
         return None
     except MemoryError:
-        return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(_bomb_problem(path, None, None),))
+        problem = _bomb_problem(path, None, None)
+        return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(problem,)), None
     except Exception as exc:  # OSError "image file is truncated", SyntaxError, struct.error, ...
         log.info("broken image %s: %s", path, exc)
-        return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(_corrupt_image(path),))
-    with image:
+        return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(_corrupt_image(path),)), None
+    try:
         fmt = _FORMAT_ALIASES.get(image.format or "", image.format or "")
         frames = int(getattr(image, "n_frames", 1) or 1)
+        if frames > 1:
+            image.seek(0)
         notes = list(_mismatch_note(path, fmt))
         if frames > 1:
-            notes.append(f"Gambar '{path.name}' beranimasi ({frames} bingkai); hanya bingkai pertama yang dipakai.")
-        return MediaInfo(
+            notes.append(
+                f"Gambar '{path.name}' beranimasi ({frames} bingkai); hanya bingkai pertama yang dipakai."
+            )
+        info = MediaInfo(
             path,
             kind=IMAGE,
             format=fmt,
@@ -449,9 +522,14 @@ def _inspect_image(path: Path, size: int, sniffed: str | None) -> MediaInfo | No
             icc_profile=bool(image.info.get("icc_profile")),
             notes=tuple(notes),
         )
+    except BaseException:
+        image.close()
+        raise
+    return info, image
 
 
 # --- video -------------------------------------------------------------------------------------------
+
 
 def probe_video(path: str | os.PathLike[str]) -> MediaInfo:
     """Container, codecs, duration, size and pixels of a video, read with PyAV. Never raises for a
@@ -464,23 +542,40 @@ def probe_video(path: str | os.PathLike[str]) -> MediaInfo:
         size, first_bytes = head
         sniffed = _sniff(first_bytes)
         if sniffed and sniffed[0] != VIDEO:
-            return _inspect(path)
+            return inspect(path)
         return _probe_video(path, size, sniffed[1] if sniffed else None)
     except Exception:
         log.exception("probe_video failed for %s", path)
-        return MediaInfo(path, kind=VIDEO, problems=(f"Video '{path.name}' tidak dapat diperiksa; unggah ulang filenya.",))
+        return MediaInfo(
+            path, kind=VIDEO, problems=(f"Video '{path.name}' tidak dapat diperiksa; unggah ulang filenya.",)
+        )
 
 
 def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
     name = path.name
     av = _av()
     if av is None:
-        return MediaInfo(path, kind=VIDEO, format=container, container=container, size=size, problems=(
-            f"Video '{name}' tidak dapat diperiksa: modul pemeriksa video (PyAV) belum terpasang di server.",
-        ))
-    corrupt = MediaInfo(path, kind=VIDEO, format=container, container=container, size=size, problems=(
-        f"Video '{name}' rusak atau tidak lengkap (mungkin unggahannya terputus); unggah ulang filenya.",
-    ))
+        return MediaInfo(
+            path,
+            kind=VIDEO,
+            format=container,
+            container=container,
+            size=size,
+            problems=(
+                f"Video '{name}' tidak dapat diperiksa: modul pemeriksa video (PyAV) "
+                "belum terpasang di server.",
+            ),
+        )
+    corrupt = MediaInfo(
+        path,
+        kind=VIDEO,
+        format=container,
+        container=container,
+        size=size,
+        problems=(
+            f"Video '{name}' rusak atau tidak lengkap (mungkin unggahannya terputus); unggah ulang filenya.",
+        ),
+    )
     try:
         handle = av.open(str(path), mode="r", metadata_errors="ignore")
     except Exception as exc:  # av.error.InvalidDataError and friends, OSError
@@ -493,9 +588,15 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
             audios = list(media.streams.audio)
             audio_codec = audios[0].codec_context.name if audios else None
             if not videos:
-                return MediaInfo(path, kind=VIDEO, format=container, container=container, size=size,
-                                 audio_codec=audio_codec,
-                                 problems=(f"File '{name}' tidak memiliki gambar video (hanya suara atau data).",))
+                return MediaInfo(
+                    path,
+                    kind=VIDEO,
+                    format=container,
+                    container=container,
+                    size=size,
+                    audio_codec=audio_codec,
+                    problems=(f"File '{name}' tidak memiliki gambar video (hanya suara atau data).",),
+                )
             stream = videos[0]
             context = stream.codec_context
             width, height = context.width or None, context.height or None
@@ -507,8 +608,10 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
             elif stream.duration and stream.time_base:
                 duration = float(stream.duration * stream.time_base)
             decoded = False
-            for _frame in media.decode(video=0):
+            for frame in media.decode(video=0):
                 decoded = True
+                if abs(int(getattr(frame, "rotation", 0) or 0)) % 180 == 90:
+                    width, height = height, width  # a phone video shown turned: its display size
                 break
             complete = decoded and _reaches_end(media, stream)
             info = MediaInfo(
@@ -609,35 +712,51 @@ def video_problems(info: MediaInfo, platform: str) -> list[str]:
     accepts = f"{video.label} hanya menerima" if video.label else "yang diterima hanya"
     problems = []
     if video.containers and info.container not in video.containers:
-        problems.append(f"{prefix} berformat {info.container or 'tidak dikenal'}; {accepts} "
-                        f"{_codec_list_plain(video.containers)}.")
+        problems.append(
+            f"{prefix} berformat {info.container or 'tidak dikenal'}; {accepts} "
+            f"{_codec_list_plain(video.containers)}."
+        )
     if video.video_codecs and info.video_codec not in video.video_codecs:
-        problems.append(f"{prefix} memakai kodek {_codec_label(info.video_codec)}; {accepts} "
-                        f"{_codec_list(video.video_codecs)}.")
+        problems.append(
+            f"{prefix} memakai kodek {_codec_label(info.video_codec)}; {accepts} "
+            f"{_codec_list(video.video_codecs)}."
+        )
     if video.audio_codecs and info.audio_codec and info.audio_codec not in video.audio_codecs:
-        problems.append(f"{prefix} memakai kodek suara {_codec_label(info.audio_codec)}; {accepts} "
-                        f"{_codec_list(video.audio_codecs)}.")
+        problems.append(
+            f"{prefix} memakai kodek suara {_codec_label(info.audio_codec)}; {accepts} "
+            f"{_codec_list(video.audio_codecs)}."
+        )
     if info.duration is not None:
         if video.min_seconds is not None and info.duration < video.min_seconds:
-            problems.append(f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}minimal "
-                            f"{_limit_seconds(video.min_seconds)}.")
+            problems.append(
+                f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}minimal "
+                f"{_limit_seconds(video.min_seconds)}."
+            )
         if video.max_seconds is not None and info.duration > video.max_seconds:
-            problems.append(f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}maksimal "
-                            f"{_limit_seconds(video.max_seconds)}.")
+            problems.append(
+                f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}maksimal "
+                f"{_limit_seconds(video.max_seconds)}."
+            )
     if video.max_bytes is not None and info.size > video.max_bytes:
-        problems.append(f"{prefix} berukuran {id_bytes(info.size)}; {who}maksimal {id_bytes(video.max_bytes)}.")
+        problems.append(
+            f"{prefix} berukuran {id_bytes(info.size)}; {who}maksimal {id_bytes(video.max_bytes)}."
+        )
     if info.width and info.height:
         short, long = sorted((info.width, info.height))
         dims = f"{id_int(info.width)} × {id_int(info.height)} piksel"
         if video.min_side is not None and short < video.min_side:
-            problems.append(f"{prefix} berukuran {dims}; sisi terpendek {who}minimal "
-                            f"{id_int(video.min_side)} piksel.")
+            problems.append(
+                f"{prefix} berukuran {dims}; sisi terpendek {who}minimal {id_int(video.min_side)} piksel."
+            )
         if video.max_side is not None and long > video.max_side:
-            problems.append(f"{prefix} berukuran {dims}; sisi terpanjang {who}maksimal "
-                            f"{id_int(video.max_side)} piksel.")
+            problems.append(
+                f"{prefix} berukuran {dims}; sisi terpanjang {who}maksimal {id_int(video.max_side)} piksel."
+            )
         if video.max_width is not None and info.width > video.max_width:
-            problems.append(f"{prefix} lebarnya {id_int(info.width)} piksel; {who}maksimal "
-                            f"{id_int(video.max_width)} piksel.")
+            problems.append(
+                f"{prefix} lebarnya {id_int(info.width)} piksel; {who}maksimal "
+                f"{id_int(video.max_width)} piksel."
+            )
     if info.fps and (video.min_fps is not None or video.max_fps is not None):
         too_slow = video.min_fps is not None and info.fps < video.min_fps - 0.01
         too_fast = video.max_fps is not None and info.fps > video.max_fps + 0.01
@@ -655,6 +774,9 @@ def video_problems(info: MediaInfo, platform: str) -> list[str]:
 # --- image conversion ----------------------------------------------------------------------------------
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# ImageCms.Intent and ImageCms.Flags are recent Pillow enums; the numbers are LittleCMS's own.
+_RELATIVE_COLORIMETRIC = getattr(getattr(ImageCms, "Intent", None), "RELATIVE_COLORIMETRIC", 1)
+_BLACK_POINT_COMPENSATION = int(getattr(getattr(ImageCms, "Flags", None), "BLACKPOINTCOMPENSATION", 0x2000))
 
 
 def _to_8bit_gray(image: Image.Image) -> Image.Image:
@@ -682,8 +804,9 @@ def _to_8bit_gray(image: Image.Image) -> Image.Image:
     return source.point(lambda value: value * scale + offset).convert("L")
 
 
-def _to_srgb(image: Image.Image, keep_alpha: bool, background: tuple[int, int, int],
-             notes: list[str], label: str) -> Image.Image:
+def _to_srgb(
+    image: Image.Image, keep_alpha: bool, background: tuple[int, int, int], notes: list[str], label: str
+) -> Image.Image:
     """An "RGB" image (or "RGBA" when keep_alpha and the image really has transparency) in sRGB,
     without any embedded profile."""
     icc = image.info.get("icc_profile")
@@ -705,8 +828,9 @@ def _to_srgb(image: Image.Image, keep_alpha: bool, background: tuple[int, int, i
     elif image.mode in ("P", "YCbCr", "HSV"):
         image = image.convert("RGB")
     if image.mode == "LAB" and not icc:
-        image = ImageCms.applyTransform(image, ImageCms.buildTransform(
-            ImageCms.createProfile("LAB"), _SRGB, "LAB", "RGB"))
+        image = ImageCms.applyTransform(
+            image, ImageCms.buildTransform(ImageCms.createProfile("LAB"), _SRGB, "LAB", "RGB")
+        )
         notes.append(f"{label}: warna Lab dikonversi ke sRGB.")
     if icc:
         image = _apply_icc(image, icc, notes, label)
@@ -735,10 +859,12 @@ def _apply_icc(image: Image.Image, icc: bytes, notes: list[str], label: str) -> 
             notes.append(f"{label}: profil warna (ICC) tidak cocok dengan gambarnya; diabaikan.")
             return image
         converted = ImageCms.profileToProfile(
-            image, profile, _SRGB,
-            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            image,
+            profile,
+            _SRGB,
+            renderingIntent=_RELATIVE_COLORIMETRIC,
             outputMode="RGB",
-            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+            flags=_BLACK_POINT_COMPENSATION,
         )
     except Exception as exc:  # PyCMSError, OSError on a broken profile
         log.info("ICC profile ignored: %s", exc)
@@ -944,38 +1070,51 @@ def prepare_image(
     source = Path(path)
     rules = rules_for(platform)
     if rules is None:
-        return PreparedMedia(None, problems=(f"Platform '{platform}' tidak dikenal; periksa kolom Platform.",),
-                             source=source)
+        return PreparedMedia(
+            None, problems=(f"Platform '{platform}' tidak dikenal; periksa kolom Platform.",), source=source
+        )
     if rules.image is None:
-        return PreparedMedia(None, source=source, problems=(
-            f"{rules.name}: hanya menerima video; gambar '{source.name}' tidak dapat diunggah.",))
+        return PreparedMedia(
+            None,
+            source=source,
+            problems=(f"{rules.name}: hanya menerima video; gambar '{source.name}' tidak dapat diunggah.",),
+        )
     try:
         return _prepare_image(source, rules, Path(out_dir), fit, fill, ratio, stem or source.stem)
     except Exception:
         log.exception("prepare_image failed for %s (%s)", source, rules.name)
-        return PreparedMedia(None, source=source, problems=(
-            f"{rules.name}: gambar '{source.name}' tidak dapat diolah; periksa atau ganti filenya.",))
+        return PreparedMedia(
+            None,
+            source=source,
+            problems=(
+                f"{rules.name}: gambar '{source.name}' tidak dapat diolah; periksa atau ganti filenya.",
+            ),
+        )
 
 
-def _prepare_image(source: Path, rules: PlatformRules, out_dir: Path, fit: str,
-                   background: tuple[int, int, int], ratio: float | None, stem: str) -> PreparedMedia:
+def _prepare_image(
+    source: Path,
+    rules: PlatformRules,
+    out_dir: Path,
+    fit: str,
+    background: tuple[int, int, int],
+    ratio: float | None,
+    stem: str,
+) -> PreparedMedia:
     image_rules = rules.image
     assert image_rules is not None
     name = source.name
-    info = inspect(source)
-    if info.problems:
-        return PreparedMedia(None, source=source, problems=tuple(_prefixed(rules.name, p) for p in info.problems))
-    if info.kind != IMAGE:
+    info, opened = _examine(source)
+    if opened is None or info.problems or info.kind != IMAGE:
+        if opened is not None:
+            opened.close()
+        if info.problems:
+            return PreparedMedia(
+                None, source=source, problems=tuple(_prefixed(rules.name, p) for p in info.problems)
+            )
         return PreparedMedia(None, source=source, problems=(f"{rules.name}: file '{name}' bukan gambar.",))
     label = f"{rules.name}: gambar '{name}'"
     notes: list[str] = [_prefixed(rules.name, note) for note in info.notes]
-    try:
-        opened = _open_image(source)
-    except _TooManyPixels as too_big:
-        return PreparedMedia(None, source=source, problems=(
-            _prefixed(rules.name, _bomb_problem(source, too_big.width, too_big.height, too_big.pixels)),))
-    except Exception:
-        return PreparedMedia(None, source=source, problems=(_prefixed(rules.name, _corrupt_image(source)),))
     with opened:
         icc = opened.info.get("icc_profile")
         orientation = _orientation(opened)
@@ -984,7 +1123,7 @@ def _prepare_image(source: Path, rules: PlatformRules, out_dir: Path, fit: str,
         except Exception as exc:  # a broken EXIF block: use the pixels as stored
             log.info("EXIF orientation ignored for %s: %s", source, exc)
             oriented, orientation = opened.copy(), 1
-        if oriented is None or oriented is opened:
+        if oriented is opened:
             oriented = opened.copy()
     if orientation not in (0, 1):
         notes.append(f"{label}: orientasi EXIF diterapkan.")
@@ -1006,42 +1145,69 @@ def _prepare_image(source: Path, rules: PlatformRules, out_dir: Path, fit: str,
         action = "dipotong di bagian tengah" if fit == "crop" else "diberi bingkai"
         low, high = _ratio_bounds(image_rules, ratio)
         if ratio is not None:
-            notes.append(f"{label} rasio {id_ratio(width / height)} disamakan dengan gambar pertama "
-                         f"({id_ratio(low or ratio)}) karena {rules.name} memotong semua slide mengikuti "
-                         f"gambar pertama; {action}.")
+            notes.append(
+                f"{label} rasio {id_ratio(width / height)} disamakan dengan gambar pertama "
+                f"({id_ratio(low or ratio)}) karena {rules.name} memotong semua slide mengikuti "
+                f"gambar pertama; {action}."
+            )
         else:
-            notes.append(f"{label} rasio {id_ratio(width / height)} di luar {id_ratio(low or 0)}–"
-                         f"{id_ratio(high or 0)}; {action}.")
+            notes.append(
+                f"{label} rasio {id_ratio(width / height)} di luar {id_ratio(low or 0)}–"
+                f"{id_ratio(high or 0)}; {action}."
+            )
     if plan.canvas[0] != width or plan.canvas[1] != height:
         verb = "diperbesar" if plan.canvas[0] > width and plan.canvas[1] >= height else "diubah ukurannya"
         if plan.canvas[0] <= width and plan.canvas[1] <= height:
             verb = "diperkecil"
-        notes.append(f"{label} {id_int(width)} × {id_int(height)} piksel {verb} menjadi "
-                     f"{id_int(plan.canvas[0])} × {id_int(plan.canvas[1])} piksel.")
+        notes.append(
+            f"{label} {id_int(width)} × {id_int(height)} piksel {verb} menjadi "
+            f"{id_int(plan.canvas[0])} × {id_int(plan.canvas[1])} piksel."
+        )
     rendered = _render(converted, plan, background)
 
     compressed = _compress(rendered, fmt, image_rules)
     if compressed is None:
-        return PreparedMedia(None, source=source, notes=tuple(notes), problems=(
-            f"{label} tetap lebih besar dari {id_bytes(image_rules.max_bytes)} setelah dikompresi; "
-            "perkecil atau sederhanakan gambarnya.",))
+        return PreparedMedia(
+            None,
+            source=source,
+            notes=tuple(notes),
+            problems=(
+                f"{label} tetap lebih besar dari {id_bytes(image_rules.max_bytes)} setelah dikompresi; "
+                "perkecil atau sederhanakan gambarnya.",
+            ),
+        )
     data, final, quality = compressed
     if final.size != rendered.size:
-        notes.append(f"{label} diperkecil menjadi {id_int(final.width)} × {id_int(final.height)} piksel "
-                     f"agar tidak lebih dari {id_bytes(image_rules.max_bytes)}.")
+        notes.append(
+            f"{label} diperkecil menjadi {id_int(final.width)} × {id_int(final.height)} piksel "
+            f"agar tidak lebih dari {id_bytes(image_rules.max_bytes)}."
+        )
     elif fmt == "JPEG" and quality != JPEG_QUALITIES[0]:
-        notes.append(f"{label}: kualitas JPEG diturunkan ke {quality} agar tidak lebih dari "
-                     f"{id_bytes(image_rules.max_bytes)}.")
+        notes.append(
+            f"{label}: kualitas JPEG diturunkan ke {quality} agar tidak lebih dari "
+            f"{id_bytes(image_rules.max_bytes)}."
+        )
     extension = "png" if fmt == "PNG" else "jpg"
     target = out_dir / f"{stem}-{rules.slug}.{extension}"
     try:
         _write_if_changed(target, data)
     except OSError as exc:
         log.error("cannot write %s: %s", target, exc)
-        return PreparedMedia(None, source=source, notes=tuple(notes), problems=(
-            f"{label}: hasil konversinya tidak dapat disimpan di server; hubungi admin sistem.",))
-    return PreparedMedia(target, width=final.width, height=final.height, bytes=len(data), notes=tuple(notes),
-                         format=fmt, source=source)
+        return PreparedMedia(
+            None,
+            source=source,
+            notes=tuple(notes),
+            problems=(f"{label}: hasil konversinya tidak dapat disimpan di server; hubungi admin sistem.",),
+        )
+    return PreparedMedia(
+        target,
+        width=final.width,
+        height=final.height,
+        bytes=len(data),
+        notes=tuple(notes),
+        format=fmt,
+        source=source,
+    )
 
 
 def _orientation(image: Image.Image) -> int:
@@ -1052,6 +1218,7 @@ def _orientation(image: Image.Image) -> int:
 
 
 # --- one item on one platform ------------------------------------------------------------------------------
+
 
 def _wanted_kind(kind: str) -> str | None:
     lowered = (kind or "").strip().casefold()
@@ -1081,8 +1248,9 @@ def _names(infos: list[MediaInfo]) -> str:
     return ", ".join(f"'{info.name}'" for info in infos)
 
 
-def prepare(files: Iterable[str | os.PathLike[str]], platform: str, kind: str,
-            out_dir: str | os.PathLike[str]) -> PreparedSet:
+def prepare(
+    files: Iterable[str | os.PathLike[str]], platform: str, kind: str, out_dir: str | os.PathLike[str]
+) -> PreparedSet:
     """The files to upload for one content item on one platform, and the problems a person must fix.
 
     `kind` is the register's Jenis: "Infografis" takes the images (in natural name order, up to the
@@ -1095,7 +1263,9 @@ def prepare(files: Iterable[str | os.PathLike[str]], platform: str, kind: str,
         return _prepare(rules, [Path(file) for file in files], kind, Path(out_dir))
     except Exception:
         log.exception("prepare failed (%s)", rules.name)
-        return PreparedSet((), problems=(f"{rules.name}: file aset tidak dapat diolah; periksa folder asetnya.",))
+        return PreparedSet(
+            (), problems=(f"{rules.name}: file aset tidak dapat diolah; periksa folder asetnya.",)
+        )
 
 
 def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) -> PreparedSet:
@@ -1108,7 +1278,9 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
     wanted = _wanted_kind(kind)
     if wanted is None:
         wanted = VIDEO if videos and not images else IMAGE
-        notes.append(f"{name}: Jenis '{kind}' tidak dikenal; dipakai {'video' if wanted == VIDEO else 'gambar'}.")
+        notes.append(
+            f"{name}: Jenis '{kind}' tidak dikenal; dipakai {'video' if wanted == VIDEO else 'gambar'}."
+        )
     for info in infos:
         if not info.ok and _intended_kind(info) == UNKNOWN:
             notes.append(f"{name}: file '{info.name}' diabaikan (bukan gambar atau video).")
@@ -1118,8 +1290,14 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
 
     if wanted == VIDEO:
         if rules.video is None:
-            return PreparedSet((), problems=(f"{name}: tidak menerima video; Jenis '{jenis}' tidak dapat "
-                                             f"diterbitkan di {name}.",), notes=tuple(notes), kind=VIDEO)
+            return PreparedSet(
+                (),
+                problems=(
+                    f"{name}: tidak menerima video; Jenis '{jenis}' tidak dapat diterbitkan di {name}.",
+                ),
+                notes=tuple(notes),
+                kind=VIDEO,
+            )
         if not videos:
             hint = f" (ada gambar: {_names(images)}; periksa kolom Jenis)" if images else ""
             if not broken:
@@ -1127,15 +1305,24 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
             return PreparedSet((), problems=tuple(problems), notes=tuple(notes), kind=VIDEO)
         chosen = videos[0]
         if len(videos) > 1:
-            notes.append(f"{name}: hanya video pertama ('{chosen.name}') yang dipakai; diabaikan: {_names(videos[1:])}.")
+            notes.append(
+                f"{name}: hanya video pertama ('{chosen.name}') yang dipakai; "
+                f"diabaikan: {_names(videos[1:])}."
+            )
         notes.extend(_prefixed(name, note) for note in chosen.notes)
         problems.extend(video_problems(chosen, name))
         return PreparedSet((chosen.path,), problems=tuple(problems), notes=tuple(notes), kind=VIDEO)
 
     image_rules = rules.image
     if image_rules is None:
-        return PreparedSet((), problems=(f"{name}: hanya menerima video; Jenis '{jenis}' (gambar) tidak dapat "
-                                         f"diterbitkan di {name}.",), notes=tuple(notes), kind=IMAGE)
+        return PreparedSet(
+            (),
+            problems=(
+                f"{name}: hanya menerima video; Jenis '{jenis}' (gambar) tidak dapat diterbitkan di {name}.",
+            ),
+            notes=tuple(notes),
+            kind=IMAGE,
+        )
     if not images:
         hint = f" (ada video: {_names(videos)}; periksa kolom Jenis)" if videos else ""
         if not broken:
@@ -1143,8 +1330,10 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
         return PreparedSet((), problems=tuple(problems), notes=tuple(notes), kind=IMAGE)
     chosen_images = images[: image_rules.max_count]
     if len(images) > image_rules.max_count:
-        notes.append(f"{name}: hanya {image_rules.max_count} gambar pertama yang dipakai (batas {name}); "
-                     f"diabaikan: {_names(images[image_rules.max_count:])}.")
+        notes.append(
+            f"{name}: hanya {image_rules.max_count} gambar pertama yang dipakai (batas {name}); "
+            f"diabaikan: {_names(images[image_rules.max_count :])}."
+        )
     files: list[Path] = []
     prepared: list[PreparedMedia] = []
     used_stems: set[str] = set()
@@ -1164,5 +1353,6 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
             files.append(result.path)
             if ratio is None and image_rules.same_ratio_in_carousel and len(chosen_images) > 1:
                 ratio = result.width / result.height
-    return PreparedSet(tuple(files), problems=tuple(problems), notes=tuple(notes), kind=IMAGE,
-                       media=tuple(prepared))
+    return PreparedSet(
+        tuple(files), problems=tuple(problems), notes=tuple(notes), kind=IMAGE, media=tuple(prepared)
+    )

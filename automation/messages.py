@@ -31,7 +31,6 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
-    TemplateNotFound,
     select_autoescape,
 )
 from markupsafe import Markup, escape
@@ -211,16 +210,6 @@ class Renderer:
         html_template = self.env.select_template([f"{kind}.html", "message.html"])
         html = html_template.render(values, subject=subject, paragraphs=_paragraphs(body))
         return subject, body, html
-
-    def template_names(self) -> list[str]:
-        return sorted(self.env.list_templates())
-
-    def has_template(self, name: str) -> bool:
-        try:
-            self.env.get_template(name)
-        except TemplateNotFound:
-            return False
-        return True
 
 
 @lru_cache(maxsize=1)

@@ -137,7 +137,7 @@ INSTAGRAM = PlatformRules(
     ),
     sources=(
         "Meta for Developers: Instagram Platform > Content Publishing",
-        "Meta for Developers: Instagram Graph API reference > IG User > Media (image and reel specifications)",
+        "Meta for Developers: Instagram Graph API reference > IG User > Media (image, reel specifications)",
     ),
 )
 
@@ -295,6 +295,7 @@ def rules_for(platform: str) -> PlatformRules | None:
 
 
 # --- Indonesian number formatting for the messages people read ------------------------------------
+
 
 def id_int(value: int) -> str:
     """2412 -> '2.412' (Indonesian thousands separator)."""
