@@ -91,7 +91,7 @@ def _check_google(config, sop) -> list[str]:
             try:
                 from automation.clock import clock_from_environment
 
-                google.drive(journal, sop, clock_from_environment(config.timezone)).ensure_stages(sop.stages)
+                google.drive(journal, sop, clock_from_environment(config.timezone)).check_access()
             except GoogleAccessError as exc:
                 problems.append(str(exc))
     finally:

@@ -138,7 +138,12 @@ class Engine:
             return summary
         summary.problems.extend(problems)
         summary.problems.extend(self.on_roster(snapshot.roster))
-        self.assets.ensure_stages(self.sop.stages)
+        try:
+            self.assets.ensure_stages(self.sop.stages)
+        except Exception as exc:  # the folders are unreachable: nothing can move, so nothing is decided
+            summary.error = str(exc)
+            log.error("asset store unusable, nothing done: %s", exc)
+            return summary
 
         states = self.journal.states()
         ctx = self._context(roster, now, states)
@@ -281,12 +286,42 @@ class Engine:
             ctx.now.strftime(cols.TIME_FORMAT),
         )
         self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
+        for decision in decisions:  # uploads first: they become the item folders that moves then move
+            for effect in decision.effects:
+                if effect.kind == "claim" and self.journal.effect_status(effect.key) != DONE:
+                    self._perform(effect, decision, ctx, summary)
+        self._place_together(decisions, summary)
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
                     self._apply_result(effect, decision, self.journal.result(effect.key) or {})
                     continue
                 self._perform(effect, decision, ctx, summary)
+
+    def _place_together(self, decisions: list[RowDecision], summary: CycleSummary) -> None:
+        """Folder moves of the whole cycle in one call, where the store can batch them (Drive)."""
+        place_many = getattr(self.assets, "place_many", None)
+        if place_many is None:
+            return
+        pending = [(e, d) for d in decisions for e in d.effects
+                   if e.kind == "place" and self.journal.effect_status(e.key) != DONE]
+        if len(pending) < 2:
+            return
+        latest: dict[str, tuple[Effect, RowDecision]] = {}
+        for effect, decision in pending:
+            latest[effect.item_id] = (effect, decision)  # an item moved twice in a cycle ends in its last stage
+        answers = place_many([(e.item_id, e.params["title"], e.params["stage"]) for e, _ in latest.values()])
+        at = self.clock.now().strftime(cols.TIME_FORMAT)
+        for effect, decision in pending:
+            answer = answers.get(effect.item_id)
+            if isinstance(answer, Exception) or answer is None:
+                continue  # performed one by one below, and retried if it fails again
+            if latest[effect.item_id][0] is not effect:
+                self.journal.mark_done(effect.key, {"link": answer, "superseded": True}, at)
+                continue
+            self.journal.mark_done(effect.key, {"link": answer}, at)
+            self._apply_result(effect, decision, {"link": answer})
+            summary.effects["place"] += 1
 
     def _retry_unfinished(self, decisions: list[RowDecision], states: dict[str, ItemState], ctx: Context,
                           summary: CycleSummary) -> None:

@@ -79,17 +79,30 @@ class GoogleOffice:
                                                   sheet="Register")
 
 
-def make_office(emulator, key_path: Path, root: Path, *, extra: str = "") -> GoogleOffice:
+SENDER = "sop-konten@kominfo.example"
+
+
+def make_office(emulator, key_path: Path, root: Path, *, extra: str = "", drive: bool = False,
+                gmail: bool = False) -> GoogleOffice:
     spreadsheet = emulator.create_spreadsheet("Register Konten IKP", OWNER, sheets=["Register"],
                                               shared_with={DAEMON_EMAIL: "writer"})
     root.mkdir(parents=True, exist_ok=True)
     config = DEFAULT_CONFIG.replace('backend = "workbook"', 'backend = "sheets"')
+    if drive:
+        folder = emulator.create_folder("Konten IKP", OWNER, shared_with={DAEMON_EMAIL: "writer"})
+        config = config.replace('backend = "folders"', 'backend = "drive"')
+        config = config.replace('# root_folder = ""', f'root_folder = "{folder}"')
+        config = config.replace("# intake_seconds = 300", "intake_seconds = 0")
+    if gmail:
+        config = config.replace('backend = "outbox"', 'backend = "gmail"')
+        config = config.replace('sender = "sop-konten <sop-konten@localhost>"', f'sender = "sop-konten <{SENDER}>"')
     config = config.replace('# spreadsheet = ""', f'spreadsheet = "{spreadsheet}"')
     config = config.replace('key_file = ""', f'key_file = "{key_path}"')
     config = config.replace('api_base = ""', f'api_base = "{emulator.base_url}"')
     config = config.replace("settle_seconds = 5", "settle_seconds = 0") + extra
     (root / "sop-konten.toml").write_text(config, encoding="utf-8")
     office = GoogleOffice(emulator, root, spreadsheet)
+    office.root_folder = folder if drive else ""
     office.main("setup")
     owner = emulator.as_person(OWNER)
     for name, email, role in ROSTER:

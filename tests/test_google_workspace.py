@@ -1,0 +1,76 @@
+"""The foundation's whole scenario with every Google backend: Sheets, Drive and Gmail, on the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.google_emulator.fixtures import DAEMON_EMAIL
+from tests.google_office import OWNER, make_office
+from tests.people import actor, status, waktu
+
+
+@pytest.fixture
+def office(google_emulator, service_account_key, tmp_path):
+    return make_office(google_emulator, service_account_key, tmp_path / "kantor", drive=True, gmail=True)
+
+
+def stage_of(emulator, office, item):
+    stages = {f.id: f.name for f in emulator.files_in(office.root_folder)}
+    for folder_id, name in stages.items():
+        if any(f.name.startswith(item) for f in emulator.files_in(folder_id)):
+            return name
+    return None
+
+
+def test_the_whole_sop_with_sheets_drive_and_gmail(office, google_emulator):
+    office.once(at="2026-11-30T08:00")
+    stages = sorted(f.name for f in google_emulator.files_in(office.root_folder))
+    assert stages[0] == "00 Masuk" and stages[-1] == "99 Ditolak" and len(stages) == 10
+    intake = next(f.id for f in google_emulator.files_in(office.root_folder) if f.name == "00 Masuk")
+    google_emulator.share(intake, "rina@kontributor.example", "writer")  # the office shares the intake folder
+    google_emulator.upload_file(intake, "Festival Gudeg.png", b"\x89PNG\r\n\x1a\nfake", "rina@kontributor.example")
+    office.once(at="2026-11-30T09:00")
+    (row,) = office.rows()
+    item = row["ID"]
+    assert row["Judul"] == "Festival Gudeg" and row[actor(1)] == "rina@kontributor.example"
+    assert row[status(2)] == "Menunggu" and row[actor(2)] == "Sari Tim Konten"
+    assert row["Folder Aset"].startswith("https://drive.google.com/drive/folders/")
+    assert stage_of(google_emulator, office, item) == "02 Pertimbangan"
+    sent = google_emulator.sent_messages
+    assert [m["to"] for m in sent][-1].endswith("<sari@kominfo.example>")
+    office.person(OWNER).set_cell(office.spreadsheet, (office.row_number(item), "Platform"), "Instagram",
+                                  sheet="Register")
+    steps = [(2, "Diterima", "03 Konsep"), (3, "Selesai", "04 Desain"), (4, "Selesai", "05 Koreksi"),
+             (5, "Sesuai", "06 Persetujuan")]
+    for minute, (step, value, stage) in enumerate(steps, start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-30T09:{minute:02d}")
+        assert office.row(item)[waktu(step)] == f"2026-11-30 09:{minute:02d}"
+        assert stage_of(google_emulator, office, item) == stage
+    office.decide(item, 6, "Disetujui")
+    office.once(at="2026-11-30T09:10")
+    row = office.row(item)
+    assert row[status(7)] == "Terbit" and row["Tautan Publikasi"].startswith("Instagram: ")
+    assert stage_of(google_emulator, office, item) == "08 Terbit"
+    post = office.root / "published" / "instagram" / item
+    assert (post / "Festival Gudeg.png").read_bytes().startswith(b"\x89PNG")
+    sent = google_emulator.sent_messages
+    assert sent[-1]["to"].endswith("<rina@kontributor.example>") and "terbit" in sent[-1]["subject"].lower()
+    assert all(m["from"].endswith(f"<{office_sender()}>") for m in sent)
+    assert google_emulator.drive_calls_without_supports_all_drives() == []
+    count = len(sent)
+    office.once(at="2026-11-30T09:20")
+    assert len(google_emulator.sent_messages) == count
+
+
+def office_sender():
+    from tests.google_office import SENDER
+
+    return SENDER
+
+
+def test_check_names_the_account_when_the_drive_folder_is_not_shared(office, google_emulator):
+    office.once(at="2026-11-30T08:00")
+    google_emulator.unshare(office.root_folder, DAEMON_EMAIL)
+    out = office.main("check")
+    assert office.last_code == 1 and DAEMON_EMAIL in out and office.root_folder in out
