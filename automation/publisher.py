@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 import requests
 
-from automation.ports import Clock, MediaFile, Post
+from automation.ports import MediaFile, Post
 
 # --- outcomes ---------------------------------------------------------------
 
@@ -167,7 +167,7 @@ def platform_key(name: str) -> str:
     return key
 
 
-def build_platform(name: str, config: Mapping[str, Any], *, media_host: Any = None, clock: Clock | None = None,
+def build_platform(name: str, config: Mapping[str, Any], *, media_host: Any = None,
                    session: requests.Session | None = None, base_dir: Path | None = None,
                    sleep: Callable[[float], None] = time.sleep) -> Platform:
     """The adapter for `name` ("Instagram", "instagram", ...) from its `[publish.<key>]` table.
@@ -175,6 +175,8 @@ def build_platform(name: str, config: Mapping[str, Any], *, media_host: Any = No
     `media_host`: a `automation.media_host.MediaHost`; when None and the table has a
     `media_host` sub-table, that one is built. Relative paths in the table
     (token_file, the media folder) are taken from `base_dir` (default: the current folder).
+    Intents are stamped with the real UTC clock (never a fixed test clock): reconcile
+    compares them with the platforms' own clocks.
     """
     from automation import media_host as hosts
     from automation.platforms import ADAPTERS
@@ -182,8 +184,7 @@ def build_platform(name: str, config: Mapping[str, Any], *, media_host: Any = No
     key = platform_key(name)
     if media_host is None and isinstance(config.get("media_host"), Mapping):
         media_host = hosts.build_media_host(config["media_host"], base_dir=base_dir)
-    return ADAPTERS[key](dict(config), media_host=media_host, clock=clock, session=session, base_dir=base_dir,
-                         sleep=sleep)
+    return ADAPTERS[key](dict(config), media_host=media_host, session=session, base_dir=base_dir, sleep=sleep)
 
 
 def build_platforms(publish_table: Mapping[str, Any], **kwargs: Any) -> dict[str, Platform]:
@@ -556,13 +557,12 @@ class Adapter:
     key = "?"
     default_token_env = ""
     modes: tuple[str, ...] = ("auto", "manual")
+    visible_steps: frozenset[str] = frozenset()  # create steps whose unanswered call may have made a post
 
-    def __init__(self, config: dict[str, Any], *, media_host: Any = None, clock: Clock | None = None,
-                 session: requests.Session | None = None, base_dir: Path | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, config: dict[str, Any], *, media_host: Any = None, session: requests.Session | None = None,
+                 base_dir: Path | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
         self.media_host = media_host
-        self.clock = clock
         self.base_dir = base_dir
         self.sleep = sleep
         self.log = logger(f"sop_konten.publish.{self.key}")
@@ -579,6 +579,7 @@ class Adapter:
         self.settle_seconds = self.number("settle_seconds", 60.0)
         self.clock_skew = self.number("clock_skew", 300.0)
         self.max_create_attempts = int(self.number("max_create_attempts", 2))
+        self.media_url_ttl = self.number("media_url_ttl", 3600.0)  # signed URLs expire; folder copies get cleaned
         self.api = Api(self.name, self._interpret, session=session, timeout=self.timeout,
                        upload_timeout=self.number("upload_timeout", 600.0),
                        read_retries=int(self.number("read_retries", 2)),
@@ -605,7 +606,7 @@ class Adapter:
 
     # -- time
     def now(self) -> datetime:
-        return self.clock.now().astimezone(UTC) if self.clock else now_utc()
+        return now_utc()
 
     def now_iso(self) -> str:
         return self.now().isoformat(timespec="milliseconds")
@@ -636,7 +637,7 @@ class Adapter:
                 self.log.warning("%s %s: no answer (%s); reconciling", self.name, post.key, last)
                 continue
             return self._settle(state, outcome)
-        if self._pending(state.get()):
+        if self._unsure(state.get()):
             return self._settle(state, Unknown(f"{self.name} tidak menjawab dengan jelas ({last}); "
                                                "periksa akun sebelum mengunggah ulang."))
         return self._settle(state, Failed(f"Gangguan jaringan ke {self.name} ({last}); belum ada yang terbit, "
@@ -660,6 +661,14 @@ class Adapter:
         return self._settle(state, decision)
 
     def token_expiry(self) -> datetime | None:
+        """When the token stops working, where the platform told us; None when unknown (never raises)."""
+        try:
+            return self._token_expiry()
+        except (Rejected, NoAnswer, NotSent) as exc:
+            self.log.warning("%s token expiry unknown: %s", self.name, exc)
+            return None
+
+    def _token_expiry(self) -> datetime | None:
         return self.tokens.expiry()
 
     def check(self, post: Post) -> list[str]:
@@ -691,8 +700,16 @@ class Adapter:
             state.save(last_problem=outcome.problem)
         return outcome
 
+    def _unsure(self, s: dict) -> bool:
+        """True when an unanswered create call may have made a visible post."""
+        step = self._pending(s)
+        return step is not None and self._visible(step)
+
+    def _visible(self, step: str) -> bool:
+        return step in self.visible_steps
+
     def _rejected(self, state: PublishState, exc: Rejected) -> Outcome:
-        if self._pending(state.get()):  # an earlier create is still unanswered: the post may be live
+        if self._unsure(state.get()):  # an earlier create is still unanswered: the post may be live
             return Unknown(f"{exc.problem} Status unggahan sebelumnya ke {self.name} belum dapat dipastikan.")
         return Failed(exc.problem, exc.retry)
 
@@ -733,31 +750,43 @@ class Adapter:
         list shows, after the settle time, that the post does not exist.
         """
         at = parse_time(intent_at) or self.now()
+        age = max(0.0, (self.now() - at).total_seconds())
+        settled_at = time.monotonic() + max(0.0, self.settle_seconds - age)
         tries = 0
         while True:
             found = find()
             tries += 1
             if found:
                 return found
-            remaining = self.settle_seconds - (self.now() - at).total_seconds()
+            remaining = settled_at - time.monotonic()
             if remaining <= 0 and tries >= max(1, self.reconcile_attempts):
                 return None
             wait = self.reconcile_wait if remaining <= 0 else min(self.reconcile_wait, remaining)
             self.sleep(max(wait, 0.01))
+            if tries > 10_000:  # a sleep that does not sleep
+                return None
 
     def _host(self, state: PublishState, post: Post, media: list[MediaFile]) -> list[str]:
         """Public URLs of the files (via the media host), kept in the state so a retry reuses them."""
-        saved = state.get().get("media_urls")
-        if isinstance(saved, list) and len(saved) == len(media):
-            return [str(u) for u in saved]
+        s = state.get()
+        saved, hosted_at = s.get("media_urls"), parse_time(str(s.get("media_urls_at") or ""))
+        fresh = hosted_at is not None and (self.now() - hosted_at).total_seconds() < self.media_url_ttl
+        if isinstance(saved, list) and len(saved) == len(media) and fresh:
+            return [str(u) for u in saved]  # a retry reuses them while they are surely still valid
         if self.media_host is None:
             raise Rejected(f"{self.name} mengambil berkas dari URL publik, tetapi [publish.{self.key}] media_host "
                            "belum diatur.", retry=False)
+        from automation.media_host import MediaHostError
+
         try:
             urls = [self.media_host.url_for(m.path) for m in media]
+        except FileNotFoundError as exc:
+            raise Rejected(f"Berkas tidak ditemukan: {exc}.", retry=False) from exc
+        except MediaHostError as exc:
+            raise Rejected(str(exc), retry=False) from exc
         except OSError as exc:
             raise Rejected(f"Berkas tidak dapat disiapkan di media host: {exc}.", retry=True) from exc
-        state.save(media_urls=urls)
+        state.save(media_urls=urls, media_urls_at=self.now_iso())
         return urls
 
     # -- to implement

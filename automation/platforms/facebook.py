@@ -120,7 +120,7 @@ class GraphAdapter(Adapter):
             answer = answer_json(self.api.read("GET", following, headers=self._auth()))
         return found
 
-    def token_expiry(self) -> datetime | None:
+    def _token_expiry(self) -> datetime | None:
         """From the token file, else from `GET /debug_token` when `app_token_env` names an app token."""
         known = self.tokens.expiry()
         if known is not None:
@@ -143,6 +143,7 @@ class FacebookPlatform(GraphAdapter):
     name = "Facebook"
     key = "facebook"
     default_token_env = "SOP_KONTEN_FB_TOKEN"
+    visible_steps = frozenset({"post"})
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)

@@ -52,6 +52,7 @@ class InstagramPlatform(GraphAdapter):
     name = "Instagram"
     key = "instagram"
     default_token_env = "SOP_KONTEN_IG_TOKEN"
+    visible_steps = frozenset({"publish"})
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
@@ -66,12 +67,12 @@ class InstagramPlatform(GraphAdapter):
         images, videos, others = split_media(post)
         problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
         if not images and not videos:
-            problems.append("Instagram membutuhkan gambar atau video.")
+            problems.append("Butuh gambar atau video.")
         if videos and (images or len(videos) > 1):
             problems.append("Unggah satu video (Reels) saja, atau 1-10 gambar.")
         if len(images) > MAX_CHILDREN:
             problems.append(f"Paling banyak {MAX_CHILDREN} gambar per unggahan.")
-        problems += [f"Instagram hanya menerima gambar JPEG; {m.name} harus diubah ke .jpg." for m in images
+        problems += [f"Hanya gambar JPEG yang diterima; ubah {m.name} ke .jpg." for m in images
                      if (m.path.suffix or m.name).lower() not in (".jpg", ".jpeg")
                      and not m.name.lower().endswith((".jpg", ".jpeg"))]
         if len(post.caption) > CAPTION_LIMIT:
@@ -174,7 +175,7 @@ class InstagramPlatform(GraphAdapter):
         """Forget the containers (expired or failed: nothing of them is live) so new ones are made."""
         s = state.get()
         cleared = {k: None for k in s if k.startswith(("child_", "container_")) and not k.endswith("_attempts")}
-        state.save(**cleared, publish_at=None, step=f"containers_reset ({why})")
+        state.save(**cleared, publish_at=None, publish_attempts=0, step=f"containers_reset ({why})")
 
     def _check_quota(self) -> None:
         try:

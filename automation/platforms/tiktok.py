@@ -69,6 +69,7 @@ class TikTokPlatform(Adapter):
     key = "tiktok"
     default_token_env = "SOP_KONTEN_TIKTOK_TOKEN"
     modes = ("inbox", "direct", "manual")
+    visible_steps = frozenset({"upload"})
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
@@ -92,9 +93,10 @@ class TikTokPlatform(Adapter):
         images, videos, others = split_media(post)
         problems = [f"Berkas {m.name} bukan video." for m in others + images]
         if len(videos) != 1:
-            problems.append("TikTok membutuhkan tepat satu video.")
-        if len(post.caption) > CAPTION_LIMIT:
-            problems.append(f"Keterangan terlalu panjang ({len(post.caption)} dari {CAPTION_LIMIT} karakter).")
+            problems.append("Butuh tepat satu video.")
+        length = len(post.caption.encode("utf-16-le")) // 2  # TikTok counts UTF-16 units: an emoji is 2
+        if length > CAPTION_LIMIT:
+            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION_LIMIT}; emoji dihitung 2).")
         return problems
 
     # -- HTTP
@@ -169,10 +171,13 @@ class TikTokPlatform(Adapter):
                                  refresh_expires_at=refresh_at.isoformat() if answer.get("refresh_expires_in")
                                  else None)
 
-    def token_expiry(self) -> datetime | None:
+    def _token_expiry(self) -> datetime | None:
         """The refresh token's expiry when known (access tokens live 24 h and are refreshed), else the token's."""
         data = self.tokens.data()
         return parse_time(str(data.get("refresh_expires_at") or "")) or self.tokens.expiry()
+
+    def _visible(self, step: str) -> bool:
+        return step == "upload" or (step == "init" and self.source == "url")  # a FILE_UPLOAD init got no bytes
 
     # -- the sequence
     def _pending(self, s: dict) -> str | None:
@@ -188,7 +193,12 @@ class TikTokPlatform(Adapter):
             self._init(post, state, video)
             s = state.get()
         if self.source == "file" and not s.get("upload_done"):
-            self._create(state, "upload", lambda: self._upload(state, video))
+            try:
+                self._create(state, "upload", lambda: self._upload(state, video))
+            except Rejected as exc:  # an upload TikTok refused never completes: nothing can appear
+                self._forget(state)
+                raise Rejected(f"Unggahan video ke TikTok ditolak ({exc.problem}); diulang dari awal pada "
+                               "percobaan berikutnya.", retry=True) from exc
             state.save(upload_done=True, step="upload_done")
         return self._await(post, state)
 

@@ -79,6 +79,7 @@ class XPlatform(Adapter):
     name = "X"
     key = "x"
     default_token_env = "SOP_KONTEN_X_TOKEN"
+    visible_steps = frozenset({"tweet"})
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
@@ -96,16 +97,16 @@ class XPlatform(Adapter):
         if videos and (images or len(videos) > 1):
             problems.append("Unggah satu video saja, atau 1-4 gambar.")
         if len(images) > MAX_IMAGES:
-            problems.append(f"X menerima paling banyak {MAX_IMAGES} gambar.")
+            problems.append(f"Paling banyak {MAX_IMAGES} gambar.")
         for media in images + videos:
             limit = VIDEO_BYTES if media in videos else GIF_BYTES if mime_type(media) == "image/gif" else IMAGE_BYTES
             if media.path.is_file() and media.path.stat().st_size > limit:
-                problems.append(f"Berkas {media.name} terlalu besar untuk X (maks {limit // (1024 * 1024)} MB).")
+                problems.append(f"Berkas {media.name} terlalu besar (maks {limit // (1024 * 1024)} MB).")
         if not post.caption.strip():
             problems.append("Teks unggahan wajib diisi.")
         length = weighted_length(post.caption)
         if length > self.max_length:
-            problems.append(f"Teks terlalu panjang untuk X ({length} dari {self.max_length}; tautan dihitung 23, "
+            problems.append(f"Teks terlalu panjang ({length} dari {self.max_length}; tautan dihitung 23, "
                             "emoji 2).")
         return problems
 
@@ -202,9 +203,16 @@ class XPlatform(Adapter):
         kind = mime_type(media)
         category = "tweet_video" if video else "tweet_gif" if kind == "image/gif" else "tweet_image"
         step = f"media_{index}"
-        answer = self._create(state, step, lambda: answer_json(self.api.create(
+        upload_id = self._create(state, step, lambda: self._send_media(state, step, media, kind, size, category))
+        state.save(**{f"{step}_id": upload_id, "step": f"{step}_done"})
+        return upload_id
+
+    def _send_media(self, state: PublishState, step: str, media: MediaFile, kind: str, size: int,
+                    category: str) -> str:
+        """initialize, append every chunk, finalize, wait for processing: the media id."""
+        answer = answer_json(self.api.create(
             "POST", f"{self.api_base}/2/media/upload/initialize", headers=self._auth(),
-            json={"media_type": kind, "total_bytes": size, "media_category": category})))
+            json={"media_type": kind, "total_bytes": size, "media_category": category}))
         upload_id = str((answer.get("data") or {}).get("id") or "")
         if not upload_id:
             raise NoAnswer("jawaban initialize tanpa data.id")
@@ -230,9 +238,7 @@ class XPlatform(Adapter):
                                                params={"media_id": upload_id, "command": "STATUS"}))
             info = (status.get("data") or {}).get("processing_info") or {}
         if info.get("state") == "failed":
-            state.save(**{f"{step}_at": None, "step": f"{step}_failed"})
             raise Rejected(f"X gagal memproses berkas {media.name}; periksa format dan ukurannya.", retry=False)
-        state.save(**{f"{step}_id": upload_id, "step": f"{step}_done"})
         return upload_id
 
     # -- reconcile

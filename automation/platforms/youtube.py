@@ -56,6 +56,7 @@ class YouTubePlatform(Adapter):
     name = "YouTube"
     key = "youtube"
     default_token_env = "SOP_KONTEN_YT_REFRESH_TOKEN"
+    visible_steps = frozenset({"upload"})
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
@@ -78,7 +79,7 @@ class YouTubePlatform(Adapter):
         images, videos, others = split_media(post)
         problems = [f"Berkas {m.name} bukan video." for m in others + images]
         if len(videos) != 1:
-            problems.append("YouTube membutuhkan tepat satu video.")
+            problems.append("Butuh tepat satu video.")
         title = post.title.strip()
         if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
             problems.append(f"Judul video wajib diisi, paling panjang {TITLE_LIMIT} karakter, tanpa < atau >.")
@@ -193,9 +194,15 @@ class YouTubePlatform(Adapter):
         return request, media
 
     def _run(self, post: Post, state: PublishState) -> Outcome:
+        reconciled = self._pending(state.get()) is not None
         resumed = self._resume(post, state)
         if resumed is not None:
             return resumed
+        if state.get().get("session_uri") and not state.get().get("video_id") and not reconciled:
+            # A session from an earlier attempt: ask it how many bytes it has (or whether it is done).
+            decision = self._session_status(post, state)
+            if decision is not CONTINUE:
+                return decision  # type: ignore[return-value]
         s = state.get()
         if s.get("video_id"):
             return Published(self._link(str(s["video_id"])), str(s["video_id"]))
@@ -239,10 +246,14 @@ class YouTubePlatform(Adapter):
 
     # -- reconcile
     def _reconcile_step(self, post: Post, state: PublishState, step: str) -> Decision:
-        s = state.get()
         if step == "session":  # the session URI never came back: no byte was sent with it
             state.save(session_at=None, step="session_abandoned")
             return CONTINUE
+        return self._session_status(post, state)
+
+    def _session_status(self, post: Post, state: PublishState) -> Decision:
+        """`PUT <session> Content-Range: bytes */SIZE`: done (200/201), resume (308) or gone (404/410)."""
+        s = state.get()
         uri, size = str(s["session_uri"]), int(s.get("session_size") or 0)
         _, authorized = self._call(self._connect)
         response, content = self._call(lambda: authorized.request(
@@ -285,27 +296,24 @@ class YouTubePlatform(Adapter):
                 return str((snippet.get("resourceId") or {}).get("videoId") or "")
         return ""
 
-    def token_expiry(self) -> datetime | None:
+    def _token_expiry(self) -> datetime | None:
         """None: Google refresh tokens of a published OAuth app do not expire (a "testing" app's last 7 days)."""
         return None
 
 
-def _chunk_upload_class() -> type:
+
+def _ChunkUpload(path: str, mimetype: str, chunksize: int, resumable: bool) -> Any:  # noqa: N802
+    """A MediaFileUpload whose chunks are sent as bytes, not as a slice of the open file.
+
+    httplib2 re-sends a request once when the connection drops before the answer; a stream slice
+    is then already consumed, and the re-sent PUT would announce bytes it never sends (the upload
+    hangs until the timeout). Bytes can be sent twice: PUTs to one upload session are idempotent.
+    Memory: one chunk (chunk_size = -1 reads the whole file).
+    """
     from googleapiclient.http import MediaFileUpload
 
     class ChunkUpload(MediaFileUpload):
-        """MediaFileUpload whose chunks are sent as bytes, not as a slice of the open file.
-
-        httplib2 re-sends a request once when the connection drops before the answer; a stream
-        slice is then already consumed and the re-sent PUT would announce bytes it never sends.
-        Bytes can be sent twice (PUTs to one upload session are idempotent). Memory: one chunk.
-        """
-
         def has_stream(self) -> bool:
             return False
 
-    return ChunkUpload
-
-
-def _ChunkUpload(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands for the class, built lazily
-    return _chunk_upload_class()(*args, **kwargs)
+    return ChunkUpload(path, mimetype=mimetype, chunksize=chunksize, resumable=resumable)
