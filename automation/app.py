@@ -53,9 +53,23 @@ def build_app(config: Config) -> App:
     )
     calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
     engine.due, engine.working_minutes = calendar.add_working_minutes, calendar.working_minutes_between
+    engine.publishing = _publishing(config, engine)
     app = App(config=config, sop=sop, engine=engine)
     _notification_channels(app, clock)
     return app
+
+
+def _publishing(config: Config, engine: Engine):
+    """Platforms with a `[publish.<platform>]` table go through their APIs; the others to the local feed."""
+    from automation.config import ConfigError
+    from automation.publisher import PublishConfigError, build_platforms
+    from automation.publishing import PublishingService
+
+    try:
+        platforms = build_platforms(config.raw.get("publish", {}), base_dir=config.base)
+    except PublishConfigError as exc:
+        raise ConfigError(f"{config.path}: {exc}") from exc
+    return PublishingService(engine.journal, engine.assets, engine.publisher, config.base / "media-siap", platforms)
 
 
 def _notification_channels(app: App, clock) -> None:

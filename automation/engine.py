@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from automation import contract as cols
 from automation import texts
 from automation.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
-from automation.journal import DONE, Journal
+from automation.journal import DONE, FAILED, Journal
 from automation.messages import ItemLinks, render
 from automation.ports import (
     AssetStore,
@@ -26,7 +27,6 @@ from automation.ports import (
     Clock,
     IntakeEntry,
     Notifier,
-    Post,
     Publisher,
     Register,
     RegisterError,
@@ -35,9 +35,13 @@ from automation.ports import (
     Table,
     WriteBatch,
 )
+from automation.publishing import PublishingService
 from automation.sop import Sop
 from automation.workflow import (
+    CHECKED_STATE,
     OPEN,
+    PUBLISHED_STATE,
+    RETRYING_STATE,
     ActionResult,
     Context,
     Effect,
@@ -52,7 +56,7 @@ from automation.workflow import (
 
 log = logging.getLogger("sop_konten.engine")
 
-EFFECT_ORDER = {"claim": 0, "place": 1, "publish": 2, "notify": 3}  # folders first: messages link to them
+EFFECT_ORDER = {"claim": 0, "place": 1, "check": 2, "publish": 3, "notify": 4}  # folders first: messages link to them
 
 
 @dataclass
@@ -100,12 +104,15 @@ class Engine:
     clock: Clock
     due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
     working_minutes: Callable[[datetime, datetime], float] = lambda a, b: max(0.0, (b - a).total_seconds() / 60)
+    publishing: PublishingService | None = None  # per-platform publishing; None: the local feed for all
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
 
     def __post_init__(self):
         self.contract = Contract(self.sop)
         self._performed = 0
+        if self.publishing is None:
+            self.publishing = PublishingService(self.journal, self.assets, self.publisher, Path("published-media"))
 
     # -- the cycle --------------------------------------------------------
     def run_once(self) -> CycleSummary:
@@ -152,7 +159,7 @@ class Engine:
         self._journal_and_perform(decisions, ctx, summary)
         # Actions performed now (publishing) change the row once more in this same cycle.
         for index, decision in enumerate(decisions):
-            if any(e.kind == "publish" and self.journal.effect_status(e.key) == DONE for e in decision.effects):
+            if any(e.kind == "publish" for e in decision.effects):
                 again = decide_row(ctx, decision.state, decision.row)
                 decisions[index] = _merge(decision, again)
                 self._journal_and_perform([decisions[index]], ctx, summary)
@@ -184,11 +191,14 @@ class Engine:
                     workload[name] += 1
 
         def results(key: str) -> ActionResult | None:
-            data = self.journal.result(key)
-            if data is None:
+            status, data, error = self.journal.outcome(key)
+            if status == FAILED and "/publish:" in key:
+                return ActionResult(ok=False, problem=error or "", state=RETRYING_STATE)
+            if status != DONE or data is None:
                 return None
             links = tuple((p, link) for p, link in data.get("links", []))
-            return ActionResult(ok=data.get("ok", True), links=links, problem=data.get("problem", ""))
+            return ActionResult(ok=data.get("ok", True), links=links, problem=data.get("problem", ""),
+                                state=data.get("state", PUBLISHED_STATE))
 
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
                        workload=dict(workload), recorded=self.journal.event_time, results=results)
@@ -365,7 +375,14 @@ class Engine:
                 else:
                     self.notifier.send(message)
             elif effect.kind == "publish":
-                result = self._publish(effect)
+                result = self.publishing.publish(effect.key, effect.item_id, p["platform"], p["title"],
+                                                 p["caption"], p["kind"])
+                if result.get("state") == RETRYING_STATE:
+                    raise PublishRetry(result.get("problem", ""))
+            elif effect.kind == "check":
+                platforms = [x.strip() for x in p.get("platforms", "").split(",") if x.strip()]
+                problems = self.publishing.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
+                result = {"ok": not problems, "state": CHECKED_STATE, "problem": "\n".join(problems)}
             self.journal.mark_done(effect.key, result, at)
             self._apply_result(effect, decision, result)
             summary.effects[effect.kind] += 1
@@ -374,16 +391,6 @@ class Engine:
             self.journal.mark_failed(effect.key, str(exc))
             summary.failed.append(effect.key)
         self._performed += 1
-
-    def _publish(self, effect: Effect) -> dict:
-        p = effect.params
-        media = tuple(self.assets.media(effect.item_id))
-        links = []
-        for platform in p["platforms"].split(","):
-            post = Post(key=f"{effect.key}/{platform}", item_id=effect.item_id, platform=platform,
-                        title=p["title"], caption=p["caption"], kind=p["kind"], media=media)
-            links.append((platform, self.publisher.publish(post).link))
-        return {"ok": True, "links": links}
 
     # -- the write --------------------------------------------------------
     def _batch(self, decisions: list[RowDecision], anchors: list[RowAnchor | None], appends: list[int],
@@ -412,6 +419,10 @@ class Engine:
                 updates.append(RowUpdate(anchor=anchor, changes=changes, overdue=overdue))
         log_rows = tuple(self.journal.events_after(log_last_no))
         return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
+
+
+class PublishRetry(Exception):
+    """A platform refused before anything went live: the same effect is tried again next cycle."""
 
 
 def _merge(first: RowDecision, second: RowDecision) -> RowDecision:

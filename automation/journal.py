@@ -160,6 +160,13 @@ class Journal:
         row = self.db.execute("SELECT result FROM ledger WHERE key=? AND status=?", (key, DONE)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    def outcome(self, key: str) -> tuple[str | None, dict | None, str | None]:
+        """(status, result, error) of an effect, whatever its status."""
+        row = self.db.execute("SELECT status, result, error FROM ledger WHERE key=?", (key,)).fetchone()
+        if not row:
+            return None, None, None
+        return row[0], (json.loads(row[1]) if row[1] else None), row[2]
+
     def unfinished_effects(self) -> list[Effect]:
         rows = self.db.execute(
             "SELECT key, kind, item_id, params FROM ledger WHERE status != ? ORDER BY rowid", (DONE,))

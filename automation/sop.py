@@ -47,6 +47,7 @@ class Step:
     remarks: str
     outcomes: tuple[Outcome, ...]
     action: str = ""
+    check: bool = False  # check captions and media for every platform when this step becomes active
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ class Sop:
     steps: tuple[Step, ...]
     waiting: str
     in_progress: str
+    needs_check: str
     types: tuple[str, ...]
     sources: tuple[str, ...]
     platforms: tuple[str, ...]
@@ -88,6 +90,10 @@ class Sop:
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]
+
+    @property
+    def check_step(self) -> Step | None:
+        return next((s for s in self.steps if s.check), None)
 
     @property
     def first(self) -> Step:
@@ -153,6 +159,7 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
     statuses = reader.table("statuses")
     waiting = reader.text(statuses, "statuses.waiting")
     in_progress = reader.text(statuses, "statuses.in_progress")
+    needs_check = str(statuses.get("needs_check", "Perlu Dicek")).strip() or "Perlu Dicek"
     fields = reader.table("fields")
     stages = reader.table("stages")
 
@@ -161,7 +168,7 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
         reader.fail("steps", "harus berisi minimal satu [[steps]]")
     steps = tuple(_parse_step(reader, i, s, roles, len(raw_steps)) for i, s in enumerate(raw_steps))
 
-    reserved = {normalise(waiting), normalise(in_progress)}
+    reserved = {normalise(waiting), normalise(in_progress), normalise(needs_check)}
     for step in steps:
         for outcome in step.outcomes:
             if normalise(outcome.status) in reserved:
@@ -192,6 +199,7 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
         steps=steps,
         waiting=waiting,
         in_progress=in_progress,
+        needs_check=needs_check,
         types=tuple(reader.strings("fields.types", fields.get("types"), minimum=1)),
         sources=tuple(reader.strings("fields.sources", fields.get("sources"), minimum=1)),
         platforms=tuple(reader.strings("fields.platforms", fields.get("platforms"), minimum=1)),
@@ -251,6 +259,7 @@ def _parse_step(reader: _Reader, index: int, raw: Any, roles: tuple[str, ...], c
         remarks=str(raw.get("remarks", "")),
         outcomes=tuple(outcomes),
         action=action,
+        check=bool(raw.get("check", False)),
     )
 
 

@@ -81,3 +81,14 @@ def scheduled(text: str) -> str:
 
 def undone(reason: str) -> str:
     return f"Dibatalkan: {reason}"
+
+
+def platform_line(platform: str, state: str, problem: str) -> str:
+    """One line of Tautan Publikasi / Catatan Sistem for a platform not (yet) published."""
+    what = {
+        "manual": "unggah manual oleh Admin Medsos",
+        "unknown": "PERLU DICEK: hasil unggah tidak pasti, jangan unggah ulang sebelum dicek",
+        "failed": "gagal",
+        "retrying": "gagal, dicoba lagi otomatis",
+    }.get(state, state)
+    return f"{platform}: {what}" + (f" ({problem})" if problem else "")

@@ -36,6 +36,8 @@ from automation.texts import CREATED_REMARK
 
 OPEN, PUBLISHED, REJECTED = "open", "published", "rejected"
 EDITABLE_ITEM_FIELDS = (TITLE, TYPE, SOURCE, PLATFORM, SCHEDULE, CAPTION)
+PUBLISHED_STATE, MANUAL_STATE, UNKNOWN_STATE, FAILED_STATE, RETRYING_STATE, CHECKED_STATE = (
+    "published", "manual", "unknown", "failed", "retrying", "checked")
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,13 @@ class Effect:
 
 @dataclass(frozen=True)
 class ActionResult:
-    """The outcome of a performed action (publishing), looked up by effect key."""
+    """The outcome of a performed action (publishing to one platform, a check), looked up by effect key."""
 
     ok: bool
     links: tuple[tuple[str, str], ...] = ()  # (platform, link)
     problem: str = ""
+    state: str = PUBLISHED_STATE  # published | manual | unknown | failed (final) | retrying | checked
+
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,9 @@ class _Decider:
         self.row[STAGE] = step.label
         self.row[DUE] = self.ctx.due(self.ctx.now, step.minutes).strftime(TIME_FORMAT)
         self._place(self.sop.stage_of(number))
+        if step.check:
+            self._effect("check", number, activations[number], "check", platforms=self.row[PLATFORM],
+                         title=self.row[TITLE], caption=self.row[CAPTION], kind=self.row[TYPE])
         if not step.action:
             self._assign(step, person)
 
@@ -328,17 +335,20 @@ class _Decider:
         if self.state.outcome != OPEN:
             return
         step = self.sop.step(self.state.active)
-        if step.action != "publish":
+        if step.action != "publish" or self._publish_problems():
             return
-        activation = self.state.activations.get(step.number, 1)
-        key = self._key(step.number, activation, "publish")
-        if self.ctx.results(key) or self._publish_problems():
-            return
+        for platform, result in self._publish_results(step).items():
+            if result is None or result.state == RETRYING_STATE:
+                self.effects.append(Effect(self._publish_key(step, platform), "publish", self.state.item_id, {
+                    "step": str(step.number), "platform": platform, "title": self.row[TITLE],
+                    "caption": self.row[CAPTION], "kind": self.row[TYPE]}))
+
+    def _publish_key(self, step: Step, platform: str) -> str:
+        return self._key(step.number, self.state.activations.get(step.number, 1), f"publish:{platform}")
+
+    def _publish_results(self, step: Step) -> dict[str, ActionResult | None]:
         platforms = _split_platforms(self.row[PLATFORM], self.sop)
-        self.effects.append(Effect(key, "publish", self.state.item_id, {
-            "step": str(step.number), "platforms": ",".join(platforms), "title": self.row[TITLE],
-            "caption": self.row[CAPTION], "kind": self.row[TYPE],
-        }))
+        return {p: self.ctx.results(self._publish_key(step, p)) for p in platforms}
 
     def _publish_problems(self) -> list[str]:
         problems = field_warnings(self.row, self.sop)
@@ -356,20 +366,52 @@ class _Decider:
         return problems
 
     def _apply_action_results(self) -> None:
+        """Per platform: published, handed to the admin, failed, or unknown (never posted twice)."""
         if self.state.outcome != OPEN:
             return
         step = self.sop.step(self.state.active)
         if step.action != "publish":
             return
-        activation = self.state.activations.get(step.number, 1)
-        result = self.ctx.results(self._key(step.number, activation, "publish"))
-        if result is None:
+        results = self._publish_results(step)
+        if not results or all(r is None for r in results.values()):
             return
-        if not result.ok:
-            return  # the problem stays in Catatan Sistem as a warning
-        self.row[LINKS] = "\n".join(f"{platform}: {link}" for platform, link in result.links)
-        finish = next(o for o in step.outcomes if o.goto == FINISH)
-        self._transition(step, finish, self.row[self.c.actor(step.number)] or "sop-konten")
+        activation = self.state.activations.get(step.number, 1)
+        lines, unknown = [], False
+        admin = self.ctx.roster.find(self.row[self.c.actor(step.number)]) or next(
+            iter(self.ctx.roster.active_in(step.role)), None)
+        for platform, result in results.items():
+            if result is None:
+                continue
+            if result.state == PUBLISHED_STATE:
+                lines.extend(f"{p}: {link}" for p, link in result.links)
+                continue
+            lines.append(texts.platform_line(platform, result.state, result.problem))
+            unknown = unknown or result.state == UNKNOWN_STATE
+            template = {UNKNOWN_STATE: "publish_unconfirmed", MANUAL_STATE: "publish_manual"}.get(
+                result.state, "publish_failed")
+            if admin:
+                self._effect("notify", step.number, activation, f"{template.replace('_', '-')}:{platform}",
+                             template=template, to=admin.email, to_name=admin.name, step=str(step.number),
+                             platform=platform, problem=result.problem,
+                             retry="ya" if result.state == RETRYING_STATE else "",
+                             caption=self.row[CAPTION], note=result.problem)
+        if all(r is not None and r.state == PUBLISHED_STATE for r in results.values()):
+            self.row[LINKS] = "\n".join(lines)
+            finish = next(o for o in step.outcomes if o.goto == FINISH)
+            self._transition(step, finish, self.row[self.c.actor(step.number)] or "sop-konten")
+            return
+        if not self._person_changed(LINKS):
+            self.row[LINKS] = "\n".join(lines)
+        if unknown and not self._person_changed(self.c.status(step.number)):
+            self.row[self.c.status(step.number)] = self.sop.needs_check
+
+    def _check_problems(self) -> list[str]:
+        """What the check at the review step found in the caption and media, for every platform."""
+        step = self.sop.check_step
+        if step is None or self.state.active < step.number:
+            return []
+        result = self.ctx.results(self._key(step.number, self.state.activations.get(step.number, 1), "check"))
+        return [line for line in (result.problem.splitlines() if result else []) if line]
 
     # -- time standards ---------------------------------------------------
     def _time_standards(self) -> None:
@@ -435,7 +477,7 @@ class _Decider:
         step = self.sop.step(number)
         active = self.state.active
         if number == active:
-            informative = canonical(value, (self.sop.waiting, self.sop.in_progress))
+            informative = canonical(value, (self.sop.waiting, self.sop.in_progress, self.sop.needs_check))
             if informative:
                 self.row[column] = informative
             elif not value.strip():
@@ -514,12 +556,13 @@ class _Decider:
         step = self.sop.step(self.state.active)
         if step.number > 1 and not step.action and not self.row[self.c.actor(step.number)]:
             warnings.append(texts.no_active_member(step))
+        warnings.extend(self._check_problems() if step.action != "publish" else [])
         if step.action == "publish":
-            activation = self.state.activations.get(step.number, 1)
-            result = self.ctx.results(self._key(step.number, activation, "publish"))
-            if result is not None and not result.ok:
-                warnings.append(result.problem)
-            elif result is None:
+            results = self._publish_results(step)
+            for platform, result in results.items():
+                if result is not None and result.state != PUBLISHED_STATE:
+                    warnings.append(texts.platform_line(platform, result.state, result.problem))
+            if all(r is None for r in results.values()):
                 warnings.extend(p for p in self._publish_problems() if p not in warnings)
         return tuple(dict.fromkeys(warnings))
 
@@ -532,8 +575,9 @@ class _Decider:
         activation = self.state.activations.get(step, 1) if step else 0
         self._effect("place", step, activation, f"place:{stage}", stage=stage, title=self.row[TITLE])
 
-    def _effect(self, kind: str, step_number: int, activation: int, what: str, **params: str) -> None:
-        self.effects.append(Effect(self._key(step_number, activation, what), kind, self.state.item_id, params))
+    def _effect(self, effect_kind: str, step_number: int, activation: int, what: str, **params: str) -> None:
+        self.effects.append(Effect(self._key(step_number, activation, what), effect_kind, self.state.item_id,
+                                   params))
 
 
 # --- field rules ------------------------------------------------------------

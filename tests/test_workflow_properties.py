@@ -57,7 +57,9 @@ WAITING, IN_PROGRESS = SOP.waiting, SOP.in_progress
 OPEN_MARKS = (WAITING, IN_PROGRESS)
 START = datetime(2026, 11, 30, 9, 0)
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-PUBLISHED_OK = ActionResult(ok=True, links=(("Instagram", "file:///x"),))
+def published_ok(key: str) -> ActionResult:
+    """What the engine records once a platform has published: that platform's link."""
+    return ActionResult(ok=True, links=((key.rsplit("publish:", 1)[-1], "file:///x"),))
 
 ROSTER = Roster((
     Person("Rina Kontributor", "rina@kontributor.example", "Kontributor", True),
@@ -218,7 +220,7 @@ class Office:
                 workload[name] = 1
         return Context(sop=SOP, contract=CONTRACT, roster=ROSTER, now=self.now, workload=workload,
                        recorded=lambda key: None,
-                       results=lambda key: PUBLISHED_OK if key in performed else None)
+                       results=lambda key: published_ok(key) if key in performed else None)
 
     def decide(self, previous: ItemState, observed: dict[str, str]) -> RowDecision:
         performed = frozenset(self.performed)
@@ -444,8 +446,8 @@ def test_a_full_run_publishes_once_with_its_times():
         office.poll([(status(n), forward(n))], minutes=5)
     assert office.state.outcome == PUBLISHED
     assert office.sheet[status(LAST)] == "Terbit"
-    assert office.sheet[LINKS] == "Instagram: file:///x"
-    assert len(office.performed) == 1
+    assert office.sheet[LINKS] == "Instagram: file:///x\nX: file:///x"
+    assert len(office.performed) == 2  # one publication per platform
     transitions = [k for k in office.keys if k.endswith("/transition")]
     assert transitions == [f"{ITEM}/{n}/1/transition" for n in STEPS]
 
