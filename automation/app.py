@@ -54,6 +54,7 @@ def build_app(config: Config) -> App:
     calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
     engine.due, engine.working_minutes = calendar.add_working_minutes, calendar.working_minutes_between
     engine.publishing = _publishing(config, engine)
+    engine.token_warning_days = float(config.raw.get("publish", {}).get("token_warning_days", 14))
     app = App(config=config, sop=sop, engine=engine)
     _notification_channels(app, clock)
     return app

@@ -105,6 +105,7 @@ class Engine:
     due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
     working_minutes: Callable[[datetime, datetime], float] = lambda a, b: max(0.0, (b - a).total_seconds() / 60)
     publishing: PublishingService | None = None  # per-platform publishing; None: the local feed for all
+    token_warning_days: float = 14  # tell the admin this long before a platform token expires
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
 
@@ -145,6 +146,7 @@ class Engine:
             return summary
         summary.problems.extend(problems)
         summary.problems.extend(self.on_roster(snapshot.roster))
+        self._watch_tokens(now, roster)
         try:
             self.assets.ensure_stages(self.sop.stages)
         except Exception as exc:  # the folders are unreachable: nothing can move, so nothing is decided
@@ -307,6 +309,44 @@ class Engine:
                     self._apply_result(effect, decision, self.journal.result(effect.key) or {})
                     continue
                 self._perform(effect, decision, ctx, summary)
+
+    def _watch_tokens(self, now: datetime, roster: Roster) -> None:
+        """Once a day: refresh platform tokens that can be refreshed, warn the admin about the others."""
+        platforms = self.publishing.platforms if self.publishing else {}
+        today = now.date().isoformat()
+        if not platforms or self.journal.get_meta("tokens.checked") == today:
+            return
+        for name, adapter in platforms.items():
+            expiry = adapter.token_expiry()
+            if expiry is None:
+                continue
+            days_left = (expiry - now).total_seconds() / 86400
+            if days_left > self.token_warning_days:
+                continue
+            refresh = getattr(adapter, "refresh_token", None)
+            if refresh is not None and days_left > 0:
+                try:
+                    renewed = refresh()
+                    if renewed.stored:
+                        log.info("%s token refreshed, now valid until %s", name, renewed.expires_at)
+                        continue
+                except Exception as exc:  # refreshing is a convenience; the warning below still goes out
+                    log.warning("%s token not refreshed: %s", name, exc)
+            for admin in roster.active_in(self.sop.last.role):
+                key = f"token/{name}/{expiry.date().isoformat()}/token:{admin.email}"
+                if not admin.email or self.journal.effect_status(key) == DONE:
+                    continue
+                params = {"template": "token_expiry", "to": admin.email, "to_name": admin.name, "platform": name,
+                          "expires": expiry.astimezone(now.tzinfo).strftime(cols.TIME_FORMAT),
+                          "days": str(max(0, int(days_left)))}
+                self.journal.record_intents([], [Effect(key, "notify", "", params)], now.strftime(cols.TIME_FORMAT))
+                try:
+                    self.notifier.send(render(self.sop, key, params, "", "", "", ItemLinks("", "")))
+                    self.journal.mark_done(key, {}, now.strftime(cols.TIME_FORMAT))
+                except Exception as exc:
+                    self.journal.mark_failed(key, str(exc))
+                    return  # checked again on the next cycle
+        self.journal.set_meta("tokens.checked", today)
 
     def _place_together(self, decisions: list[RowDecision], summary: CycleSummary) -> None:
         """Folder moves of the whole cycle in one call, where the store can batch them (Drive)."""

@@ -134,3 +134,19 @@ def test_a_crash_while_publishing_never_posts_twice(ws, platforms, crash_before)
     ws.sop_konten("once", at="2026-11-30T09:12", env=TOKENS)
     assert ws.row(item)[status(7)] == "Terbit"
     assert len(ig.live_posts()) == 1 and len(x.live_posts()) == 1
+
+
+def test_the_admin_is_warned_once_before_a_token_expires(ws, platforms, tmp_path):
+    import json
+
+    token_file = tmp_path / "x-token.json"
+    token_file.write_text(json.dumps({"access_token": "x-token", "expires_at": "2026-12-03T00:00:00+00:00"}))
+    text = ws.config.read_text(encoding="utf-8").replace(
+        'token_env = "SOP_KONTEN_X_TOKEN"', f'token_env = "SOP_KONTEN_X_TOKEN"\ntoken_file = "{token_file}"')
+    ws.config.write_text(text, encoding="utf-8")
+    ws.once(at="2026-11-30T08:00")
+    warnings = [m for m in ws.mails() if "token" in m["Subject"].lower()]
+    assert len(warnings) == 1 and "andi@ikp.example" in str(warnings[0]["To"]) and "X" in warnings[0]["Subject"]
+    ws.once(at="2026-11-30T09:00")
+    ws.once(at="2026-12-01T09:00")
+    assert len([m for m in ws.mails() if "token" in m["Subject"].lower()]) == 1
