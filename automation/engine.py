@@ -159,9 +159,9 @@ class Engine:
         decisions, anchors, appends = self._decide(rows, states, ctx, summary)
 
         self._journal_and_perform(decisions, ctx, summary)
-        # Actions performed now (publishing) change the row once more in this same cycle.
+        # Actions performed now (publishing, checks) change the row once more in this same cycle.
         for index, decision in enumerate(decisions):
-            if any(e.kind == "publish" for e in decision.effects):
+            if any(e.kind in ("publish", "check") for e in decision.effects):
                 again = decide_row(ctx, decision.state, decision.row)
                 decisions[index] = _merge(decision, again)
                 self._journal_and_perform([decisions[index]], ctx, summary)

@@ -150,3 +150,24 @@ def test_the_admin_is_warned_once_before_a_token_expires(ws, platforms, tmp_path
     ws.once(at="2026-11-30T09:00")
     ws.once(at="2026-12-01T09:00")
     assert len([m for m in ws.mails() if "token" in m["Subject"].lower()]) == 1
+
+
+def test_bad_media_is_caught_at_koreksi_and_blocks_nothing_silently(ws, platforms):
+    ig, x, _ = platforms
+    ws.propose("Berkas rusak", Jenis="Infografis", Platform="Instagram", Caption="Uji")
+    ws.once(at="2026-11-30T09:00")
+    item = ws.rows()[0]["ID"]
+    folder = next((ws.root / "drive").glob(f"*/{item}*"))
+    (folder / "poster.jpg").write_text("ini bukan gambar", encoding="utf-8")
+    for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai")], start=1):
+        ws.edit(item, {status(step): value})
+        ws.once(at=f"2026-11-30T09:{minute:02d}")
+    row = ws.row(item)
+    assert row[status(5)] == "Menunggu" and "poster.jpg" in row["Catatan Sistem"]
+    ws.edit(item, {status(5): "Sesuai"})
+    ws.once(at="2026-11-30T09:05")
+    ws.edit(item, {status(6): "Disetujui"})
+    ws.once(at="2026-11-30T09:06")
+    row = ws.row(item)
+    assert row[status(7)] == "Menunggu" and "Instagram: gagal" in row["Tautan Publikasi"]
+    assert ig.live_posts() == []
