@@ -34,6 +34,7 @@ import re
 import secrets
 import time
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -544,7 +545,7 @@ def cfg_number(config: Mapping[str, Any], key: str, default: float, table: str) 
     return float(value)
 
 
-class Adapter:
+class Adapter(ABC):
     """What every platform adapter shares: configuration, HTTP, the publish/reconcile skeleton.
 
     A subclass sets `name`, `key`, `default_token_env` and implements `_interpret`
@@ -789,18 +790,19 @@ class Adapter:
         state.save(media_urls=urls, media_urls_at=self.now_iso())
         return urls
 
-    # -- to implement
+    # -- what each platform's adapter provides
     def _interpret(self, response: requests.Response) -> Exception:
-        raise NotImplementedError
+        """A refusal as an exception; adapters that speak HTTP themselves read their platform's error body."""
+        return Rejected(f"{self.name} menjawab HTTP {response.status_code}.", retry=False)
 
-    def _pending(self, s: dict) -> str | None:
-        raise NotImplementedError
+    @abstractmethod
+    def _pending(self, s: dict) -> str | None: ...
 
-    def _reconcile_step(self, post: Post, state: PublishState, step: str) -> Decision:
-        raise NotImplementedError
+    @abstractmethod
+    def _reconcile_step(self, post: Post, state: PublishState, step: str) -> Decision: ...
 
-    def _run(self, post: Post, state: PublishState) -> Outcome:
-        raise NotImplementedError
+    @abstractmethod
+    def _run(self, post: Post, state: PublishState) -> Outcome: ...
 
 
 def pending_step(s: dict, steps: list[tuple[str, str]]) -> str | None:
