@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from automation.ports import Table
 from automation.sop import Sop, canonical, normalise
@@ -41,26 +42,32 @@ class Contract:
     sop: Sop
 
     def actor(self, step: int) -> str:
-        return f"{self.sop.step(step).label} - Pelaksana"
+        return self._step_columns[step][0]
 
     def status(self, step: int) -> str:
-        return f"{self.sop.step(step).label} - Status"
+        return self._step_columns[step][1]
 
     def time(self, step: int) -> str:
-        return f"{self.sop.step(step).label} - Waktu"
+        return self._step_columns[step][2]
+
+    @cached_property
+    def _step_columns(self) -> dict[int, tuple[str, str, str]]:
+        """Computed once: the names are asked for several times per row on every poll."""
+        return {s.number: (f"{s.label} - Pelaksana", f"{s.label} - Status", f"{s.label} - Waktu")
+                for s in self.sop.steps}
 
     @property
     def step_numbers(self) -> range:
         return range(1, len(self.sop.steps) + 1)
 
-    @property
+    @cached_property
     def register_headers(self) -> tuple[str, ...]:
         step_columns = tuple(
             col for n in self.step_numbers for col in (self.actor(n), self.status(n), self.time(n))
         )
         return ITEM_FIELDS + step_columns + TAIL_FIELDS
 
-    @property
+    @cached_property
     def daemon_columns(self) -> tuple[str, ...]:
         """Columns only the daemon writes."""
         return (ID, FOLDER, STAGE, DUE, LINKS) + tuple(self.time(n) for n in self.step_numbers)

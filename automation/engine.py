@@ -223,6 +223,9 @@ class Engine:
             extra: list[Event] = []
             if item_id in states:
                 previous = states[item_id]
+                if previous.outcome != OPEN and _unchanged(previous.row, row):
+                    seen_ids.add(item_id)
+                    continue  # an ended item nobody touched: nothing to decide (most of a long register)
                 anchor = RowAnchor(item_id=item_id)
             elif parse_id(item_id):
                 previous = adopted_state(self.contract, item_id, row)
@@ -459,6 +462,10 @@ class Engine:
                 updates.append(RowUpdate(anchor=anchor, changes=changes, overdue=overdue))
         log_rows = tuple(self.journal.events_after(log_last_no))
         return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
+
+
+def _unchanged(accepted, row: dict[str, str]) -> bool:
+    return all(accepted.get(column, "") == value for column, value in row.items() if column != cols.ID)
 
 
 class PublishRetry(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import time
@@ -120,10 +121,13 @@ class FolderAssetStore:
     def _item_folders(self, item_id: str) -> list[Path]:
         """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
         found = []
+        prefix = f"{item_id} "
         for stage_folder in self._stage_folders():
-            for entry in sorted(stage_folder.iterdir()):
-                if entry.is_dir() and (entry.name == item_id or entry.name.startswith(f"{item_id} ")):
-                    found.append(entry)
+            # names first (cheap string tests), a stat only for the few that match: stages hold thousands
+            with os.scandir(stage_folder) as entries:
+                matches = sorted(e.name for e in entries
+                                 if (e.name == item_id or e.name.startswith(prefix)) and e.is_dir())
+            found.extend(stage_folder / name for name in matches)
         return found
 
     def _stage_folders(self) -> list[Path]:
