@@ -11,6 +11,20 @@ from automation.sop import SopError, load_sop
 from automation.workbook import WorkbookRegister
 
 
+def register_problems(snapshot, sop):
+    """The register's headers and the roster, whatever the backend: (roster or None, problems)."""
+    problems: list[str] = []
+    try:
+        Contract(sop).column_map(snapshot.register)
+    except HeaderError as exc:
+        problems.append(str(exc))
+    try:
+        roster, roster_problems = parse_roster(snapshot.roster, sop)
+    except HeaderError as exc:
+        return None, problems + [str(exc)]
+    return roster, problems + roster_problems
+
+
 def run_checks(config_path: Path) -> list[str]:
     try:
         config = load_config(config_path)
@@ -22,21 +36,12 @@ def run_checks(config_path: Path) -> list[str]:
         return [str(exc)]
     if config.register_backend == "sheets":
         return _check_google(config, sop)
-    problems: list[str] = []
     register = WorkbookRegister(config.register_path)
     try:
         snapshot = register.read()
     except RegisterError as exc:
         return [str(exc)]
-    try:
-        Contract(sop).column_map(snapshot.register)
-    except HeaderError as exc:
-        problems.append(str(exc))
-    try:
-        _, roster_problems = parse_roster(snapshot.roster, sop)
-        problems.extend(roster_problems)
-    except HeaderError as exc:
-        problems.append(str(exc))
+    _, problems = register_problems(snapshot, sop)
     try:
         log_headers = register.log_headers()
         locate_columns(log_headers, LOG_HEADERS, LOG_TAB)
@@ -68,15 +73,7 @@ def _check_google(config, sop) -> list[str]:
             snapshot = register.read()
         except RegisterError as exc:
             return [str(exc)]
-        try:
-            Contract(sop).column_map(snapshot.register)
-        except HeaderError as exc:
-            problems.append(str(exc))
-        try:
-            roster, roster_problems = parse_roster(snapshot.roster, sop)
-            problems.extend(roster_problems)
-        except HeaderError as exc:
-            return problems + [str(exc)]
+        roster, problems = register_problems(snapshot, sop)
         if problems:
             return problems
         plan = setup_google.plan_setup(register.spreadsheet, Contract(sop), roster, google.account,
