@@ -672,6 +672,16 @@ class Adapter(ABC):
     def _token_expiry(self) -> datetime | None:
         return self.tokens.expiry()
 
+    def _refresh_when_near_expiry(self, client: str, margin: timedelta) -> None:
+        """Refresh a token that can be refreshed (a refresh token and a client) and expires within `margin`."""
+        data = self.tokens.data()
+        if not (data.get("refresh_token") and client):
+            return
+        expires = parse_time(str(data.get("expires_at") or ""))
+        if expires is not None and expires - self.now() > margin:
+            return
+        self.refresh_token()
+
     def check(self, post: Post) -> list[str]:
         """Problems (Indonesian) that make the post unpublishable here; call it at review time too."""
         return []

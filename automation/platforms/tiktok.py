@@ -143,13 +143,7 @@ class TikTokPlatform(Adapter):
                 "Content-Type": "application/json; charset=UTF-8"}
 
     def _refresh_if_due(self) -> None:
-        data = self.tokens.data()
-        expires = parse_time(str(data.get("expires_at") or ""))
-        if not (data.get("refresh_token") and self.client_key):
-            return
-        if expires is not None and expires - self.now() > timedelta(minutes=5):
-            return
-        self.refresh_token()
+        self._refresh_when_near_expiry(self.client_key, timedelta(minutes=5))
 
     def refresh_token(self) -> RenewedToken:
         """`POST /v2/oauth/token/` with grant_type=refresh_token; the new pair goes to the token file."""

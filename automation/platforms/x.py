@@ -38,7 +38,6 @@ from automation.publisher import (
     answer_json,
     error_json,
     mime_type,
-    parse_time,
     pending_step,
     same_text,
     split_media,
@@ -141,13 +140,7 @@ class XPlatform(Adapter):
         return {"Authorization": f"Bearer {self.tokens.access_token()}"}
 
     def _refresh_if_due(self) -> None:
-        data = self.tokens.data()
-        expires = parse_time(str(data.get("expires_at") or ""))
-        if not (data.get("refresh_token") and self.client_id):
-            return
-        if expires is not None and expires - self.now() > timedelta(minutes=2):
-            return
-        self.refresh_token()
+        self._refresh_when_near_expiry(self.client_id, timedelta(minutes=2))
 
     def refresh_token(self) -> RenewedToken:
         """OAuth 2.0 refresh (`POST /2/oauth2/token`); X rotates the refresh token, both are stored."""
