@@ -37,8 +37,8 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
 
-from automation.folders import CONTRIBUTOR_FILE, file_md5, is_ignored, safe_folder_name
-from automation.google_client import GoogleAccessError, RetryPolicy
+from automation.adapters.google.client import GoogleAccessError, RetryPolicy
+from automation.adapters.local.folders import CONTRIBUTOR_FILE, file_md5, is_ignored, safe_folder_name
 from automation.ports import IntakeEntry, MediaFile
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,8 @@ def build_drive_store(config: Any, key: Path | str, account: str, state: MetaSto
     `clock` is accepted for the composition root's convenience but not used: settling compares Drive's
     own (real, UTC) timestamps with the real time, which a fixed replay clock would break.
     """
+    from automation.adapters.google.client import DRIVE_SCOPE, load_credentials
     from automation.config import ConfigError
-    from automation.google_client import DRIVE_SCOPE, load_credentials
 
     google = config.google
     root = folder_id_from(google.root_folder)

@@ -179,8 +179,8 @@ def build_platform(name: str, config: Mapping[str, Any], *, media_host: Any = No
     Intents are stamped with the real UTC clock (never a fixed test clock): reconcile
     compares them with the platforms' own clocks.
     """
-    from automation import media_host as hosts
-    from automation.platforms import ADAPTERS
+    from automation.adapters.media import host as hosts
+    from automation.adapters.social import ADAPTERS
 
     key = platform_key(name)
     if media_host is None and isinstance(config.get("media_host"), Mapping):
@@ -193,7 +193,7 @@ def build_platforms(publish_table: Mapping[str, Any], **kwargs: Any) -> dict[str
 
     A shared `[publish.media_host]` table is used by every platform that has none of its own.
     """
-    from automation import media_host as hosts
+    from automation.adapters.media import host as hosts
 
     shared = publish_table.get("media_host")
     if kwargs.get("media_host") is None and isinstance(shared, Mapping):
@@ -787,7 +787,7 @@ class Adapter(ABC):
         if self.media_host is None:
             raise Rejected(f"{self.name} mengambil berkas dari URL publik, tetapi [publish.{self.key}] media_host "
                            "belum diatur.", retry=False)
-        from automation.media_host import MediaHostError
+        from automation.adapters.media.host import MediaHostError
 
         try:
             urls = [self.media_host.url_for(m.path) for m in media]

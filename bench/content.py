@@ -15,9 +15,9 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from automation.contract import Contract
-from automation.folders import safe_folder_name
-from automation.sop import load_sop
+from automation.adapters.local.folders import safe_folder_name
+from automation.domain.contract import Contract
+from automation.domain.sop import load_sop
 
 SOP = load_sop()
 CONTRACT = Contract(SOP)

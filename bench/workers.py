@@ -65,7 +65,7 @@ def measure(action: Callable[[], Any], *, traced: bool = False, profile: str | N
 class _Daemon:
     def __init__(self, config: str, now: str):
         os.environ["SOP_KONTEN_FIXED_TIME"] = now  # the clock is read when the app is built
-        from automation.app import build_app
+        from automation.bootstrap import build_app
         from automation.config import load_config
 
         self.app = build_app(load_config(config))

@@ -36,7 +36,7 @@ class GoogleOffice:
         return self.root / "sop-konten.toml"
 
     def main(self, command: str, at: str = "2026-11-30T09:00") -> str:
-        from automation.cli import main
+        from automation.commands.cli import main
 
         out = io.StringIO()
         os.environ["SOP_KONTEN_FIXED_TIME"] = at

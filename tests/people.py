@@ -14,8 +14,8 @@ from pathlib import Path
 
 import openpyxl
 
-from automation.contract import Contract
-from automation.sop import load_sop
+from automation.domain.contract import Contract
+from automation.domain.sop import load_sop
 
 CONTRACT = Contract(load_sop())
 
@@ -49,7 +49,7 @@ class Workspace:
                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         full_env = {**os.environ, "SOP_KONTEN_FIXED_TIME": at, **(env or {})}
         result = subprocess.run(
-            [sys.executable, "-m", "automation.cli", *args, "--config", str(self.config)],
+            [sys.executable, "-m", "automation.commands.cli", *args, "--config", str(self.config)],
             capture_output=True, text=True, env=full_env, timeout=120,
         )
         if check and result.returncode != 0:
@@ -64,7 +64,7 @@ class Workspace:
         return self.main("once", at=at)
 
     def main(self, command: str, at: str = "2026-11-30T09:00") -> str:
-        from automation.cli import main
+        from automation.commands.cli import main
 
         out = io.StringIO()
         previous = os.environ.get("SOP_KONTEN_FIXED_TIME")
@@ -132,7 +132,7 @@ class Workspace:
 
 
 def make_workspace(root: Path, settle_seconds: int = 0) -> Workspace:
-    from automation.workspace import init_workspace
+    from automation.commands.workspace import init_workspace
 
     config = init_workspace(root)
     text = config.read_text(encoding="utf-8").replace("settle_seconds = 5", f"settle_seconds = {settle_seconds}")

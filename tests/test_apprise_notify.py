@@ -15,7 +15,7 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from automation.apprise_notify import (
+from automation.adapters.notify.apprise_channels import (
     AppriseNotifier,
     AppriseSettings,
     DeliveryLedger,
@@ -30,10 +30,10 @@ from automation.apprise_notify import (
     telegram_chat,
     whatsapp_number,
 )
-from automation.messages import ItemLinks, render
+from automation.adapters.notify.smtp import NotificationError
+from automation.domain.sop import load_sop
 from automation.ports import Message, Table
-from automation.smtp_mail import NotificationError
-from automation.sop import load_sop
+from automation.service.messages import ItemLinks, render
 
 apprise = pytest.importorskip("apprise")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from automation.captions import (
+from automation.domain.captions import (
     caption_problems,
     count_hashtags,
     count_mentions,
@@ -19,7 +19,7 @@ from automation.captions import (
     youtube_description,
     youtube_title,
 )
-from automation.platform_rules import RULES, UTF16, id_bytes, id_dec, id_int, id_ratio, rules_for
+from automation.domain.platform_rules import RULES, UTF16, id_bytes, id_dec, id_int, id_ratio, rules_for
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # man, woman, girl, boy joined by ZWJ
 FLAG_ID = "\U0001f1ee\U0001f1e9"  # Indonesia

@@ -15,7 +15,7 @@ from tests.people import make_workspace, status
 
 
 def run_cli(*args, cwd, env=None, timeout=60):
-    return subprocess.run([sys.executable, "-m", "automation.cli", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "automation.commands.cli", *args], cwd=cwd, capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, timeout=timeout)
 
 
@@ -53,7 +53,7 @@ def test_check_names_a_role_without_an_active_member(tmp_path):
 def test_check_names_a_broken_sop_file(tmp_path):
     ws = make_workspace(tmp_path / "kantor")
     sop = (tmp_path / "kantor" / "sop.toml")
-    from automation.sop import default_sop_path
+    from automation.domain.sop import default_sop_path
 
     sop.write_text(default_sop_path().read_text(encoding="utf-8").replace("minutes = 90", "minutes = 0", 1),
                    encoding="utf-8")
@@ -86,7 +86,7 @@ def test_a_corrupt_workbook_is_a_clear_error(tmp_path):
 
 def test_run_without_a_config_creates_the_local_workspace_and_stops_cleanly(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "automation.cli", "run"], cwd=tmp_path, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "run"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 60
@@ -112,7 +112,7 @@ def test_the_daemon_finishes_its_cycle_before_stopping(tmp_path, signum):
     ws.propose("Saat berhenti")
     config = ws.config.read_text(encoding="utf-8").replace("poll_seconds = 30", "poll_seconds = 1")
     ws.config.write_text(config, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "automation.cli", "run", "--config", str(ws.config)],
+    proc = subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "run", "--config", str(ws.config)],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "SOP_KONTEN_FIXED_TIME": "2026-11-30T09:00"})
     try:

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import automation
-from automation.digest import DigestNotifier, parse_send_at, recipient_of
-from automation.messages import ItemLinks, render
-from automation.outbox import OutboxNotifier
+from automation.adapters.notify.outbox import OutboxNotifier
+from automation.domain.sop import load_sop
 from automation.ports import Message
-from automation.sop import load_sop
+from automation.service.digest import DigestNotifier, parse_send_at, recipient_of
+from automation.service.messages import ItemLinks, render
 
 WIB = ZoneInfo("Asia/Jakarta")
 ROOT = Path(automation.__file__).resolve().parent.parent  # so the child process imports this checkout
@@ -227,7 +227,7 @@ CRASHING_FLUSH = textwrap.dedent("""
     from datetime import datetime, time
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from automation.digest import DigestNotifier
+    from automation.service.digest import DigestNotifier
 
     store, sent_log, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from automation.adapters.google.client import DRIVE_SCOPE, GoogleAccessError, RetryPolicy, load_credentials
 from automation.drive import (
     DriveAssetStore,
     DriveError,
@@ -16,7 +17,6 @@ from automation.drive import (
     drive_service,
     folder_id_from,
 )
-from automation.google_client import DRIVE_SCOPE, GoogleAccessError, RetryPolicy, load_credentials
 from automation.ports import IntakeEntry
 from tests.google_emulator import fixtures as emulator_fixtures
 from tests.google_emulator.fixtures import DAEMON_EMAIL

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.folders import FolderAssetStore, safe_folder_name
+from automation.adapters.local.folders import FolderAssetStore, safe_folder_name
 from automation.ports import IntakeEntry
 
 STAGES = ["00 Masuk", "01 Pengajuan Ide", "02 Desain", "08 Terbit", "99 Ditolak"]

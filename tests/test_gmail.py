@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from automation.gmail_mail import GmailNotifier
-from automation.google_client import GoogleAccessError, RetryPolicy
-from automation.outbox import message_id
+from automation.adapters.google.client import GoogleAccessError, RetryPolicy
+from automation.adapters.google.gmail import GmailNotifier
+from automation.adapters.notify.outbox import message_id
+from automation.adapters.notify.smtp import NotificationError
 from automation.ports import Message
-from automation.smtp_mail import NotificationError
 from tests.google_emulator import fixtures as emulator_fixtures
 from tests.google_emulator.fixtures import DAEMON_EMAIL
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from automation.app import build_app
+from automation.bootstrap import build_app
 from automation.config import load_config
 from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import OWNER, make_office

@@ -15,8 +15,8 @@ def office(google_emulator, service_account_key, tmp_path):
 
 
 def test_setup_makes_the_register_and_running_it_twice_changes_nothing(office, google_emulator):
-    from automation.contract import Contract
-    from automation.sop import load_sop
+    from automation.domain.contract import Contract
+    from automation.domain.sop import load_sop
 
     headers = [str(h) for h in google_emulator.values(office.spreadsheet, "Register")[0]]
     assert tuple(headers) == Contract(load_sop()).register_headers
@@ -73,8 +73,8 @@ def test_a_rejected_edit_gets_a_cell_note(office, google_emulator):
     office.once(at="2026-11-30T09:05")
     row = office.row(item)
     assert row[status(6)] == "" and "6. Persetujuan belum aktif" in row["Catatan Sistem"]
-    from automation.contract import Contract
-    from automation.sop import load_sop
+    from automation.domain.contract import Contract
+    from automation.domain.sop import load_sop
 
     column = Contract(load_sop()).register_headers.index(status(6))
     from gspread.utils import rowcol_to_a1

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from automation.local_feed import LocalFeedPublisher, platform_folder
+from automation.adapters.local.feed import LocalFeedPublisher, platform_folder
 from automation.ports import MediaFile, Post
 
 WIB = timezone(timedelta(hours=7))

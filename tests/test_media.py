@@ -13,9 +13,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from automation import media
-from automation.media import MediaInfo, inspect, prepare, prepare_image, probe_video, video_problems
-from automation.platform_rules import RULES, rules_for
+from automation.adapters.media import prepare as media
+from automation.adapters.media.prepare import (
+    MediaInfo,
+    inspect,
+    prepare,
+    prepare_image,
+    probe_video,
+    video_problems,
+)
+from automation.domain.platform_rules import RULES, rules_for
 from tests import media_samples as samples
 
 IMAGE_PLATFORMS = ["Instagram", "Facebook", "X", "TikTok"]

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import automation
-from automation.messages import (
+from automation.domain.sop import load_sop
+from automation.ports import Message
+from automation.service.messages import (
     KIND_LABELS,
     KINDS,
     ItemLinks,
@@ -19,14 +21,12 @@ from automation.messages import (
     render,
     render_digest,
 )
-from automation.ports import Message
-from automation.sop import load_sop
 
 SOP = load_sop()
 LINKS = ItemLinks(row="https://docs.google.com/spreadsheets/d/abc/edit#gid=0&range=A2",
                   folder="https://drive.google.com/drive/folders/xyz")
 UNIT = "Dinas Komunikasi Informatika dan Persandian Kota Yogyakarta"
-TEMPLATES = Path(automation.__file__).with_name("templates")
+TEMPLATES = Path(automation.__file__).parent / "domain" / "texts" / "mail"
 
 PARAMS = {
     "task": {"step": "2"},
@@ -263,4 +263,4 @@ def test_templates_are_package_data():
     names = {p.name for p in TEMPLATES.iterdir()}
     assert {f"{kind}.txt" for kind in (*KINDS, "digest")} <= names
     assert {"_base.txt", "_assignment.txt", "message.html"} <= names
-    assert all(not p.is_dir() for p in TEMPLATES.iterdir() if p.name != "__pycache__")  # "templates/*" covers all
+    assert all(not p.is_dir() for p in TEMPLATES.iterdir() if p.name != "__pycache__")  # "mail/*" covers all

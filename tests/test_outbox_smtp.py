@@ -11,9 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from automation.outbox import OutboxNotifier, build_email
+from automation.adapters.notify.outbox import OutboxNotifier, build_email
+from automation.adapters.notify.smtp import NotificationError, SmtpNotifier
 from automation.ports import Message
-from automation.smtp_mail import NotificationError, SmtpNotifier
 
 SENDER = "Humas Pemkot Yogyakarta <humas@jogjakota.go.id>"
 MESSAGE = Message(

@@ -15,7 +15,12 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from automation.media_host import FolderMediaHost, MediaHostError, SignedUrlMediaHost, build_media_host
+from automation.adapters.media.host import (
+    FolderMediaHost,
+    MediaHostError,
+    SignedUrlMediaHost,
+    build_media_host,
+)
 from automation.ports import Post
 from automation.publisher import (
     PLATFORM_NAMES,

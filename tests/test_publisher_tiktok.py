@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.platforms.tiktok import chunk_plan
+from automation.adapters.social.tiktok import chunk_plan
 from automation.ports import Post
 from automation.publisher import (
     Failed,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from automation.platforms.x import weighted_length
+from automation.adapters.social.x import weighted_length
 from automation.ports import Post
 from automation.publisher import Failed, MemoryState, Published, build_platform
 from tests.platform_fakes import FAST, TOKENS, XFake, jpeg, media, mp4

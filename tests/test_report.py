@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from automation.journal import CompletedActivation, Journal
-from automation.report import (
+from automation.domain.sop import load_sop
+from automation.report.chart import MEDIAN_COLOR, P90_COLOR, STANDARD_COLOR, chart_geometry
+from automation.report.monitoring import (
     ReportError,
     build_report,
     default_output,
@@ -27,8 +28,7 @@ from automation.report import (
     resolve_period,
     write_report,
 )
-from automation.report_chart import MEDIAN_COLOR, P90_COLOR, STANDARD_COLOR, chart_geometry
-from automation.sop import load_sop
+from automation.service.journal import CompletedActivation, Journal
 
 WIB = ZoneInfo("Asia/Jakarta")
 SOP = load_sop()
@@ -476,9 +476,9 @@ def test_the_chart_is_deterministic(written, tmp_path):
 # --- from the journal -------------------------------------------------------------------------
 
 def test_generate_report_reads_the_journal_of_a_workspace(tmp_path):
+    from automation.commands.workspace import init_workspace
     from automation.config import load_config
-    from automation.workflow import Completion
-    from automation.workspace import init_workspace
+    from automation.domain.workflow import Completion
 
     config = load_config(init_workspace(tmp_path / "kantor"))
     with pytest.raises(ReportError, match="jurnal"):

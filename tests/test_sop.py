@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.contract import Contract
-from automation.sop import SopError, default_sop_path, load_sop, parse_sop
+from automation.domain.contract import Contract
+from automation.domain.sop import SopError, default_sop_path, load_sop, parse_sop
 from tests.people import make_workspace
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from automation.adapters.local.workbook import WorkbookRegister
 from automation.ports import CellChange, RegisterError, RowAnchor, RowUpdate, WriteBatch
-from automation.workbook import WorkbookRegister
 
 REGISTER_HEADERS = ["ID", "Judul", "Tahap", "Catatan"]
 ROSTER_HEADERS = ["Nama", "Email", "Peran"]

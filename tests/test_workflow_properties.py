@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from automation.contract import (
+from automation.domain.contract import (
     CAPTION,
     DUE,
     FOLDER,
@@ -35,8 +35,8 @@ from automation.contract import (
     Person,
     Roster,
 )
-from automation.sop import FINISH, NEXT, REJECT, load_sop
-from automation.workflow import (
+from automation.domain.sop import FINISH, NEXT, REJECT, load_sop
+from automation.domain.workflow import (
     OPEN,
     PUBLISHED,
     REJECTED,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.working_time import (
+from automation.domain.working_time import (
     DEFAULT_RAMADAN_WEEK,
     DEFAULT_WEEK,
     PERPRES_RAMADAN_WEEK_MINUTES,
@@ -366,7 +366,7 @@ def test_workweek_from_dict_keeps_base_for_missing_days():
 def test_config_keys_match_dataclass_fields():
     from dataclasses import fields
 
-    from automation import working_time
+    from automation.domain import working_time
 
     assert {f.name for f in fields(CalendarConfig) if f.init} == set(working_time._CONFIG_KEYS)
 

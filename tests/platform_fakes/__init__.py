@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from automation.media_host import FolderMediaHost
+from automation.adapters.media.host import FolderMediaHost
 from automation.ports import MediaFile
 from automation.publisher import MemoryState
 

@@ -1,0 +1,131 @@
+"""Notifications sent through the Gmail API, as a Google Workspace user (domain-wide delegation).
+
+A service account can only send as a Workspace user whom a Workspace admin let it act for: the admin
+adds the account's client ID with the scope `https://www.googleapis.com/auth/gmail.send` under
+Security > Access and data control > API controls > Domain-wide delegation. The e-mail itself is the
+same one the outbox and SMTP notifiers produce (`automation.outbox.build_email`).
+
+`messages.send` is not safe to repeat: only a 429 (Google refused it, so nothing was sent) is
+retried here; anything else becomes a `NotificationError` and the engine tries again next cycle.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, load_credentials
+from automation.adapters.notify.outbox import build_email, parse_sender
+from automation.adapters.notify.smtp import NotificationError
+from automation.ports import Message
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+
+
+class GmailNotifier:
+    def __init__(self, key_file_or_credentials: Path | str | Any, sender: str, api_base: str = "",
+                 policy: RetryPolicy | None = None) -> None:
+        self.sender = sender
+        self.address = parse_sender(sender).addr_spec  # fail at start-up, not at the first notification
+        self.policy = policy or RetryPolicy()
+        if isinstance(key_file_or_credentials, (str, Path)):
+            path = Path(key_file_or_credentials)
+            credentials = load_credentials(path, (GMAIL_SEND_SCOPE,), subject=self.address)
+            info = _key_info(path)
+            self.account = info.get("client_email", "")
+            self.client_id = info.get("client_id", "")
+        else:
+            credentials = key_file_or_credentials.with_subject(self.address)
+            self.account = getattr(credentials, "service_account_email", "") or ""
+            self.client_id = ""
+        options = {"api_endpoint": api_base.rstrip("/") + "/"} if api_base else None
+        self.service = build("gmail", "v1", credentials=credentials, static_discovery=True, cache_discovery=False,
+                             client_options=options)
+
+    def __repr__(self) -> str:
+        return f"GmailNotifier(sender={self.address!r}, account={self.account!r})"
+
+    def send(self, message: Message) -> None:
+        email = build_email(message, self.sender)
+        raw = base64.urlsafe_b64encode(email.as_bytes()).decode("ascii")
+        for attempt in range(self.policy.attempts):
+            request = self.service.users().messages().send(userId="me", body={"raw": raw})
+            try:
+                answer = request.execute(num_retries=0)
+                break
+            except HttpError as exc:
+                if not _rate_limited(exc) or attempt == self.policy.attempts - 1:
+                    raise self._error(exc) from None
+                log.warning("Gmail answered %s; retrying", exc.resp.status)
+                self.policy.sleep(self.policy.delay(attempt, exc.resp.get("retry-after")))
+            except RefreshError as exc:
+                raise self._refresh_error(exc) from None
+            except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
+                raise NotificationError(f"Gmail API unreachable ({type(exc).__name__}: {exc}); "
+                                        "the message will be tried again") from None
+        log.info("notification %s sent via Gmail as %s (id %s)", email["Message-ID"], self.address,
+                 answer.get("id", "?"))
+
+    def _delegation_hint(self) -> str:
+        client = f"client ID {self.client_id}" if self.client_id else "the service account's client ID"
+        who = f" ({self.account})" if self.account else ""
+        return (f"domain-wide delegation is needed: in the Google Admin console (Security > Access and data "
+                f"control > API controls > Domain-wide delegation) add {client}{who} with the scope "
+                f"{GMAIL_SEND_SCOPE}, and make sure {self.address} is a user of that Workspace domain")
+
+    def _error(self, exc: HttpError) -> NotificationError:
+        status, reason, text = exc.resp.status, _reason(exc), exc.reason
+        if status == 400 and reason.lower() in ("failedprecondition", "failed_precondition"):
+            return NotificationError(f"Gmail refused to send as {self.address} ({text}): {self._delegation_hint()}.")
+        if status in (401, 403):
+            return NotificationError(f"Gmail refused to send as {self.address} ({status} {text}): "
+                                     f"{self._delegation_hint()}.")
+        return NotificationError(f"Gmail API could not send the message as {self.address} ({status} {text})")
+
+    def _refresh_error(self, exc: RefreshError) -> NotificationError:
+        text = str(exc)
+        if "unauthorized_client" in text or "access_denied" in text:
+            return NotificationError(f"Google would not let {self.account or 'the service account'} act as "
+                                     f"{self.address} (unauthorized_client): {self._delegation_hint()}.")
+        if "invalid_grant" in text and ("subject" in text.lower() or "user" in text.lower()):
+            return NotificationError(f"Google does not know {self.address} as a Workspace user to send as "
+                                     f"({_first_line(text)}); set [notify] sender to a mailbox of the domain.")
+        return NotificationError(f"Google token request for Gmail failed ({_first_line(text)})")
+
+
+def _key_info(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _reason(exc: HttpError) -> str:
+    try:
+        error = json.loads(exc.content.decode("utf-8")).get("error", {})
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return ""
+    errors = error.get("errors") or []
+    if errors and isinstance(errors[0], dict) and errors[0].get("reason"):
+        return str(errors[0]["reason"])
+    return str(error.get("status", ""))
+
+
+def _rate_limited(exc: HttpError) -> bool:
+    return exc.resp.status == 429 or (exc.resp.status == 403 and _reason(exc) in RATE_LIMIT_REASONS)
+
+
+def _first_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0] if text else "no detail"

@@ -1,0 +1,72 @@
+"""`sop-konten setup`: make the configured register and folders ready; safe to run again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from automation.config import load_config
+from automation.domain.contract import Contract, parse_roster
+from automation.domain.sop import load_sop
+
+
+def run_setup(config_path: Path) -> list[str]:
+    config = load_config(config_path)
+    sop = load_sop(config.sop)
+    lines: list[str] = []
+    if config.register_backend == "sheets" or config.assets_backend == "drive":
+        from automation.bootstrap import GoogleServices
+        from automation.service.journal import Journal
+
+        google = GoogleServices(config)
+        journal = Journal(config.journal)
+        try:
+            if config.register_backend == "sheets":
+                lines += _setup_sheets(google, journal, sop, config.timezone)
+            if config.assets_backend == "drive":
+                from automation.adapters.clock import clock_from_environment
+
+                google.drive(journal, sop, clock_from_environment(config.timezone)).ensure_stages(sop.stages)
+                lines.append(f"Folder tahap Drive siap ({len(sop.stages)} folder).")
+        finally:
+            journal.close()
+    if config.register_backend == "workbook":
+        from automation.commands.workspace import init_workspace
+
+        init_workspace(config.base, sop)
+        lines.append(f"Register lokal siap: {config.register_path}")
+    return lines
+
+
+def _setup_sheets(google, journal, sop, timezone: str) -> list[str]:
+    from automation.adapters.google import setup as setup_google
+
+    register = google.register(journal)
+    spreadsheet = register.spreadsheet_unchecked()
+    contract = Contract(sop)
+    plan = setup_google.plan_setup(spreadsheet, contract, _roster(register, sop), google.account, timezone)
+    if not plan:
+        return ["Spreadsheet sudah sesuai; tidak ada yang diubah."]
+    setup_google.apply(spreadsheet, plan)
+    return [f"Diubah: {change}" for change in plan.changes]
+
+
+def _roster(register, sop):
+    from gspread.exceptions import APIError
+
+    from automation.domain.contract import ROSTER_HEADERS, ROSTER_TAB
+    from automation.ports import Table
+    from automation.sheets import quoted
+
+    try:
+        answer = register.spreadsheet_unchecked().values_batch_get([quoted(ROSTER_TAB)])
+    except APIError:
+        return parse_roster(Table(ROSTER_HEADERS, ()), sop)[0]  # no roster tab yet: setup adds it
+    values = answer["valueRanges"][0].get("values", [])
+    if not values:
+        return parse_roster(Table(ROSTER_HEADERS, ()), sop)[0]
+    headers = tuple(str(h).strip() for h in values[0])
+    if not all(h in headers for h in ROSTER_HEADERS):
+        return parse_roster(Table(ROSTER_HEADERS, ()), sop)[0]
+    width = len(headers)
+    rows = tuple(tuple((list(map(str, r)) + [""] * width)[:width]) for r in values[1:])
+    return parse_roster(Table(headers, rows), sop)[0]

@@ -1,0 +1,673 @@
+"""The workflow rules: what the register looked like + what it looks like now -> decisions.
+
+Pure: no I/O and no clock. The engine passes in the time and the results of
+actions already performed; `decide_row` returns the row as it must look, the
+new item state, the audit events and the effects to perform. Effects and
+events carry idempotency keys built from (item, step, activation), so that
+deciding the same change twice (after a crash) yields the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from automation.domain.contract import (
+    CAPTION,
+    DUE,
+    ID,
+    LINKS,
+    NOTES,
+    PLATFORM,
+    SCHEDULE,
+    SOURCE,
+    STAGE,
+    TIME_FORMAT,
+    TITLE,
+    TYPE,
+    Contract,
+    Person,
+    Roster,
+)
+from automation.domain.sop import FINISH, NEXT, REJECT, Outcome, Sop, Step, canonical, normalise
+from automation.domain.texts import register as texts
+from automation.domain.texts.register import CREATED_REMARK
+
+OPEN, PUBLISHED, REJECTED = "open", "published", "rejected"
+EDITABLE_ITEM_FIELDS = (TITLE, TYPE, SOURCE, PLATFORM, SCHEDULE, CAPTION)
+PUBLISHED_STATE, MANUAL_STATE, UNKNOWN_STATE, FAILED_STATE, RETRYING_STATE, CHECKED_STATE = (
+    "published", "manual", "unknown", "failed", "retrying", "checked")
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What the daemon last accepted for one item: the journal's record of a row."""
+
+    item_id: str
+    row: Mapping[str, str]
+    active: int  # the waiting step; 0 once the item has ended
+    outcome: str = OPEN
+    activations: Mapping[int, int] = field(default_factory=dict)
+    activated_at: str = ""  # ISO time the active step became active
+    contributor: str = ""  # e-mail or name of who proposed the item
+    warnings: tuple[str, ...] = ()  # standing problems shown in Catatan Sistem
+    version: int = 0  # grows with every accepted decision; 0 = never seen before
+    overdue: bool = False  # the active step has waited longer than its standard
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    item_id: str
+    step: str
+    before: str
+    after: str
+    actor: str
+    remark: str
+
+
+@dataclass(frozen=True)
+class Effect:
+    key: str
+    kind: str  # "notify" | "place" | "publish"
+    item_id: str
+    params: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """The outcome of a performed action (publishing to one platform, a check), looked up by effect key."""
+
+    ok: bool
+    links: tuple[tuple[str, str], ...] = ()  # (platform, link)
+    problem: str = ""
+    state: str = PUBLISHED_STATE  # published | manual | unknown | failed (final) | retrying | checked
+
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One activation of a step, from the moment it waited to the status that ended it."""
+
+    item_id: str
+    step: int
+    activation: int
+    started_at: str  # ISO
+    ended_at: str  # ISO
+    status: str
+    actor: str
+
+
+@dataclass
+class RowDecision:
+    item_id: str
+    state: ItemState
+    row: dict[str, str]  # the row as it must look
+    events: list[Event] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    cell_notes: dict[str, str] = field(default_factory=dict)  # column -> why the edit was undone
+    completions: list[Completion] = field(default_factory=list)
+
+    @property
+    def accepted_transition(self) -> bool:
+        return any(e.key.endswith("/transition") for e in self.events)
+
+
+@dataclass
+class Context:
+    """Everything a decision needs besides the row: pure inputs."""
+
+    sop: Sop
+    contract: Contract
+    roster: Roster
+    now: datetime
+    due: Callable[[datetime, int], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    workload: dict[str, int] = field(default_factory=dict)  # person name -> open items
+    recorded: Callable[[str], str | None] = lambda key: None  # time already journaled for an event key
+    results: Callable[[str], ActionResult | None] = lambda key: None
+
+    @property
+    def stamp(self) -> str:
+        return self.now.strftime(TIME_FORMAT)
+
+
+def draft_state(contract: Contract, item_id: str, observed: Mapping[str, str]) -> ItemState:
+    """The state of a row seen for the first time: step 1 open, nothing decided yet.
+
+    Everything a person typed counts as unchanged except the step cells, so a
+    status typed into the new row is judged like any other status edit.
+    """
+    row = {h: observed.get(h, "") for h in contract.register_headers}
+    row[ID] = item_id
+    for n in contract.step_numbers:
+        row[contract.status(n)] = ""
+        if n > 1:
+            row[contract.actor(n)] = ""
+            row[contract.time(n)] = ""
+    row[contract.time(1)] = ""
+    return ItemState(item_id=item_id, row=row, active=1, activations={1: 1})
+
+
+def decide_row(ctx: Context, previous: ItemState, observed: Mapping[str, str]) -> RowDecision:
+    return _Decider(ctx, previous, observed).run()
+
+
+class _Decider:
+    def __init__(self, ctx: Context, previous: ItemState, observed: Mapping[str, str]):
+        self.ctx, self.sop, self.c = ctx, ctx.sop, ctx.contract
+        self.previous = previous
+        self.seen = {h: observed.get(h, "") for h in self.c.register_headers}
+        self.row = dict(previous.row)
+        self.row[ID] = previous.item_id
+        self.state = previous
+        self.events: list[Event] = []
+        self.effects: list[Effect] = []
+        self.cell_notes: dict[str, str] = {}
+        self.notes: list[str] = []  # one-off notes of this decision
+        self.transitioned = False
+        self.consumed: set[str] = set()  # status cells a transition has taken up
+        self.completions: list[Completion] = []
+
+    # -- main -------------------------------------------------------------
+    def run(self) -> RowDecision:
+        if self.previous.version == 0:
+            self._created()
+        self._apply_transitions()
+        self._apply_action_results()
+        self._reconcile_cells()
+        self._assign_missing_actor()
+        self._start_action()
+        self._time_standards()
+        self._write_notes()
+        return RowDecision(self.state.item_id, self.state, self.row, self.events, self.effects, self.cell_notes,
+                           self.completions)
+
+    def _created(self) -> None:
+        for column in EDITABLE_ITEM_FIELDS:
+            self.row[column] = _canonical_field(column, self.row[column], self.sop)
+        self.row[STAGE] = self.sop.first.label
+        self.state = replace(self.state, activated_at=self.ctx.now.isoformat())
+        self.events.append(Event(self._key(1, 1, "created"), self.state.item_id, self.sop.first.label, "",
+                                 self.sop.waiting, self.seen[self.c.actor(1)], CREATED_REMARK))
+        self._place(self.sop.stage_of(1))
+
+    def _person_changed(self, column: str) -> bool:
+        return self.seen[column] != self.previous.row.get(column, "")
+
+    def _apply_transitions(self) -> None:
+        while self.state.outcome == OPEN:
+            step = self.sop.step(self.state.active)
+            column = self.c.status(step.number)
+            before = self.previous.row.get(column, "")
+            if column in self.consumed or normalise(self.seen[column]) == normalise(before):
+                return  # no new decision (a final status merely retyped is not one)
+            outcome = step.outcome(self.seen[column])
+            if outcome is None or not self._guard(step, outcome):
+                return
+            self.consumed.add(column)
+            actor_column = self.c.actor(step.number)
+            if self._person_changed(actor_column) and actor_column not in self.consumed:
+                self.consumed.add(actor_column)  # a Pelaksana typed with the decision is checked like any other
+                self._reconcile_actor(step.number, self.seen[actor_column])
+            self._transition(step, outcome, self.row[actor_column])
+
+    def _guard(self, step: Step, outcome: Outcome) -> bool:
+        if step.number == 1 and not self.seen[TITLE].strip():
+            self._reject(self.c.status(1), texts.TITLE_REQUIRED)
+            return False
+        return True
+
+    def _transition(self, step: Step, outcome: Outcome, actor: str, remark: str = "") -> None:
+        n = step.number
+        activation = self.state.activations.get(n, 1)
+        key = self._key(n, activation, "transition")
+        at = self.ctx.recorded(key) or self.ctx.stamp
+        self.row[self.c.status(n)] = outcome.status
+        self.row[self.c.time(n)] = at
+        self.row[self.c.actor(n)] = actor
+        if n == 1 and actor and not self.state.contributor:
+            self.state = replace(self.state, contributor=actor)
+        if outcome.goto == NEXT:
+            target = n + 1
+            remark = remark or texts.moved_to(self.sop.step(target))
+        elif isinstance(outcome.goto, int):
+            target = outcome.goto
+            remark = remark or texts.revision_to(self.sop.step(target))
+        else:
+            target = 0
+            remark = remark or (texts.REJECTED_REMARK if outcome.goto == REJECT else texts.PUBLISHED_REMARK)
+        ended = datetime.strptime(at, TIME_FORMAT).replace(tzinfo=self.ctx.now.tzinfo)
+        self.completions.append(Completion(self.state.item_id, n, activation,
+                                           self.state.activated_at or ended.isoformat(), ended.isoformat(),
+                                           outcome.status, actor))
+        before = self.previous.row.get(self.c.status(n), "") or self.sop.waiting
+        self.events.append(Event(key, self.state.item_id, step.label, before, outcome.status, actor, remark))
+        if actor in self.ctx.workload:
+            self.ctx.workload[actor] = max(0, self.ctx.workload[actor] - 1)
+        self.transitioned = True
+        if target:
+            self._activate(target, reuse_actor=isinstance(outcome.goto, int))
+        else:
+            self._end(REJECTED if outcome.goto == REJECT else PUBLISHED, n, activation)
+
+    def _activate(self, number: int, reuse_actor: bool) -> None:
+        for later in range(number, len(self.sop.steps) + 1):
+            for column in (self.c.actor(later), self.c.status(later), self.c.time(later)):
+                if later > number or column != self.c.actor(later):
+                    self.row[column] = ""
+        step = self.sop.step(number)
+        activations = dict(self.state.activations)
+        activations[number] = activations.get(number, 0) + 1
+        self.state = replace(self.state, active=number, activations=activations,
+                             activated_at=self.ctx.now.isoformat())
+        previous_actor = self.row[self.c.actor(number)]
+        self.row[self.c.actor(number)] = ""
+        person = None
+        if reuse_actor and previous_actor:
+            found = self.ctx.roster.find(previous_actor)
+            person = found if found and found.active and found.role == step.role else None
+        self.row[self.c.status(number)] = self.sop.waiting
+        self.row[STAGE] = step.label
+        self.row[DUE] = self.ctx.due(self.ctx.now, step.minutes).strftime(TIME_FORMAT)
+        self._place(self.sop.stage_of(number))
+        if step.check:
+            self._effect("check", number, activations[number], "check", platforms=self.row[PLATFORM],
+                         title=self.row[TITLE], caption=self.row[CAPTION], kind=self.row[TYPE])
+        if not step.action:
+            self._assign(step, person)
+
+    def _end(self, outcome: str, step_number: int, activation: int) -> None:
+        self.state = replace(self.state, active=0, outcome=outcome, activated_at="")
+        self.row[DUE] = ""
+        if outcome == REJECTED:
+            self.row[STAGE] = texts.STAGE_REJECTED
+            self._place(self.sop.rejected_stage)
+        else:
+            self.row[STAGE] = texts.STAGE_PUBLISHED
+            self._place(self.sop.published_stage)
+        contributor = self._contributor()
+        if contributor:
+            kind = "rejected" if outcome == REJECTED else "published"
+            self._effect("notify", step_number, activation, f"{kind}:{contributor.email or contributor.name}",
+                         template=kind, to=contributor.email, to_name=contributor.name, step=str(step_number),
+                         links=self.row[LINKS])
+
+    def _contributor(self) -> Person | None:
+        text = self.state.contributor or self.row[self.c.actor(1)]
+        found = self.ctx.roster.find(text)
+        if found:
+            return found
+        if "@" in text:
+            return Person(name=text, email=text.strip(), role=self.sop.first.role, active=True)
+        return None
+
+    # -- assignment -------------------------------------------------------
+    def _assign(self, step: Step, preferred: Person | None = None) -> None:
+        person = preferred or self._least_loaded(step.role)
+        if person is not None:
+            self._set_actor(step, person)
+
+    def _set_actor(self, step: Step, person: Person, reassigned: bool = False) -> None:
+        self.row[self.c.actor(step.number)] = person.name
+        self.ctx.workload[person.name] = self.ctx.workload.get(person.name, 0) + 1
+        activation = self.state.activations.get(step.number, 1)
+        template = "reassigned" if reassigned else ("revision" if activation > 1 else "task")
+        self._effect("notify", step.number, activation, f"task:{person.email or person.name}",
+                     template=template, to=person.email, to_name=person.name, step=str(step.number))
+
+    def _least_loaded(self, role: str) -> Person | None:
+        people = self.ctx.roster.active_in(role)
+        if not people:
+            return None
+        return min(people, key=lambda p: self.ctx.workload.get(p.name, 0))  # ties: roster order
+
+    def _assign_missing_actor(self) -> None:
+        if self.state.outcome != OPEN:
+            return
+        step = self.sop.step(self.state.active)
+        if step.number == 1 or step.action or self.row[self.c.actor(step.number)]:
+            return
+        self._assign(step)
+
+    # -- publishing -------------------------------------------------------
+    def _start_action(self) -> None:
+        if self.state.outcome != OPEN:
+            return
+        step = self.sop.step(self.state.active)
+        if step.action != "publish" or self._publish_problems():
+            return
+        for platform, result in self._publish_results(step).items():
+            if result is None or result.state == RETRYING_STATE:
+                self.effects.append(Effect(self._publish_key(step, platform), "publish", self.state.item_id, {
+                    "step": str(step.number), "platform": platform, "title": self.row[TITLE],
+                    "caption": self.row[CAPTION], "kind": self.row[TYPE]}))
+
+    def _publish_key(self, step: Step, platform: str) -> str:
+        return self._key(step.number, self.state.activations.get(step.number, 1), f"publish:{platform}")
+
+    def _publish_results(self, step: Step) -> dict[str, ActionResult | None]:
+        platforms = _split_platforms(self.row[PLATFORM], self.sop)
+        return {p: self.ctx.results(self._publish_key(step, p)) for p in platforms}
+
+    def _publish_problems(self) -> list[str]:
+        problems = field_warnings(self.row, self.sop)
+        if not self.row[PLATFORM].strip():
+            problems.append(texts.PLATFORM_REQUIRED)
+        schedule = self.row[SCHEDULE].strip()
+        if schedule:
+            when = parse_time(schedule, self.ctx.now)
+            if when is not None:
+                activated = datetime.fromisoformat(self.state.activated_at) if self.state.activated_at else None
+                if activated and when < activated.replace(second=0, microsecond=0):
+                    problems.append(texts.schedule_in_past(schedule))
+                elif when > self.ctx.now:
+                    problems.append(texts.scheduled(schedule))
+        return problems
+
+    def _apply_action_results(self) -> None:
+        """Per platform: published, handed to the admin, failed, or unknown (never posted twice)."""
+        if self.state.outcome != OPEN:
+            return
+        step = self.sop.step(self.state.active)
+        if step.action != "publish":
+            return
+        results = self._publish_results(step)
+        if not results or all(r is None for r in results.values()):
+            return
+        activation = self.state.activations.get(step.number, 1)
+        lines, unknown = [], False
+        admin = self.ctx.roster.find(self.row[self.c.actor(step.number)]) or next(
+            iter(self.ctx.roster.active_in(step.role)), None)
+        for platform, result in results.items():
+            if result is None:
+                continue
+            if result.state == PUBLISHED_STATE:
+                lines.extend(f"{p}: {link}" for p, link in result.links)
+                continue
+            lines.append(texts.platform_line(platform, result.state, result.problem))
+            unknown = unknown or result.state == UNKNOWN_STATE
+            template = {UNKNOWN_STATE: "publish_unconfirmed", MANUAL_STATE: "publish_manual"}.get(
+                result.state, "publish_failed")
+            if admin:
+                self._effect("notify", step.number, activation, f"{template.replace('_', '-')}:{platform}",
+                             template=template, to=admin.email, to_name=admin.name, step=str(step.number),
+                             platform=platform, problem=result.problem,
+                             retry="ya" if result.state == RETRYING_STATE else "",
+                             caption=self.row[CAPTION], note=result.problem)
+        if all(r is not None and r.state == PUBLISHED_STATE for r in results.values()):
+            self.row[LINKS] = "\n".join(lines)
+            finish = next(o for o in step.outcomes if o.goto == FINISH)
+            self._transition(step, finish, self.row[self.c.actor(step.number)] or "sop-konten")
+            return
+        if not self._person_changed(LINKS):
+            self.row[LINKS] = "\n".join(lines)
+        if unknown and not self._person_changed(self.c.status(step.number)):
+            self.row[self.c.status(step.number)] = self.sop.needs_check
+
+    def _check_problems(self) -> list[str]:
+        """What the check at the review step found in the caption and media, for every platform."""
+        step = self.sop.check_step
+        if step is None or self.state.active < step.number:
+            return []
+        result = self.ctx.results(self._key(step.number, self.state.activations.get(step.number, 1), "check"))
+        return [line for line in (result.problem.splitlines() if result else []) if line]
+
+    # -- time standards ---------------------------------------------------
+    def _time_standards(self) -> None:
+        """Remind the assignee at the standard, tell the next role up at the escalation mark."""
+        overdue = False
+        if self.state.outcome == OPEN and self.state.activated_at and self.state.active > 1:
+            step = self.sop.step(self.state.active)
+            started = datetime.fromisoformat(self.state.activated_at)
+            activation = self.state.activations.get(step.number, 1)
+            remind_at = self.ctx.due(started, step.minutes * self.sop.reminder_percent / 100)
+            escalate_at = self.ctx.due(started, step.minutes * self.sop.escalation_percent / 100)
+            overdue = self.ctx.now >= self.ctx.due(started, step.minutes)
+            assignee = self.ctx.roster.find(self.row[self.c.actor(step.number)])
+            late = {"due": self.row[DUE], "started": started.strftime(TIME_FORMAT)}
+            if self.ctx.now >= remind_at and assignee and not step.action:
+                self._effect("notify", step.number, activation, "remind", template="reminder", to=assignee.email,
+                             to_name=assignee.name, step=str(step.number), **late)
+            up_role = self.sop.escalation.get(step.role)
+            if self.ctx.now >= escalate_at and up_role:
+                chief = next(iter(self.ctx.roster.active_in(up_role)), None)
+                if chief:
+                    self._effect("notify", step.number, activation, "escalate", template="escalation",
+                                 to=chief.email, to_name=chief.name, step=str(step.number),
+                                 assignee=assignee.name if assignee else "", **late)
+        if overdue != self.state.overdue:
+            self.state = replace(self.state, overdue=overdue)
+
+    # -- cells changed by people -----------------------------------------
+    def _reconcile_cells(self) -> None:
+        for column in self.c.register_headers:
+            if column == ID or column in self.consumed or self.seen[column] == self.row[column]:
+                continue
+            if not self._person_changed(column):
+                continue  # the daemon changes this cell now; nothing a person did
+            self._reconcile(column)
+        if self.state.outcome == OPEN:
+            status = self.c.status(self.state.active)
+            if not self.row[status]:
+                self.row[status] = self.sop.waiting
+
+    def _reconcile(self, column: str) -> None:
+        value = self.seen[column]
+        step_number, part = self._step_column(column)
+        if column == NOTES:
+            self.row[NOTES] = value  # people may clear or annotate the system's notes
+        elif self.previous.outcome != OPEN:
+            self._reject(column, texts.item_ended(self.previous.outcome == PUBLISHED))
+        elif column in EDITABLE_ITEM_FIELDS:
+            self.row[column] = _canonical_field(column, value, self.sop)
+        elif column == LINKS and self.previous.active == len(self.sop.steps):
+            self.row[LINKS] = value  # the admin publishing by hand gives the links
+        elif part in ("status", "actor") and self.state.outcome != OPEN:
+            self._reject(column, texts.item_ended(self.state.outcome == PUBLISHED))
+        elif part == "status":
+            self._reconcile_status(step_number, value)
+        elif part == "actor":
+            self._reconcile_actor(step_number, value)
+        else:
+            self._reject(column, texts.system_column(column))
+
+    def _reconcile_status(self, number: int, value: str) -> None:
+        column = self.c.status(number)
+        step = self.sop.step(number)
+        active = self.state.active
+        if number == active:
+            informative = canonical(value, (self.sop.waiting, self.sop.in_progress, self.sop.needs_check))
+            if informative:
+                self.row[column] = informative
+            elif not value.strip():
+                self._reject(column, texts.status_cleared(step))
+            elif step.outcome(value):
+                pass  # a guard refused it and said why
+            else:
+                self._reject(column, texts.status_not_allowed(step, value, self.sop))
+        elif number < active:
+            self._reject(column, texts.status_final(step))
+        else:
+            self._reject(column, texts.step_not_active(step, self.sop.step(active)))
+
+    def _reconcile_actor(self, number: int, value: str) -> None:
+        column = self.c.actor(number)
+        step = self.sop.step(number)
+        if number != self.state.active:
+            self._reject(column, texts.actor_locked(step))
+            return
+        if number == 1:
+            self.row[column] = value.strip()  # contributors come from outside the roster
+            return
+        person = self.ctx.roster.find(value)
+        if person is None or not person.active or person.role != step.role:
+            self._reject(column, texts.actor_not_in_role(value, step))
+            return
+        old = self.row[column]
+        if person.name == old:
+            self.row[column] = person.name
+            return
+        if old:
+            self.ctx.workload[old] = max(0, self.ctx.workload.get(old, 0) - 1)
+        activation = self.state.activations.get(number, 1)
+        self.events.append(Event(self._key(number, activation, f"reassign:{self.previous.version}:{person.name}"),
+                                 self.state.item_id,
+                                 step.label, old, person.name, person.name, texts.REASSIGNED_REMARK))
+        self._set_actor(step, person, reassigned=True)
+
+    def _step_column(self, column: str) -> tuple[int, str]:
+        for n in self.c.step_numbers:
+            if column == self.c.status(n):
+                return n, "status"
+            if column == self.c.actor(n):
+                return n, "actor"
+            if column == self.c.time(n):
+                return n, "time"
+        return 0, ""
+
+    def _reject(self, column: str, reason: str) -> None:
+        """Undo a person's edit: the cell keeps the accepted value, and the reason is told."""
+        seen = self.seen[column]
+        self.cell_notes[column] = reason
+        self.notes.append(reason)
+        self.events.append(Event(
+            self._key(self.previous.active, self.previous.activations.get(self.previous.active, 1),
+                      f"undo:{self.previous.version}:{column}"),
+            self.state.item_id, column, seen, self.row[column], "", texts.undone(reason)))
+
+    # -- notes ------------------------------------------------------------
+    def _write_notes(self) -> None:
+        warnings = self._warnings()
+        stamped = [f"[{self.ctx.stamp}] {note}" for note in dict.fromkeys(self.notes)]
+        if stamped:
+            self.row[NOTES] = "\n".join(stamped + [w for w in warnings if w not in self.notes])
+        elif self.transitioned or warnings != self.previous.warnings:
+            self.row[NOTES] = "\n".join(warnings)
+        changed = self.row != dict(self.previous.row) or self.state != self.previous or bool(self.events)
+        version = self.previous.version + 1 if changed else self.previous.version
+        self.state = replace(self.state, row=dict(self.row), warnings=warnings, version=version)
+
+    def _warnings(self) -> tuple[str, ...]:
+        """Standing problems: recomputed every cycle, so the note changes only when they do."""
+        if self.state.outcome != OPEN:
+            return ()
+        warnings = field_warnings(self.row, self.sop)
+        step = self.sop.step(self.state.active)
+        if step.number > 1 and not step.action and not self.row[self.c.actor(step.number)]:
+            warnings.append(texts.no_active_member(step))
+        warnings.extend(self._check_problems() if step.action != "publish" else [])
+        if step.action == "publish":
+            results = self._publish_results(step)
+            for platform, result in results.items():
+                if result is not None and result.state != PUBLISHED_STATE:
+                    warnings.append(texts.platform_line(platform, result.state, result.problem))
+            if all(r is None for r in results.values()):
+                warnings.extend(p for p in self._publish_problems() if p not in warnings)
+        return tuple(dict.fromkeys(warnings))
+
+    # -- effects ----------------------------------------------------------
+    def _key(self, step: int, activation: int, what: str) -> str:
+        return f"{self.state.item_id}/{step}/{activation}/{what}"
+
+    def _place(self, stage: str) -> None:
+        step = self.state.active
+        activation = self.state.activations.get(step, 1) if step else 0
+        self._effect("place", step, activation, f"place:{stage}", stage=stage, title=self.row[TITLE])
+
+    def _effect(self, effect_kind: str, step_number: int, activation: int, what: str, **params: str) -> None:
+        self.effects.append(Effect(self._key(step_number, activation, what), effect_kind, self.state.item_id,
+                                   params))
+
+
+# --- field rules ------------------------------------------------------------
+
+def field_warnings(row: Mapping[str, str], sop: Sop) -> list[str]:
+    warnings = []
+    if not row.get(TITLE, "").strip():
+        warnings.append(texts.TITLE_REQUIRED)
+    for column, allowed in ((TYPE, sop.types), (SOURCE, sop.sources)):
+        value = row.get(column, "").strip()
+        if value and canonical(value, allowed) is None:
+            warnings.append(texts.value_not_allowed(column, value, allowed))
+    for name in _split(row.get(PLATFORM, "")):
+        if canonical(name, sop.platforms) is None:
+            warnings.append(texts.value_not_allowed(PLATFORM, name, sop.platforms))
+    schedule = row.get(SCHEDULE, "").strip()
+    if schedule and parse_time(schedule, None) is None:
+        warnings.append(texts.schedule_unreadable(schedule))
+    return warnings
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _split_platforms(text: str, sop: Sop) -> list[str]:
+    found = [canonical(p, sop.platforms) for p in _split(text)]
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def _canonical_field(column: str, value: str, sop: Sop) -> str:
+    if column == TYPE:
+        return canonical(value, sop.types) or value
+    if column == SOURCE:
+        return canonical(value, sop.sources) or value
+    if column == PLATFORM:
+        parts = [canonical(p, sop.platforms) or p for p in _split(value)]
+        return ", ".join(dict.fromkeys(parts)) if parts else value
+    return value
+
+
+def parse_time(text: str, reference: datetime | None) -> datetime | None:
+    """`YYYY-MM-DD HH:MM` in the register's zone; None when unreadable."""
+    try:
+        parsed = datetime.strptime(text.strip(), TIME_FORMAT)
+    except ValueError:
+        try:
+            parsed = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return None
+    if reference is not None and reference.tzinfo is not None:
+        parsed = parsed.replace(tzinfo=reference.tzinfo)
+    return parsed
+
+
+def is_blank(row: Mapping[str, str]) -> bool:
+    return not any(v.strip() for v in row.values())
+
+
+def normalised_equal(a: str, b: str) -> bool:
+    return normalise(a) == normalise(b)
+
+
+def adopted_state(contract: Contract, item_id: str, observed: Mapping[str, str]) -> ItemState:
+    """A row whose ID the journal does not know (a lost journal, a migrated register).
+
+    The register is the source of truth for what people decided: its completed
+    steps are taken as they stand, up to the first step that is not complete.
+    """
+    sop = contract.sop
+    row = {h: observed.get(h, "") for h in contract.register_headers}
+    row[ID] = item_id
+    active, outcome, last = 0, OPEN, len(sop.steps)
+    for step in sop.steps:
+        result = step.outcome(row[contract.status(step.number)])
+        if result is None or result.is_revision:
+            active = step.number
+            break
+        if result.goto in (REJECT, FINISH):
+            outcome, last = (REJECTED if result.goto == REJECT else PUBLISHED), step.number
+            break
+    cut = active if outcome == OPEN else last + 1
+    for later in range(cut, len(sop.steps) + 1):
+        for column in (contract.status(later), contract.time(later)):
+            row[column] = ""
+        if later > cut:
+            row[contract.actor(later)] = ""
+    if outcome == OPEN:
+        row[contract.status(active)] = canonical(observed.get(contract.status(active), ""),
+                                                  (sop.waiting, sop.in_progress)) or sop.waiting
+    activations = {n: 1 for n in range(1, (active or last) + 1)}
+    return ItemState(item_id=item_id, row=row, active=active, outcome=outcome, activations=activations,
+                     contributor=row[contract.actor(1)], version=1)

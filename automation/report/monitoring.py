@@ -1,0 +1,664 @@
+"""The monitoring report: how the SOP ran over a period, from the journal's completed activations.
+
+`build_report` is pure: completed activations in, tables out. `write_report` writes them as an
+XLSX workbook (one sheet per table, Indonesian names) and the chart as a PNG beside it.
+`generate_report` is what the `sop-konten report` command calls.
+
+Definitions (docs/report.md says the same for people):
+
+- A completed activation belongs to the period when its `ended_at`, read in WIB, falls on a day
+  from `start` to `end` inclusive, i.e. `start 00:00 <= ended_at < (end + 1 day) 00:00`.
+- Minutes are the activation's working minutes, as the journal recorded them.
+- Median: `statistics.median`. 90th percentile: `statistics.quantiles(data, n=10,
+  method="inclusive")[8]` (linear interpolation at position 0.9 * (n - 1) of the sorted data),
+  the value itself when there is only one.
+- On time: working minutes <= the step's standard minutes. The on-time share is on-time / count.
+- Assessment: "Berjalan dengan baik" when the on-time share >= the threshold (default 0.8),
+  "Tidak berjalan dengan baik" below it, "Belum ada data" without completed activations.
+- Revision / rejection: the status that ended the activation leads, in the SOP, back to an
+  earlier step / to the rejected end. Statuses the SOP no longer knows fall back to their name
+  (Revisi, Perlu Revisi / Ditolak).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from automation.domain.sop import REJECT, Sop, Step, normalise
+from automation.service.journal import CompletedActivation
+
+if TYPE_CHECKING:  # Pillow is imported only when a chart is drawn: `sop-konten --help` does not need it
+    from automation.report.chart import ChartRow
+
+log = logging.getLogger(__name__)
+
+ZONE = "Asia/Jakarta"
+DEFAULT_THRESHOLD = 0.8
+PROGRESS_EVERY = 1000  # rows between two progress calls on a long sheet
+CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
+
+Progress = Callable[[str, int, int], None]
+
+# Staff-facing words.
+SHEET_SUMMARY = "Ringkasan"
+SHEET_MONITORING = "Monitoring SOP"
+SHEET_WORKLOAD = "Beban Kerja"
+SHEET_REWORK = "Revisi & Penolakan"
+SHEET_CHART = "Grafik"
+SHEET_DATA = "Data Aktivasi"
+SAVING = "Menyimpan"
+
+GOOD = "Berjalan dengan baik"
+NOT_GOOD = "Tidak berjalan dengan baik"
+NO_DATA = "Belum ada data"
+NO_ACTOR = "(tanpa nama)"
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+
+SUMMARY_HEADERS = ("No", "Aktivitas", "Pelaksana", "Jumlah", "Median (menit)", "Persentil 90 (menit)",
+                   "Maksimum (menit)", "Waktu Baku (menit)", "Tepat Waktu")
+MONITORING_HEADERS = ("No", "Prosedur", "Penilaian terhadap penerapan", "Catatan hasil penilaian",
+                      "Tindakan yang harus diambil", "Paraf penilai")
+REWORK_HEADERS = ("No", "Langkah", "Pelaksana", "Jumlah Selesai", "Revisi", "Ditolak", "Item Terdampak",
+                  "ID Item")
+DATA_HEADERS = ("ID Item", "No", "Langkah", "Aktivasi ke-", "Mulai", "Selesai", "Status", "Pelaksana",
+                "Menit Kerja", "Waktu Baku (menit)", "Tepat Waktu")
+
+
+class ReportError(Exception):
+    """The report cannot be made as asked; the message says why, in one sentence."""
+
+
+# --- the tables --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StepSummary:
+    number: int
+    label: str  # "1. Pengajuan Ide"
+    activity: str  # the SOP's Aktivitas
+    role: str
+    standard: int  # the SOP's Waktu, in working minutes
+    count: int
+    on_time_count: int
+    median: float | None
+    p90: float | None
+    maximum: float | None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time_count / self.count if self.count else None
+
+
+@dataclass(frozen=True)
+class MonitoringRow:
+    number: int
+    procedure: str
+    assessment: str
+    note: str
+    action: str = ""  # Tindakan yang harus diambil: for the assessor
+    initials: str = ""  # Paraf penilai: for the assessor
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    actor: str
+    per_step: tuple[int, ...]  # completed activations per step, step 1 first
+    total: int
+    median: float | None  # over all of the person's completed activations
+
+
+@dataclass(frozen=True)
+class ReworkRow:
+    number: int
+    label: str
+    role: str
+    completed: int
+    revisions: int
+    rejections: int
+    items: tuple[str, ...]  # items with a revision or a rejection at this step, sorted
+
+
+@dataclass(frozen=True)
+class Report:
+    sop_name: str
+    unit: str
+    start: date
+    end: date
+    made_on: date | None
+    threshold: float
+    summary: tuple[StepSummary, ...]
+    monitoring: tuple[MonitoringRow, ...]
+    workload: tuple[WorkloadRow, ...]
+    rework: tuple[ReworkRow, ...]
+    activations: tuple[CompletedActivation, ...]  # those in the period, in order of their end
+    step_labels: tuple[str, ...]
+    standards: tuple[int, ...]
+    skipped: int = 0  # activations in the period of a step the SOP does not have (any more)
+    zone: str = ZONE
+
+    @property
+    def period_text(self) -> str:
+        return f"{indonesian_date(self.start)} s.d. {indonesian_date(self.end)}"
+
+    def chart_rows(self) -> list[ChartRow]:
+        from automation.report.chart import ChartRow
+
+        return [ChartRow(s.label, s.standard, s.median, s.p90) for s in self.summary]
+
+    @property
+    def rework_items(self) -> tuple[str, ...]:
+        return tuple(sorted({i for r in self.rework for i in r.items}))
+
+
+def build_report(sop: Sop, completions: Iterable[CompletedActivation], start: date, end: date,
+                 on_time_threshold: float = DEFAULT_THRESHOLD, *, made_on: date | None = None,
+                 zone: str = ZONE) -> Report:
+    """The report's tables for the days `start`..`end` (inclusive, in `zone`). Pure.
+
+    `completions` may hold activations outside the period (they are left out), so the whole
+    journal can be passed. `made_on` fills the monitoring form's Tanggal (empty when None).
+    """
+    if end < start:
+        raise ReportError(f"periode tidak sah: {start.isoformat()} sesudah {end.isoformat()}.")
+    if not 0 < on_time_threshold <= 1:
+        raise ReportError(f"ambang tepat waktu harus di antara 0 dan 1, bukan {on_time_threshold}.")
+    low, high = period_bounds(start, end, zone)
+    in_period = [c for c in completions if low <= _aware(c.ended_at, zone) < high]
+    in_period.sort(key=lambda c: (_aware(c.ended_at, zone), c.item_id, c.step, c.activation))
+    steps = sop.steps
+    known = [c for c in in_period if 1 <= c.step <= len(steps)]
+    by_step: dict[int, list[CompletedActivation]] = defaultdict(list)
+    for c in known:
+        by_step[c.step].append(c)
+
+    summary = tuple(_summarise(step, by_step[step.number]) for step in steps)
+    monitoring = tuple(_monitor(s, on_time_threshold) for s in summary)
+    rework = tuple(_rework(step, by_step[step.number]) for step in steps)
+    return Report(
+        sop_name=sop.name,
+        unit=str(sop.identity.get("unit", "")),
+        start=start,
+        end=end,
+        made_on=made_on,
+        threshold=on_time_threshold,
+        summary=summary,
+        monitoring=monitoring,
+        workload=_workload(known, len(steps)),
+        rework=rework,
+        activations=tuple(known),
+        step_labels=tuple(s.label for s in steps),
+        standards=tuple(s.minutes for s in steps),
+        skipped=len(in_period) - len(known),
+        zone=zone,
+    )
+
+
+def median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def percentile_90(values: Sequence[float]) -> float | None:
+    """Inclusive linear method: position 0.9 * (n - 1) in the sorted values; one value is itself."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return float(values[0])
+    return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+def is_on_time(minutes: float, standard: float) -> bool:
+    return minutes <= standard
+
+
+def _summarise(step: Step, done: list[CompletedActivation]) -> StepSummary:
+    minutes = [c.working_minutes for c in done]
+    return StepSummary(
+        number=step.number, label=step.label, activity=step.activity, role=step.role, standard=step.minutes,
+        count=len(minutes), on_time_count=sum(is_on_time(m, step.minutes) for m in minutes),
+        median=median(minutes), p90=percentile_90(minutes), maximum=max(minutes) if minutes else None,
+    )
+
+
+def _monitor(s: StepSummary, threshold: float) -> MonitoringRow:
+    if not s.count:
+        return MonitoringRow(s.number, s.activity, NO_DATA,
+                             f"Tidak ada aktivitas yang selesai dalam periode ini (baku {s.standard} menit).")
+    good = s.on_time_count >= threshold * s.count - 1e-9
+    note = (f"{s.count} kali; median {format_minutes(s.median)} menit; "
+            f"persentil 90 {format_minutes(s.p90)} menit; maksimum {format_minutes(s.maximum)} menit; "
+            f"{format_percent(s.on_time_share)} tepat waktu (baku {s.standard} menit).")
+    return MonitoringRow(s.number, s.activity, GOOD if good else NOT_GOOD, note)
+
+
+def _workload(done: list[CompletedActivation], steps: int) -> tuple[WorkloadRow, ...]:
+    per_actor: dict[str, list[CompletedActivation]] = defaultdict(list)
+    for c in done:
+        per_actor[c.actor.strip() or NO_ACTOR].append(c)
+    rows = []
+    for actor, mine in per_actor.items():
+        counts = [0] * steps
+        for c in mine:
+            counts[c.step - 1] += 1
+        rows.append(WorkloadRow(actor, tuple(counts), len(mine), median([c.working_minutes for c in mine])))
+    rows.sort(key=lambda r: (-r.total, r.actor.casefold()))
+    return tuple(rows)
+
+
+def _rework(step: Step, done: list[CompletedActivation]) -> ReworkRow:
+    revisions = [c for c in done if is_revision(step, c.status)]
+    rejections = [c for c in done if is_rejection(step, c.status)]
+    items = tuple(sorted({c.item_id for c in revisions + rejections}))
+    return ReworkRow(step.number, step.label, step.role, len(done), len(revisions), len(rejections), items)
+
+
+def is_revision(step: Step, status: str) -> bool:
+    outcome = step.outcome(status)
+    if outcome is not None:
+        return outcome.is_revision
+    return normalise(status) in ("revisi", "perlu revisi")
+
+
+def is_rejection(step: Step, status: str) -> bool:
+    outcome = step.outcome(status)
+    if outcome is not None:
+        return outcome.goto == REJECT
+    return normalise(status) == "ditolak"
+
+
+# --- periods and words ---------------------------------------------------------
+
+def last_month(today: date) -> tuple[date, date]:
+    """The calendar month before `today`'s: its first and its last day."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def period_bounds(start: date, end: date, zone: str = ZONE) -> tuple[datetime, datetime]:
+    """[start 00:00, end + 1 day 00:00) in `zone`: what `Journal.completions(start, end)` takes."""
+    tz = ZoneInfo(zone)
+    return datetime.combine(start, time(), tz), datetime.combine(end + timedelta(days=1), time(), tz)
+
+
+def format_minutes(value: float | None) -> str:
+    """Indonesian number: one decimal at most, decimal comma (8,5), no trailing ',0'."""
+    if value is None:
+        return "-"
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.1f}".replace(".", ",")
+
+
+def indonesian_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_percent(share: float | None) -> str:
+    """'83,3%': rounded down to 0.1 so that a share below a threshold never reads as reaching it."""
+    if share is None:
+        return "-"
+    tenths = math.floor(share * 1000 + 1e-6) / 10
+    text = str(int(tenths)) if tenths == int(tenths) else f"{tenths:.1f}".replace(".", ",")
+    return f"{text}%"
+
+
+def _aware(text: str, zone: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+def _local(text: str, zone: str) -> datetime:
+    """For a cell: Excel has no time zones, so the wall-clock time in `zone`."""
+    return _aware(text, zone).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+# --- writing -------------------------------------------------------------------
+
+def write_report(report: Report, out: Path, progress: Progress | None = None) -> tuple[Path, Path]:
+    """Write the workbook to `out` and the chart beside it (same name, .png); returns both paths.
+
+    Both files are written to a temporary name first and then renamed, so a reader never sees half a
+    file. `progress(stage, done, total)` is called once per sheet at its start and end, every
+    1,000 rows within a long sheet, and around the save.
+    """
+    import openpyxl
+    from openpyxl.drawing.image import Image as XlImage
+
+    from automation.report.chart import save_chart
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    png = out.with_suffix(".png")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tell = progress or (lambda stage, done, total: None)
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _write_summary(wb.create_sheet(SHEET_SUMMARY), report, tell)
+    _write_monitoring(wb.create_sheet(SHEET_MONITORING), report, tell)
+    _write_workload(wb.create_sheet(SHEET_WORKLOAD), report, tell)
+    _write_rework(wb.create_sheet(SHEET_REWORK), report, tell)
+
+    tell(SHEET_CHART, 0, 1)
+    subtitle = f"{report.sop_name} · {report.period_text}"
+    with _replacing(png) as temporary:
+        save_chart(report.chart_rows(), temporary, subtitle=subtitle)
+    sheet = wb.create_sheet(SHEET_CHART)
+    sheet["A1"] = "Grafik waktu kerja per langkah (median dan persentil 90 terhadap waktu baku)"
+    sheet["A1"].font = _bold()
+    sheet["A2"] = f"Periode: {report.period_text}. Berkas gambar: {png.name}"
+    image = XlImage(io.BytesIO(png.read_bytes()))
+    sheet.add_image(image, "A4")
+    tell(SHEET_CHART, 1, 1)
+
+    _write_data(wb.create_sheet(SHEET_DATA), report, tell)
+
+    tell(SAVING, 0, 1)
+    with _replacing(out) as temporary:
+        wb.save(temporary)
+    tell(SAVING, 1, 1)
+    return out, png
+
+
+def _write_summary(ws, report: Report, tell: Progress) -> None:
+    total = len(report.summary)
+    tell(SHEET_SUMMARY, 0, total)
+    _header(ws, 1, SUMMARY_HEADERS)
+    for i, s in enumerate(report.summary, start=2):
+        _row(ws, i, (s.number, s.activity, s.role, s.count, _minutes(s.median), _minutes(s.p90),
+                     _minutes(s.maximum), s.standard, _share(s.on_time_share)))
+        _formats(ws, i, {5: "0.0", 6: "0.0", 7: "0.0", 8: "0", 9: "0.0%"})
+    _notes(ws, total + 3, [
+        f"Periode: {report.period_text} (menurut waktu selesai, WIB).",
+        "Jumlah: aktivasi langkah yang selesai dalam periode; satu item yang direvisi dihitung setiap kali.",
+        "Menit dihitung dalam menit kerja (hari dan jam kerja kantor).",
+        "Median dan persentil 90 (metode inklusif, interpolasi linear) dibulatkan ke 0,1 menit.",
+        "Tepat Waktu: bagian aktivasi yang selesai dalam waktu baku (menit kerja <= waktu baku).",
+        *_skipped_note(report),
+    ])
+    _widths(ws, (5, 60, 34, 9, 15, 19, 17, 18, 13))
+    ws.freeze_panes = "A2"
+    tell(SHEET_SUMMARY, total, total)
+
+
+def _write_monitoring(ws, report: Report, tell: Progress) -> None:
+    total = len(report.monitoring)
+    tell(SHEET_MONITORING, 0, total)
+    ws["A1"] = "MONITORING PELAKSANAAN SOP AP"
+    ws["A1"].font = _bold(size=13)
+    block = (
+        ("Nama SOP", report.sop_name),
+        ("Unit", report.unit),
+        ("Periode", report.period_text),
+        ("Tanggal", indonesian_date(report.made_on) if report.made_on else ""),
+    )
+    for offset, (key, value) in enumerate(block, start=3):
+        ws.cell(row=offset, column=1, value=key).font = _bold()
+        ws.cell(row=offset, column=2, value=":")
+        ws.cell(row=offset, column=3, value=value)
+    header_row = 3 + len(block) + 1
+    _header(ws, header_row, MONITORING_HEADERS)
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, m in enumerate(report.monitoring, start=header_row + 1):
+        _row(ws, i, (m.number, m.procedure, m.assessment, m.note, m.action or None, m.initials or None))
+        for column in range(1, len(MONITORING_HEADERS) + 1):
+            ws.cell(row=i, column=column).alignment = wrap
+    _notes(ws, header_row + total + 2, [
+        f"Penilaian diisi otomatis: '{GOOD}' bila paling sedikit {format_percent(report.threshold)} "
+        f"aktivasi selesai dalam waktu baku, '{NOT_GOOD}' bila kurang, '{NO_DATA}' bila tidak ada "
+        "aktivasi yang selesai.",
+        "Kolom 'Tindakan yang harus diambil' dan 'Paraf penilai' diisi oleh penilai.",
+        "Dasar: Permenpan RB Nomor 35 Tahun 2012 (formulir Monitoring Pelaksanaan SOP AP).",
+    ])
+    _widths(ws, (10, 48, 28, 62, 34, 16))
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    tell(SHEET_MONITORING, total, total)
+
+
+def _write_workload(ws, report: Report, tell: Progress) -> None:
+    total = len(report.workload)
+    tell(SHEET_WORKLOAD, 0, total)
+    headers = ("Pelaksana", *report.step_labels, "Total", "Median (menit)")
+    _header(ws, 1, headers)
+    median_column = len(headers)
+    for i, w in enumerate(report.workload, start=2):
+        _row(ws, i, (w.actor, *w.per_step, w.total, _minutes(w.median)))
+        _formats(ws, i, {median_column: "0.0"})
+        if (i - 1) % PROGRESS_EVERY == 0:
+            tell(SHEET_WORKLOAD, i - 1, total)
+    _notes(ws, total + 3, [
+        f"Periode: {report.period_text}. Angka: aktivasi langkah yang diselesaikan setiap pelaksana.",
+        "Median: menit kerja per aktivasi, atas semua langkah yang diselesaikan pelaksana itu.",
+    ])
+    _widths(ws, (30, *([16] * len(report.step_labels)), 9, 15))
+    ws.freeze_panes = "B2"
+    tell(SHEET_WORKLOAD, total, total)
+
+
+def _write_rework(ws, report: Report, tell: Progress) -> None:
+    total = len(report.rework)
+    tell(SHEET_REWORK, 0, total)
+    _header(ws, 1, REWORK_HEADERS)
+    for i, r in enumerate(report.rework, start=2):
+        _row(ws, i, (r.number, r.label, r.role, r.completed, r.revisions, r.rejections, len(r.items),
+                     _id_list(r.items) or None))
+    last = total + 2
+    items = report.rework_items
+    _row(ws, last, (None, "Jumlah", None, sum(r.completed for r in report.rework),
+                    sum(r.revisions for r in report.rework), sum(r.rejections for r in report.rework),
+                    len(items), None))
+    for column in range(1, len(REWORK_HEADERS) + 1):
+        ws.cell(row=last, column=column).font = _bold()
+    _notes(ws, last + 2, [
+        f"Periode: {report.period_text}.",
+        "Revisi: keputusan yang mengembalikan konten ke langkah sebelumnya. Ditolak: keputusan yang "
+        "mengakhiri item sebagai ditolak.",
+        "Item Terdampak: banyaknya item berbeda yang direvisi atau ditolak pada langkah itu "
+        "(baris Jumlah: item berbeda di semua langkah).",
+    ])
+    _widths(ws, (5, 24, 34, 15, 9, 9, 15, 60))
+    ws.freeze_panes = "A2"
+    tell(SHEET_REWORK, total, total)
+
+
+def _write_data(ws, report: Report, tell: Progress) -> None:
+    total = len(report.activations)
+    tell(SHEET_DATA, 0, total)
+    _header(ws, 1, DATA_HEADERS)
+    labels, standards = report.step_labels, report.standards
+    for n, c in enumerate(report.activations, start=1):
+        standard = standards[c.step - 1]
+        on_time = "Ya" if is_on_time(c.working_minutes, standard) else "Tidak"
+        ws.append((c.item_id, c.step, labels[c.step - 1], c.activation, _local(c.started_at, report.zone),
+                   _local(c.ended_at, report.zone), c.status, c.actor.strip() or NO_ACTOR,
+                   round(c.working_minutes, 1), standard, on_time))
+        _formats(ws, n + 1, {5: "yyyy-mm-dd hh:mm", 6: "yyyy-mm-dd hh:mm", 9: "0.0"})
+        if n % PROGRESS_EVERY == 0:
+            tell(SHEET_DATA, n, total)
+    _widths(ws, (14, 5, 18, 12, 17, 17, 12, 30, 12, 18, 12))
+    ws.freeze_panes = "A2"
+    if total:
+        ws.auto_filter.ref = f"A1:K{total + 1}"
+    tell(SHEET_DATA, total, total)
+
+
+def _skipped_note(report: Report) -> list[str]:
+    if not report.skipped:
+        return []
+    return [f"{report.skipped} aktivasi dari langkah yang tidak ada di SOP ini tidak dihitung."]
+
+
+def _minutes(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _id_list(items: Sequence[str]) -> str:
+    text = ", ".join(items)
+    if len(text) <= CELL_LIMIT:
+        return text
+    shown = []
+    length = 0
+    for item in items:
+        if length + len(item) + 2 > CELL_LIMIT - 40:
+            break
+        shown.append(item)
+        length += len(item) + 2
+    return ", ".join(shown) + f" … (+{len(items) - len(shown)} lainnya)"
+
+
+def _bold(size: float | None = None):
+    from openpyxl.styles import Font
+
+    return Font(bold=True, size=size) if size else Font(bold=True)
+
+
+def _header(ws, row: int, headers: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment, PatternFill
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=column, value=text)
+        cell.font = _bold()
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _row(ws, row: int, values: Sequence[object]) -> None:
+    for column, value in enumerate(values, start=1):
+        ws.cell(row=row, column=column, value=value)
+
+
+def _formats(ws, row: int, formats: dict[int, str]) -> None:
+    for column, number_format in formats.items():
+        ws.cell(row=row, column=column).number_format = number_format
+
+
+def _notes(ws, row: int, lines: Sequence[str]) -> None:
+    from openpyxl.styles import Font
+
+    ws.cell(row=row, column=1, value="Catatan:").font = _bold()
+    for offset, line in enumerate(lines, start=1):
+        ws.cell(row=row + offset, column=1, value=line).font = Font(italic=True, color="555555")
+
+
+def _widths(ws, widths: Sequence[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+class _replacing:
+    """Write to a temporary file in the same folder, then rename it over `path`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> Path:
+        handle, name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=self.path.suffix,
+                                        dir=self.path.parent)
+        os.close(handle)
+        self.temporary = Path(name)
+        return self.temporary
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type:
+            self.temporary.unlink(missing_ok=True)
+            return False
+        try:
+            os.replace(self.temporary, self.path)
+        except PermissionError as error:  # Windows: the file is open in Excel
+            self.temporary.unlink(missing_ok=True)
+            raise ReportError(f"{self.path} tidak bisa ditulis (sedang dibuka?): {error}.") from error
+        return False
+
+
+# --- the command ---------------------------------------------------------------
+
+def resolve_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """Neither given: last calendar month. Only --from: up to today. Only --to: from the 1st of its month."""
+    if start is None and end is None:
+        return last_month(today)
+    if start is None:
+        start = end.replace(day=1)
+    if end is None:
+        end = today
+    if end < start:
+        raise ReportError(f"tanggal --from ({start.isoformat()}) sesudah tanggal --to ({end.isoformat()}).")
+    return start, end
+
+
+def default_output(base: Path, start: date, end: date) -> Path:
+    """<workspace>/laporan/laporan-sop-2026-10.xlsx for a calendar month, else ...-<from>_<to>.xlsx."""
+    whole_month = start == end.replace(day=1) and (end + timedelta(days=1)).day == 1
+    name = f"laporan-sop-{start:%Y-%m}" if whole_month else f"laporan-sop-{start:%Y-%m-%d}_{end:%Y-%m-%d}"
+    return Path(base) / "laporan" / f"{name}.xlsx"
+
+
+def parse_day(text: str) -> date:
+    """A date as the command line gives it (YYYY-MM-DD); an argparse `type=`."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"tanggal '{text}' tidak sah; tulis YYYY-MM-DD.") from error
+
+
+def generate_report(config, start: date | None = None, end: date | None = None, out: Path | None = None,
+                    today: date | None = None, threshold: float = DEFAULT_THRESHOLD,
+                    progress: Progress | None = None) -> tuple[Path, Path]:
+    """What `sop-konten report` does: read the journal, build the report, write XLSX and PNG.
+
+    `config` is a loaded `automation.config.Config`. `today` defaults to the configured clock's
+    date (it honours SOP_KONTEN_FIXED_TIME). Raises ReportError (and SopError) with one sentence.
+    """
+    from automation.adapters.clock import clock_from_environment
+    from automation.domain.sop import load_sop
+    from automation.service.journal import Journal
+
+    today = today or clock_from_environment(config.timezone).now().date()
+    start, end = resolve_period(start, end, today)
+    if not Path(config.journal).exists():
+        raise ReportError(f"jurnal {config.journal} belum ada; jalankan 'sop-konten once' atau 'run' dahulu.")
+    sop = load_sop(config.sop)
+    journal = Journal(config.journal)
+    try:
+        completions = journal.completions(*period_bounds(start, end, config.timezone))
+    finally:
+        journal.close()
+    report = build_report(sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
+    return write_report(report, Path(out) if out else default_output(config.base, start, end), progress)
+
+
+def print_progress(stage: str, done: int, total: int) -> None:
+    """A progress callback for the command line, on stderr: a line per finished sheet; on a terminal the
+    line of a long sheet is rewritten every 1,000 rows, elsewhere (logs) only the finished line is kept."""
+    finished = done == total
+    if finished:
+        print(f"\r  {stage}: {done}/{total}", file=sys.stderr, flush=True)
+    elif done and done % PROGRESS_EVERY == 0 and sys.stderr.isatty():
+        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)

@@ -1,0 +1,483 @@
+"""One poll cycle: read -> decide -> journal the intents -> perform -> write -> commit.
+
+The journal's ledger makes every side effect idempotent: a cycle that crashes
+anywhere is simply run again, and what was already done is not done twice.
+Item states are committed only after the register write succeeded, so a
+write that has to wait (workbook open in an editor) is decided again, with
+the same keys, on a later cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from automation.domain import contract as cols
+from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
+from automation.domain.sop import Sop
+from automation.domain.texts import register as texts
+from automation.domain.workflow import (
+    CHECKED_STATE,
+    OPEN,
+    PUBLISHED_STATE,
+    RETRYING_STATE,
+    ActionResult,
+    Context,
+    Effect,
+    Event,
+    ItemState,
+    RowDecision,
+    adopted_state,
+    decide_row,
+    draft_state,
+    is_blank,
+)
+from automation.ports import (
+    AssetStore,
+    CellChange,
+    Clock,
+    IntakeEntry,
+    Notifier,
+    Publisher,
+    Register,
+    RegisterError,
+    RowAnchor,
+    RowUpdate,
+    Table,
+    WriteBatch,
+)
+from automation.service.journal import DONE, FAILED, Journal
+from automation.service.messages import ItemLinks, render
+from automation.service.publishing import PublishingService
+
+log = logging.getLogger("sop_konten.engine")
+
+EFFECT_ORDER = {"claim": 0, "place": 1, "check": 2, "publish": 3, "notify": 4}  # folders first: messages link to them
+
+
+@dataclass
+class CycleSummary:
+    at: datetime
+    new_items: int = 0
+    transitions: int = 0
+    undone: int = 0
+    effects: Counter = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: bool = False
+    deferred: str = ""
+    error: str = ""
+
+    def line(self) -> str:
+        if self.error:
+            return f"Gagal: {self.error}"
+        parts = [
+            f"{self.new_items} item baru",
+            f"{self.transitions} perpindahan langkah",
+            f"{self.undone} perubahan dibatalkan",
+            f"{self.effects['notify']} pesan",
+            f"{self.effects['place']} folder dipindah",
+            f"{self.effects['publish']} publikasi",
+        ]
+        tail = []
+        if self.deferred:
+            tail.append(f"register belum ditulis: {self.deferred}")
+        if self.failed:
+            tail.append(f"{len(self.failed)} tindakan gagal, dicoba lagi nanti")
+        if self.problems:
+            tail.append(f"{len(self.problems)} masalah: " + " | ".join(self.problems[:3]))
+        return ", ".join(parts) + (" (" + "; ".join(tail) + ")" if tail else ".")
+
+
+@dataclass
+class Engine:
+    sop: Sop
+    register: Register
+    assets: AssetStore
+    notifier: Notifier
+    publisher: Publisher
+    journal: Journal
+    clock: Clock
+    due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    working_minutes: Callable[[datetime, datetime], float] = lambda a, b: max(0.0, (b - a).total_seconds() / 60)
+    publishing: PublishingService | None = None  # per-platform publishing; None: the local feed for all
+    token_warning_days: float = 14  # tell the admin this long before a platform token expires
+    before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
+    on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
+
+    def __post_init__(self):
+        self.contract = Contract(self.sop)
+        self._performed = 0
+        if self.publishing is None:
+            self.publishing = PublishingService(self.journal, self.assets, self.publisher, Path("published-media"))
+
+    # -- the cycle --------------------------------------------------------
+    def run_once(self) -> CycleSummary:
+        try:
+            return self._cycle()
+        finally:
+            self._flush_digest()
+
+    def _flush_digest(self) -> None:
+        flush = getattr(self.notifier, "flush", None)
+        if flush is None:
+            return
+        try:
+            result = flush(self.clock.now())
+            if getattr(result, "sent", 0):
+                log.info("digest: %s", result)
+        except Exception as exc:  # a digest that fails is tried again on the next cycle
+            log.error("digest not sent: %s", exc)
+
+    def _cycle(self) -> CycleSummary:
+        now = self.clock.now().replace(second=0, microsecond=0)
+        summary = CycleSummary(at=now)
+        try:
+            snapshot = self.register.read()
+            rows = self.contract.rows(snapshot.register)
+            roster, problems = parse_roster(snapshot.roster, self.sop)
+        except (RegisterError, HeaderError) as exc:
+            summary.error = str(exc)
+            log.error("register unusable, nothing written: %s", exc)
+            return summary
+        summary.problems.extend(problems)
+        summary.problems.extend(self.on_roster(snapshot.roster))
+        self._watch_tokens(now, roster)
+        try:
+            self.assets.ensure_stages(self.sop.stages)
+        except Exception as exc:  # the folders are unreachable: nothing can move, so nothing is decided
+            summary.error = str(exc)
+            log.error("asset store unusable, nothing done: %s", exc)
+            return summary
+
+        states = self.journal.states()
+        ctx = self._context(roster, now, states)
+        decisions, anchors, appends = self._decide(rows, states, ctx, summary)
+
+        self._journal_and_perform(decisions, ctx, summary)
+        # Actions performed now (publishing, checks) change the row once more in this same cycle.
+        for index, decision in enumerate(decisions):
+            if any(e.kind in ("publish", "check") for e in decision.effects):
+                again = decide_row(ctx, decision.state, decision.row)
+                decisions[index] = _merge(decision, again)
+                self._journal_and_perform([decisions[index]], ctx, summary)
+        self._retry_unfinished(decisions, states, ctx, summary)
+
+        batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states)
+        if batch.updates or batch.appends or batch.log_rows:
+            result = self.register.write(batch)
+            if not result.written:
+                summary.deferred = result.reason
+                log.warning("register not written, retrying next cycle: %s", result.reason)
+                return summary
+            summary.written = True
+            for anchor, column in result.skipped:
+                log.info("left %s/%s alone: changed by a person since the read", anchor, column)
+        changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
+        self.journal.commit_states(changed, now)
+        for decision in decisions:
+            summary.transitions += sum(1 for e in decision.events if e.key.endswith("/transition"))
+            summary.undone += sum(1 for e in decision.events if "/undo:" in e.key)
+        return summary
+
+    def _context(self, roster: Roster, now: datetime, states: dict[str, ItemState]) -> Context:
+        workload: Counter = Counter()
+        for state in states.values():
+            if state.outcome == OPEN and state.active:
+                name = state.row.get(self.contract.actor(state.active), "")
+                if name:
+                    workload[name] += 1
+
+        def results(key: str) -> ActionResult | None:
+            status, data, error = self.journal.outcome(key)
+            if status == FAILED and "/publish:" in key:
+                return ActionResult(ok=False, problem=error or "", state=RETRYING_STATE)
+            if status != DONE or data is None:
+                return None
+            links = tuple((p, link) for p, link in data.get("links", []))
+            return ActionResult(ok=data.get("ok", True), links=links, problem=data.get("problem", ""),
+                                state=data.get("state", PUBLISHED_STATE))
+
+        return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
+                       workload=dict(workload), recorded=self.journal.event_time, results=results)
+
+    def _decide(self, rows: list[dict[str, str]], states: dict[str, ItemState], ctx: Context,
+                summary: CycleSummary):
+        decisions: list[RowDecision] = []
+        anchors: list[RowAnchor | None] = []  # None: an appended row
+        appends: list[int] = []  # indexes into decisions
+        seen_ids: set[str] = set()
+        next_seq = self._sequence_source(rows, ctx.now.year)
+
+        for index, row in enumerate(rows):
+            if is_blank(row):
+                continue
+            item_id = row[cols.ID].strip()
+            if item_id and item_id in seen_ids:
+                summary.problems.append(f"ID {item_id} dipakai di lebih dari satu baris; baris {index + 2} dilewati.")
+                continue
+            extra: list[Event] = []
+            if item_id in states:
+                previous = states[item_id]
+                if previous.outcome != OPEN and _unchanged(previous.row, row):
+                    seen_ids.add(item_id)
+                    continue  # an ended item nobody touched: nothing to decide (most of a long register)
+                anchor = RowAnchor(item_id=item_id)
+            elif parse_id(item_id):
+                previous = adopted_state(self.contract, item_id, row)
+                anchor = RowAnchor(item_id=item_id)
+                extra.append(Event(f"{item_id}/0/0/adopted", item_id, "", "", "", "",
+                                   "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."))
+            elif not item_id and row[cols.TITLE].strip():
+                item_id = format_id(ctx.now.year, next_seq())
+                previous = draft_state(self.contract, item_id, row)
+                anchor = RowAnchor(read_index=index, title=row[cols.TITLE])
+                summary.new_items += 1
+            else:
+                continue  # no title yet (or an ID typed by hand that is not ours): nothing to track
+            seen_ids.add(item_id)
+            decision = decide_row(ctx, previous, row)
+            decision.events[:0] = extra
+            decisions.append(decision)
+            anchors.append(anchor)
+
+        for entry, item_id in self._intake(next_seq, ctx):
+            observed = {h: "" for h in self.contract.register_headers}
+            observed[cols.TITLE] = entry.name
+            observed[self.contract.actor(1)] = entry.uploader
+            previous = draft_state(self.contract, item_id, observed)
+            observed[self.contract.status(1)] = self.sop.first.outcomes[0].status
+            decision = decide_row(ctx, previous, observed)
+            decision.effects.insert(0, Effect(f"{item_id}/0/0/claim:{entry.key}", "claim", item_id, {
+                "entry": entry.key, "name": entry.name, "uploader": entry.uploader, "title": entry.name,
+                "stage": self.sop.stage_of(1)}))
+            decision.events.insert(0, Event(f"{item_id}/0/0/intake", item_id, self.sop.first.label, "", "",
+                                            entry.uploader, texts.INTAKE_REMARK))
+            seen_ids.add(item_id)
+            appends.append(len(decisions))
+            decisions.append(decision)
+            anchors.append(None)
+            summary.new_items += 1
+        return decisions, anchors, appends
+
+    def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
+        highest = self.journal.highest_sequence(year)
+        for row in rows:
+            parsed = parse_id(row[cols.ID])
+            if parsed and parsed[0] == year:
+                highest = max(highest, parsed[1])
+        counter = [highest]
+
+        def take() -> int:
+            counter[0] += 1
+            return counter[0]
+
+        return take
+
+    def _intake(self, next_seq: Callable[[], int], ctx: Context) -> list[tuple[IntakeEntry, str]]:
+        """Uploads in the intake folder, each with its (journaled, so stable) item ID."""
+        found = []
+        pending = {item_id: (key, title, uploader)
+                   for key, item_id, title, uploader in self.journal.uncommitted_intake()}
+        for item_id, (key, title, uploader) in pending.items():
+            found.append((IntakeEntry(key=key, name=title, uploader=uploader), item_id))
+        for entry in self.assets.list_intake():
+            if self.journal.intake_item(entry.key):
+                continue
+            item_id = format_id(ctx.now.year, next_seq())
+            self.journal.claim_intake(entry.key, item_id, entry.name, entry.uploader)
+            found.append((entry, item_id))
+        return found
+
+    # -- effects ----------------------------------------------------------
+    def _journal_and_perform(self, decisions: list[RowDecision], ctx: Context, summary: CycleSummary) -> None:
+        self.journal.record_intents(
+            (e for d in decisions for e in d.events),
+            (f for d in decisions for f in d.effects),
+            ctx.now.strftime(cols.TIME_FORMAT),
+        )
+        self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
+        for decision in decisions:  # uploads first: they become the item folders that moves then move
+            for effect in decision.effects:
+                if effect.kind == "claim" and self.journal.effect_status(effect.key) != DONE:
+                    self._perform(effect, decision, ctx, summary)
+        self._place_together(decisions, summary)
+        for decision in decisions:
+            for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
+                if self.journal.effect_status(effect.key) == DONE:
+                    self._apply_result(effect, decision, self.journal.result(effect.key) or {})
+                    continue
+                self._perform(effect, decision, ctx, summary)
+
+    def _watch_tokens(self, now: datetime, roster: Roster) -> None:
+        """Once a day: refresh platform tokens that can be refreshed, warn the admin about the others."""
+        platforms = self.publishing.platforms if self.publishing else {}
+        today = now.date().isoformat()
+        if not platforms or self.journal.get_meta("tokens.checked") == today:
+            return
+        for name, adapter in platforms.items():
+            expiry = adapter.token_expiry()
+            if expiry is None:
+                continue
+            days_left = (expiry - now).total_seconds() / 86400
+            if days_left > self.token_warning_days:
+                continue
+            refresh = getattr(adapter, "refresh_token", None)
+            if refresh is not None and days_left > 0:
+                try:
+                    renewed = refresh()
+                    if renewed.stored:
+                        log.info("%s token refreshed, now valid until %s", name, renewed.expires_at)
+                        continue
+                except Exception as exc:  # refreshing is a convenience; the warning below still goes out
+                    log.warning("%s token not refreshed: %s", name, exc)
+            for admin in roster.active_in(self.sop.last.role):
+                key = f"token/{name}/{expiry.date().isoformat()}/token:{admin.email}"
+                if not admin.email or self.journal.effect_status(key) == DONE:
+                    continue
+                params = {"template": "token_expiry", "to": admin.email, "to_name": admin.name, "platform": name,
+                          "expires": expiry.astimezone(now.tzinfo).strftime(cols.TIME_FORMAT),
+                          "days": str(max(0, int(days_left)))}
+                self.journal.record_intents([], [Effect(key, "notify", "", params)], now.strftime(cols.TIME_FORMAT))
+                try:
+                    self.notifier.send(render(self.sop, key, params, "", "", "", ItemLinks("", "")))
+                    self.journal.mark_done(key, {}, now.strftime(cols.TIME_FORMAT))
+                except Exception as exc:
+                    self.journal.mark_failed(key, str(exc))
+                    return  # checked again on the next cycle
+        self.journal.set_meta("tokens.checked", today)
+
+    def _place_together(self, decisions: list[RowDecision], summary: CycleSummary) -> None:
+        """Folder moves of the whole cycle in one call, where the store can batch them (Drive)."""
+        place_many = getattr(self.assets, "place_many", None)
+        if place_many is None:
+            return
+        pending = [(e, d) for d in decisions for e in d.effects
+                   if e.kind == "place" and self.journal.effect_status(e.key) != DONE]
+        if len(pending) < 2:
+            return
+        latest: dict[str, tuple[Effect, RowDecision]] = {}
+        for effect, decision in pending:
+            latest[effect.item_id] = (effect, decision)  # an item moved twice in a cycle ends in its last stage
+        answers = place_many([(e.item_id, e.params["title"], e.params["stage"]) for e, _ in latest.values()])
+        at = self.clock.now().strftime(cols.TIME_FORMAT)
+        for effect, decision in pending:
+            answer = answers.get(effect.item_id)
+            if isinstance(answer, Exception) or answer is None:
+                continue  # performed one by one below, and retried if it fails again
+            if latest[effect.item_id][0] is not effect:
+                self.journal.mark_done(effect.key, {"link": answer, "superseded": True}, at)
+                continue
+            self.journal.mark_done(effect.key, {"link": answer}, at)
+            self._apply_result(effect, decision, {"link": answer})
+            summary.effects["place"] += 1
+
+    def _retry_unfinished(self, decisions: list[RowDecision], states: dict[str, ItemState], ctx: Context,
+                          summary: CycleSummary) -> None:
+        """Effects left failed or pending by an earlier cycle whose decision is not being made again."""
+        current = {e.key for d in decisions for e in d.effects}
+        by_item = {d.item_id: d for d in decisions}
+        for effect in self.journal.unfinished_effects():
+            if effect.key in current or effect.kind == "publish":
+                continue  # publishing is only ever started by a fresh decision
+            state = states.get(effect.item_id)
+            decision = by_item.get(effect.item_id) or (
+                RowDecision(effect.item_id, state, dict(state.row)) if state else None)
+            if decision is not None:
+                self._perform(effect, decision, ctx, summary)
+
+    def _apply_result(self, effect: Effect, decision: RowDecision, result: dict) -> None:
+        if effect.kind in ("place", "claim") and result.get("link"):
+            decision.row[cols.FOLDER] = result["link"]
+            decision.state = replace(decision.state, row=dict(decision.row))
+
+    def _perform(self, effect: Effect, decision: RowDecision, ctx: Context, summary: CycleSummary) -> None:
+        self.before_effect(self._performed, effect)
+        at = ctx.now.strftime(cols.TIME_FORMAT)
+        p = effect.params
+        try:
+            result: dict = {}
+            if effect.kind == "claim":
+                entry = IntakeEntry(key=p["entry"], name=p["name"], uploader=p["uploader"])
+                result["link"] = self.assets.claim_intake(entry, effect.item_id, p["title"], p["stage"])
+            elif effect.kind == "place":
+                result["link"] = self.assets.place_item(effect.item_id, p["title"], p["stage"])
+            elif effect.kind == "notify":
+                links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
+                message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
+                                 decision.row[cols.DUE], links)
+                reachable = getattr(self.notifier, "accepts", None) or (lambda m: bool(m.to))
+                if not message.to and not reachable(message):
+                    log.warning("no address for %s (%s); message not sent", p.get("to_name"), effect.key)
+                    summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
+                    result["skipped"] = "no address"
+                else:
+                    self.notifier.send(message)
+            elif effect.kind == "publish":
+                result = self.publishing.publish(effect.key, effect.item_id, p["platform"], p["title"],
+                                                 p["caption"], p["kind"])
+                if result.get("state") == RETRYING_STATE:
+                    raise PublishRetry(result.get("problem", ""))
+            elif effect.kind == "check":
+                platforms = [x.strip() for x in p.get("platforms", "").split(",") if x.strip()]
+                problems = self.publishing.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
+                result = {"ok": not problems, "state": CHECKED_STATE, "problem": "\n".join(problems)}
+            self.journal.mark_done(effect.key, result, at)
+            self._apply_result(effect, decision, result)
+            summary.effects[effect.kind] += 1
+        except Exception as exc:  # an adapter failed: keep the intent, retry next cycle
+            log.error("effect %s failed: %s", effect.key, exc)
+            self.journal.mark_failed(effect.key, str(exc))
+            summary.failed.append(effect.key)
+        self._performed += 1
+
+    # -- the write --------------------------------------------------------
+    def _batch(self, decisions: list[RowDecision], anchors: list[RowAnchor | None], appends: list[int],
+               rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState]) -> WriteBatch:
+        updates, new_rows = [], []
+        appended = set(appends)
+        by_id = {}
+        for row in rows:
+            by_id.setdefault(row[cols.ID].strip(), row)
+        for index, decision in enumerate(decisions):
+            if index in appended:
+                new_rows.append(dict(decision.row))
+                continue
+            anchor = anchors[index]
+            observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
+            changes = tuple(
+                CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],
+                           note=decision.cell_notes.get(h, ""))
+                for h in self.contract.register_headers
+                if decision.row[h] != observed.get(h, "")
+            )
+            previous = states.get(decision.item_id)
+            was_overdue = previous.overdue if previous else False
+            overdue = decision.state.overdue if decision.state.overdue != was_overdue else None
+            if changes or overdue is not None:
+                updates.append(RowUpdate(anchor=anchor, changes=changes, overdue=overdue))
+        log_rows = tuple(self.journal.events_after(log_last_no))
+        return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
+
+
+def _unchanged(accepted, row: dict[str, str]) -> bool:
+    return all(accepted.get(column, "") == value for column, value in row.items() if column != cols.ID)
+
+
+class PublishRetry(Exception):
+    """A platform refused before anything went live: the same effect is tried again next cycle."""
+
+
+def _merge(first: RowDecision, second: RowDecision) -> RowDecision:
+    return RowDecision(
+        item_id=first.item_id,
+        state=second.state,
+        row=second.row,
+        events=first.events + second.events,
+        effects=first.effects + second.effects,
+        cell_notes={**first.cell_notes, **second.cell_notes},
+    )

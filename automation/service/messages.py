@@ -1,0 +1,271 @@
+"""The messages people receive (Indonesian), built from a notify effect with Jinja2 templates.
+
+Templates live in `automation/domain/texts/mail/` (packaged), one per message kind:
+
+- `<kind>.txt` gives the subject (rendered with `part = "subject"`) and the
+  plain-text body (`part = "body"`); every kind extends `_base.txt`;
+- `<kind>.html`, when present, is that kind's HTML alternative; otherwise the
+  generic `message.html` lays out the plain-text body.
+
+Escaping: HTML templates (`.html`) are autoescaped; every value (titles,
+names, links, problems) is escaped as it is inserted. Plain-text templates
+(`.txt`) are not: they produce text, never markup, and escaping there would
+put `&amp;` and `&#34;` into e-mails people read. Text goes out as text only:
+the e-mail adapters send it as `text/plain` and `AppriseNotifier` hands it to
+apprise as TEXT, so apprise escapes it for channels that speak HTML or
+Markdown. Values are always data, never templates: a title like `{{ 7*7 }}`
+stays exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup, escape
+
+from automation.domain.sop import Sop, Step
+from automation.ports import Message
+
+PREFIX = "[sop-konten]"
+
+# The message kinds, by the `template` parameter of a notify effect.
+ASSIGNMENT_KINDS = ("task", "revision", "reassigned")
+STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "published",
+              "publish_failed", "publish_unconfirmed", "publish_manual")
+KINDS = (*STEP_KINDS, "token_expiry")
+DIGEST = "digest"
+
+KIND_LABELS = {
+    "task": "Tugas baru",
+    "revision": "Revisi",
+    "reassigned": "Tugas dialihkan",
+    "reminder": "Pengingat",
+    "escalation": "Eskalasi",
+    "rejected": "Ditolak",
+    "published": "Terbit",
+    "publish_failed": "Publikasi gagal",
+    "publish_unconfirmed": "Perlu Dicek",
+    "publish_manual": "Unggah manual",
+    "token_expiry": "Token akan kedaluwarsa",
+    DIGEST: "Ringkasan harian",
+}
+
+# The `<what>` part of an effect key (`<ID>/<step>/<activation>/<what>[:<who>]`) -> kind,
+# for a plain `Message` that does not carry its kind.
+_KEY_KINDS = {
+    "task": "task",
+    "remind": "reminder",
+    "escalate": "escalation",
+    "rejected": "rejected",
+    "published": "published",
+    "publish-failed": "publish_failed",
+    "publish-unconfirmed": "publish_unconfirmed",
+    "publish-manual": "publish_manual",
+    "token": "token_expiry",
+    "digest": DIGEST,
+}
+
+# http(s) and file links; a trailing full stop, comma or bracket is the sentence's, not the link's
+_URL = re.compile(r"((?:https?|file)://[^\s<>\"']*[^\s<>\"'.,;:!?)\]])")
+
+
+@dataclass(frozen=True)
+class ItemLinks:
+    row: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class RenderedMessage(Message):
+    """A `Message` that also says what it is; every adapter can treat it as a plain `Message`."""
+
+    kind: str = ""
+    html: str = ""  # the HTML alternative (autoescaped); "" when there is none
+    item_id: str = ""
+
+
+def kind_of(message: Message) -> str:
+    """The message kind: carried by a `RenderedMessage`, else read from the effect key."""
+    kind = getattr(message, "kind", "")
+    if kind:
+        return kind
+    if message.key.startswith(DIGEST + "/"):
+        return DIGEST
+    what = message.key.rsplit("/", 1)[-1].split(":", 1)[0]
+    return _KEY_KINDS.get(what, "")
+
+
+def message_core(body: str) -> str:
+    """The body without its greeting and signature (used to list messages in a digest)."""
+    lines = body.rstrip("\n").split("\n")
+    if "--" in lines:
+        last = len(lines) - 1 - lines[::-1].index("--")
+        lines = lines[:last]
+    if lines and lines[0].startswith("Yth."):
+        lines = lines[1:]
+    return _tidy("\n".join(lines)).rstrip("\n")
+
+
+# --- rendering ---------------------------------------------------------------
+
+class Renderer:
+    """Renders messages from the packaged templates, or from an office's own copies.
+
+    `template_dir`: a folder whose templates take precedence over the packaged
+    ones (same file names); `None` for the packaged templates only.
+    """
+
+    def __init__(self, template_dir: Path | None = None) -> None:
+        loaders = [PackageLoader("automation.domain.texts", "mail")]
+        if template_dir is not None:
+            loaders.insert(0, FileSystemLoader(str(template_dir)))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"),
+                                         default_for_string=True, default=False),
+            undefined=StrictUndefined,  # a misspelt variable is an error, not an empty line
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["linkify"] = linkify
+
+    def render(self, sop: Sop, key: str, params: Mapping[str, str], item_id: str, title: str, due: str,
+               links: ItemLinks) -> RenderedMessage:
+        kind = params["template"]
+        if kind not in KINDS:
+            raise ValueError(f"unknown message template {kind!r}")
+        step: Step | None = sop.step(int(params["step"])) if kind in STEP_KINDS or params.get("step") else None
+        name = params.get("to_name", "")
+        where = []
+        if links.row:
+            where.append(f"Register (baris {item_id}): {links.row}")
+        if links.folder:
+            where.append(f"Folder aset: {links.folder}")
+        values = {
+            "kind": kind,
+            "sop_name": sop.name,
+            "unit": str(sop.identity.get("unit", "")).strip(),
+            "name": name,
+            "item_id": item_id,
+            "title": title,
+            "due": due,
+            "step": step,
+            "allowed": " / ".join(step.statuses) if step else "",
+            "started": params.get("started", ""),
+            "late_due": params.get("due", ""),
+            "assignee": params.get("assignee", ""),
+            "published_links": [line for line in params.get("links", "").splitlines() if line.strip()],
+            "platform": params.get("platform", ""),
+            "problem": params.get("problem", ""),
+            "retry": _yes(params.get("retry", "")),
+            "note": params.get("note", ""),
+            "caption": params.get("caption", ""),
+            "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],
+            "instructions": params.get("instructions", ""),
+            "account": params.get("account", ""),
+            "expires": params.get("expires", ""),
+            "days": params.get("days", ""),
+            "renew": params.get("renew", ""),
+            "where": where,
+            "links": links,
+        }
+        subject, body, html = self._render_kind(kind, values)
+        return RenderedMessage(key=key, to=params.get("to", ""), to_name=name, subject=subject, body=body,
+                               kind=kind, html=html, item_id=item_id)
+
+    def render_digest(self, key: str, to: str, to_name: str, day: str, messages: Sequence[Message],
+                      unit: str = "", urgent: Sequence[str] = ()) -> RenderedMessage:
+        """One message listing several queued ones (see `automation.digest`)."""
+        items = [{
+            "number": number,
+            "kind": kind_of(m),
+            "label": KIND_LABELS.get(kind_of(m), "Pemberitahuan"),
+            "subject": m.subject.removeprefix(PREFIX).strip(),
+            "core": message_core(m.body),
+        } for number, m in enumerate(messages, start=1)]
+        values = {"kind": DIGEST, "unit": unit.strip(), "name": to_name, "day": day, "items": items,
+                  "count": len(items), "where": [],
+                  "urgent": [KIND_LABELS.get(k, k) for k in KINDS if k in urgent]}
+        subject, body, html = self._render_kind(DIGEST, values)
+        return RenderedMessage(key=key, to=to, to_name=to_name, subject=subject, body=body, kind=DIGEST,
+                               html=html)
+
+    def _render_kind(self, kind: str, values: dict) -> tuple[str, str, str]:
+        text = self.env.get_template(f"{kind}.txt")
+        subject = " ".join(text.render(values, part="subject").split())
+        body = _tidy(text.render(values, part="body"))
+        html_template = self.env.select_template([f"{kind}.html", "message.html"])
+        html = html_template.render(values, subject=subject, paragraphs=_paragraphs(body))
+        return subject, body, html
+
+
+@lru_cache(maxsize=1)
+def default_renderer() -> Renderer:
+    return Renderer()
+
+
+def render(sop: Sop, key: str, params: Mapping[str, str], item_id: str, title: str, due: str,
+           links: ItemLinks) -> RenderedMessage:
+    """The message of a notify effect; `params["template"]` names the kind (see KINDS)."""
+    return default_renderer().render(sop, key, params, item_id, title, due, links)
+
+
+def render_digest(key: str, to: str, to_name: str, day: str, messages: Sequence[Message],
+                  unit: str = "", urgent: Sequence[str] = ()) -> RenderedMessage:
+    """The digest of `messages`; `urgent`: the kinds that bypass digests (named in the text)."""
+    return default_renderer().render_digest(key, to, to_name, day, messages, unit, urgent)
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _tidy(text: str) -> str:
+    """Plain text as people read it: no trailing spaces, no runs of blank lines, one final newline."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _yes(text: str) -> bool:
+    return text.strip().casefold() in ("1", "true", "ya", "yes")
+
+
+def _paragraphs(body: str) -> list[list[str]]:
+    """The plain-text body as paragraphs of lines, for the generic HTML layout."""
+    paragraphs: list[list[str]] = [[]]
+    for line in body.rstrip("\n").split("\n"):
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
+
+
+def linkify(text: str) -> Markup:
+    """Escape `text` for HTML and make its http(s)/file links clickable (nothing else becomes a link)."""
+    parts = []
+    for index, piece in enumerate(_URL.split(str(text))):
+        if index % 2:
+            href = escape(piece)
+            parts.append(Markup('<a href="{0}">{0}</a>').format(href))
+        else:
+            parts.append(escape(piece))
+    return Markup("").join(parts)
