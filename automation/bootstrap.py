@@ -13,6 +13,7 @@ from automation.adapters.notify.outbox import OutboxNotifier
 from automation.adapters.notify.smtp import SmtpNotifier
 from automation.config import Config
 from automation.domain.sop import Sop, load_sop
+from automation.domain.texts import config as config_text
 from automation.domain.working_time import WorkingCalendar
 from automation.service.engine import Engine
 from automation.service.journal import Journal
@@ -163,7 +164,7 @@ class GoogleServices:
         if not self.config.google.spreadsheet:
             from automation.config import ConfigError
 
-            raise ConfigError(f"{self.config.path}: kunci 'register.spreadsheet': isi ID atau URL spreadsheet.")
+            raise ConfigError(config_text.spreadsheet_missing(self.config.path))
         return SheetsRegister(client, self.config.google.spreadsheet, journal, account=self.account)
 
     def drive(self, journal: Journal, sop: Sop, clock):

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from automation.domain.texts import config as config_text
+
 CONFIG_NAME = "sop-konten.toml"
 
 DEFAULT_CONFIG = """\
@@ -124,9 +126,9 @@ def load_config(path: Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: berkas konfigurasi tidak ditemukan.") from exc
+        raise ConfigError(config_text.config_not_found(path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: bukan TOML yang sah ({exc}).") from exc
+        raise ConfigError(config_text.config_not_toml(path, exc)) from exc
     return parse_config(raw, path)
 
 
@@ -191,7 +193,7 @@ class _Reader:
         self.raw, self.path = raw, path
 
     def fail(self, key: str, reason: str):
-        raise ConfigError(f"{self.path}: kunci '{key}': {reason}.")
+        raise ConfigError(config_text.bad_key(self.path, key, reason))
 
     def table(self, key: str) -> dict[str, Any]:
         value = self.raw.get(key, {})

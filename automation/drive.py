@@ -39,6 +39,9 @@ from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
 
 from automation.adapters.google.client import GoogleAccessError, RetryPolicy
 from automation.adapters.local.folders import CONTRIBUTOR_FILE, file_md5, is_ignored, safe_folder_name
+from automation.domain.texts import config as config_text
+from automation.domain.texts import google as google_text
+from automation.domain.texts import log as log_text
 from automation.ports import IntakeEntry, MediaFile
 
 log = logging.getLogger(__name__)
@@ -112,8 +115,7 @@ def build_drive_store(config: Any, key: Path | str, account: str, state: MetaSto
     google = config.google
     root = folder_id_from(google.root_folder)
     if not root:
-        raise ConfigError(f"{config.path}: kunci 'assets.root_folder': isi ID atau URL folder Drive "
-                          "yang memuat folder tahap.")
+        raise ConfigError(config_text.root_folder_missing(config.path))
     credentials = load_credentials(Path(key), (DRIVE_SCOPE,))
     return DriveAssetStore(
         drive_service(credentials, google.api_base),
@@ -189,7 +191,7 @@ class DriveAssetStore:
                 self._stages[stage] = self._create_folder(stage, self.root, about=self.root)
                 self._save_stages()
         self._save_stages()
-        log.info("Drive stage folders ready in %s (%d folders)", self.root, len(self._stages))
+        log.info(log_text.DRIVE_STAGES_READY, self.root, len(self._stages))
 
     def _list_root(self) -> None:
         """All folders directly in the root (the stages, and any a person added): name -> id, oldest first."""
@@ -210,16 +212,13 @@ class DriveAssetStore:
         folder = self._run(self.service.files().get(fileId=self.root, fields=fields, supportsAllDrives=True),
                            about=self.root)
         if folder.get("mimeType") != FOLDER_MIME:
-            raise GoogleAccessError(f"{self.root} bukan folder Drive; isi [assets] root_folder dengan ID folder.")
+            raise GoogleAccessError(google_text.not_a_folder(self.root))
         if not (folder.get("capabilities") or {}).get("canAddChildren"):
             raise GoogleAccessError(
-                f"Akun layanan {self.account or 'sop-konten'} hanya boleh melihat folder Drive {self.root}; "
-                "bagikan folder itu sebagai Editor (Content manager untuk shared drive).")
+                google_text.folder_read_only(self.account or 'sop-konten', self.root))
         drive = folder.get("driveId", "")
         if drive != self.shared_drive_id:
-            where = f"di shared drive {drive}" if drive else "di My Drive, bukan di shared drive"
-            raise GoogleAccessError(f"Folder Drive {self.root} ada {where}; isi [assets] shared_drive = "
-                                    f"\"{drive}\" di sop-konten.toml.")
+            raise GoogleAccessError(google_text.shared_drive_required(self.root, drive))
         return folder.get("name", "")
 
     def _saved_stages(self) -> dict[str, str]:
@@ -321,7 +320,7 @@ class DriveAssetStore:
             if not isinstance(outcome, Exception):
                 self._remember(item_id, folder, stage)
                 results[item_id] = FOLDER_LINK.format(folder)
-                log.info("item %s moved to Drive stage %r", item_id, stage)
+                log.info(log_text.DRIVE_ITEM_MOVED, item_id, stage)
             elif isinstance(outcome, HttpError) and _status(outcome) in (400, 403, 404) and (
                     _status(outcome) != 403 or _reason(outcome) in ("cannotAddParent", "")):
                 # our record is stale (a person moved or deleted the folder): look again and repair
@@ -337,7 +336,7 @@ class DriveAssetStore:
         try:
             where = self._locate(item_id)
         except (GoogleAccessError, DriveError) as exc:
-            log.warning("no Drive link for %s: %s", item_id, exc)
+            log.warning(log_text.DRIVE_NO_LINK, item_id, exc)
             return ""
         return FOLDER_LINK.format(where[0]) if where else ""
 
@@ -382,7 +381,7 @@ class DriveAssetStore:
     def _adopt(self, item_id: str, candidates: list[dict[str, Any]], target: str) -> tuple[str, str] | None:
         stages = self._item_stages()
         if len(candidates) > 1:
-            log.warning("item %s has %d folders in Drive; using one, leaving the rest", item_id, len(candidates))
+            log.warning(log_text.DRIVE_SEVERAL_FOLDERS, item_id, len(candidates))
         chosen = _choose(candidates, target, stages)
         stage = next((stages[p] for p in chosen.get("parents") or [] if p in stages), None)
         if stage is None:
@@ -503,7 +502,7 @@ class DriveAssetStore:
             upload = None
         if upload is None or upload.get("trashed"):
             if self._record(item_id) is None:
-                log.info("intake entry %r is gone; placing item %s without it", entry.key, item_id)
+                log.info(log_text.DRIVE_INTAKE_GONE, entry.key, item_id)
             return self.place_item(item_id, title, stage)
 
         parents = upload.get("parents") or []
@@ -513,7 +512,7 @@ class DriveAssetStore:
             if parents != [folder]:
                 self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != folder), folder),
                           about=upload["id"])
-                log.info("intake file %r claimed into item %s", upload["name"], item_id)
+                log.info(log_text.DRIVE_INTAKE_FILE_CLAIMED, upload["name"], item_id)
             return link
 
         where = self._locate(item_id)
@@ -522,7 +521,7 @@ class DriveAssetStore:
             self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != target), target, body),
                       about=upload["id"])
             self._remember(item_id, upload["id"], stage)
-            log.info("intake folder %r claimed as item %s", upload["name"], item_id)
+            log.info(log_text.DRIVE_INTAKE_FOLDER_CLAIMED, upload["name"], item_id)
             return FOLDER_LINK.format(upload["id"])
         link = self.place_item(item_id, title, stage)
         if where[0] != upload["id"]:  # the item already had another folder: merge the upload into it
@@ -532,7 +531,7 @@ class DriveAssetStore:
     def _recorded_folder(self, item_id: str) -> str:
         where = self._record(item_id)
         if where is None:  # place_item has just recorded it
-            raise DriveError(f"item {item_id} has no recorded Drive folder")
+            raise DriveError(google_text.item_without_folder(item_id))
         return where[0]
 
     def _merge(self, upload: dict[str, Any], folder: str) -> None:
@@ -549,7 +548,7 @@ class DriveAssetStore:
             self._execute(self.service.files().update(fileId=upload["id"], body={"trashed": True},
                                                       fields="id", supportsAllDrives=True))
         except HttpError as exc:  # e.g. no right to trash in a shared drive: an empty folder is harmless
-            log.warning("could not trash the emptied intake folder %s: %s", upload["id"], exc)
+            log.warning(log_text.DRIVE_TRASH_FAILED, upload["id"], exc)
 
     # --- media ------------------------------------------------------------------------------------
 
@@ -582,7 +581,7 @@ class DriveAssetStore:
             if any(is_ignored(part) for part in parts) or parts[-1].strip().lower() == CONTRIBUTOR_FILE:
                 continue
             if not child.get("md5Checksum"):
-                log.info("item %s: %r is a Google Docs file (no binary content); not downloaded",
+                log.info(log_text.DRIVE_GOOGLE_DOCS_SKIPPED,
                          item_id, "/".join(parts))
                 continue
             relative = _free_name([_local_part(part) for part in parts], taken)
@@ -614,16 +613,16 @@ class DriveAssetStore:
                 os.fsync(handle.fileno())
             got = file_md5(tmp)
             if got != md5:
-                raise DriveError(f"download of Drive file {child['id']} is corrupt (md5 {got}, expected {md5})")
+                raise DriveError(google_text.download_corrupt(child['id'], got, md5))
             os.replace(tmp, path)
         except HttpError as exc:
             raise self._error(exc, about) from None
         except (httplib2.HttpLib2Error, TransportError, TimeoutError, ConnectionError) as exc:
-            raise DriveError(f"Drive download of {child['id']} failed: {type(exc).__name__}: {exc}") from None
+            raise DriveError(google_text.download_failed(child['id'], type(exc).__name__, exc)) from None
         finally:
             tmp.unlink(missing_ok=True)
         self.state.set_meta(key, md5)
-        log.info("downloaded %s (%s bytes) to %s", child["name"], size or "?", path)
+        log.info(log_text.DRIVE_DOWNLOADED, child["name"], size or "?", path)
 
     # --- requests ---------------------------------------------------------------------------------
 
@@ -653,7 +652,7 @@ class DriveAssetStore:
             try:
                 request = self.service.files().create(body=body, fields="id", supportsAllDrives=True)
                 created = self._execute(request, retries=0)
-                log.info("Drive folder %r created in %s", name, parent)
+                log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
                 return created["id"]
             except (HttpError, DriveError) as exc:
                 if not _retryable(exc) or attempt == attempts - 1:
@@ -663,7 +662,7 @@ class DriveAssetStore:
                 if not (isinstance(exc, HttpError) and _status(exc) == 429):  # it may have been made after all
                     existing = self._child_folder(parent, name, about=about)
                     if existing:
-                        log.info("Drive folder %r was created after all", name)
+                        log.info(log_text.DRIVE_FOLDER_CREATED_AFTER_ALL, name)
                         return existing
         raise AssertionError("unreachable")
 
@@ -680,11 +679,10 @@ class DriveAssetStore:
             return request.execute(num_retries=self.policy.attempts - 1 if retries is None else retries)
         except RefreshError as exc:
             if getattr(exc, "retryable", False):
-                raise DriveError(f"Google token refresh failed: {exc}") from None
-            raise GoogleAccessError(f"Google menolak kunci akun layanan {self.account or '(tanpa nama)'} "
-                                    f"({_first_line(exc)}); periksa berkas kunci atau buat kunci baru.") from None
+                raise DriveError(google_text.token_refresh_failed(exc)) from None
+            raise GoogleAccessError(google_text.key_rejected(self.account or '(tanpa nama)', _first_line(exc))) from None
         except TRANSPORT_ERRORS as exc:
-            raise DriveError(f"Drive request failed: {type(exc).__name__}: {exc}") from None
+            raise DriveError(google_text.drive_request_failed(type(exc).__name__, exc)) from None
 
     def _run(self, request: Any, *, about: str) -> Any:
         try:
@@ -735,10 +733,9 @@ class DriveAssetStore:
         try:
             batch.execute()
         except RefreshError as exc:
-            raise GoogleAccessError(f"Google menolak kunci akun layanan {self.account or '(tanpa nama)'} "
-                                    f"({_first_line(exc)}); periksa berkas kunci atau buat kunci baru.") from None
+            raise GoogleAccessError(google_text.key_rejected(self.account or '(tanpa nama)', _first_line(exc))) from None
         except TRANSPORT_ERRORS as exc:
-            raise DriveError(f"Drive batch request failed: {type(exc).__name__}: {exc}") from None
+            raise DriveError(google_text.drive_batch_failed(type(exc).__name__, exc)) from None
 
     def _error(self, exc: HttpError, about: str) -> Exception:
         """A person-fixable access problem as one Indonesian sentence; anything else as a DriveError."""

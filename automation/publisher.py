@@ -43,6 +43,8 @@ from typing import Any, Protocol
 
 import requests
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 
 # --- outcomes ---------------------------------------------------------------
@@ -164,7 +166,7 @@ def platform_key(name: str) -> str:
     key = name.strip().lower().replace(" ", "")
     key = {"twitter": "x", "ig": "instagram", "fb": "facebook", "yt": "youtube"}.get(key, key)
     if key not in PLATFORM_NAMES:
-        raise PublishConfigError(f"Platform '{name}' tidak dikenal (pilihan: {', '.join(PLATFORM_NAMES.values())}).")
+        raise PublishConfigError(publish_text.unknown_platform(name, ', '.join(PLATFORM_NAMES.values())))
     return key
 
 
@@ -327,7 +329,7 @@ class TokenSource:
             try:
                 found = json.loads(text)
             except ValueError as exc:
-                raise Rejected(f"Berkas token {self.platform} {self.file} rusak (bukan JSON yang sah).",
+                raise Rejected(publish_text.token_file_corrupt(self.platform, self.file),
                                retry=False) from exc
             return found if isinstance(found, dict) else {}
         return {"access_token": text}
@@ -335,7 +337,7 @@ class TokenSource:
     def access_token(self) -> str:
         token = str(self.data().get("access_token") or os.environ.get(self.env, "")).strip()
         if not token:
-            raise Rejected(f"Token {self.platform} belum diatur: isi {self.where()}.", retry=True)
+            raise Rejected(publish_text.token_not_set(self.platform, self.where()), retry=True)
         return token
 
     def expiry(self) -> datetime | None:
@@ -451,9 +453,9 @@ def answer_json(response: requests.Response) -> dict[str, Any]:
     try:
         found = response.json()
     except ValueError as exc:
-        raise NoAnswer(f"jawaban {response.status_code} tidak terbaca") from exc
+        raise NoAnswer(publish_text.answer_unreadable(response.status_code)) from exc
     if not isinstance(found, dict):
-        raise NoAnswer(f"jawaban {response.status_code} bukan objek JSON")
+        raise NoAnswer(publish_text.answer_not_object(response.status_code))
     return found
 
 
@@ -541,7 +543,7 @@ def cfg_text(config: Mapping[str, Any], key: str, default: str = "") -> str:
 def cfg_number(config: Mapping[str, Any], key: str, default: float, table: str) -> float:
     value = config.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PublishConfigError(f"[publish.{table}] kunci '{key}' harus berupa angka.")
+        raise PublishConfigError(publish_text.key_not_number(table, key))
     return float(value)
 
 
@@ -569,8 +571,7 @@ class Adapter(ABC):
         self.log = logger(f"sop_konten.publish.{self.key}")
         self.mode = cfg_text(config, "mode", self.modes[0]).lower()
         if self.mode not in self.modes:
-            raise PublishConfigError(f"[publish.{self.key}] mode '{self.mode}' tidak dikenal "
-                                     f"(pilihan: {', '.join(self.modes)}).")
+            raise PublishConfigError(publish_text.unknown_mode(self.key, self.mode, ', '.join(self.modes)))
         self.tokens = TokenSource(self.name, config, self.default_token_env, base_dir)
         self.timeout = self.number("timeout", 30.0)
         self.poll_interval = self.number("poll_interval", 5.0)
@@ -599,7 +600,7 @@ class Adapter(ABC):
     def required(self, key: str) -> str:
         value = self.text(key)
         if not value and self.mode != "manual":
-            raise PublishConfigError(f"[publish.{self.key}] kunci '{key}' wajib diisi.")
+            raise PublishConfigError(publish_text.key_required(self.key, key))
         return value
 
     def base(self, key: str, default: str) -> str:
@@ -635,7 +636,7 @@ class Adapter(ABC):
                 return self._settle(state, self._rejected(state, exc))
             except (NoAnswer, NotSent) as exc:
                 last = str(exc)
-                self.log.warning("%s %s: no answer (%s); reconciling", self.name, post.key, last)
+                self.log.warning(log_text.PUBLISH_NO_ANSWER, self.name, post.key, last)
                 continue
             return self._settle(state, outcome)
         if self._unsure(state.get()):
@@ -666,7 +667,7 @@ class Adapter(ABC):
         try:
             return self._token_expiry()
         except (Rejected, NoAnswer, NotSent) as exc:
-            self.log.warning("%s token expiry unknown: %s", self.name, exc)
+            self.log.warning(log_text.TOKEN_EXPIRY_UNKNOWN, self.name, exc)
             return None
 
     def _token_expiry(self) -> datetime | None:
@@ -732,7 +733,7 @@ class Adapter(ABC):
             return send()
         except NotSent as exc:
             state.save(step=f"{step}_not_sent", **{f"{step}_at": None, f"{step}_attempts": before})
-            raise Rejected(f"{self.name} tidak dapat dihubungi ({exc}); belum ada yang terkirim, akan dicoba lagi.",
+            raise Rejected(publish_text.unreachable(self.name, exc),
                            retry=True) from exc
         except Rejected:
             state.save(step=f"{step}_rejected", **{f"{step}_at": None, f"{step}_attempts": before})
@@ -749,7 +750,7 @@ class Adapter(ABC):
                 return decision  # type: ignore[return-value]
             if self._pending(state.get()) == step:
                 raise RuntimeError(f"reconcile of {step} said CONTINUE but left the step pending")
-        raise NoAnswer("terlalu banyak langkah tertunda")
+        raise NoAnswer(publish_text.TOO_MANY_PENDING_STEPS)
 
     def _may_recreate(self, state: PublishState, step: str) -> bool:
         return int(state.get().get(f"{step}_attempts", 0)) < self.max_create_attempts
@@ -785,18 +786,17 @@ class Adapter(ABC):
         if isinstance(saved, list) and len(saved) == len(media) and fresh:
             return [str(u) for u in saved]  # a retry reuses them while they are surely still valid
         if self.media_host is None:
-            raise Rejected(f"{self.name} mengambil berkas dari URL publik, tetapi [publish.{self.key}] media_host "
-                           "belum diatur.", retry=False)
+            raise Rejected(publish_text.media_host_missing(self.name, self.key), retry=False)
         from automation.adapters.media.host import MediaHostError
 
         try:
             urls = [self.media_host.url_for(m.path) for m in media]
         except FileNotFoundError as exc:
-            raise Rejected(f"Berkas tidak ditemukan: {exc}.", retry=False) from exc
+            raise Rejected(publish_text.file_not_found(exc), retry=False) from exc
         except MediaHostError as exc:
             raise Rejected(str(exc), retry=False) from exc
         except OSError as exc:
-            raise Rejected(f"Berkas tidak dapat disiapkan di media host: {exc}.", retry=True) from exc
+            raise Rejected(publish_text.media_host_failed(exc), retry=True) from exc
         state.save(media_urls=urls, media_urls_at=self.now_iso())
         return urls
 

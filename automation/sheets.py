@@ -22,6 +22,8 @@ import gspread
 from gspread.exceptions import APIError
 from gspread.utils import rowcol_to_a1
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import store as store_text
 from automation.ports import RegisterError, RegisterSnapshot, RowAnchor, Table, WriteBatch, WriteResult
 
 log = logging.getLogger("sop_konten.sheets")
@@ -92,8 +94,7 @@ class SheetsRegister:
             self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
             missing = [t for t in (self.register_tab, self.roster_tab, self.log_tab) if t not in self._sheet_ids]
             if missing:
-                raise RegisterError(f"Tab {', '.join(repr(t) for t in missing)} tidak ditemukan di spreadsheet "
-                                    f"{self.key}; jalankan 'sop-konten setup'.")
+                raise RegisterError(store_text.sheet_tab_missing(', '.join(repr(t) for t in missing), self.key))
         return self._spreadsheet
 
     def spreadsheet_unchecked(self) -> gspread.Spreadsheet:
@@ -187,7 +188,7 @@ class SheetsRegister:
             if requests:
                 spreadsheet.batch_update({"requests": requests})
         except APIError as exc:
-            log.error("spreadsheets:batchUpdate failed (%s: %s); notes, new rows and log lines wait", _status(exc), exc)
+            log.error(log_text.BATCH_UPDATE_FAILED, _status(exc), exc)
             if batch.appends:
                 return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {_status(exc)}")
         else:
@@ -227,7 +228,7 @@ def spreadsheet_key(text: str) -> str:
         try:
             return gspread.utils.extract_id_from_url(text)
         except gspread.exceptions.NoValidUrlKeyFound as exc:
-            raise RegisterError(f"URL spreadsheet '{text}' tidak dikenali.") from exc
+            raise RegisterError(store_text.spreadsheet_url_unknown(text)) from exc
     return text
 
 

@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from automation import __version__
 from automation.config import CONFIG_NAME, ConfigError, load_config
+from automation.domain.texts import cli as cli_text
+from automation.domain.texts import log as log_text
 
 DEFAULT_WORKSPACE = "sop-konten-data"
 CONFIG_ENV = "SOP_KONTEN_CONFIG"
@@ -33,10 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (UserError, ConfigError) as exc:
-        print(f"sop-konten: {exc}", file=sys.stderr)
+        print(cli_text.error_line(exc), file=sys.stderr)
         return 2
     except _known_errors() as exc:
-        print(f"sop-konten: {exc}", file=sys.stderr)
+        print(cli_text.error_line(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -53,33 +56,41 @@ def _known_errors() -> tuple[type[Exception], ...]:
     return (SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError, ReportError)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sop-konten", description=(
-        "Runs a content SOP on a shared register: validates edits, stamps times, assigns and notifies, "
-        "moves assets and publishes."))
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command")
+def _argparse_in_indonesian(message: str) -> str:
+    return cli_text.ARGPARSE.get(message, message)
 
-    p = sub.add_parser("init", help="create a local workspace (workbook, folders, config)")
-    p.add_argument("dir", nargs="?", default=DEFAULT_WORKSPACE)
+
+def _parser() -> argparse.ArgumentParser:
+    # argparse looks its own words ("usage: ", "options", errors) up through its module-level gettext
+    # alias at call time; pointing it at the catalogue makes the help and the errors Indonesian.
+    argparse._ = _argparse_in_indonesian  # type: ignore[attr-defined]
+    parser = argparse.ArgumentParser(prog=cli_text.PROG, description=cli_text.DESCRIPTION)
+    parser.add_argument("--version", action="version", version=cli_text.version(__version__),
+                        help=cli_text.HELP_VERSION)
+    parser.add_argument("-v", "--verbose", action="store_true", help=cli_text.HELP_VERBOSE)
+    sub = parser.add_subparsers(dest="command", title=cli_text.COMMANDS, metavar=cli_text.COMMAND_METAVAR)
+
+    p = sub.add_parser("init", help=cli_text.HELP_INIT, description=cli_text.HELP_INIT)
+    p.add_argument("dir", nargs="?", default=DEFAULT_WORKSPACE, metavar=cli_text.FOLDER_METAVAR,
+                   help=cli_text.HELP_DIR)
     p.set_defaults(handler=cmd_init)
 
     for name, handler, text in (
-        ("run", cmd_run, "run the daemon: one cycle every poll_seconds until stopped"),
-        ("once", cmd_once, "run one cycle and print what it did"),
-        ("check", cmd_check, "check the config, the SOP file, the register headers and the roster"),
-        ("setup", cmd_setup, "prepare the register and folders: tabs, headers, dropdowns, protections"),
+        ("run", cmd_run, cli_text.HELP_RUN),
+        ("once", cmd_once, cli_text.HELP_ONCE),
+        ("check", cmd_check, cli_text.HELP_CHECK),
+        ("setup", cmd_setup, cli_text.HELP_SETUP),
     ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--config", type=Path, help=f"path to {CONFIG_NAME}")
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
         p.set_defaults(handler=handler)
     from automation.report.monitoring import parse_day  # light: Pillow loads only when a chart is drawn
 
-    p = sub.add_parser("report", help="write the SOP monitoring report (XLSX + PNG chart) for a period")
-    p.add_argument("--config", type=Path, help=f"path to {CONFIG_NAME}")
-    p.add_argument("--from", dest="start", type=parse_day, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="end", type=parse_day, metavar="YYYY-MM-DD")
-    p.add_argument("--out", type=Path, help="the .xlsx to write (the .png goes beside it)")
+    p = sub.add_parser("report", help=cli_text.HELP_REPORT, description=cli_text.HELP_REPORT)
+    p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
+    p.add_argument("--from", dest="start", type=parse_day, metavar=cli_text.DATE_METAVAR, help=cli_text.HELP_FROM)
+    p.add_argument("--to", dest="end", type=parse_day, metavar=cli_text.DATE_METAVAR, help=cli_text.HELP_TO)
+    p.add_argument("--out", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.HELP_OUT)
     p.set_defaults(handler=cmd_report)
     return parser
 
@@ -113,17 +124,17 @@ def cmd_run(args) -> int:
 
     def request_stop(signum, frame):
         stop["requested"] = True
-        log.info("stop requested (signal %s); finishing the current cycle", signum)
+        log.info(log_text.STOP_REQUESTED, signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
     def cycle():
         summary = app.engine.run_once()
-        (log.error if summary.error else log.info)("cycle: %s", summary.line())
+        (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
 
     _print_where(config_path)
-    log.info("daemon started; a cycle every %s s; stop with Ctrl+C", app.config.poll_seconds)
+    log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
     scheduler = schedule.Scheduler()
     scheduler.every(app.config.poll_seconds).seconds.do(cycle)
     try:
@@ -133,7 +144,7 @@ def cmd_run(args) -> int:
             time.sleep(0.2)
     finally:
         app.close()
-    log.info("daemon stopped")
+    log.info(log_text.DAEMON_STOPPED)
     return 0
 
 
@@ -150,8 +161,8 @@ def cmd_report(args) -> int:
 
     config = load_config(_config_path(args.config, create=False))
     xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=print_progress)
-    print(f"Laporan: {xlsx}")
-    print(f"Grafik : {png}")
+    print(cli_text.report_written(xlsx))
+    print(cli_text.chart_written(png))
     if config.register_backend == "sheets":
         from automation.adapters.google.report_sheet import REPORT_TAB, publish_report
         from automation.bootstrap import GoogleServices
@@ -163,7 +174,7 @@ def cmd_report(args) -> int:
             rows = publish_report(register.spreadsheet, xlsx)
         finally:
             journal.close()
-        print(f"Tab {REPORT_TAB}: {rows} baris ditulis ke spreadsheet.")
+        print(cli_text.report_tab_written(REPORT_TAB, rows))
     return 0
 
 
@@ -172,10 +183,10 @@ def cmd_check(args) -> int:
 
     problems = run_checks(_config_path(args.config, create=False))
     if not problems:
-        print("OK: konfigurasi, SOP, judul kolom register dan daftar petugas sesuai.")
+        print(cli_text.CHECK_OK)
         return 0
     for problem in problems:
-        print(f"MASALAH: {problem}")
+        print(cli_text.check_problem(problem))
     return 1
 
 
@@ -184,7 +195,7 @@ def cmd_check(args) -> int:
 def _config_path(given: Path | None, create: bool) -> Path:
     if given:
         if not given.exists():
-            raise UserError(f"berkas konfigurasi {given} tidak ditemukan.")
+            raise UserError(cli_text.config_not_found(given))
         return given
     env = os.environ.get(CONFIG_ENV, "").strip()
     if env:
@@ -193,10 +204,10 @@ def _config_path(given: Path | None, create: bool) -> Path:
         if candidate.exists():
             return candidate
     if not create:
-        raise UserError(f"tidak ada {CONFIG_NAME} di folder ini; jalankan 'sop-konten init' atau beri --config.")
+        raise UserError(cli_text.no_config_here(CONFIG_NAME))
     from automation.commands.workspace import init_workspace
 
-    log.info("no configuration found: creating the local workspace ./%s", DEFAULT_WORKSPACE)
+    log.info(log_text.CREATING_WORKSPACE, DEFAULT_WORKSPACE)
     return init_workspace(Path(DEFAULT_WORKSPACE))
 
 
@@ -213,12 +224,11 @@ def _print_where(config_path: Path) -> None:
     config = load_config(config_path)
     sop = load_sop(config.sop)
     first = Contract(sop).status(1)
-    print(f"Workspace   : {config.base}")
-    print(f"Register    : {config.register_path}  (buka dengan LibreOffice/Excel; isi {TITLE} lalu "
-          f"'{first}' = {sop.first.outcomes[0].status})")
-    print(f"Folder aset : {config.assets_path}  (letakkan bahan di '00 Masuk' untuk membuat item baru)")
-    print(f"Pesan keluar: {config.outbox_path}")
-    print(f"Publikasi   : {config.publish_path / 'index.html'}")
+    print(cli_text.where_workspace(config.base))
+    print(cli_text.where_register(config.register_path, TITLE, first, sop.first.outcomes[0].status))
+    print(cli_text.where_assets(config.assets_path))
+    print(cli_text.where_outbox(config.outbox_path))
+    print(cli_text.where_feed(config.publish_path / 'index.html'))
 
 
 if __name__ == "__main__":

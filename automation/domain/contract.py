@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from automation.domain.sop import Sop, canonical, normalise
+from automation.domain.texts import store as store_text
 from automation.ports import Table
 
 REGISTER_TAB, ROSTER_TAB, LOG_TAB = "Register", "Petugas", "Log"
@@ -90,7 +91,7 @@ def locate_columns(headers: tuple[str, ...], required: tuple[str, ...], tab: str
     missing = [h for h in required if h not in positions]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
-        raise HeaderError(f"Kolom {names} tidak ditemukan di tab {tab}; tambahkan lagi judul kolom itu di baris 1.")
+        raise HeaderError(store_text.column_missing(names, tab))
     return {h: positions[h] for h in required}
 
 

@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from automation.domain.texts import config as config_text
+
 NEXT, REJECT, FINISH = "next", "reject", "finish"
 ACTIONS = ("", "publish")
 
@@ -142,9 +144,9 @@ def load_sop(path: Path | None = None) -> Sop:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise SopError(f"{path}: file SOP tidak ditemukan.") from exc
+        raise SopError(config_text.sop_not_found(path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise SopError(f"{path}: bukan TOML yang sah ({exc}).") from exc
+        raise SopError(config_text.sop_not_toml(path, exc)) from exc
     return parse_sop(raw, str(path))
 
 
@@ -269,7 +271,7 @@ class _Reader:
         self.source = source
 
     def fail(self, key: str, reason: str):
-        raise SopError(f"{self.source}: kunci '{key}': {reason}.")
+        raise SopError(config_text.bad_key(self.source, key, reason))
 
     def table(self, key: str) -> dict[str, Any]:
         value = self.raw.get(key)

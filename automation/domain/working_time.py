@@ -43,6 +43,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from automation.domain.texts import calendar as calendar_text
+
 __all__ = [
     "DEFAULT_RAMADAN_WEEK",
     "DEFAULT_WEEK",
@@ -94,9 +96,9 @@ def _parse_clock(value: Any, key: str) -> int:
     """Parse "07:30" / "7.30" / datetime.time -> minutes after midnight; "24:00" allowed (end of day)."""
     if isinstance(value, time):
         if value.tzinfo is not None:
-            raise CalendarConfigError(key, "a time of day must not carry a time zone")
+            raise CalendarConfigError(key, calendar_text.TIME_WITH_ZONE)
         if value.second or value.microsecond:
-            raise CalendarConfigError(key, f"{value} is not a whole minute")
+            raise CalendarConfigError(key, calendar_text.not_whole_minute(value))
         return value.hour * 60 + value.minute
     if isinstance(value, str):
         m = _TIME_RE.match(value)
@@ -104,8 +106,8 @@ def _parse_clock(value: Any, key: str) -> int:
             hours, minutes = int(m.group(1)), int(m.group(2))
             if minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0)):
                 return hours * 60 + minutes
-        raise CalendarConfigError(key, f"{value!r} is not a time of day (HH:MM)")
-    raise CalendarConfigError(key, f"expected a time of day (HH:MM), got {type(value).__name__}")
+        raise CalendarConfigError(key, calendar_text.not_time_of_day(value))
+    raise CalendarConfigError(key, calendar_text.expected_time_of_day(type(value).__name__))
 
 
 def _format_clock(minutes: int) -> str:
@@ -133,14 +135,14 @@ class Interval:
         if isinstance(value, str):
             m = _RANGE_RE.match(value)
             if not m:
-                raise CalendarConfigError(key, f"{value!r} is not a time range (HH:MM-HH:MM)")
+                raise CalendarConfigError(key, calendar_text.not_time_range(value))
             start, end = _parse_clock(m.group(1), key), _parse_clock(m.group(2), key)
         elif isinstance(value, Sequence) and len(value) == 2:
             start, end = _parse_clock(value[0], f"{key}[0]"), _parse_clock(value[1], f"{key}[1]")
         else:
-            raise CalendarConfigError(key, f'expected a time range like "07:30-12:00", got {value!r}')
+            raise CalendarConfigError(key, calendar_text.expected_time_range(value))
         if start >= end:
-            raise CalendarConfigError(key, f"{_format_clock(end)} is not after {_format_clock(start)}")
+            raise CalendarConfigError(key, calendar_text.not_after(_format_clock(end), _format_clock(start)))
         return cls(start, end)
 
     def __str__(self) -> str:
@@ -156,19 +158,19 @@ def _parse_day(value: Any, key: str) -> tuple[Interval, ...]:
     if isinstance(value, Mapping):
         unknown = sorted(set(value) - {"start", "end", "breaks"})
         if unknown:
-            raise CalendarConfigError(f"{key}.{unknown[0]}", "unknown key (expected start, end, breaks)")
+            raise CalendarConfigError(f"{key}.{unknown[0]}", calendar_text.UNKNOWN_DAY_KEY)
         for required in ("start", "end"):
             if required not in value:
-                raise CalendarConfigError(f"{key}.{required}", "missing")
+                raise CalendarConfigError(f"{key}.{required}", calendar_text.MISSING)
         start = _parse_clock(value["start"], f"{key}.start")
         end = _parse_clock(value["end"], f"{key}.end")
         if start >= end:
             raise CalendarConfigError(
-                f"{key}.end", f"{_format_clock(end)} is not after {_format_clock(start)}"
+                f"{key}.end", calendar_text.not_after(_format_clock(end), _format_clock(start))
             )
         breaks_raw = value.get("breaks", [])
         if isinstance(breaks_raw, str) or not isinstance(breaks_raw, Sequence):
-            raise CalendarConfigError(f"{key}.breaks", "expected a list of time ranges")
+            raise CalendarConfigError(f"{key}.breaks", calendar_text.EXPECTED_RANGES)
         breaks = sorted((Interval.parse(b, f"{key}.breaks[{i}]"), i) for i, b in enumerate(breaks_raw))
         result: list[Interval] = []
         cursor = start
@@ -176,8 +178,7 @@ def _parse_day(value: Any, key: str) -> tuple[Interval, ...]:
             if brk.start < cursor or brk.end > end:
                 raise CalendarConfigError(
                     f"{key}.breaks[{i}]",
-                    f"{brk} overlaps another break or lies outside {_format_clock(start)}"
-                    f"-{_format_clock(end)}",
+                    calendar_text.break_outside(brk, _format_clock(start), _format_clock(end)),
                 )
             if brk.start > cursor:
                 result.append(Interval(cursor, brk.start))
@@ -188,14 +189,13 @@ def _parse_day(value: Any, key: str) -> tuple[Interval, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise CalendarConfigError(
             key,
-            'expected a list of time ranges like ["07:30-12:00", "13:00-16:00"] '
-            "or a table {start, end, breaks}",
+            calendar_text.EXPECTED_DAY,
         )
     intervals = tuple(Interval.parse(v, f"{key}[{i}]") for i, v in enumerate(value))
     for i in range(1, len(intervals)):
         if intervals[i].start < intervals[i - 1].end:
             raise CalendarConfigError(
-                f"{key}[{i}]", f"{intervals[i]} must start at or after the end of {intervals[i - 1]}"
+                f"{key}[{i}]", calendar_text.range_order(intervals[i], intervals[i - 1])
             )
     return intervals
 
@@ -242,13 +242,13 @@ class WorkWeek:
         day off.
         """
         if not isinstance(data, Mapping):
-            raise CalendarConfigError(key, "expected a table of weekdays (monday ... sunday)")
+            raise CalendarConfigError(key, calendar_text.EXPECTED_WEEK)
         base = DEFAULT_WEEK if base is None else base
         changes: dict[str, tuple[Interval, ...]] = {}
         for name, value in data.items():
             if name not in WEEKDAYS:
                 raise CalendarConfigError(
-                    f"{key}.{name}", f"unknown key (expected one of {', '.join(WEEKDAYS)})"
+                    f"{key}.{name}", calendar_text.unknown_key(', '.join(WEEKDAYS))
                 )
             changes[name] = _parse_day(value, f"{key}.{name}")
         return replace(base, **changes)
@@ -278,7 +278,7 @@ DEFAULT_RAMADAN_WEEK = WorkWeek(
 
 def _parse_date(value: Any, key: str) -> date:
     if isinstance(value, datetime):
-        raise CalendarConfigError(key, f"expected a date, got a date-time {value.isoformat()}")
+        raise CalendarConfigError(key, calendar_text.date_with_time(value.isoformat()))
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -286,13 +286,13 @@ def _parse_date(value: Any, key: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-        raise CalendarConfigError(key, f"{value!r} is not a date (YYYY-MM-DD)")
-    raise CalendarConfigError(key, f"expected a date (YYYY-MM-DD), got {type(value).__name__}")
+        raise CalendarConfigError(key, calendar_text.not_date(value))
+    raise CalendarConfigError(key, calendar_text.expected_date(type(value).__name__))
 
 
 def _parse_dates(value: Any, key: str) -> tuple[date, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise CalendarConfigError(key, "expected a list of dates (YYYY-MM-DD)")
+        raise CalendarConfigError(key, calendar_text.EXPECTED_DATES)
     return tuple(sorted({_parse_date(v, f"{key}[{i}]") for i, v in enumerate(value)}))
 
 
@@ -314,20 +314,20 @@ class RamadanPeriod:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, base_week: WorkWeek, key: str) -> RamadanPeriod:
         if not isinstance(data, Mapping):
-            raise CalendarConfigError(key, "expected a table {start, end, week}")
+            raise CalendarConfigError(key, calendar_text.EXPECTED_RAMADAN)
         unknown = sorted(set(data) - {"start", "end", "week"})
         if unknown:
-            raise CalendarConfigError(f"{key}.{unknown[0]}", "unknown key (expected start, end, week)")
+            raise CalendarConfigError(f"{key}.{unknown[0]}", calendar_text.UNKNOWN_RAMADAN_KEY)
         for required in ("start", "end"):
             if required not in data:
-                raise CalendarConfigError(f"{key}.{required}", "missing")
+                raise CalendarConfigError(f"{key}.{required}", calendar_text.MISSING)
         start = _parse_date(data["start"], f"{key}.start")
         end = _parse_date(data["end"], f"{key}.end")
         if end < start:
-            raise CalendarConfigError(f"{key}.end", f"{end} is before start {start}")
+            raise CalendarConfigError(f"{key}.end", calendar_text.before_start(end, start))
         week = WorkWeek.from_dict(data.get("week", {}), base=base_week, key=f"{key}.week")
         if week.total_minutes == 0:
-            raise CalendarConfigError(f"{key}.week", "has no working time at all")
+            raise CalendarConfigError(f"{key}.week", calendar_text.NO_WORKING_TIME)
         return cls(start, end, week)
 
     def to_dict(self) -> dict[str, Any]:
@@ -388,11 +388,11 @@ class CalendarConfig:
         """
         data = {} if data is None else data
         if not isinstance(data, Mapping):
-            raise CalendarConfigError(key, "expected a table")
+            raise CalendarConfigError(key, calendar_text.EXPECTED_TABLE)
         for name in data:
             if name not in _CONFIG_KEYS:
                 raise CalendarConfigError(
-                    f"{key}.{name}", f"unknown key (expected one of {', '.join(_CONFIG_KEYS)})"
+                    f"{key}.{name}", calendar_text.unknown_key(', '.join(_CONFIG_KEYS))
                 )
         kwargs: dict[str, Any] = {}
 
@@ -400,26 +400,26 @@ class CalendarConfig:
             tz_name = data["timezone"]
             if not isinstance(tz_name, str) or not tz_name.strip():
                 raise CalendarConfigError(
-                    f"{key}.timezone", 'expected an IANA time-zone name like "Asia/Jakarta"'
+                    f"{key}.timezone", calendar_text.EXPECTED_TIMEZONE
                 )
             kwargs["timezone"] = tz_name.strip()
         try:
             ZoneInfo(kwargs.get("timezone", cls.timezone))
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise CalendarConfigError(
-                f"{key}.timezone", f"unknown time zone {data.get('timezone')!r}"
+                f"{key}.timezone", calendar_text.unknown_timezone(data.get('timezone'))
             ) from exc
 
         if "week" in data:
             kwargs["week"] = WorkWeek.from_dict(data["week"], base=DEFAULT_WEEK, key=f"{key}.week")
             if kwargs["week"].total_minutes == 0:
-                raise CalendarConfigError(f"{key}.week", "has no working time at all")
+                raise CalendarConfigError(f"{key}.week", calendar_text.NO_WORKING_TIME)
 
         if "holiday_country" in data:
             country = data["holiday_country"]
             if not isinstance(country, str):
                 raise CalendarConfigError(
-                    f"{key}.holiday_country", 'expected a country code like "ID" (or "")'
+                    f"{key}.holiday_country", calendar_text.EXPECTED_COUNTRY
                 )
             kwargs["holiday_country"] = country.strip().upper()
         if "holiday_categories" in data:
@@ -430,13 +430,13 @@ class CalendarConfig:
                 or not all(isinstance(c, str) for c in cats)
             ):
                 raise CalendarConfigError(
-                    f"{key}.holiday_categories", 'expected a list of names like ["public"]'
+                    f"{key}.holiday_categories", calendar_text.EXPECTED_CATEGORIES
                 )
             kwargs["holiday_categories"] = tuple(dict.fromkeys(c.strip().lower() for c in cats))
         if "holiday_language" in data:
             lang = data["holiday_language"]
             if not isinstance(lang, str):
-                raise CalendarConfigError(f"{key}.holiday_language", 'expected a language code like "id"')
+                raise CalendarConfigError(f"{key}.holiday_language", calendar_text.EXPECTED_LANGUAGE)
             kwargs["holiday_language"] = lang.strip()
 
         for name in ("days_off", "extra_working_days"):
@@ -447,12 +447,12 @@ class CalendarConfig:
             for i, raw in enumerate(data["extra_working_days"]):
                 if _parse_date(raw, "") in off:
                     raise CalendarConfigError(
-                        f"{key}.extra_working_days[{i}]", f"{raw} is also listed in {key}.days_off"
+                        f"{key}.extra_working_days[{i}]", calendar_text.also_day_off(raw, key)
                     )
         if "extra_working_day_hours" in data:
             hours = _parse_day(data["extra_working_day_hours"], f"{key}.extra_working_day_hours")
             if not hours:
-                raise CalendarConfigError(f"{key}.extra_working_day_hours", "must not be empty")
+                raise CalendarConfigError(f"{key}.extra_working_day_hours", calendar_text.MUST_NOT_BE_EMPTY)
             kwargs["extra_working_day_hours"] = hours
 
         ramadan_week = DEFAULT_RAMADAN_WEEK
@@ -461,14 +461,14 @@ class CalendarConfig:
                 data["ramadan_week"], base=DEFAULT_RAMADAN_WEEK, key=f"{key}.ramadan_week"
             )
             if ramadan_week.total_minutes == 0:
-                raise CalendarConfigError(f"{key}.ramadan_week", "has no working time at all")
+                raise CalendarConfigError(f"{key}.ramadan_week", calendar_text.NO_WORKING_TIME)
             kwargs["ramadan_week"] = ramadan_week
         if "ramadan" in data:
             raw = data["ramadan"]
             if isinstance(raw, Mapping):  # a single [calendar.ramadan] table instead of [[calendar.ramadan]]
                 raw = [raw]
             if isinstance(raw, str) or not isinstance(raw, Sequence):
-                raise CalendarConfigError(f"{key}.ramadan", "expected a list of tables {start, end}")
+                raise CalendarConfigError(f"{key}.ramadan", calendar_text.EXPECTED_RAMADAN_LIST)
             periods = [
                 RamadanPeriod.from_dict(p, base_week=ramadan_week, key=f"{key}.ramadan[{i}]")
                 for i, p in enumerate(raw)
@@ -476,7 +476,7 @@ class CalendarConfig:
             order = sorted(range(len(periods)), key=lambda i: periods[i].start)
             for a, b in zip(order, order[1:], strict=False):
                 if periods[b].start <= periods[a].end:
-                    raise CalendarConfigError(f"{key}.ramadan[{b}]", f"overlaps {key}.ramadan[{a}]")
+                    raise CalendarConfigError(f"{key}.ramadan[{b}]", calendar_text.ramadan_overlap(key, a))
             kwargs["ramadan"] = tuple(periods)
 
         return cls(**kwargs)
@@ -543,7 +543,7 @@ def package_holidays(country: str, categories: Sequence[str], language: str = ""
         import holidays
     except ImportError as exc:  # pragma: no cover - the package is a dependency
         raise CalendarConfigError(
-            "calendar.holiday_country", "the 'holidays' package is not installed (pip install holidays)"
+            "calendar.holiday_country", calendar_text.HOLIDAYS_MISSING
         ) from exc
     kwargs: dict[str, Any] = {"categories": tuple(categories)}
     if language:
@@ -552,14 +552,14 @@ def package_holidays(country: str, categories: Sequence[str], language: str = ""
         entity = holidays.country_holidays(country, **kwargs)  # no years yet: validates only
     except NotImplementedError as exc:
         raise CalendarConfigError(
-            "calendar.holiday_country", f"country {country!r} is not in the holidays package"
+            "calendar.holiday_country", calendar_text.unknown_country(country)
         ) from exc
     except ValueError as exc:
         raise CalendarConfigError("calendar.holiday_categories", str(exc)) from exc
     if language and language not in (getattr(entity, "supported_languages", None) or (language,)):
         raise CalendarConfigError(
             "calendar.holiday_language",
-            f"{language!r} is not available for {country} (available: {', '.join(entity.supported_languages)})",
+            calendar_text.language_unavailable(language, country, ', '.join(entity.supported_languages)),
         )
 
     def lookup(year: int) -> dict[date, str]:
@@ -689,7 +689,7 @@ class WorkingCalendar:
             idle = 0 if found else idle + 1
             if idle > _MAX_IDLE_DAYS:
                 raise RuntimeError(
-                    f"no working time in the {_MAX_IDLE_DAYS} days before {d}; check calendar.days_off"
+                    calendar_text.no_working_time_before(_MAX_IDLE_DAYS, d)
                 )
             d += _ONE_DAY
 

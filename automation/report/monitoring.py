@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from automation.domain.sop import REJECT, Sop, Step, normalise
+from automation.domain.texts import report as report_text
 from automation.service.journal import CompletedActivation
 
 if TYPE_CHECKING:  # Pillow is imported only when a chart is drawn: `sop-konten --help` does not need it
@@ -173,9 +174,9 @@ def build_report(sop: Sop, completions: Iterable[CompletedActivation], start: da
     journal can be passed. `made_on` fills the monitoring form's Tanggal (empty when None).
     """
     if end < start:
-        raise ReportError(f"periode tidak sah: {start.isoformat()} sesudah {end.isoformat()}.")
+        raise ReportError(report_text.period_invalid(start.isoformat(), end.isoformat()))
     if not 0 < on_time_threshold <= 1:
-        raise ReportError(f"ambang tepat waktu harus di antara 0 dan 1, bukan {on_time_threshold}.")
+        raise ReportError(report_text.threshold_invalid(on_time_threshold))
     low, high = period_bounds(start, end, zone)
     in_period = [c for c in completions if low <= _aware(c.ended_at, zone) < high]
     in_period.sort(key=lambda c: (_aware(c.ended_at, zone), c.item_id, c.step, c.activation))
@@ -592,7 +593,7 @@ class _replacing:
             os.replace(self.temporary, self.path)
         except PermissionError as error:  # Windows: the file is open in Excel
             self.temporary.unlink(missing_ok=True)
-            raise ReportError(f"{self.path} tidak bisa ditulis (sedang dibuka?): {error}.") from error
+            raise ReportError(report_text.not_writable(self.path, error)) from error
         return False
 
 
@@ -607,7 +608,7 @@ def resolve_period(start: date | None, end: date | None, today: date) -> tuple[d
     if end is None:
         end = today
     if end < start:
-        raise ReportError(f"tanggal --from ({start.isoformat()}) sesudah tanggal --to ({end.isoformat()}).")
+        raise ReportError(report_text.from_after_to(start.isoformat(), end.isoformat()))
     return start, end
 
 
@@ -625,7 +626,7 @@ def parse_day(text: str) -> date:
     except ValueError as error:
         import argparse
 
-        raise argparse.ArgumentTypeError(f"tanggal '{text}' tidak sah; tulis YYYY-MM-DD.") from error
+        raise argparse.ArgumentTypeError(report_text.date_invalid(text)) from error
 
 
 def generate_report(config, start: date | None = None, end: date | None = None, out: Path | None = None,
@@ -643,7 +644,7 @@ def generate_report(config, start: date | None = None, end: date | None = None, 
     today = today or clock_from_environment(config.timezone).now().date()
     start, end = resolve_period(start, end, today)
     if not Path(config.journal).exists():
-        raise ReportError(f"jurnal {config.journal} belum ada; jalankan 'sop-konten once' atau 'run' dahulu.")
+        raise ReportError(report_text.no_journal(config.journal))
     sop = load_sop(config.sop)
     journal = Journal(config.journal)
     try:

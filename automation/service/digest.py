@@ -36,6 +36,8 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from automation.domain.sop import normalise
+from automation.domain.texts import config as config_text
+from automation.domain.texts import log as log_text
 from automation.ports import Clock, Message, Notifier
 from automation.service.messages import DIGEST, RenderedMessage, kind_of, render_digest
 
@@ -83,7 +85,7 @@ def parse_send_at(text: str) -> time:
     """'07:30' -> time(7, 30); raises ValueError on anything else."""
     hours, _, minutes = text.strip().partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+        raise ValueError(config_text.not_time_of_day(text))
     return time(int(hours), int(minutes))
 
 
@@ -126,7 +128,7 @@ class DigestNotifier:
             "INSERT OR IGNORE INTO queued (key, recipient, message, queued_at) VALUES (?, ?, ?, ?)",
             (message.key, recipient_of(message), _dump(message), _utc(now)),
         )  # autocommit: durable before the engine marks the effect done
-        log.info("notification %s queued for the daily digest", message.key)
+        log.info(log_text.DIGEST_QUEUED, message.key)
 
     # -- the daily send ----------------------------------------------------
     def flush(self, now: datetime | None = None) -> FlushResult:
@@ -150,14 +152,14 @@ class DigestNotifier:
             try:
                 self.inner.send(digest)
             except Exception as exc:  # keep it pending: the next flush tries again
-                log.error("digest %s not sent, retrying next flush: %s", digest_key, exc)
+                log.error(log_text.DIGEST_NOT_SENT_RETRY, digest_key, exc)
                 self.db.execute("UPDATE digests SET attempts = attempts + 1, last_error = ? WHERE digest_key = ?",
                                 (str(exc)[:500], digest_key))
                 result.failed.append(digest_key)
                 continue
             self._mark_sent(digest_key, now)
             result.sent.append(digest_key)
-            log.info("digest %s sent (%d messages)", digest_key, len(messages))
+            log.info(log_text.DIGEST_SENT, digest_key, len(messages))
         result.waiting = self.waiting()
         self._prune(now)
         return result

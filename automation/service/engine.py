@@ -19,6 +19,7 @@ from pathlib import Path
 from automation.domain import contract as cols
 from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
 from automation.domain.sop import Sop
+from automation.domain.texts import log as log_text
 from automation.domain.texts import register as texts
 from automation.domain.workflow import (
     CHECKED_STATE,
@@ -129,9 +130,9 @@ class Engine:
         try:
             result = flush(self.clock.now())
             if getattr(result, "sent", 0):
-                log.info("digest: %s", result)
+                log.info(log_text.DIGEST, result)
         except Exception as exc:  # a digest that fails is tried again on the next cycle
-            log.error("digest not sent: %s", exc)
+            log.error(log_text.DIGEST_NOT_SENT, exc)
 
     def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
@@ -142,7 +143,7 @@ class Engine:
             roster, problems = parse_roster(snapshot.roster, self.sop)
         except (RegisterError, HeaderError) as exc:
             summary.error = str(exc)
-            log.error("register unusable, nothing written: %s", exc)
+            log.error(log_text.REGISTER_UNUSABLE, exc)
             return summary
         summary.problems.extend(problems)
         summary.problems.extend(self.on_roster(snapshot.roster))
@@ -151,7 +152,7 @@ class Engine:
             self.assets.ensure_stages(self.sop.stages)
         except Exception as exc:  # the folders are unreachable: nothing can move, so nothing is decided
             summary.error = str(exc)
-            log.error("asset store unusable, nothing done: %s", exc)
+            log.error(log_text.ASSETS_UNUSABLE, exc)
             return summary
 
         states = self.journal.states()
@@ -172,11 +173,11 @@ class Engine:
             result = self.register.write(batch)
             if not result.written:
                 summary.deferred = result.reason
-                log.warning("register not written, retrying next cycle: %s", result.reason)
+                log.warning(log_text.REGISTER_NOT_WRITTEN_RETRY, result.reason)
                 return summary
             summary.written = True
             for anchor, column in result.skipped:
-                log.info("left %s/%s alone: changed by a person since the read", anchor, column)
+                log.info(log_text.ROW_LEFT_ALONE, anchor, column)
         changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
         self.journal.commit_states(changed, now)
         for decision in decisions:
@@ -331,10 +332,10 @@ class Engine:
                 try:
                     renewed = refresh()
                     if renewed.stored:
-                        log.info("%s token refreshed, now valid until %s", name, renewed.expires_at)
+                        log.info(log_text.TOKEN_REFRESHED, name, renewed.expires_at)
                         continue
                 except Exception as exc:  # refreshing is a convenience; the warning below still goes out
-                    log.warning("%s token not refreshed: %s", name, exc)
+                    log.warning(log_text.TOKEN_NOT_REFRESHED, name, exc)
             for admin in roster.active_in(self.sop.last.role):
                 key = f"token/{name}/{expiry.date().isoformat()}/token:{admin.email}"
                 if not admin.email or self.journal.effect_status(key) == DONE:
@@ -412,7 +413,7 @@ class Engine:
                                  decision.row[cols.DUE], links)
                 reachable = getattr(self.notifier, "accepts", None) or (lambda m: bool(m.to))
                 if not message.to and not reachable(message):
-                    log.warning("no address for %s (%s); message not sent", p.get("to_name"), effect.key)
+                    log.warning(log_text.NO_ADDRESS, p.get("to_name"), effect.key)
                     summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
                     result["skipped"] = "no address"
                 else:
@@ -430,7 +431,7 @@ class Engine:
             self._apply_result(effect, decision, result)
             summary.effects[effect.kind] += 1
         except Exception as exc:  # an adapter failed: keep the intent, retry next cycle
-            log.error("effect %s failed: %s", effect.key, exc)
+            log.error(log_text.EFFECT_FAILED, effect.key, exc)
             self.journal.mark_failed(effect.key, str(exc))
             summary.failed.append(effect.key)
         self._performed += 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from automation.domain.texts import log as log_text
 from automation.ports import AssetStore, MediaFile, Post, Publisher
 
 log = logging.getLogger("sop_konten.publishing")
@@ -87,7 +88,7 @@ class PublishingService:
         try:
             files = [f.path for f in self.assets.media(item_id)]
         except Exception as exc:  # the check must never stop the workflow
-            log.warning("media of %s not readable for the check: %s", item_id, exc)
+            log.warning(log_text.MEDIA_NOT_READABLE, item_id, exc)
         for platform in platforms:
             problems.extend(caption_problems(platform, caption, title))
             if platform in self.platforms:

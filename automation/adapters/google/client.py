@@ -24,6 +24,9 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
+from automation.domain.texts import google as google_text
+from automation.domain.texts import log as log_text
+
 log = logging.getLogger("sop_konten.google")
 
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
@@ -59,10 +62,9 @@ def key_path(configured: str | Path | None) -> Path:
         path = Path(env) if env else None
     if path is None:
         raise GoogleAccessError(
-            "Kunci akun layanan Google belum diatur: isi [google] key_file di sop-konten.toml "
-            "atau variabel lingkungan GOOGLE_APPLICATION_CREDENTIALS.")
+            google_text.KEY_NOT_SET)
     if not path.exists():
-        raise GoogleAccessError(f"Berkas kunci akun layanan {path} tidak ditemukan.")
+        raise GoogleAccessError(google_text.key_file_missing(path))
     return path
 
 
@@ -71,7 +73,7 @@ def load_credentials(path: Path, scopes: tuple[str, ...], subject: str = "") -> 
         info = json.loads(path.read_text(encoding="utf-8"))
         credentials = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
     except (ValueError, KeyError) as exc:
-        raise GoogleAccessError(f"Berkas {path} bukan kunci akun layanan Google yang sah.") from exc
+        raise GoogleAccessError(google_text.not_a_key(path)) from exc
     return credentials.with_subject(subject) if subject else credentials
 
 
@@ -113,14 +115,14 @@ class GoogleSession(AuthorizedSession):
             except (requests.Timeout, requests.ConnectionError) as exc:
                 if not safe or attempt == self.policy.attempts - 1:
                     raise
-                log.warning("%s %s: %s; retrying", method, _short(url), type(exc).__name__)
+                log.warning(log_text.GOOGLE_RETRY_ERROR, method, _short(url), type(exc).__name__)
                 self.policy.sleep(self.policy.delay(attempt))
                 continue
             status = response.status_code
             retry = status == 429 or (safe and status in RETRYABLE)
             if not retry or attempt == self.policy.attempts - 1:
                 return response
-            log.warning("%s %s answered %s; retrying", method, _short(url), status)
+            log.warning(log_text.GOOGLE_RETRY_STATUS, method, _short(url), status)
             self.policy.sleep(self.policy.delay(attempt, response.headers.get("Retry-After")))
         return response
 

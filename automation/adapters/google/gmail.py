@@ -25,6 +25,8 @@ from googleapiclient.errors import HttpError
 from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, load_credentials
 from automation.adapters.notify.outbox import build_email, parse_sender
 from automation.adapters.notify.smtp import NotificationError
+from automation.domain.texts import log as log_text
+from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -66,14 +68,13 @@ class GmailNotifier:
             except HttpError as exc:
                 if not _rate_limited(exc) or attempt == self.policy.attempts - 1:
                     raise self._error(exc) from None
-                log.warning("Gmail answered %s; retrying", exc.resp.status)
+                log.warning(log_text.GMAIL_RETRY, exc.resp.status)
                 self.policy.sleep(self.policy.delay(attempt, exc.resp.get("retry-after")))
             except RefreshError as exc:
                 raise self._refresh_error(exc) from None
             except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
-                raise NotificationError(f"Gmail API unreachable ({type(exc).__name__}: {exc}); "
-                                        "the message will be tried again") from None
-        log.info("notification %s sent via Gmail as %s (id %s)", email["Message-ID"], self.address,
+                raise NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc)) from None
+        log.info(log_text.GMAIL_SENT, email["Message-ID"], self.address,
                  answer.get("id", "?"))
 
     def _delegation_hint(self) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from automation.domain.texts import log as log_text
 from automation.ports import Clock, Post, PublishResult
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class LocalFeedPublisher:
             return result  # published before: never publish twice
         platform_dir.mkdir(parents=True, exist_ok=True)
         if post_dir.exists():  # no post.json: not ours to keep (a rename is atomic, so not a crash)
-            log.warning("removing incomplete feed folder %s", post_dir)
+            log.warning(log_text.FEED_REMOVING_INCOMPLETE, post_dir)
             shutil.rmtree(post_dir)
 
         staging = platform_dir / f".{post_dir.name}.{secrets.token_hex(4)}.tmp"
@@ -74,7 +75,7 @@ class LocalFeedPublisher:
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
-        log.info("published %s to local feed %s", post.item_id, post_dir)
+        log.info(log_text.FEED_PUBLISHED, post.item_id, post_dir)
         self.write_index()
         return result
 
@@ -112,7 +113,7 @@ class LocalFeedPublisher:
                 record = json.loads(path.read_text(encoding="utf-8"))
                 published = datetime.fromisoformat(record["published_at"])
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("skipping unreadable %s: %s", path, exc)
+                log.warning(log_text.FEED_SKIPPING_UNREADABLE, path, exc)
                 continue
             found.append((published.timestamp(), path.parent, record))
         found.sort(key=lambda entry: (-entry[0], entry[1].as_posix()))

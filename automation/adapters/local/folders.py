@@ -15,6 +15,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from automation.domain.texts import log as log_text
 from automation.ports import IntakeEntry, MediaFile
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class FolderAssetStore:
             folder.mkdir(exist_ok=True)
             return folder
         if len(folders) > 1:
-            log.warning("item %s has several folders; moving %s, leaving the rest", item_id, folders[0])
+            log.warning(log_text.FOLDERS_SEVERAL, item_id, folders[0])
         destination = _free_path(target / folders[0].name, folder=True)
         shutil.move(folders[0], destination)
         return destination
@@ -177,7 +178,7 @@ class FolderAssetStore:
         existing = self._item_folders(item_id)
         if not source.exists():
             if not existing:
-                log.warning("intake entry %r vanished before item %s was claimed", entry.key, item_id)
+                log.warning(log_text.INTAKE_VANISHED, entry.key, item_id)
             return _uri(self._place(item_id, title, stage))
 
         if source.is_dir() and not existing:

@@ -27,6 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import store as store_text
 from automation.ports import (
     CellChange,
     RegisterError,
@@ -136,7 +138,7 @@ class WorkbookRegister:
         """Make a new register workbook with the three tabs; never overwrites an existing file."""
         register = cls(Path(path), **kwargs)
         if register.path.exists():
-            raise RegisterError(f"Berkas {register.path.name} sudah ada; berkas tersebut tidak ditimpa.")
+            raise RegisterError(store_text.file_exists(register.path.name))
         wb = Workbook()
         tabs = (
             (register.register_tab, register_headers, ()),
@@ -197,7 +199,7 @@ class WorkbookRegister:
         changed = False
         if batch.updates and rows.id_column is None:
             raise RegisterError(
-                f"Kolom '{self.id_header}' tidak ditemukan di tab '{self.register_tab}' pada {self.path.name}."
+                store_text.workbook_column_missing(self.id_header, self.register_tab, self.path.name)
             )
         for update in batch.updates:
             changed |= _apply_update(register_ws, rows, update, skipped)
@@ -241,7 +243,7 @@ class WorkbookRegister:
         """Seam for tests that simulate a person saving while the daemon writes."""
 
     def _not_written(self, reason: str) -> WriteResult:
-        log.info("register not written: %s", reason)
+        log.info(log_text.REGISTER_NOT_WRITTEN, reason)
         return WriteResult(written=False, reason=reason)
 
     # --- loading ----------------------------------------------------------
@@ -254,21 +256,21 @@ class WorkbookRegister:
                 data = handle.read()
                 stamp = _FileStamp.of(os.fstat(handle.fileno()))
         except FileNotFoundError:
-            raise RegisterError(f"Berkas {name} tidak ditemukan di folder {self.path.parent}.") from None
+            raise RegisterError(store_text.workbook_missing(name, self.path.parent)) from None
         except OSError as exc:
-            raise RegisterError(f"Berkas {name} tidak dapat dibaca ({exc.strerror}).") from exc
+            raise RegisterError(store_text.workbook_unreadable(name, exc.strerror)) from exc
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data))
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise RegisterError(
-                f"Berkas {name} rusak atau bukan berkas Excel (.xlsx) sehingga tidak dapat dibuka."
+                store_text.workbook_corrupt(name)
             ) from exc
         return wb, stamp
 
     def _sheet(self, wb: Workbook, tab: str) -> Worksheet:
         ws = wb[tab] if tab in wb.sheetnames else None
         if not isinstance(ws, Worksheet):
-            raise RegisterError(f"Tab '{tab}' tidak ditemukan di {self.path.name}.")
+            raise RegisterError(store_text.workbook_tab_missing(tab, self.path.name))
         return ws
 
 
@@ -374,7 +376,7 @@ def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: li
     where = _describe(update.anchor)
     row = rows.find(update.anchor)
     if row is None:
-        log.warning("register row for %s not found; its changes are skipped", where)
+        log.warning(log_text.ROW_NOT_FOUND, where)
         skipped.extend((where, change.column) for change in update.changes)
         return False
     changed = False
@@ -404,7 +406,7 @@ def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) ->
 def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange) -> bool:
     """Compare-and-set one cell; False when it was left alone."""
     if column is None:
-        log.warning("register column %r not found; change skipped", change.column)
+        log.warning(log_text.COLUMN_NOT_FOUND, change.column)
         return False
     cell = ws.cell(row, column)
     if isinstance(cell, MergedCell):
@@ -424,7 +426,7 @@ def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped:
     for header, value in values.items():
         column = rows.columns.get(header)
         if column is None:
-            log.warning("register column %r not found; value of new row skipped", header)
+            log.warning(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
             skipped.append(("new row", header))
             continue
         set_text(ws.cell(rows.last_row, column), value)
@@ -439,7 +441,7 @@ def _append_log_rows(ws: Worksheet, log_rows: Iterable[Sequence[str]]) -> bool:
     for values in log_rows:
         number = _log_number(values[0]) if values else None
         if number is None:
-            log.warning("log row without an event number skipped: %r", values)
+            log.warning(log_text.LOG_ROW_WITHOUT_NUMBER, values)
             continue
         if number <= last_no:
             continue

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from automation.domain.texts import media as media_text
+
 CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                  ".webp": "image/webp", ".mp4": "video/mp4", ".mov": "video/quicktime", ".m4v": "video/mp4",
                  ".webm": "video/webm"}
@@ -51,7 +53,7 @@ class FolderMediaHost:
 
     def __init__(self, folder: Path, base_url: str) -> None:
         if not base_url.strip():
-            raise MediaHostError("media_host: base_url wajib diisi (alamat publik folder media).")
+            raise MediaHostError(media_text.BASE_URL_REQUIRED)
         self.folder = Path(folder)
         self.base_url = base_url.strip().rstrip("/")
 
@@ -107,7 +109,7 @@ class SignedUrlMediaHost:
     def __init__(self, bucket: str, prefix: str = "sop-konten", expires: timedelta = timedelta(hours=6),
                  credentials_file: str = "", client: Any = None) -> None:
         if not bucket.strip():
-            raise MediaHostError("media_host: bucket wajib diisi untuk kind = \"gcs\".")
+            raise MediaHostError(media_text.BUCKET_REQUIRED)
         self.bucket = bucket.strip()
         self.prefix = prefix.strip("/")
         self.expires = expires
@@ -124,8 +126,7 @@ class SignedUrlMediaHost:
             from google.cloud import storage  # optional dependency
         except ImportError as exc:
             raise MediaHostError(
-                "Paket google-cloud-storage belum terpasang: jalankan 'pip install google-cloud-storage' "
-                "atau gunakan media_host kind = \"folder\".") from exc
+                media_text.GCS_NOT_INSTALLED) from exc
         if self.credentials_file:
             self._client = storage.Client.from_service_account_json(self.credentials_file)
         else:
@@ -154,8 +155,8 @@ def build_media_host(config: Mapping[str, Any], base_dir: Path | None = None) ->
     if kind == "gcs":
         minutes = config.get("expires_minutes", 360)
         if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
-            raise MediaHostError("media_host: expires_minutes harus angka lebih dari 0.")
+            raise MediaHostError(media_text.EXPIRES_INVALID)
         return SignedUrlMediaHost(str(config.get("bucket", "")), prefix=str(config.get("prefix", "sop-konten")),
                                   expires=timedelta(minutes=float(minutes)),
                                   credentials_file=str(config.get("credentials_file", "")))
-    raise MediaHostError(f"media_host: kind '{kind}' tidak dikenal (pilihan: folder, gcs).")
+    raise MediaHostError(media_text.unknown_kind(kind))

@@ -44,6 +44,7 @@ from automation.domain.platform_rules import (
     id_ratio,
     rules_for,
 )
+from automation.domain.texts import log as log_text
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +326,7 @@ def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
     except PermissionError:
         return MediaInfo(path, problems=(f"File '{name}' tidak dapat dibaca: izin akses ditolak.",))
     except OSError as exc:
-        log.warning("cannot read %s: %s", path, exc)
+        log.warning(log_text.MEDIA_CANNOT_READ, path, exc)
         return MediaInfo(path, problems=(f"File '{name}' tidak dapat dibaca.",))
     if size == 0:
         return MediaInfo(
@@ -353,7 +354,7 @@ def _examine(path: Path) -> tuple[MediaInfo, Image.Image | None]:
     try:
         return _inspect(path)
     except Exception:  # a bug or a library surprise must not stop the daemon
-        log.exception("inspect failed for %s", path)
+        log.exception(log_text.MEDIA_INSPECT_FAILED, path)
         problem = f"File '{path.name}' tidak dapat diperiksa; unggah ulang filenya."
         return MediaInfo(path, problems=(problem,)), None
 
@@ -497,7 +498,7 @@ def _inspect_image(path: Path, size: int, sniffed: str | None) -> tuple[MediaInf
         problem = _bomb_problem(path, None, None)
         return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(problem,)), None
     except Exception as exc:  # OSError "image file is truncated", SyntaxError, struct.error, ...
-        log.info("broken image %s: %s", path, exc)
+        log.info(log_text.MEDIA_BROKEN_IMAGE, path, exc)
         return MediaInfo(path, kind=IMAGE, format=sniffed, size=size, problems=(_corrupt_image(path),)), None
     try:
         fmt = _FORMAT_ALIASES.get(image.format or "", image.format or "")
@@ -545,7 +546,7 @@ def probe_video(path: str | os.PathLike[str]) -> MediaInfo:
             return inspect(path)
         return _probe_video(path, size, sniffed[1] if sniffed else None)
     except Exception:
-        log.exception("probe_video failed for %s", path)
+        log.exception(log_text.MEDIA_PROBE_FAILED, path)
         return MediaInfo(
             path, kind=VIDEO, problems=(f"Video '{path.name}' tidak dapat diperiksa; unggah ulang filenya.",)
         )
@@ -579,7 +580,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
     try:
         handle = av.open(str(path), mode="r", metadata_errors="ignore")
     except Exception as exc:  # av.error.InvalidDataError and friends, OSError
-        log.info("unreadable video %s: %s", path, exc)
+        log.info(log_text.MEDIA_UNREADABLE_VIDEO, path, exc)
         return corrupt
     try:
         with handle as media:
@@ -632,7 +633,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
                 return replace(info, problems=corrupt.problems)
             return info
     except Exception as exc:
-        log.info("broken video %s: %s", path, exc)
+        log.info(log_text.MEDIA_BROKEN_VIDEO, path, exc)
         return corrupt
 
 
@@ -867,7 +868,7 @@ def _apply_icc(image: Image.Image, icc: bytes, notes: list[str], label: str) -> 
             flags=_BLACK_POINT_COMPENSATION,
         )
     except Exception as exc:  # PyCMSError, OSError on a broken profile
-        log.info("ICC profile ignored: %s", exc)
+        log.info(log_text.MEDIA_ICC_IGNORED, exc)
         notes.append(f"{label}: profil warna (ICC) rusak; diabaikan.")
         return image
     description = (ImageCms.getProfileDescription(profile) or "").strip()
@@ -1082,7 +1083,7 @@ def prepare_image(
     try:
         return _prepare_image(source, rules, Path(out_dir), fit, fill, ratio, stem or source.stem)
     except Exception:
-        log.exception("prepare_image failed for %s (%s)", source, rules.name)
+        log.exception(log_text.MEDIA_PREPARE_IMAGE_FAILED, source, rules.name)
         return PreparedMedia(
             None,
             source=source,
@@ -1121,7 +1122,7 @@ def _prepare_image(
         try:
             oriented = ImageOps.exif_transpose(opened)
         except Exception as exc:  # a broken EXIF block: use the pixels as stored
-            log.info("EXIF orientation ignored for %s: %s", source, exc)
+            log.info(log_text.MEDIA_EXIF_IGNORED, source, exc)
             oriented, orientation = opened.copy(), 1
         if oriented is opened:
             oriented = opened.copy()
@@ -1192,7 +1193,7 @@ def _prepare_image(
     try:
         _write_if_changed(target, data)
     except OSError as exc:
-        log.error("cannot write %s: %s", target, exc)
+        log.error(log_text.MEDIA_CANNOT_WRITE, target, exc)
         return PreparedMedia(
             None,
             source=source,
@@ -1262,7 +1263,7 @@ def prepare(
     try:
         return _prepare(rules, [Path(file) for file in files], kind, Path(out_dir))
     except Exception:
-        log.exception("prepare failed (%s)", rules.name)
+        log.exception(log_text.MEDIA_PREPARE_FAILED, rules.name)
         return PreparedSet(
             (), problems=(f"{rules.name}: file aset tidak dapat diolah; periksa folder asetnya.",)
         )

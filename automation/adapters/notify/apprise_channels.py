@@ -33,6 +33,8 @@ from urllib.parse import quote
 
 from automation.adapters.notify.smtp import NotificationError
 from automation.domain.sop import normalise
+from automation.domain.texts import log as log_text
+from automation.domain.texts import notify as notify_text
 from automation.ports import Message, Notifier, Table
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ def expand_env(url: str, environ: Mapping[str, str], where: str) -> str:
         name = match.group(1)
         found = environ.get(name, "")
         if not found:
-            raise NotificationError(f"environment variable {name} is empty (used by {where})")
+            raise NotificationError(notify_text.env_empty(name, where))
         return quote(found, safe="")
 
     return _ENV.sub(value, url)
@@ -133,7 +135,7 @@ class AppriseSettings:
     @classmethod
     def from_table(cls, raw: Mapping[str, Any], where: str = "notify.apprise") -> AppriseSettings:
         def fail(key: str, reason: str):
-            raise NotifyConfigError(f"kunci '{where}.{key}': {reason}.")
+            raise NotifyConfigError(notify_text.bad_key(where, key, reason))
 
         def text(key: str) -> str:
             value = raw.get(key, "")
@@ -307,7 +309,7 @@ class RosterRoutes:
     def _secret(self, variable: str, key: str) -> str:
         value = self.environ.get(variable, "") if variable else ""
         if not value:
-            raise NotificationError(f"{key}: environment variable {variable or '(none)'} is empty")
+            raise NotificationError(notify_text.channel_env_empty(key, variable or '(none)'))
         return quote(value, safe="")
 
 
@@ -394,8 +396,8 @@ class AppriseNotifier:
         urls = list(dict.fromkeys(self.routes(message)))
         if not urls:
             if self.required:
-                raise NotificationError(f"no apprise route for {message.to_name or message.to or message.key}")
-            log.info("no apprise route for %s; %s not sent by apprise", message.to_name or message.to, message.key)
+                raise NotificationError(notify_text.no_route(message.to_name or message.to or message.key))
+            log.info(log_text.APPRISE_NO_ROUTE, message.to_name or message.to, message.key)
             return
         apprise = _apprise()
         failed = []
@@ -419,10 +421,9 @@ class AppriseNotifier:
                 continue
             if self.ledger is not None:
                 self.ledger.record(message.key, channel)
-            log.info("notification %s sent via %s", message.key, label)
+            log.info(log_text.APPRISE_SENT, message.key, label)
         if failed:
-            raise NotificationError(f"apprise delivery of {message.key} failed on {len(failed)} of {len(urls)} "
-                                    f"channel(s): {', '.join(failed)}")
+            raise NotificationError(notify_text.apprise_failed(message.key, len(failed), len(urls), ', '.join(failed)))
 
     def _asset_or_default(self):
         if self._asset is None:
@@ -434,7 +435,7 @@ def _apprise():
     try:
         import apprise
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise NotificationError("apprise is not installed: pip install 'sop-konten[notify]'") from exc
+        raise NotificationError(notify_text.APPRISE_NOT_INSTALLED) from exc
     return apprise
 
 
@@ -477,7 +478,7 @@ class FanoutNotifier:
     def send(self, message: Message) -> None:
         names = self._accepting(message)
         if not names:
-            raise NotificationError(f"no channel reaches {message.to_name or message.to or message.key}")
+            raise NotificationError(notify_text.no_channel(message.to_name or message.to or message.key))
         errors = []
         for name in names:
             channel = f"channel:{name}"

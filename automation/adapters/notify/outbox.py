@@ -17,6 +17,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def parse_sender(sender: str) -> Address:
     """'Name <addr>' or a bare address."""
     name, address = parseaddr(sender)
     if not address:
-        raise ValueError(f"not an e-mail address: {sender!r}")
+        raise ValueError(notify_text.not_an_address(sender))
     return _address(name, address)
 
 
@@ -89,4 +91,4 @@ class OutboxNotifier:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        log.info("notification written to %s", target.name)
+        log.info(log_text.OUTBOX_WRITTEN, target.name)

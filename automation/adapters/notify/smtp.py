@@ -8,6 +8,8 @@ import smtplib
 import ssl as ssl_module
 
 from automation.adapters.notify.outbox import build_email, parse_sender
+from automation.domain.texts import log as log_text
+from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ class SmtpNotifier:
         timeout: float = 30,
     ) -> None:
         if starttls and ssl:
-            raise ValueError("choose either starttls or ssl, not both")
+            raise ValueError(notify_text.STARTTLS_AND_SSL)
         self.host = host
         self.port = port
         self.sender = sender
@@ -60,10 +62,10 @@ class SmtpNotifier:
             if password:
                 detail = detail.replace(password, "***")
             # `from None`: the original exception is not chained, so nothing unredacted is printed
-            raise NotificationError(f"SMTP delivery via {self.host}:{self.port} failed ({detail})") from None
+            raise NotificationError(notify_text.smtp_failed(self.host, self.port, detail)) from None
         if refused:
-            raise NotificationError(f"SMTP server {self.host}:{self.port} refused recipients {sorted(refused)}")
-        log.info("notification %s sent via %s:%s", email["Message-ID"], self.host, self.port)
+            raise NotificationError(notify_text.smtp_refused(self.host, self.port, sorted(refused)))
+        log.info(log_text.SMTP_SENT, email["Message-ID"], self.host, self.port)
 
     def _password(self) -> str:
         if not self.username:
@@ -71,7 +73,7 @@ class SmtpNotifier:
         password = os.environ.get(self.password_env, "") if self.password_env else ""
         if not password:
             raise NotificationError(
-                f"SMTP user {self.username!r} needs a password in environment variable {self.password_env!r}"
+                notify_text.smtp_password_missing(self.username, self.password_env)
             )
         return password
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import requests
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -152,7 +154,7 @@ class FacebookPlatform(GraphAdapter):
         self.video_graph = f"{video_base}/{self.text('api_version', GRAPH_VERSION)}"
         self.upload = self.text("upload", "url" if self.media_host is not None else "file").lower()
         if self.upload not in ("url", "file"):
-            raise PublishConfigError("[publish.facebook] upload harus \"url\" (media host) atau \"file\".")
+            raise PublishConfigError(publish_text.FACEBOOK_UPLOAD_INVALID)
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
@@ -195,7 +197,7 @@ class FacebookPlatform(GraphAdapter):
                                           lambda i=index: self._send_photo(post, state, images, i, False))
                     known = str(answer.get("id") or "")
                     if not known:
-                        raise NoAnswer("jawaban foto tanpa id")
+                        raise NoAnswer(publish_text.PHOTO_ANSWER_WITHOUT_ID)
                     state.save(**{f"photo_{index}_id": known, "step": f"photo_{index}_done"})
                 media_ids.append(str(known))
             fields = {f"attached_media[{i}]": json.dumps({"media_fbid": m}) for i, m in enumerate(media_ids)}
@@ -208,7 +210,7 @@ class FacebookPlatform(GraphAdapter):
                 "POST", f"{self.graph}/{self.page_id}/feed", headers=self._auth(), data={"message": post.caption})))
             post_id = str(answer.get("id") or "")
         if not post_id:
-            raise NoAnswer("jawaban unggahan tanpa id")
+            raise NoAnswer(publish_text.UPLOAD_ANSWER_WITHOUT_ID)
         state.save(post_id=post_id, step="post_done")
         return self._published(post_id)
 
@@ -243,7 +245,7 @@ class FacebookPlatform(GraphAdapter):
             try:
                 link = str(self._get(post_id, fields="permalink_url").get("permalink_url") or "")
             except (Rejected, NoAnswer) as exc:
-                self.log.warning("Facebook permalink of %s not read: %s", post_id, exc)
+                self.log.warning(log_text.FACEBOOK_PERMALINK_NOT_READ, post_id, exc)
         if link.startswith("/"):
             link = f"https://www.facebook.com{link}"
         return Published(link=link or f"https://www.facebook.com/{post_id}", remote_id=post_id)
@@ -268,7 +270,7 @@ class FacebookPlatform(GraphAdapter):
             matches = [i for i in items if same_text(post.caption, str(i.get("message") or ""))
                        and (parse_time(str(i.get("created_time") or "")) or since) >= since]
             if len(matches) > 1:
-                self.log.warning("Facebook: %d posts match %s; taking the oldest", len(matches), post.key)
+                self.log.warning(log_text.FACEBOOK_SEVERAL_POSTS, len(matches), post.key)
             matches.sort(key=lambda i: str(i.get("created_time") or ""))
             return matches[0] if matches else None
 
@@ -277,7 +279,7 @@ class FacebookPlatform(GraphAdapter):
             state.save(post_id=str(found["id"]), step="post_found")
             return self._published(str(found["id"]), str(found.get("permalink_url") or ""))
         if self._may_recreate(state, "post"):
-            self.log.warning("Facebook: %s not on the page %.0fs after its intent; posting again", post.key,
+            self.log.warning(log_text.FACEBOOK_POST_AGAIN, post.key,
                              self.settle_seconds)
             state.save(post_at=None, step="post_not_found")
             return CONTINUE

@@ -20,6 +20,8 @@ import re
 from typing import Any
 
 from automation.adapters.social.facebook import GraphAdapter
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
 from automation.ports import Post
 from automation.publisher import (
     CONTINUE,
@@ -111,10 +113,10 @@ class InstagramPlatform(GraphAdapter):
         if status == "ERROR":
             detail = self._status(container).get("status", "")
             self._reset(state, "error")
-            raise Rejected(f"Instagram gagal memproses media ({detail}); periksa format dan ukuran berkas.",
+            raise Rejected(publish_text.instagram_media_failed(detail),
                            retry=False)
         if status != "FINISHED":
-            raise Rejected(f"Instagram masih memproses media ({status}); belum terbit, dilanjutkan nanti.",
+            raise Rejected(publish_text.instagram_media_in_progress(status),
                            retry=True)
         self._check_quota()
         answer = self._create(state, "publish", lambda: answer_json(self.api.create(
@@ -122,7 +124,7 @@ class InstagramPlatform(GraphAdapter):
             data={"creation_id": container})))
         media_id = str(answer.get("id") or "")
         if not media_id:
-            raise NoAnswer("jawaban media_publish tanpa id")
+            raise NoAnswer(publish_text.MEDIA_PUBLISH_ANSWER_WITHOUT_ID)
         state.save(media_id=media_id, step="publish_done")
         return self._published(media_id)
 
@@ -143,7 +145,7 @@ class InstagramPlatform(GraphAdapter):
                 status = self._wait(child)
                 if status != "FINISHED":
                     self._reset(state, f"child {status}")
-                    raise Rejected(f"Instagram gagal memproses salah satu gambar ({status}); periksa berkasnya.",
+                    raise Rejected(publish_text.instagram_image_failed(status),
                                    retry=status == "EXPIRED")
             fields = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.caption}
         return self._container(state, "container", fields)
@@ -153,7 +155,7 @@ class InstagramPlatform(GraphAdapter):
             "POST", f"{self.graph}/{self.user_id}/media", headers=self._auth(), data=fields)))
         container = str(answer.get("id") or "")
         if not container:
-            raise NoAnswer("jawaban kontainer tanpa id")
+            raise NoAnswer(publish_text.CONTAINER_ANSWER_WITHOUT_ID)
         state.save(**{f"{step}_id": container, "step": f"{step}_done"})
         return container
 
@@ -180,15 +182,14 @@ class InstagramPlatform(GraphAdapter):
         try:
             answer = self._get(f"{self.user_id}/content_publishing_limit", fields="quota_usage,config")
         except (NoAnswer, NotSent) as exc:  # media_publish enforces the cap itself
-            self.log.warning("Instagram publishing limit not read: %s", exc)
+            self.log.warning(log_text.INSTAGRAM_LIMIT_NOT_READ, exc)
             return
         rows = answer.get("data") or [{}]
         row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
         usage = int(row.get("quota_usage") or 0)
         total = self.quota_total or int((row.get("config") or {}).get("quota_total") or 0)
         if total and usage >= total:
-            raise Rejected(f"Batas unggah Instagram 24 jam tercapai ({usage} dari {total}); belum ada yang "
-                           "terbit, unggahan dicoba lagi setelah kuota pulih.", retry=True)
+            raise Rejected(publish_text.instagram_quota_reached(usage, total), retry=True)
 
     def _published(self, media_id: str, permalink: str = "") -> Published:
         link = permalink
@@ -196,7 +197,7 @@ class InstagramPlatform(GraphAdapter):
             try:
                 link = str(self._get(media_id, fields="permalink").get("permalink") or "")
             except (Rejected, NoAnswer, NotSent) as exc:
-                self.log.warning("Instagram permalink of %s not read: %s", media_id, exc)
+                self.log.warning(log_text.INSTAGRAM_PERMALINK_NOT_READ, media_id, exc)
         fallback = f"https://www.instagram.com/{self.username}/" if self.username else "https://www.instagram.com/"
         return Published(link=link or fallback, remote_id=media_id)
 
@@ -266,6 +267,6 @@ class InstagramPlatform(GraphAdapter):
         answer = answer_json(response)
         token = str(answer.get("access_token") or "")
         if not token:
-            raise NoAnswer("jawaban refresh_access_token tanpa token")
+            raise NoAnswer(publish_text.REFRESH_ANSWER_WITHOUT_TOKEN)
         return self.tokens.store(token, answer.get("expires_in"), now=self.now())
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 
+from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -76,12 +77,10 @@ class TikTokPlatform(Adapter):
         self.api_base = self.base("base_url", TIKTOK_BASE)
         self.source = self.text("source", "file").lower()
         if self.source not in ("file", "url"):
-            raise PublishConfigError("[publish.tiktok] source harus \"file\" (FILE_UPLOAD) atau \"url\" "
-                                     "(PULL_FROM_URL lewat media host).")
+            raise PublishConfigError(publish_text.TIKTOK_SOURCE_INVALID)
         self.privacy_level = self.text("privacy_level", "SELF_ONLY" if self.mode != "direct" else "")
         if self.mode == "direct" and self.privacy_level not in PRIVACY_LEVELS:
-            raise PublishConfigError("[publish.tiktok] mode = \"direct\" membutuhkan privacy_level salah satu dari "
-                                     f"{', '.join(PRIVACY_LEVELS)}.")
+            raise PublishConfigError(publish_text.tiktok_privacy_required(', '.join(PRIVACY_LEVELS)))
         self.username = self.text("username").lstrip("@")
         self.chunk_size = int(self.number("chunk_size", 10 * 1024 * 1024))
         self.client_key = self.text("client_key")
@@ -191,8 +190,7 @@ class TikTokPlatform(Adapter):
                 self._create(state, "upload", lambda: self._upload(state, video))
             except Rejected as exc:  # an upload TikTok refused never completes: nothing can appear
                 self._forget(state)
-                raise Rejected(f"Unggahan video ke TikTok ditolak ({exc.problem}); diulang dari awal pada "
-                               "percobaan berikutnya.", retry=True) from exc
+                raise Rejected(publish_text.tiktok_upload_rejected(exc.problem), retry=True) from exc
             state.save(upload_done=True, step="upload_done")
         return self._await(post, state)
 
@@ -216,7 +214,7 @@ class TikTokPlatform(Adapter):
         data = answer.get("data") or {}
         publish_id = str(data.get("publish_id") or "")
         if not publish_id:
-            raise NoAnswer("jawaban init tanpa publish_id")
+            raise NoAnswer(publish_text.INIT_ANSWER_WITHOUT_PUBLISH_ID)
         state.save(publish_id=publish_id, upload_url=str(data.get("upload_url") or ""), step="init_done")
 
     def _check_creator(self) -> None:
@@ -224,8 +222,7 @@ class TikTokPlatform(Adapter):
                                           headers=self._auth(), json={}))
         options = (answer.get("data") or {}).get("privacy_level_options") or []
         if options and self.privacy_level not in options:
-            raise Rejected(f"Akun TikTok tidak mengizinkan privacy_level {self.privacy_level} (pilihan: "
-                           f"{', '.join(options)}); ubah [publish.tiktok] privacy_level.", retry=False)
+            raise Rejected(publish_text.tiktok_privacy_not_allowed(self.privacy_level, ', '.join(options)), retry=False)
 
     def _upload(self, state: PublishState, video: MediaFile) -> None:
         s = state.get()

@@ -23,6 +23,8 @@ from typing import Any
 
 import requests
 
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -187,7 +189,7 @@ class XPlatform(Adapter):
             "POST", f"{self.api_base}/2/tweets", json=body, headers=self._auth(), ok=(201, 200))))
         tweet_id = str((answer.get("data") or {}).get("id") or "")
         if not tweet_id:
-            raise NoAnswer("jawaban POST /2/tweets tanpa data.id")
+            raise NoAnswer(publish_text.TWEET_ANSWER_WITHOUT_ID)
         state.save(tweet_id=tweet_id, step="tweet_done")
         return Published(self._link(tweet_id), tweet_id)
 
@@ -208,7 +210,7 @@ class XPlatform(Adapter):
             json={"media_type": kind, "total_bytes": size, "media_category": category}))
         upload_id = str((answer.get("data") or {}).get("id") or "")
         if not upload_id:
-            raise NoAnswer("jawaban initialize tanpa data.id")
+            raise NoAnswer(publish_text.INITIALIZE_ANSWER_WITHOUT_ID)
         state.save(**{f"{step}_upload": upload_id, "step": f"{step}_initialized"})
         with open(media.path, "rb") as handle:
             segment = 0
@@ -223,7 +225,7 @@ class XPlatform(Adapter):
         waited = 0.0
         while info.get("state") in ("pending", "in_progress"):
             if waited >= self.poll_timeout:
-                raise Rejected("X masih memproses video; belum terbit, dilanjutkan nanti.", retry=True)
+                raise Rejected(publish_text.X_VIDEO_IN_PROGRESS, retry=True)
             pause = min(float(info.get("check_after_secs") or self.poll_interval), self.poll_interval)
             self.sleep(pause)
             waited += max(pause, 0.001)
@@ -231,7 +233,7 @@ class XPlatform(Adapter):
                                                params={"media_id": upload_id, "command": "STATUS"}))
             info = (status.get("data") or {}).get("processing_info") or {}
         if info.get("state") == "failed":
-            raise Rejected(f"X gagal memproses berkas {media.name}; periksa format dan ukurannya.", retry=False)
+            raise Rejected(publish_text.x_media_failed(media.name), retry=False)
         return upload_id
 
     # -- reconcile
@@ -240,7 +242,7 @@ class XPlatform(Adapter):
             answer = answer_json(self.api.read("GET", f"{self.api_base}/2/users/me", headers=self._auth()))
             self.user_id = str((answer.get("data") or {}).get("id") or "")
             if not self.user_id:
-                raise NoAnswer("jawaban /2/users/me tanpa data.id")
+                raise NoAnswer(publish_text.USERS_ME_ANSWER_WITHOUT_ID)
         return self.user_id
 
     def _reconcile_step(self, post: Post, state: PublishState, step: str) -> Decision:
@@ -275,7 +277,7 @@ class XPlatform(Adapter):
             state.save(tweet_id=tweet_id, step="tweet_found")
             return Published(self._link(tweet_id), tweet_id)
         if self._may_recreate(state, "tweet"):
-            self.log.warning("X: %s not in the timeline %.0fs after its intent; posting again", post.key,
+            self.log.warning(log_text.X_POST_AGAIN, post.key,
                              self.settle_seconds)
             state.save(tweet_at=None, step="tweet_not_found")
             return CONTINUE

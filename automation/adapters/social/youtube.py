@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -71,7 +72,7 @@ class YouTubePlatform(Adapter):
         self.notify_subscribers = bool(config.get("notify_subscribers", True))
         self.chunk_size = int(self.number("chunk_size", 32 * CHUNK_UNIT))  # 8 MiB; a multiple of 256 KiB
         if self.chunk_size != -1 and (self.chunk_size <= 0 or self.chunk_size % CHUNK_UNIT):
-            raise PublishConfigError("[publish.youtube] chunk_size harus kelipatan 262144 (256 KiB), atau -1.")
+            raise PublishConfigError(publish_text.YOUTUBE_CHUNK_SIZE_INVALID)
         self._service: Any = None
         self._http: Any = None
 
@@ -96,14 +97,13 @@ class YouTubePlatform(Adapter):
             try:
                 data = json.loads(self.tokens.file.read_text(encoding="utf-8"))
             except ValueError as exc:
-                raise Rejected(f"Berkas token YouTube {self.tokens.file} rusak.", retry=False) from exc
+                raise Rejected(publish_text.youtube_token_corrupt(self.tokens.file), retry=False) from exc
         client_id = str(data.get("client_id") or os.environ.get(self.client_id_env, "")).strip()
         secret = str(data.get("client_secret") or os.environ.get(self.client_secret_env, "")).strip()
         refresh = str(data.get("refresh_token") or os.environ.get(self.tokens.env, "")).strip()
         if not (client_id and secret and refresh):
-            raise Rejected("Kredensial YouTube belum lengkap: isi variabel lingkungan "
-                           f"{self.client_id_env}, {self.client_secret_env} dan {self.tokens.env}"
-                           + (f", atau berkas {self.tokens.file}" if self.tokens.file else "") + ".", retry=True)
+            raise Rejected(publish_text.youtube_credentials_missing(
+                self.client_id_env, self.client_secret_env, self.tokens.env, self.tokens.file), retry=True)
         return Credentials(token=None, refresh_token=refresh, client_id=client_id, client_secret=secret,
                            token_uri=str(data.get("token_uri") or self.token_uri), scopes=list(SCOPES))
 
@@ -128,14 +128,13 @@ class YouTubePlatform(Adapter):
         try:
             return action()
         except RefreshError as exc:
-            raise Rejected(f"Token YouTube ditolak ({str(exc)[:120]}): sambungkan ulang akun dan perbarui "
-                           f"{self.tokens.env}.", retry=True) from exc
+            raise Rejected(publish_text.youtube_token_rejected(str(exc)[:120], self.tokens.env), retry=True) from exc
         except (HttpError, ResumableUploadError) as exc:
             raise self._google_error(exc.resp.status, exc.content) from exc
         except ConnectionRefusedError as exc:
-            raise NotSent(f"koneksi ditolak: {exc}") from exc
+            raise NotSent(publish_text.connection_refused(exc)) from exc
         except TransportError as exc:
-            raise NotSent(f"token tidak dapat diperbarui: {exc}") from exc
+            raise NotSent(publish_text.token_not_refreshed(exc)) from exc
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
             raise NoAnswer(f"{type(exc).__name__}: {exc}") from exc
         except Exception as exc:  # httplib2's own errors
@@ -221,7 +220,7 @@ class YouTubePlatform(Adapter):
             media.stream().close()
         video_id = str(resource.get("id") or "")
         if not video_id:
-            raise NoAnswer("jawaban videos.insert tanpa id")
+            raise NoAnswer(publish_text.VIDEOS_INSERT_ANSWER_WITHOUT_ID)
         state.save(video_id=video_id, step="upload_done")
         return Published(self._link(video_id), video_id)
 

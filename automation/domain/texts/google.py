@@ -1,0 +1,56 @@
+"""Problems with Google access and Drive, read by the operator."""
+
+from __future__ import annotations
+
+KEY_NOT_SET = ("Kunci akun layanan Google belum diatur: isi [google] key_file di sop-konten.toml atau "
+               "variabel lingkungan GOOGLE_APPLICATION_CREDENTIALS.")
+
+
+def key_file_missing(path: object) -> str:
+    return f"Berkas kunci akun layanan {path} tidak ditemukan."
+
+
+def not_a_key(path: object) -> str:
+    return f"Berkas {path} bukan kunci akun layanan Google yang sah."
+
+
+def key_rejected(account: object, reason: object) -> str:
+    return f"Google menolak kunci akun layanan {account} ({reason}); periksa berkas kunci atau buat kunci baru."
+
+
+def token_refresh_failed(error: object) -> str:
+    return f"Token Google tidak dapat diperbarui: {error}"
+
+
+def not_a_folder(root: object) -> str:
+    return f"{root} bukan folder Drive; isi [assets] root_folder dengan ID folder."
+
+
+def folder_read_only(account: object, root: object) -> str:
+    return (f"Akun layanan {account} hanya boleh melihat folder Drive {root}; bagikan folder itu sebagai "
+            "Editor (Content manager untuk shared drive).")
+
+
+def shared_drive_required(root: object, drive: object) -> str:
+    where = f"di shared drive {drive}" if drive else "di My Drive, bukan di shared drive"
+    return f'Folder Drive {root} ada {where}; isi [assets] shared_drive = "{drive}" di sop-konten.toml.'
+
+
+def item_without_folder(item_id: object) -> str:
+    return f"Item {item_id} tidak memiliki folder Drive yang tercatat."
+
+
+def download_corrupt(file_id: object, got: object, expected: object) -> str:
+    return f"Unduhan berkas Drive {file_id} rusak (md5 {got}, seharusnya {expected})."
+
+
+def download_failed(file_id: object, kind: object, error: object) -> str:
+    return f"Unduhan berkas Drive {file_id} gagal: {kind}: {error}"
+
+
+def drive_request_failed(kind: object, error: object) -> str:
+    return f"Permintaan ke Drive gagal: {kind}: {error}"
+
+
+def drive_batch_failed(kind: object, error: object) -> str:
+    return f"Permintaan gabungan ke Drive gagal: {kind}: {error}"

@@ -1,0 +1,91 @@
+"""Log lines at INFO and above, read by the server operator (Indonesian; %-style, formatted lazily)."""
+
+from __future__ import annotations
+
+# daemon (commands/cli.py)
+DAEMON_STARTED = "daemon berjalan; satu siklus setiap %s detik; hentikan dengan Ctrl+C"
+DAEMON_STOPPED = "daemon berhenti"
+CREATING_WORKSPACE = "konfigurasi tidak ditemukan: membuat ruang kerja lokal ./%s"
+STOP_REQUESTED = "permintaan berhenti (sinyal %s); menyelesaikan siklus yang sedang berjalan"
+CYCLE = "siklus: %s"
+
+# engine and digest (service/)
+DIGEST = "ringkasan harian: %s"
+DIGEST_NOT_SENT = "ringkasan harian tidak terkirim: %s"
+DIGEST_QUEUED = "notifikasi %s dimasukkan ke ringkasan harian"
+DIGEST_SENT = "ringkasan harian %s terkirim (%d pesan)"
+DIGEST_NOT_SENT_RETRY = "ringkasan harian %s tidak terkirim, dicoba lagi pada pengiriman berikutnya: %s"
+REGISTER_UNUSABLE = "register tidak dapat digunakan, tidak ada yang ditulis: %s"
+ASSETS_UNUSABLE = "penyimpanan aset tidak dapat digunakan, tidak ada yang dikerjakan: %s"
+REGISTER_NOT_WRITTEN_RETRY = "register tidak tertulis, dicoba lagi pada siklus berikutnya: %s"
+ROW_LEFT_ALONE = "%s/%s tidak diubah: sudah diubah seseorang setelah dibaca"
+EFFECT_FAILED = "tindakan %s gagal: %s"
+TOKEN_REFRESHED = "token %s diperbarui, berlaku sampai %s"
+TOKEN_NOT_REFRESHED = "token %s tidak dapat diperbarui: %s"
+NO_ADDRESS = "tidak ada alamat untuk %s (%s); pesan tidak dikirim"
+MEDIA_NOT_READABLE = "media %s tidak dapat dibaca untuk pemeriksaan: %s"
+
+# register (sheets.py, adapters/local/workbook.py)
+BATCH_UPDATE_FAILED = ("spreadsheets:batchUpdate gagal (%s: %s); catatan, baris baru dan baris log "
+                       "menunggu siklus berikutnya")
+REGISTER_NOT_WRITTEN = "register tidak tertulis: %s"
+ROW_NOT_FOUND = "baris register untuk %s tidak ditemukan; perubahannya dilewati"
+COLUMN_NOT_FOUND = "kolom register %r tidak ditemukan; perubahan dilewati"
+NEW_ROW_COLUMN_NOT_FOUND = "kolom register %r tidak ditemukan; nilai untuk baris baru dilewati"
+LOG_ROW_WITHOUT_NUMBER = "baris log tanpa nomor kejadian dilewati: %r"
+
+# Google (adapters/google/)
+GOOGLE_RETRY_STATUS = "%s %s dijawab %s; dicoba lagi"
+GOOGLE_RETRY_ERROR = "%s %s: %s; dicoba lagi"
+GMAIL_RETRY = "Gmail menjawab %s; dicoba lagi"
+GMAIL_SENT = "notifikasi %s terkirim lewat Gmail sebagai %s (id %s)"
+
+# notifications (adapters/notify/)
+APPRISE_NO_ROUTE = "tidak ada rute apprise untuk %s; %s tidak dikirim lewat apprise"
+APPRISE_SENT = "notifikasi %s terkirim lewat %s"
+OUTBOX_WRITTEN = "notifikasi ditulis ke %s"
+SMTP_SENT = "notifikasi %s terkirim lewat %s:%s"
+
+# local folders and feed (adapters/local/)
+FEED_PUBLISHED = "%s diterbitkan ke publikasi lokal %s"
+FEED_REMOVING_INCOMPLETE = "menghapus folder publikasi yang tidak lengkap %s"
+FEED_SKIPPING_UNREADABLE = "%s tidak terbaca dan dilewati: %s"
+FOLDERS_SEVERAL = "item %s punya beberapa folder; %s dipindahkan, sisanya dibiarkan"
+INTAKE_VANISHED = "entri masuk %r hilang sebelum menjadi item %s"
+
+# Drive (drive.py)
+DRIVE_STAGES_READY = "folder tahap Drive siap di %s (%d folder)"
+DRIVE_ITEM_MOVED = "item %s dipindahkan ke tahap Drive %r"
+DRIVE_NO_LINK = "tidak ada tautan Drive untuk %s: %s"
+DRIVE_SEVERAL_FOLDERS = "item %s punya %d folder di Drive; satu dipakai, sisanya dibiarkan"
+DRIVE_INTAKE_GONE = "entri masuk %r sudah tidak ada; item %s ditempatkan tanpanya"
+DRIVE_INTAKE_FILE_CLAIMED = "berkas masuk %r dijadikan item %s"
+DRIVE_INTAKE_FOLDER_CLAIMED = "folder masuk %r dijadikan item %s"
+DRIVE_TRASH_FAILED = "folder masuk yang sudah kosong %s tidak dapat dibuang ke sampah: %s"
+DRIVE_GOOGLE_DOCS_SKIPPED = "item %s: %r adalah berkas Google Docs (tanpa isi biner); tidak diunduh"
+DRIVE_DOWNLOADED = "%s (%s bita) diunduh ke %s"
+DRIVE_FOLDER_CREATED = "folder Drive %r dibuat di %s"
+DRIVE_FOLDER_CREATED_AFTER_ALL = "folder Drive %r ternyata sudah terbuat"
+
+# media (adapters/media/prepare.py)
+MEDIA_CANNOT_READ = "%s tidak dapat dibaca: %s"
+MEDIA_INSPECT_FAILED = "pemeriksaan %s gagal"
+MEDIA_BROKEN_IMAGE = "gambar rusak %s: %s"
+MEDIA_PROBE_FAILED = "pemeriksaan video %s gagal"
+MEDIA_UNREADABLE_VIDEO = "video tidak terbaca %s: %s"
+MEDIA_BROKEN_VIDEO = "video rusak %s: %s"
+MEDIA_ICC_IGNORED = "profil warna ICC diabaikan: %s"
+MEDIA_PREPARE_IMAGE_FAILED = "penyiapan gambar %s gagal (%s)"
+MEDIA_EXIF_IGNORED = "orientasi EXIF diabaikan untuk %s: %s"
+MEDIA_CANNOT_WRITE = "%s tidak dapat ditulis: %s"
+MEDIA_PREPARE_FAILED = "penyiapan media gagal (%s)"
+
+# publishing (publisher.py, adapters/social/)
+PUBLISH_NO_ANSWER = "%s %s: tidak ada jawaban (%s); dicocokkan dengan platform"
+TOKEN_EXPIRY_UNKNOWN = "masa berlaku token %s tidak diketahui: %s"
+FACEBOOK_PERMALINK_NOT_READ = "tautan Facebook untuk %s tidak terbaca: %s"
+FACEBOOK_SEVERAL_POSTS = "Facebook: %d kiriman cocok dengan %s; yang paling lama dipakai"
+FACEBOOK_POST_AGAIN = "Facebook: %s tidak ada di halaman %.0f detik setelah niat kirim; dikirim ulang"
+INSTAGRAM_LIMIT_NOT_READ = "batas unggah Instagram tidak terbaca: %s"
+INSTAGRAM_PERMALINK_NOT_READ = "tautan Instagram untuk %s tidak terbaca: %s"
+X_POST_AGAIN = "X: %s tidak ada di linimasa %.0f detik setelah niat kirim; dikirim ulang"

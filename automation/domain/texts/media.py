@@ -1,0 +1,13 @@
+"""Problems with the media host configuration, read by the operator."""
+
+from __future__ import annotations
+
+BASE_URL_REQUIRED = "media_host: base_url wajib diisi (alamat publik folder media)."
+BUCKET_REQUIRED = 'media_host: bucket wajib diisi untuk kind = "gcs".'
+EXPIRES_INVALID = "media_host: expires_minutes harus angka lebih dari 0."
+GCS_NOT_INSTALLED = ("Paket google-cloud-storage belum terpasang: jalankan 'pip install google-cloud-storage' "
+                     'atau gunakan media_host kind = "folder".')
+
+
+def unknown_kind(kind: object) -> str:
+    return f"media_host: kind '{kind}' tidak dikenal (pilihan: folder, gcs)."

@@ -1,0 +1,50 @@
+"""Problems delivering notifications (SMTP, Gmail, apprise, outbox), read by the operator."""
+
+from __future__ import annotations
+
+STARTTLS_AND_SSL = "pilih salah satu: starttls atau ssl, tidak keduanya"
+APPRISE_NOT_INSTALLED = "apprise belum terpasang: pip install 'sop-konten[notify]'"
+
+
+def bad_key(table: object, key: object, reason: object) -> str:
+    return f"kunci '{table}.{key}': {reason}."
+
+
+def not_an_address(sender: object) -> str:
+    return f"bukan alamat e-mail: {sender!r}"
+
+
+def smtp_failed(host: object, port: object, detail: object) -> str:
+    return f"Pengiriman SMTP lewat {host}:{port} gagal ({detail})"
+
+
+def smtp_refused(host: object, port: object, recipients: object) -> str:
+    return f"Server SMTP {host}:{port} menolak penerima {recipients}"
+
+
+def smtp_password_missing(username: object, password_env: object) -> str:
+    return f"Pengguna SMTP {username!r} memerlukan kata sandi di variabel lingkungan {password_env!r}"
+
+
+def gmail_unreachable(kind: object, error: object) -> str:
+    return f"Gmail API tidak dapat dihubungi ({kind}: {error}); pesan akan dicoba lagi"
+
+
+def env_empty(name: object, user: object) -> str:
+    return f"variabel lingkungan {name} kosong (dipakai oleh {user})"
+
+
+def channel_env_empty(channel: object, name: object) -> str:
+    return f"{channel}: variabel lingkungan {name} kosong"
+
+
+def no_route(address: object) -> str:
+    return f"tidak ada rute apprise untuk {address}"
+
+
+def apprise_failed(key: object, failed: object, total: object, problems: object) -> str:
+    return f"pengiriman apprise {key} gagal pada {failed} dari {total} saluran: {problems}"
+
+
+def no_channel(name: object) -> str:
+    return f"tidak ada saluran yang menjangkau {name}"

@@ -1,0 +1,126 @@
+"""Publishing problems: configuration errors for the operator, platform answers for staff notes."""
+
+from __future__ import annotations
+
+TOO_MANY_PENDING_STEPS = "terlalu banyak langkah tertunda"
+FACEBOOK_UPLOAD_INVALID = '[publish.facebook] upload harus "url" (media host) atau "file".'
+TIKTOK_SOURCE_INVALID = ('[publish.tiktok] source harus "file" (FILE_UPLOAD) atau "url" '
+                         "(PULL_FROM_URL lewat media host).")
+YOUTUBE_CHUNK_SIZE_INVALID = "[publish.youtube] chunk_size harus kelipatan 262144 (256 KiB), atau -1."
+X_VIDEO_IN_PROGRESS = "X masih memproses video; belum terbit, dilanjutkan nanti."
+
+# A platform's answer that lacks what it must carry (detail of a "no answer" problem).
+UPLOAD_ANSWER_WITHOUT_ID = "jawaban unggahan tanpa id"
+PHOTO_ANSWER_WITHOUT_ID = "jawaban foto tanpa id"
+MEDIA_PUBLISH_ANSWER_WITHOUT_ID = "jawaban media_publish tanpa id"
+CONTAINER_ANSWER_WITHOUT_ID = "jawaban kontainer tanpa id"
+REFRESH_ANSWER_WITHOUT_TOKEN = "jawaban refresh_access_token tanpa token"
+INIT_ANSWER_WITHOUT_PUBLISH_ID = "jawaban init tanpa publish_id"
+TWEET_ANSWER_WITHOUT_ID = "jawaban POST /2/tweets tanpa data.id"
+INITIALIZE_ANSWER_WITHOUT_ID = "jawaban initialize tanpa data.id"
+USERS_ME_ANSWER_WITHOUT_ID = "jawaban /2/users/me tanpa data.id"
+VIDEOS_INSERT_ANSWER_WITHOUT_ID = "jawaban videos.insert tanpa id"
+
+
+def answer_unreadable(status: object) -> str:
+    return f"jawaban {status} tidak terbaca"
+
+
+def answer_not_object(status: object) -> str:
+    return f"jawaban {status} bukan objek JSON"
+
+
+def unknown_platform(name: object, names: object) -> str:
+    return f"Platform '{name}' tidak dikenal (pilihan: {names})."
+
+
+def key_not_number(table: object, key: object) -> str:
+    return f"[publish.{table}] kunci '{key}' harus berupa angka."
+
+
+def unknown_mode(table: object, mode: object, names: object) -> str:
+    return f"[publish.{table}] mode '{mode}' tidak dikenal (pilihan: {names})."
+
+
+def key_required(table: object, key: object) -> str:
+    return f"[publish.{table}] kunci '{key}' wajib diisi."
+
+
+def token_file_corrupt(platform: object, file: object) -> str:
+    return f"Berkas token {platform} {file} rusak (bukan JSON yang sah)."
+
+
+def token_not_set(platform: object, where: object) -> str:
+    return f"Token {platform} belum diatur: isi {where}."
+
+
+def unreachable(platform: object, error: object) -> str:
+    return f"{platform} tidak dapat dihubungi ({error}); belum ada yang terkirim, akan dicoba lagi."
+
+
+def media_host_missing(platform: object, table: object) -> str:
+    return f"{platform} mengambil berkas dari URL publik, tetapi [publish.{table}] media_host belum diatur."
+
+
+def file_not_found(error: object) -> str:
+    return f"Berkas tidak ditemukan: {error}."
+
+
+def media_host_failed(error: object) -> str:
+    return f"Berkas tidak dapat disiapkan di media host: {error}."
+
+
+def connection_refused(error: object) -> str:
+    return f"koneksi ditolak: {error}"
+
+
+def token_not_refreshed(error: object) -> str:
+    return f"token tidak dapat diperbarui: {error}"
+
+
+def instagram_media_failed(detail: object) -> str:
+    return f"Instagram gagal memproses media ({detail}); periksa format dan ukuran berkas."
+
+
+def instagram_media_in_progress(status: object) -> str:
+    return f"Instagram masih memproses media ({status}); belum terbit, dilanjutkan nanti."
+
+
+def instagram_image_failed(status: object) -> str:
+    return f"Instagram gagal memproses salah satu gambar ({status}); periksa berkasnya."
+
+
+def instagram_quota_reached(usage: object, total: object) -> str:
+    return (f"Batas unggah Instagram 24 jam tercapai ({usage} dari {total}); belum ada yang terbit, "
+            "unggahan dicoba lagi setelah kuota pulih.")
+
+
+def tiktok_privacy_required(names: object) -> str:
+    return f'[publish.tiktok] mode = "direct" membutuhkan privacy_level salah satu dari {names}.'
+
+
+def tiktok_privacy_not_allowed(level: object, names: object) -> str:
+    return (f"Akun TikTok tidak mengizinkan privacy_level {level} (pilihan: {names}); "
+            "ubah [publish.tiktok] privacy_level.")
+
+
+def tiktok_upload_rejected(problem: object) -> str:
+    return f"Unggahan video ke TikTok ditolak ({problem}); diulang dari awal pada percobaan berikutnya."
+
+
+def x_media_failed(name: object) -> str:
+    return f"X gagal memproses berkas {name}; periksa format dan ukurannya."
+
+
+def youtube_token_corrupt(file: object) -> str:
+    return f"Berkas token YouTube {file} rusak."
+
+
+def youtube_credentials_missing(client_id_env: object, secret_env: object, token_env: object,
+                                token_file: object) -> str:
+    also = f", atau berkas {token_file}" if token_file else ""
+    return f"Kredensial YouTube belum lengkap: isi variabel lingkungan {client_id_env}, {secret_env} dan {token_env}{also}."
+
+
+def youtube_token_rejected(reason: object, env: object) -> str:
+    return f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {env}."
