@@ -722,7 +722,7 @@ class DriveAssetStore:
                 except Exception as exc:
                     answers = {str(index): (None, exc) for index in range(len(chunk))}
                 for index, key in enumerate(chunk):
-                    response, error = answers.get(str(index), (None, DriveError("no answer in the batch")))
+                    response, error = answers.get(str(index), (None, DriveError(google_text.NO_BATCH_ANSWER)))
                     results[key] = response if error is None else error
                     if error is not None and _retryable(error):
                         again[key] = pending[key]
@@ -742,27 +742,21 @@ class DriveAssetStore:
         status, reason = _status(exc), _reason(exc)
         if status == 404 and about in self._stages.values():
             self._forget_stages()
-            return DriveError(f"Drive stage folder {about} is gone (deleted by a person?); the root folder is "
-                              "listed again and missing stage folders made again on the next try")
+            return DriveError(google_text.stage_folder_gone(about))
         if status in (403, 404) and reason not in RATE_LIMIT_REASONS:
             account = self.account or "akun layanan sop-konten"
             if self.shared_drive_id:
                 return GoogleAccessError(
-                    f"Folder Drive {about} di shared drive {self.shared_drive_id} belum dapat diakses akun "
-                    f"layanan {account}; tambahkan akun itu sebagai anggota shared drive dengan peran "
-                    "Content manager.")
+                    google_text.shared_drive_no_access(about, self.shared_drive_id, account))
             if status == 403 and reason == "insufficientFilePermissions":
                 return GoogleAccessError(
-                    f"Akun layanan {account} hanya boleh melihat folder Drive {about}; bagikan folder itu "
-                    "sebagai Editor (Content manager untuk shared drive).")
+                    google_text.folder_read_only(account, about))
             if status == 404:
                 return GoogleAccessError(
-                    f"Folder Drive {about} tidak ditemukan atau belum dibagikan ke akun layanan {account}; "
-                    "periksa ID-nya dan bagikan sebagai Editor (Content manager untuk shared drive).")
+                    google_text.folder_not_found(about, account))
             return GoogleAccessError(
-                f"Folder Drive {about} belum dibagikan ke akun layanan {account}; bagikan sebagai Editor "
-                "(Content manager untuk shared drive).")
-        return DriveError(f"Drive answered {status} ({reason or 'no reason'}) for {about}: {exc.reason}")
+                google_text.folder_not_shared(about, account))
+        return DriveError(google_text.drive_answered(status, reason, about, exc.reason))
 
 
 # --- helpers -----------------------------------------------------------------------------------------

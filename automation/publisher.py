@@ -803,7 +803,7 @@ class Adapter(ABC):
     # -- what each platform's adapter provides
     def _interpret(self, response: requests.Response) -> Exception:
         """A refusal as an exception; adapters that speak HTTP themselves read their platform's error body."""
-        return Rejected(f"{self.name} menjawab HTTP {response.status_code}.", retry=False)
+        return Rejected(publish_text.http_status(self.name, response.status_code), retry=False)
 
     @abstractmethod
     def _pending(self, s: dict) -> str | None: ...

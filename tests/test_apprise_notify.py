@@ -299,7 +299,7 @@ def test_a_failed_channel_raises_without_secrets_and_is_retried_alone(smtp_serve
     for attempt in (1, 2):
         with pytest.raises(NotificationError) as error:
             notifier.send(message())
-        assert "s3cr3t" not in str(error.value) and "1 of 2" in str(error.value)
+        assert "s3cr3t" not in str(error.value) and "1 dari 2" in str(error.value)
         assert len(box.messages) == 1, attempt  # the channel that worked is not used again
     ledger.close()
     # without a ledger a retry repeats every channel (at-least-once)
@@ -311,7 +311,7 @@ def test_a_failed_channel_raises_without_secrets_and_is_retried_alone(smtp_serve
 def test_no_route_is_skipped_unless_required():
     AppriseNotifier(lambda m: []).send(message())
     assert not AppriseNotifier(lambda m: []).accepts(message())
-    with pytest.raises(NotificationError, match="no apprise route"):
+    with pytest.raises(NotificationError, match="tidak ada rute apprise"):
         AppriseNotifier(lambda m: [], required=True).send(message())
 
 
@@ -354,7 +354,7 @@ def test_fanout_skips_channels_that_do_not_reach_the_person():
     mail = Recorder()
     chat = AppriseNotifier(lambda m: [])
     fanout = FanoutNotifier({"email": mail, "apprise": chat}, accepts={"email": has_email})
-    with pytest.raises(NotificationError, match="no channel reaches Rina"):
+    with pytest.raises(NotificationError, match="tidak ada saluran yang menjangkau Rina"):
         fanout.send(message(to="", name="Rina"))
     assert not fanout.accepts(message(to="", name="Rina"))
     fanout.send(message())

@@ -102,7 +102,7 @@ def test_run_without_a_config_creates_the_local_workspace_and_stops_cleanly(tmp_
             proc.kill()
     assert proc.returncode == 0, err
     assert f"Register    : {register.resolve()}" in out
-    assert "daemon started" in err and "daemon stopped" in err
+    assert "daemon berjalan" in err and "daemon berhenti" in err
     assert (tmp_path / "sop-konten-data" / "drive" / "00 Masuk").is_dir()
 
 
@@ -126,4 +126,4 @@ def test_the_daemon_finishes_its_cycle_before_stopping(tmp_path, signum):
             proc.kill()
     assert proc.returncode == 0, err
     assert ws.rows()[0][status(2)] == "Menunggu"
-    assert "daemon stopped" in err
+    assert "daemon berhenti" in err

@@ -122,7 +122,7 @@ def test_stage_folders_are_created_once_then_cost_nothing(google_emulator, servi
 
 def test_a_deleted_stage_folder_is_made_again(google_emulator, service_account_key, root, tmp_path, store):
     google_emulator.state.drive.files.pop(child(google_emulator, root, IDEA))
-    with pytest.raises(DriveError, match="is gone"):
+    with pytest.raises(DriveError, match="sudah tidak ada"):
         store.place_item("K-2025-0001", "Hari Jadi", IDEA)
     link = store.place_item("K-2025-0001", "Hari Jadi", IDEA)  # the next cycle lists the root again
     assert names(google_emulator, child(google_emulator, root, IDEA)) == ["K-2025-0001 Hari Jadi"]

@@ -106,9 +106,11 @@ def person_facing_literals(path: Path, tree: ast.Module, exceptions: set[str]):
                 elif name in LOG_METHODS and "log" in _receiver(func).lower() and node.args:
                     candidates.append((f"log.{name}", node.args[0]))
             candidates += [(kw.arg, kw.value) for kw in node.keywords if kw.arg in HELP_KEYWORDS]
+            if _name(node.func) in exceptions:  # raised here or returned to be raised by the caller
+                candidates += [(_name(node.func), a) for a in node.args]
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             name = _name(node.exc.func)
-            if name in exceptions or name in USER_FACING_BUILTINS:
+            if name in USER_FACING_BUILTINS:
                 candidates += [(f"raise {name}", a) for a in node.exc.args]
         for surface, arg in candidates:
             text = literal_text(arg)
@@ -139,8 +141,7 @@ def test_the_check_sees_an_english_print():
     tree = ast.parse('print(f"daemon started in {folder}")\nlog.warning("%s not found", name)\n'
                      'raise SopError(key, "missing")\nraise SopError(texts.MISSING)\nprint("%s", x)\n')
     found = sorted(person_facing_literals(Path("x.py"), tree, {"SopError"}))
-    assert [(line, surface) for line, surface, _ in found] == [(1, "print"), (2, "log.warning"),
-                                                               (3, "raise SopError")]
+    assert [(line, surface) for line, surface, _ in found] == [(1, "print"), (2, "log.warning"), (3, "SopError")]
 
 
 def test_keys_and_formats_are_not_sentences():

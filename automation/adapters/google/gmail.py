@@ -78,30 +78,23 @@ class GmailNotifier:
                  answer.get("id", "?"))
 
     def _delegation_hint(self) -> str:
-        client = f"client ID {self.client_id}" if self.client_id else "the service account's client ID"
-        who = f" ({self.account})" if self.account else ""
-        return (f"domain-wide delegation is needed: in the Google Admin console (Security > Access and data "
-                f"control > API controls > Domain-wide delegation) add {client}{who} with the scope "
-                f"{GMAIL_SEND_SCOPE}, and make sure {self.address} is a user of that Workspace domain")
+        return notify_text.delegation_hint(self.client_id, self.account, GMAIL_SEND_SCOPE, self.address)
 
     def _error(self, exc: HttpError) -> NotificationError:
         status, reason, text = exc.resp.status, _reason(exc), exc.reason
         if status == 400 and reason.lower() in ("failedprecondition", "failed_precondition"):
-            return NotificationError(f"Gmail refused to send as {self.address} ({text}): {self._delegation_hint()}.")
+            return NotificationError(notify_text.gmail_refused(self.address, text, self._delegation_hint()))
         if status in (401, 403):
-            return NotificationError(f"Gmail refused to send as {self.address} ({status} {text}): "
-                                     f"{self._delegation_hint()}.")
-        return NotificationError(f"Gmail API could not send the message as {self.address} ({status} {text})")
+            return NotificationError(notify_text.gmail_refused_status(self.address, status, text, self._delegation_hint()))
+        return NotificationError(notify_text.gmail_failed(self.address, status, text))
 
     def _refresh_error(self, exc: RefreshError) -> NotificationError:
         text = str(exc)
         if "unauthorized_client" in text or "access_denied" in text:
-            return NotificationError(f"Google would not let {self.account or 'the service account'} act as "
-                                     f"{self.address} (unauthorized_client): {self._delegation_hint()}.")
+            return NotificationError(notify_text.gmail_not_delegated(self.account, self.address, self._delegation_hint()))
         if "invalid_grant" in text and ("subject" in text.lower() or "user" in text.lower()):
-            return NotificationError(f"Google does not know {self.address} as a Workspace user to send as "
-                                     f"({_first_line(text)}); set [notify] sender to a mailbox of the domain.")
-        return NotificationError(f"Google token request for Gmail failed ({_first_line(text)})")
+            return NotificationError(notify_text.gmail_unknown_user(self.address, _first_line(text)))
+        return NotificationError(notify_text.gmail_token_failed(_first_line(text)))
 
 
 def _key_info(path: Path) -> dict[str, Any]:

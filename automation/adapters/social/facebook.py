@@ -68,28 +68,24 @@ def graph_error(platform: str, tokens: TokenSource, response: requests.Response)
     trace = f" [fbtrace {body['fbtrace_id']}]" if body.get("fbtrace_id") else ""
     status = response.status_code
     if status >= 500 or code in (1, 2) or not body:
-        return NoAnswer(f"HTTP {status} kode {code}: {message}{trace}")
+        return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
     if code in (190, 102) or status == 401 or (code == 10 and sub in (458, 459, 460, 463, 464, 467)):
         return Rejected(tokens.expired_problem(f"kode {code}"), retry=True)
     if sub == 2207042 or (platform == "Instagram" and code == 9):
-        return Rejected("Batas unggah Instagram 24 jam tercapai; belum ada yang terbit, unggahan dicoba lagi "
-                        "setelah kuota pulih.", retry=True)
+        return Rejected(publish_text.INSTAGRAM_QUOTA_REACHED, retry=True)
     if code in THROTTLED or status == 429:
-        return Rejected(f"{platform} membatasi jumlah permintaan (kode {code}: {message}); belum ada yang "
-                        "terbit, akan dicoba lagi nanti.", retry=True)
+        return Rejected(publish_text.meta_rate_limited(platform, code, message), retry=True)
     if code == 9004 or sub == 2207052:
-        return Rejected(f"{platform} tidak dapat mengambil berkas dari media host ({message}): pastikan alamat "
-                        "media_host dapat dibuka dari internet.", retry=True)
+        return Rejected(publish_text.meta_media_unreachable(platform, message), retry=True)
     if code == 10 or 200 <= code <= 299:
-        return Rejected(f"Aplikasi tidak punya izin untuk mengunggah ke {platform} (kode {code}: {message}); "
-                        "periksa izin akun dan token.", retry=False)
+        return Rejected(publish_text.meta_no_permission(platform, code, message), retry=False)
     if code == 368:
-        return Rejected(f"{platform} memblokir unggahan karena kebijakan (kode 368: {message}).", retry=False)
+        return Rejected(publish_text.meta_policy_block(platform, message), retry=False)
     if code == 506:
-        return Rejected(f"{platform} menolak unggahan duplikat (kode 506: {message}).", retry=False)
+        return Rejected(publish_text.meta_duplicate(platform, message), retry=False)
     if body.get("is_transient") is True:
-        return NoAnswer(f"HTTP {status} kode {code}: {message}{trace}")
-    return Rejected(f"{platform} menolak unggahan (kode {code}/{sub}: {message}){trace}.", retry=False)
+        return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
+    return Rejected(publish_text.meta_rejected(platform, code, sub, message, trace), retry=False)
 
 
 class GraphAdapter(Adapter):

@@ -108,26 +108,22 @@ class TikTokPlatform(Adapter):
         message = str(error.get("message") or reason).strip()
         log_id = f" [log_id {error['log_id']}]" if error.get("log_id") else ""
         if status >= 500 or code == "internal_error":
-            return NoAnswer(f"HTTP {status} {code}: {message}{log_id}")
+            return NoAnswer(publish_text.tiktok_http_error(status, code, message, log_id))
         if code == "access_token_invalid" or status == 401:
             return Rejected(self.tokens.expired_problem(code or f"HTTP {status}"), retry=True)
         if code == "scope_not_authorized":
             scope = "video.publish" if self.mode == "direct" else "video.upload"
-            return Rejected(f"Akun TikTok belum memberi izin {scope}; sambungkan ulang akun dengan izin itu.",
+            return Rejected(publish_text.tiktok_scope_missing(scope),
                             retry=False)
         if code in ("rate_limit_exceeded", "reached_active_user_cap") or status == 429:
-            return Rejected(f"TikTok membatasi jumlah permintaan ({code or status}); belum ada yang terbit, "
-                            "akan dicoba lagi nanti.", retry=True)
+            return Rejected(publish_text.tiktok_rate_limited(code or status), retry=True)
         if code.startswith("spam_risk"):
-            return Rejected(f"TikTok menahan unggahan ({code}): terlalu banyak unggahan atau video menunggu di "
-                            "kotak masuk; selesaikan yang tertunda di aplikasi TikTok.", retry=True)
+            return Rejected(publish_text.tiktok_spam_limit(code), retry=True)
         if code == "url_ownership_unverified":
-            return Rejected("Domain media host belum diverifikasi di TikTok untuk PULL_FROM_URL; verifikasi "
-                            "domainnya atau gunakan source = \"file\".", retry=False)
+            return Rejected(publish_text.TIKTOK_DOMAIN_UNVERIFIED, retry=False)
         if code in ("privacy_level_option_mismatch", "unaudited_client_can_only_post_to_private_accounts"):
-            return Rejected(f"TikTok menolak pengaturan privasi ({code}: {message}); aplikasi yang belum diaudit "
-                            "hanya boleh SELF_ONLY.", retry=False)
-        return Rejected(f"TikTok menolak unggahan ({code or status}: {message}){log_id}.", retry=False)
+            return Rejected(publish_text.tiktok_privacy_rejected(code, message), retry=False)
+        return Rejected(publish_text.tiktok_rejected(code or status, message, log_id), retry=False)
 
     def _json(self, response: requests.Response) -> dict[str, Any]:
         answer = answer_json(response)

@@ -120,7 +120,7 @@ class XPlatform(Adapter):
                      or response.reason or "").strip()
         status = response.status_code
         if status >= 500:
-            return NoAnswer(f"HTTP {status}: {detail}")
+            return NoAnswer(publish_text.x_http_error(status, detail))
         if status == 401:
             return Rejected(self.tokens.expired_problem(f"HTTP 401: {detail}"), retry=True)
         if status == 429:
@@ -128,14 +128,13 @@ class XPlatform(Adapter):
             when = ""
             if reset.isdigit():
                 when = " setelah " + datetime.fromtimestamp(int(reset), UTC).astimezone().strftime("%H.%M")
-            return Rejected(f"X membatasi jumlah permintaan (HTTP 429); belum ada yang terbit, dicoba lagi{when}.",
+            return Rejected(publish_text.x_rate_limited(when),
                             retry=True)
         if status == 403 and "duplicate" in detail.lower():
-            return Rejected("X menolak: teks yang sama persis sudah pernah diunggah akun ini; ubah teksnya atau "
-                            "periksa akun.", retry=False)
+            return Rejected(publish_text.X_DUPLICATE, retry=False)
         if status == 403:
-            return Rejected(f"X menolak unggahan (HTTP 403: {detail}); periksa izin aplikasi dan akun.", retry=False)
-        return Rejected(f"X menolak unggahan (HTTP {status}: {detail}).", retry=False)
+            return Rejected(publish_text.x_forbidden(detail), retry=False)
+        return Rejected(publish_text.x_rejected(status, detail), retry=False)
 
     def _auth(self) -> dict[str, str]:
         self._refresh_if_due()

@@ -154,17 +154,15 @@ class YouTubePlatform(Adapter):
         reason = reasons[0] if reasons else str(error.get("status") or "")
         message = str(error.get("message") or "").strip()
         if status >= 500 or status in (404, 410):
-            return NoAnswer(f"HTTP {status} {reason}: {message}")
+            return NoAnswer(publish_text.youtube_http_error(status, reason, message))
         if status == 401:
-            return Rejected(f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {self.tokens.env}."
-                            " Belum ada yang terunggah.", retry=True)
+            return Rejected(publish_text.youtube_token_rejected_nothing_sent(reason, self.tokens.env), retry=True)
         if status == 429 or reason in ("quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded",
                                        "uploadLimitExceeded", "dailyLimitExceeded"):
-            return Rejected(f"Kuota YouTube habis ({reason}); belum ada yang terunggah, dicoba lagi setelah kuota "
-                            "pulih.", retry=True)
+            return Rejected(publish_text.youtube_quota(reason), retry=True)
         if status == 403:
-            return Rejected(f"YouTube menolak (403 {reason}: {message}); periksa izin akun dan kanal.", retry=False)
-        return Rejected(f"YouTube menolak video ({status} {reason}: {message}).", retry=False)
+            return Rejected(publish_text.youtube_forbidden(reason, message), retry=False)
+        return Rejected(publish_text.youtube_rejected(status, reason, message), retry=False)
 
     def _same_scheme(self, uri: str) -> str:
         """googleapiclient keeps https for media URLs even when api_endpoint says http (a local fake)."""

@@ -54,3 +54,30 @@ def drive_request_failed(kind: object, error: object) -> str:
 
 def drive_batch_failed(kind: object, error: object) -> str:
     return f"Permintaan gabungan ke Drive gagal: {kind}: {error}"
+
+
+NO_BATCH_ANSWER = "Tidak ada jawaban dalam permintaan gabungan."
+
+
+def stage_folder_gone(folder: object) -> str:
+    return (f"Folder tahap Drive {folder} sudah tidak ada (dihapus seseorang?); folder induk dibaca ulang dan "
+            "folder tahap yang hilang dibuat lagi pada percobaan berikutnya.")
+
+
+def shared_drive_no_access(folder: object, shared_drive: object, account: object) -> str:
+    return (f"Folder Drive {folder} di shared drive {shared_drive} belum dapat diakses akun layanan {account}; "
+            "tambahkan akun itu sebagai anggota shared drive dengan peran Content manager.")
+
+
+def folder_not_found(folder: object, account: object) -> str:
+    return (f"Folder Drive {folder} tidak ditemukan atau belum dibagikan ke akun layanan {account}; periksa "
+            "ID-nya dan bagikan sebagai Editor (Content manager untuk shared drive).")
+
+
+def folder_not_shared(folder: object, account: object) -> str:
+    return (f"Folder Drive {folder} belum dibagikan ke akun layanan {account}; bagikan sebagai Editor "
+            "(Content manager untuk shared drive).")
+
+
+def drive_answered(status: object, reason: object, folder: object, detail: object) -> str:
+    return f"Drive menjawab {status} ({reason or 'tanpa alasan'}) untuk {folder}: {detail}"

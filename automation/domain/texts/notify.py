@@ -48,3 +48,37 @@ def apprise_failed(key: object, failed: object, total: object, problems: object)
 
 def no_channel(name: object) -> str:
     return f"tidak ada saluran yang menjangkau {name}"
+
+
+def delegation_hint(client_id: object, account: object, scope: object, address: object) -> str:
+    client = f"client ID {client_id}" if client_id else "client ID akun layanan"
+    who = f" ({account})" if account else ""
+    return (f"diperlukan domain-wide delegation: di Google Admin console (Security > Access and data control > "
+            f"API controls > Domain-wide delegation) tambahkan {client}{who} dengan cakupan {scope}, dan pastikan "
+            f"{address} adalah pengguna domain Workspace tersebut")
+
+
+def gmail_refused(address: object, detail: object, hint: object) -> str:
+    return f"Gmail menolak mengirim sebagai {address} ({detail}): {hint}."
+
+
+def gmail_refused_status(address: object, status: object, detail: object, hint: object) -> str:
+    return f"Gmail menolak mengirim sebagai {address} ({status} {detail}): {hint}."
+
+
+def gmail_failed(address: object, status: object, detail: object) -> str:
+    return f"Gmail API tidak dapat mengirim pesan sebagai {address} ({status} {detail})"
+
+
+def gmail_not_delegated(account: object, address: object, hint: object) -> str:
+    return (f"Google tidak mengizinkan {account or 'akun layanan'} bertindak sebagai {address} "
+            f"(unauthorized_client): {hint}.")
+
+
+def gmail_unknown_user(address: object, detail: object) -> str:
+    return (f"Google tidak mengenal {address} sebagai pengguna Workspace untuk pengirim ({detail}); "
+            "isi [notify] sender dengan kotak surat di domain tersebut.")
+
+
+def gmail_token_failed(detail: object) -> str:
+    return f"Permintaan token Google untuk Gmail gagal ({detail})"

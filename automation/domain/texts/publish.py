@@ -124,3 +124,106 @@ def youtube_credentials_missing(client_id_env: object, secret_env: object, token
 
 def youtube_token_rejected(reason: object, env: object) -> str:
     return f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {env}."
+
+
+# Platform refusals and HTTP answers (detail of a failed or retried upload).
+
+def meta_rejected(platform: object, code: object, sub: object, message: object, trace: object) -> str:
+    return f"{platform} menolak unggahan (kode {code}/{sub}: {message}){trace}."
+
+
+def meta_http_error(status: object, code: object, message: object, trace: object) -> str:
+    return f"HTTP {status} kode {code}: {message}{trace}"
+
+
+INSTAGRAM_QUOTA_REACHED = "Batas unggah Instagram 24 jam tercapai; belum ada yang terbit, unggahan dicoba lagi setelah kuota pulih."
+
+
+def meta_rate_limited(platform: object, code: object, message: object) -> str:
+    return f"{platform} membatasi jumlah permintaan (kode {code}: {message}); belum ada yang terbit, akan dicoba lagi nanti."
+
+
+def meta_media_unreachable(platform: object, message: object) -> str:
+    return f"{platform} tidak dapat mengambil berkas dari media host ({message}): pastikan alamat media_host dapat dibuka dari internet."
+
+
+def meta_no_permission(platform: object, code: object, message: object) -> str:
+    return f"Aplikasi tidak punya izin untuk mengunggah ke {platform} (kode {code}: {message}); periksa izin akun dan token."
+
+
+def meta_policy_block(platform: object, message: object) -> str:
+    return f"{platform} memblokir unggahan karena kebijakan (kode 368: {message})."
+
+
+def meta_duplicate(platform: object, message: object) -> str:
+    return f"{platform} menolak unggahan duplikat (kode 506: {message})."
+
+
+def tiktok_rejected(value: object, message: object, log_id: object) -> str:
+    return f"TikTok menolak unggahan ({value}: {message}){log_id}."
+
+
+def tiktok_http_error(status: object, code: object, message: object, log_id: object) -> str:
+    return f"HTTP {status} {code}: {message}{log_id}"
+
+
+def tiktok_scope_missing(scope: object) -> str:
+    return f"Akun TikTok belum memberi izin {scope}; sambungkan ulang akun dengan izin itu."
+
+
+def tiktok_rate_limited(value: object) -> str:
+    return f"TikTok membatasi jumlah permintaan ({value}); belum ada yang terbit, akan dicoba lagi nanti."
+
+
+def tiktok_spam_limit(code: object) -> str:
+    return f"TikTok menahan unggahan ({code}): terlalu banyak unggahan atau video menunggu di kotak masuk; selesaikan yang tertunda di aplikasi TikTok."
+
+
+TIKTOK_DOMAIN_UNVERIFIED = 'Domain media host belum diverifikasi di TikTok untuk PULL_FROM_URL; verifikasi domainnya atau gunakan source = "file".'
+
+
+def tiktok_privacy_rejected(code: object, message: object) -> str:
+    return f"TikTok menolak pengaturan privasi ({code}: {message}); aplikasi yang belum diaudit hanya boleh SELF_ONLY."
+
+
+def x_rejected(status: object, detail: object) -> str:
+    return f"X menolak unggahan (HTTP {status}: {detail})."
+
+
+def x_http_error(status: object, detail: object) -> str:
+    return f"HTTP {status}: {detail}"
+
+
+def x_rate_limited(when: object) -> str:
+    return f"X membatasi jumlah permintaan (HTTP 429); belum ada yang terbit, dicoba lagi{when}."
+
+
+X_DUPLICATE = "X menolak: teks yang sama persis sudah pernah diunggah akun ini; ubah teksnya atau periksa akun."
+
+
+def x_forbidden(detail: object) -> str:
+    return f"X menolak unggahan (HTTP 403: {detail}); periksa izin aplikasi dan akun."
+
+
+def youtube_rejected(status: object, reason: object, message: object) -> str:
+    return f"YouTube menolak video ({status} {reason}: {message})."
+
+
+def youtube_http_error(status: object, reason: object, message: object) -> str:
+    return f"HTTP {status} {reason}: {message}"
+
+
+def youtube_token_rejected_nothing_sent(reason: object, env: object) -> str:
+    return f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {env}. Belum ada yang terunggah."
+
+
+def youtube_quota(reason: object) -> str:
+    return f"Kuota YouTube habis ({reason}); belum ada yang terunggah, dicoba lagi setelah kuota pulih."
+
+
+def youtube_forbidden(reason: object, message: object) -> str:
+    return f"YouTube menolak (403 {reason}: {message}); periksa izin akun dan kanal."
+
+
+def http_status(name: object, status_code: object) -> str:
+    return f"{name} menjawab HTTP {status_code}."
