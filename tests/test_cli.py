@@ -127,3 +127,49 @@ def test_the_daemon_finishes_its_cycle_before_stopping(tmp_path, signum):
     assert proc.returncode == 0, err
     assert ws.rows()[0][status(2)] == "Menunggu"
     assert "daemon berhenti" in err
+
+
+def test_version_prints_the_program_and_its_version(tmp_path):
+    from automation import __version__
+
+    result = run_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"sop-konten {__version__}\n"
+
+
+COMMANDS = ("init", "run", "once", "check", "setup", "report")
+ARGPARSE_ENGLISH = ("usage", "positional arguments", "options", "show this help", "optional arguments",
+                    "default", "error")
+
+
+def _catalogue_words() -> set[str]:
+    """Words the CLI catalogue spells in Indonesian (argparse's English msgids excluded)."""
+    import re
+
+    from automation.domain.texts import cli as cli_text
+
+    texts = [v for k, v in vars(cli_text).items() if k.isupper() and isinstance(v, str)]
+    texts += list(cli_text.ARGPARSE.values()) + [cli_text.help_config("x")]
+    return {w.lower() for text in texts for w in re.findall(r"[^\W\d_]+", text)}
+
+
+@pytest.mark.parametrize("command", ("",) + COMMANDS)
+def test_help_is_wholly_indonesian(tmp_path, command):
+    import re
+
+    result = run_cli(*([command] if command else []), "--help", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("penggunaan: sop-konten")
+    for english in ARGPARSE_ENGLISH:
+        assert english not in result.stdout.lower()
+    # every other word is the program's, a command, an option or a file name
+    known = _catalogue_words() | {"sop", "konten", "h", "help", "version", "v", "verbose", "config", "from",
+                                  "to", "out", "toml", "data", *COMMANDS}
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", result.stdout)}
+    assert words <= known, sorted(words - known)
+
+
+def test_argparse_errors_are_indonesian(tmp_path):
+    result = run_cli("bogus", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "galat: argumen PERINTAH: pilihan tidak sah: 'bogus'" in result.stderr
+    assert "usage" not in result.stderr and "error" not in result.stderr
