@@ -15,6 +15,7 @@ from automation.domain.contract import (
     parse_roster,
 )
 from automation.domain.sop import SopError, load_sop
+from automation.domain.texts import check as check_text
 from automation.ports import RegisterError
 
 
@@ -58,7 +59,7 @@ def run_checks(config_path: Path) -> list[str]:
         problems.append(str(exc))
     lock = register.is_locked()
     if lock:
-        problems.append(f"Register sedang dibuka di aplikasi lain ({lock}); sistem menunggu sampai ditutup.")
+        problems.append(check_text.register_locked(lock))
     return problems
 
 
@@ -86,11 +87,9 @@ def _check_google(config, sop) -> list[str]:
         plan = setup_google.plan_setup(register.spreadsheet, Contract(sop), roster, google.account,
                                        config.timezone, create_tabs=False)
         if plan.protection_drift:
-            problems.append("Proteksi tidak sesuai daftar Petugas untuk kolom: " + ", ".join(plan.protection_drift)
-                            + "; jalankan 'sop-konten setup'.")
+            problems.append(check_text.protection_drift(plan.protection_drift))
         elif plan:
-            problems.append("Spreadsheet belum disiapkan lengkap (" + "; ".join(plan.changes)
-                            + "); jalankan 'sop-konten setup'.")
+            problems.append(check_text.setup_incomplete(plan.changes))
         if config.assets_backend == "drive":
             try:
                 from automation.adapters.clock import clock_from_environment

@@ -7,6 +7,7 @@ from pathlib import Path
 from automation.config import load_config
 from automation.domain.contract import Contract, parse_roster
 from automation.domain.sop import load_sop
+from automation.domain.texts import check as check_text
 
 
 def run_setup(config_path: Path) -> list[str]:
@@ -26,14 +27,14 @@ def run_setup(config_path: Path) -> list[str]:
                 from automation.adapters.clock import clock_from_environment
 
                 google.drive(journal, sop, clock_from_environment(config.timezone)).ensure_stages(sop.stages)
-                lines.append(f"Folder tahap Drive siap ({len(sop.stages)} folder).")
+                lines.append(check_text.drive_stages_ready(len(sop.stages)))
         finally:
             journal.close()
     if config.register_backend == "workbook":
         from automation.commands.workspace import init_workspace
 
         init_workspace(config.base, sop)
-        lines.append(f"Register lokal siap: {config.register_path}")
+        lines.append(check_text.local_register_ready(config.register_path))
     return lines
 
 
@@ -45,9 +46,9 @@ def _setup_sheets(google, journal, sop, timezone: str) -> list[str]:
     contract = Contract(sop)
     plan = setup_google.plan_setup(spreadsheet, contract, _roster(register, sop), google.account, timezone)
     if not plan:
-        return ["Spreadsheet sudah sesuai; tidak ada yang diubah."]
+        return [check_text.SPREADSHEET_UP_TO_DATE]
     setup_google.apply(spreadsheet, plan)
-    return [f"Diubah: {change}" for change in plan.changes]
+    return [check_text.changed(change) for change in plan.changes]
 
 
 def _roster(register, sop):

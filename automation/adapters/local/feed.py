@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from automation.domain.texts import feed as feed_text
 from automation.domain.texts import log as log_text
 from automation.ports import Clock, Post, PublishResult
 
@@ -29,10 +30,7 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".av
 VIDEO_SUFFIXES = {".mp4", ".webm", ".mov", ".m4v", ".ogv"}
 _RESERVED = {POST_FILE, CAPTION_FILE}
 _UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
-_MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
+_MONTHS = feed_text.MONTHS
 
 
 def platform_folder(platform: str) -> str:
@@ -45,7 +43,7 @@ def platform_folder(platform: str) -> str:
 
 def _safe_file_name(name: str) -> str:
     clean = " ".join(_UNSAFE.sub(" ", name).split()).strip(". ")
-    return clean or "berkas"
+    return clean or feed_text.FALLBACK_FILE_NAME
 
 
 class LocalFeedPublisher:
@@ -180,13 +178,13 @@ def render_index(posts: list[tuple[Path, dict]]) -> str:
     """The feed page; `posts` are (folder relative to the page, post.json contents), newest first."""
     body = "\n".join(_post_html(folder, record) for folder, record in posts)
     if not body:
-        body = '<p class="empty">Belum ada publikasi.</p>'
+        body = f'<p class="empty">{feed_text.EMPTY}</p>'
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Umpan Publikasi</title>
+<title>{feed_text.TITLE}</title>
 <style>
   body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 1rem; background: #f4f4f4; color: #222; }}
   article {{ background: #fff; border-radius: 8px; padding: 1rem; margin: 1rem 0; box-shadow: 0 1px 3px #0002; }}
@@ -198,8 +196,8 @@ def render_index(posts: list[tuple[Path, dict]]) -> str:
 </style>
 </head>
 <body>
-<h1>Umpan Publikasi</h1>
-<p>Pratinjau lokal hasil publikasi, terbaru di atas.</p>
+<h1>{feed_text.TITLE}</h1>
+<p>{feed_text.INTRO}</p>
 {body}
 </body>
 </html>
