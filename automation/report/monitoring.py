@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from automation.domain.sop import REJECT, Sop, Step, normalise
+from automation.report.numbers import format_minutes
 from automation.service.journal import CompletedActivation
 
 if TYPE_CHECKING:  # Pillow is imported only when a chart is drawn: `sop-konten --help` does not need it
@@ -291,16 +292,6 @@ def period_bounds(start: date, end: date, zone: str = ZONE) -> tuple[datetime, d
     """[start 00:00, end + 1 day 00:00) in `zone`: what `Journal.completions(start, end)` takes."""
     tz = ZoneInfo(zone)
     return datetime.combine(start, time(), tz), datetime.combine(end + timedelta(days=1), time(), tz)
-
-
-def format_minutes(value: float | None) -> str:
-    """Indonesian number: one decimal at most, decimal comma (8,5), no trailing ',0'."""
-    if value is None:
-        return "-"
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
 
 
 def indonesian_date(day: date) -> str:

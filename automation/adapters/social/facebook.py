@@ -23,8 +23,7 @@ from typing import Any
 
 import requests
 
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -44,6 +43,7 @@ from automation.publisher import (
     same_text,
     split_media,
 )
+from automation.ports import MediaFile, Post
 
 GRAPH_BASE = "https://graph.facebook.com"
 GRAPH_VIDEO_BASE = "https://graph-video.facebook.com"

@@ -19,9 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from automation.adapters.social.facebook import GraphAdapter
-from automation.ports import Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Decision,
     Failed,
@@ -39,6 +37,8 @@ from automation.publisher import (
     same_text,
     split_media,
 )
+from automation.adapters.social.facebook import GraphAdapter
+from automation.ports import Post
 
 REFRESH_BASE = "https://graph.instagram.com"
 CAPTION_LIMIT = 2200

@@ -23,8 +23,7 @@ from typing import Any
 
 import requests
 
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -46,6 +45,7 @@ from automation.publisher import (
     pending_step,
     split_media,
 )
+from automation.ports import MediaFile, Post
 
 TIKTOK_BASE = "https://open.tiktokapis.com"
 CAPTION_LIMIT = 2200

@@ -23,8 +23,7 @@ from typing import Any
 
 import requests
 
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -42,6 +41,7 @@ from automation.publisher import (
     same_text,
     split_media,
 )
+from automation.ports import MediaFile, Post
 
 X_BASE = "https://api.x.com"
 MAX_IMAGES = 4
