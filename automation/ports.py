@@ -132,6 +132,15 @@ class BatchPlacing(Protocol):
         ...
 
 
+@runtime_checkable
+class AccessChecking(Protocol):
+    """A store that can prove, without changing anything, that the daemon may write there (`sop-konten check`)."""
+
+    def check_access(self) -> str:
+        """The store's name; raises an error naming what to fix (e.g. the folder to share)."""
+        ...
+
+
 # --- notifications --------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -627,21 +627,18 @@ def generate_report(config, start: date | None = None, end: date | None = None, 
     `config` is a loaded `automation.config.Config`. `today` defaults to the configured clock's
     date (it honours SOP_KONTEN_FIXED_TIME). Raises ReportError (and SopError) with one sentence.
     """
-    from automation.adapters.clock import clock_from_environment
-    from automation.domain.sop import load_sop
-    from automation.service.journal import Journal
+    from automation.bootstrap import Backends
 
-    today = today or clock_from_environment(config.timezone).now().date()
+    backends = Backends(config)
+    today = today or backends.clock.now().date()
     start, end = resolve_period(start, end, today)
     if not Path(config.journal).exists():
         raise ReportError(f"jurnal {config.journal} belum ada; jalankan 'sop-konten once' atau 'run' dahulu.")
-    sop = load_sop(config.sop)
-    journal = Journal(config.journal)
     try:
-        completions = journal.completions(*period_bounds(start, end, config.timezone))
+        completions = backends.journal.completions(*period_bounds(start, end, config.timezone))
     finally:
-        journal.close()
-    report = build_report(sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
+        backends.close()
+    report = build_report(backends.sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
     return write_report(report, Path(out) if out else default_output(config.base, start, end), progress)
 
 
