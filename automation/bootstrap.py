@@ -1,9 +1,11 @@
-"""The composition root: builds the engine and its adapters from a configuration."""
+"""The composition root: chooses and builds the backends of a configuration, and the engine from them."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 
 from automation.adapters.clock import clock_from_environment
 from automation.adapters.local.feed import LocalFeedPublisher
@@ -11,14 +13,115 @@ from automation.adapters.local.folders import FolderAssetStore
 from automation.adapters.local.workbook import WorkbookRegister
 from automation.adapters.notify.outbox import OutboxNotifier
 from automation.adapters.notify.smtp import SmtpNotifier
-from automation.config import Config
+from automation.config import Config, ConfigError
 from automation.domain.sop import Sop, load_sop
 from automation.domain.texts import config as config_text
 from automation.domain.working_time import WorkingCalendar
+from automation.ports import AssetStore, Clock, Notifier, Platform, Register, Table
 from automation.service.engine import Engine
 from automation.service.journal import Journal
+from automation.service.publishing import PublishingService
 
 CRASH_ENV = "SOP_KONTEN_CRASH_BEFORE_EFFECT"  # fault injection for tests: die hard before effect N
+
+
+class Backends:
+    """The backends a configuration chooses, each built once, on first use.
+
+    The one place that chooses them: `run`, `once`, `check`, `setup` and `report` all take theirs from here.
+    """
+
+    def __init__(self, config: Config, sop: Sop | None = None):
+        self.config = config
+        if sop is not None:
+            self.sop = sop
+        self.closables: list = []
+
+    @cached_property
+    def sop(self) -> Sop:
+        return load_sop(self.config.sop)
+
+    def close(self) -> None:
+        for resource in reversed(self.closables):
+            resource.close()
+        self.closables.clear()
+
+    @property
+    def uses_sheets(self) -> bool:
+        return self.config.register_backend == "sheets"
+
+    @property
+    def uses_drive(self) -> bool:
+        return self.config.assets_backend == "drive"
+
+    @cached_property
+    def clock(self) -> Clock:
+        return clock_from_environment(self.config.timezone)
+
+    @cached_property
+    def journal(self) -> Journal:
+        self.config.journal.parent.mkdir(parents=True, exist_ok=True)
+        journal = Journal(self.config.journal)
+        self.closables.append(journal)
+        return journal
+
+    @cached_property
+    def google(self) -> GoogleServices:
+        return GoogleServices(self.config)
+
+    @cached_property
+    def register(self) -> Register:
+        if self.uses_sheets:
+            return self.google.register(self.journal)
+        return WorkbookRegister(self.config.register_path)
+
+    @cached_property
+    def assets(self) -> AssetStore:
+        if self.uses_drive:
+            return self.google.drive(self.journal, self.sop, self.clock)
+        return FolderAssetStore(self.config.assets_path, self.sop.intake_stage,
+                                settle_seconds=self.config.settle_seconds)
+
+    @cached_property
+    def email(self) -> Notifier:
+        config = self.config
+        if config.notify_backend == "smtp":
+            s = config.smtp
+            return SmtpNotifier(s.host, s.port, config.sender, username=s.username, password_env=s.password_env,
+                                starttls=s.starttls, ssl=s.ssl)
+        if config.notify_backend == "gmail":
+            return self.google.gmail()
+        return OutboxNotifier(config.outbox_path, config.sender)
+
+    @cached_property
+    def channels(self) -> Channels:
+        return _notification_channels(self)
+
+    @cached_property
+    def local_feed(self) -> LocalFeedPublisher:
+        return LocalFeedPublisher(self.config.publish_path, clock=self.clock)
+
+    @cached_property
+    def platforms(self) -> dict[str, Platform]:
+        """Platforms with a `[publish.<platform>]` table go through their APIs; the others to the local feed."""
+        from automation.publisher import PublishConfigError, build_platforms
+
+        try:
+            return build_platforms(self.config.raw.get("publish", {}), base_dir=self.config.base)
+        except PublishConfigError as exc:
+            raise ConfigError(f"{self.config.path}: {exc}") from exc
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar.from_dict({"timezone": self.config.timezone, **self.config.raw.get("calendar", {})})
+
+
+@dataclass
+class Channels:
+    """Where messages go, and how channels that route by roster columns learn the roster."""
+
+    notifier: Notifier
+    on_roster: Callable[[Table], list[str]] = lambda table: []
 
 
 @dataclass
@@ -26,64 +129,43 @@ class App:
     config: Config
     sop: Sop
     engine: Engine
-    closables: list = field(default_factory=list)
+    backends: Backends
 
     def close(self) -> None:
-        for resource in self.closables:
-            resource.close()
-        self.engine.journal.close()
+        self.backends.close()
 
 
 def build_app(config: Config) -> App:
-    sop = load_sop(config.sop)
-    clock = clock_from_environment(config.timezone)
-    config.journal.parent.mkdir(parents=True, exist_ok=True)
-    journal = Journal(config.journal)
-    google = GoogleServices(config) if "google" in _backends(config) else None
+    backends = Backends(config)
+    register, assets, journal = backends.register, backends.assets, backends.journal
+    channels = backends.channels
     engine = Engine(
-        sop=sop,
-        register=google.register(journal) if config.register_backend == "sheets" else
-        WorkbookRegister(config.register_path),
-        assets=google.drive(journal, sop, clock) if config.assets_backend == "drive" else
-        FolderAssetStore(config.assets_path, sop.intake_stage, settle_seconds=config.settle_seconds),
-        notifier=_email_notifier(config, google),
-        publisher=LocalFeedPublisher(config.publish_path, clock=clock),
+        sop=backends.sop,
+        register=register,
+        assets=assets,
+        notifier=channels.notifier,
+        publisher=backends.local_feed,
         journal=journal,
-        clock=clock,
+        clock=backends.clock,
+        due=backends.calendar.add_working_minutes,
+        working_minutes=backends.calendar.working_minutes_between,
+        publishing=PublishingService(journal, assets, backends.local_feed, config.base / "media-siap",
+                                     backends.platforms),
+        token_warning_days=float(config.raw.get("publish", {}).get("token_warning_days", 14)),
         before_effect=_crash_hook(),
+        on_roster=channels.on_roster,
     )
-    calendar = WorkingCalendar.from_dict({"timezone": config.timezone, **config.raw.get("calendar", {})})
-    engine.due, engine.working_minutes = calendar.add_working_minutes, calendar.working_minutes_between
-    engine.publishing = _publishing(config, engine)
-    engine.token_warning_days = float(config.raw.get("publish", {}).get("token_warning_days", 14))
-    app = App(config=config, sop=sop, engine=engine)
-    _notification_channels(app, clock)
-    return app
+    return App(config=config, sop=backends.sop, engine=engine, backends=backends)
 
 
-def _publishing(config: Config, engine: Engine):
-    """Platforms with a `[publish.<platform>]` table go through their APIs; the others to the local feed."""
-    from automation.config import ConfigError
-    from automation.publisher import PublishConfigError, build_platforms
-    from automation.service.publishing import PublishingService
-
-    try:
-        platforms = build_platforms(config.raw.get("publish", {}), base_dir=config.base)
-    except PublishConfigError as exc:
-        raise ConfigError(f"{config.path}: {exc}") from exc
-    return PublishingService(engine.journal, engine.assets, engine.publisher, config.base / "media-siap", platforms)
-
-
-def _notification_channels(app: App, clock) -> None:
+def _notification_channels(backends: Backends) -> Channels:
     """E-mail alone by default; apprise channels and a daily digest when configured."""
-    from automation.config import ConfigError
-
-    config, engine = app.config, app.engine
+    config = backends.config
     notify = config.raw.get("notify", {})
     channels = notify.get("channels", ["email"])
     digest = notify.get("digest", {}) or {}
     if channels == ["email"] and not digest.get("enabled"):
-        return
+        return Channels(backends.email)
     from automation.adapters.notify.apprise_channels import (
         AppriseNotifier,
         AppriseSettings,
@@ -95,44 +177,30 @@ def _notification_channels(app: App, clock) -> None:
     )
 
     try:
-        notifier = engine.notifier
+        notifier = backends.email
+        found = Channels(notifier)
         if "apprise" in channels:
             settings = AppriseSettings.from_table(notify.get("apprise", {}))
             routes = RosterRoutes(settings)
             ledger = DeliveryLedger(config.base / notify.get("ledger", "notify-ledger.sqlite3"))
-            app.closables.append(ledger)
+            backends.closables.append(ledger)
             apprise = AppriseNotifier(routes, ledger=ledger, html_email=settings.html_email)
             channel_map = {"apprise": apprise}
             if "email" in channels:
                 channel_map = {"email": notifier, **channel_map}
             notifier = FanoutNotifier(channel_map, ledger=ledger, accepts={"email": has_email})
-            engine.on_roster = routes.update
+            found = Channels(notifier, routes.update)
         if digest.get("enabled"):
             from automation.service.digest import DigestNotifier, parse_send_at
 
             notifier = DigestNotifier(notifier, config.base / digest.get("store", "digest.sqlite3"),
-                                      parse_send_at(str(digest.get("send_at", "07:30"))), clock,
-                                      unit=str(app.sop.identity.get("unit", "")))
-            app.closables.append(notifier)
-        engine.notifier = notifier
+                                      parse_send_at(str(digest.get("send_at", "07:30"))), backends.clock,
+                                      unit=str(backends.sop.identity.get("unit", "")))
+            backends.closables.append(notifier)
+            found = Channels(notifier, found.on_roster)
+        return found
     except NotifyConfigError as exc:
         raise ConfigError(f"{config.path}: {exc}") from exc
-
-
-def _backends(config: Config) -> set[str]:
-    uses_google = (config.register_backend == "sheets" or config.assets_backend == "drive"
-                   or config.notify_backend == "gmail")
-    return {"google"} if uses_google else set()
-
-
-def _email_notifier(config: Config, google: GoogleServices | None):
-    if config.notify_backend == "smtp":
-        s = config.smtp
-        return SmtpNotifier(s.host, s.port, config.sender, username=s.username, password_env=s.password_env,
-                            starttls=s.starttls, ssl=s.ssl)
-    if config.notify_backend == "gmail" and google is not None:
-        return google.gmail()
-    return OutboxNotifier(config.outbox_path, config.sender)
 
 
 class GoogleServices:
@@ -162,8 +230,6 @@ class GoogleServices:
         session = self.session((SHEETS_SCOPE,))
         client = gspread.Client(auth=session.credentials, session=session)
         if not self.config.google.spreadsheet:
-            from automation.config import ConfigError
-
             raise ConfigError(config_text.spreadsheet_missing(self.config.path))
         return SheetsRegister(client, self.config.google.spreadsheet, journal, account=self.account)
 

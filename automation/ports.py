@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 # --- register -------------------------------------------------------------
 
@@ -123,6 +123,24 @@ class AssetStore(Protocol):
     def link(self, item_id: str) -> str: ...
 
 
+@runtime_checkable
+class BatchPlacing(Protocol):
+    """An asset store that moves many item folders in one call (Drive batches its requests)."""
+
+    def place_many(self, items: list[tuple[str, str, str]]) -> dict[str, str | Exception]:
+        """(item_id, title, stage) each -> its link, or the exception that stopped it (None: not tried)."""
+        ...
+
+
+@runtime_checkable
+class AccessChecking(Protocol):
+    """A store that can prove, without changing anything, that the daemon may write there (`sop-konten check`)."""
+
+    def check_access(self) -> str:
+        """The store's name; raises an error naming what to fix (e.g. the folder to share)."""
+        ...
+
+
 # --- notifications --------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -136,6 +154,24 @@ class Message:
 
 class Notifier(Protocol):
     def send(self, message: Message) -> None: ...
+
+
+@runtime_checkable
+class AddressChecking(Protocol):
+    """A notifier that knows whether it can reach a recipient (a channel besides e-mail may)."""
+
+    def accepts(self, message: Message) -> bool: ...
+
+
+class Flushed(Protocol):
+    sent: list[str]  # keys of the messages sent by the flush
+
+
+@runtime_checkable
+class Flushing(Protocol):
+    """A notifier that holds messages back (a daily digest) and sends them when flushed, after every cycle."""
+
+    def flush(self, now: datetime | None = None) -> Flushed: ...
 
 
 # --- publishing -----------------------------------------------------------
@@ -159,6 +195,99 @@ class PublishResult:
 
 class Publisher(Protocol):
     def publish(self, post: Post) -> PublishResult: ...
+
+
+# --- publishing to a platform: outcomes and the adapter port ---------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """The post is live (or, for TikTok direct posts, accepted and processed)."""
+
+    link: str
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Nothing is live on the platform.
+
+    `problem` is one or two Indonesian sentences for the register and the admin.
+    `retry=True`: calling `publish` again with the same state is safe and may
+    succeed without a person (a renewed token, a reset quota, a network that
+    came back): either no create call reached the platform, or the ones that
+    did created only invisible intermediates that the next call resumes or
+    replaces. `retry=False`: a person must fix something first (the media, the
+    caption, the account); calling `publish` again afterwards is still safe.
+    """
+
+    problem: str
+    retry: bool
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Whether the post is live cannot be established: never retried automatically, a person checks."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Manual:
+    """A person finishes the post: the platform is in manual mode, or TikTok's inbox holds the video.
+
+    The caller gives the admin the files and the caption and waits for the
+    admin to set the item to "Terbit" with the link.
+    """
+
+    note: str  # Indonesian: what the admin must do
+    caption: str
+    files: tuple[str, ...] = ()
+    remote_id: str = ""  # e.g. TikTok's publish_id for a video sent to the inbox
+
+
+PublishOutcome = Published | Failed | Unknown | Manual
+
+
+class PublishState(Protocol):
+    """Durable memory of one post on one platform, provided by the caller (journal-backed in production)."""
+
+    def get(self) -> dict: ...
+
+    def save(self, **values: Any) -> None:
+        """Merge `values` into the dict and make them durable BEFORE returning. Values are JSON types."""
+        ...
+
+
+class Platform(Protocol):
+    name: str  # "Instagram", "Facebook", "X", "YouTube", "TikTok"
+
+    def publish(self, post: Post, state: PublishState) -> PublishOutcome: ...
+
+    def reconcile(self, post: Post, state: PublishState) -> PublishOutcome: ...
+
+    def token_expiry(self) -> datetime | None: ...
+
+    def check(self, post: Post) -> list[str]:
+        """Problems (Indonesian) that make the post unpublishable on this platform; [] when none."""
+        ...
+
+
+@runtime_checkable
+class TokenRefreshing(Protocol):
+    """A platform whose access token the daemon can renew itself before it expires."""
+
+    def refresh_token(self) -> RenewedToken: ...
+
+
+@dataclass(frozen=True)
+class RenewedToken:
+    """A refreshed token. `stored`: written to the token file; otherwise the admin must store it."""
+
+    access_token: str = field(repr=False)
+    expires_at: datetime | None
+    stored: bool
+    where: str  # the token file, or the environment variable the admin must update
 
 
 # --- time -----------------------------------------------------------------

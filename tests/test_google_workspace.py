@@ -74,3 +74,28 @@ def test_check_names_the_account_when_the_drive_folder_is_not_shared(office, goo
     google_emulator.unshare(office.root_folder, DAEMON_EMAIL)
     out = office.main("check")
     assert office.last_code == 1 and DAEMON_EMAIL in out and office.root_folder in out
+
+
+def test_check_names_the_drive_folder_not_shared_when_the_register_is_a_workbook(google_emulator,
+                                                                                  service_account_key, tmp_path):
+    from automation.config import DEFAULT_CONFIG
+    from tests.google_office import GoogleOffice
+
+    folder = google_emulator.create_folder("Konten IKP", OWNER, shared_with={DAEMON_EMAIL: "writer"})
+    root = tmp_path / "kantor"
+    root.mkdir()
+    config = (DEFAULT_CONFIG.replace('backend = "folders"', 'backend = "drive"')
+              .replace('# root_folder = ""', f'root_folder = "{folder}"')
+              .replace('key_file = ""', f'key_file = "{service_account_key}"')
+              .replace('api_base = ""', f'api_base = "{google_emulator.base_url}"'))
+    assert 'backend = "workbook"' in config
+    (root / "sop-konten.toml").write_text(config, encoding="utf-8")
+    office = GoogleOffice(google_emulator, root, spreadsheet="")
+    office.main("setup")
+    assert office.last_code == 0
+    office.main("check")
+    assert office.last_code == 0
+
+    google_emulator.unshare(folder, DAEMON_EMAIL)
+    out = office.main("check")
+    assert office.last_code == 1 and DAEMON_EMAIL in out and folder in out

@@ -21,6 +21,14 @@ from automation.adapters.media.host import (
     SignedUrlMediaHost,
     build_media_host,
 )
+from automation.adapters.social.base import (
+    RedactSecrets,
+    Rejected,
+    TokenSource,
+    parse_time,
+    redact,
+    same_text,
+)
 from automation.ports import Post
 from automation.publisher import (
     PLATFORM_NAMES,
@@ -28,14 +36,8 @@ from automation.publisher import (
     Manual,
     MemoryState,
     PublishConfigError,
-    RedactSecrets,
-    Rejected,
-    TokenSource,
     build_platform,
     build_platforms,
-    parse_time,
-    redact,
-    same_text,
 )
 from tests.platform_fakes import MediaSite, jpeg, media
 

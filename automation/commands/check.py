@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from automation.adapters.local.workbook import WorkbookRegister
+from automation.bootstrap import Backends
 from automation.config import ConfigError, load_config
 from automation.domain.contract import (
     LOG_HEADERS,
@@ -16,7 +17,7 @@ from automation.domain.contract import (
 )
 from automation.domain.sop import SopError, load_sop
 from automation.domain.texts import check as check_text
-from automation.ports import RegisterError
+from automation.ports import AccessChecking, RegisterError
 
 
 def register_problems(snapshot, sop):
@@ -42,61 +43,62 @@ def run_checks(config_path: Path) -> list[str]:
         sop = load_sop(config.sop)
     except SopError as exc:
         return [str(exc)]
-    if config.register_backend == "sheets":
-        return _check_google(config, sop)
-    register = WorkbookRegister(config.register_path)
+    backends = Backends(config, sop)
     try:
+        problems = _register_problems(backends) + _asset_problems(backends)
+    finally:
+        backends.close()
+    return list(dict.fromkeys(problems))
+
+
+def _register_problems(backends: Backends) -> list[str]:
+    from automation.adapters.google.client import GoogleAccessError
+
+    try:
+        register = backends.register
         snapshot = register.read()
-    except RegisterError as exc:
+    except (RegisterError, GoogleAccessError) as exc:
         return [str(exc)]
-    _, problems = register_problems(snapshot, sop)
-    try:
-        log_headers = register.log_headers()
-        locate_columns(log_headers, LOG_HEADERS, LOG_TAB)
-    except HeaderError as exc:
-        problems.append(str(exc))
-    except RegisterError as exc:
-        problems.append(str(exc))
-    lock = register.is_locked()
-    if lock:
-        problems.append(check_text.register_locked(lock))
+    roster, problems = register_problems(snapshot, backends.sop)
+    if isinstance(register, WorkbookRegister):
+        try:
+            log_headers = register.log_headers()
+            locate_columns(log_headers, LOG_HEADERS, LOG_TAB)
+        except HeaderError as exc:
+            problems.append(str(exc))
+        except RegisterError as exc:
+            problems.append(str(exc))
+        lock = register.is_locked()
+        if lock:
+            problems.append(check_text.register_locked(lock))
+    elif not problems:
+        problems = _spreadsheet_problems(backends, register, roster)
     return problems
 
 
-def _check_google(config, sop) -> list[str]:
+def _spreadsheet_problems(backends: Backends, register, roster) -> list[str]:
     from automation.adapters.google import setup as setup_google
+
+    problems: list[str] = []
+    plan = setup_google.plan_setup(register.spreadsheet, Contract(backends.sop), roster, backends.google.account,
+                                   backends.config.timezone, create_tabs=False)
+    if plan.protection_drift:
+        problems.append("Proteksi tidak sesuai daftar Petugas untuk kolom: " + ", ".join(plan.protection_drift)
+                        + "; jalankan 'sop-konten setup'.")
+    elif plan:
+        problems.append("Spreadsheet belum disiapkan lengkap (" + "; ".join(plan.changes)
+                        + "); jalankan 'sop-konten setup'.")
+    return problems
+
+
+def _asset_problems(backends: Backends) -> list[str]:
+    """Whether the asset store may be written, where it can tell without changing anything (Drive)."""
     from automation.adapters.google.client import GoogleAccessError
-    from automation.bootstrap import GoogleServices
-    from automation.service.journal import Journal
 
     try:
-        google = GoogleServices(config)
+        assets = backends.assets
+        if isinstance(assets, AccessChecking):
+            assets.check_access()
     except GoogleAccessError as exc:
         return [str(exc)]
-    journal = Journal(config.journal)
-    problems: list[str] = []
-    try:
-        register = google.register(journal)
-        try:
-            snapshot = register.read()
-        except RegisterError as exc:
-            return [str(exc)]
-        roster, problems = register_problems(snapshot, sop)
-        if problems:
-            return problems
-        plan = setup_google.plan_setup(register.spreadsheet, Contract(sop), roster, google.account,
-                                       config.timezone, create_tabs=False)
-        if plan.protection_drift:
-            problems.append(check_text.protection_drift(plan.protection_drift))
-        elif plan:
-            problems.append(check_text.setup_incomplete(plan.changes))
-        if config.assets_backend == "drive":
-            try:
-                from automation.adapters.clock import clock_from_environment
-
-                google.drive(journal, sop, clock_from_environment(config.timezone)).check_access()
-            except GoogleAccessError as exc:
-                problems.append(str(exc))
-    finally:
-        journal.close()
-    return problems
+    return []

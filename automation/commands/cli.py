@@ -157,23 +157,21 @@ def cmd_setup(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from automation.bootstrap import Backends
     from automation.report.monitoring import generate_report, print_progress
 
     config = load_config(_config_path(args.config, create=False))
     xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=print_progress)
     print(cli_text.report_written(xlsx))
     print(cli_text.chart_written(png))
-    if config.register_backend == "sheets":
+    backends = Backends(config)
+    if backends.uses_sheets:
         from automation.adapters.google.report_sheet import REPORT_TAB, publish_report
-        from automation.bootstrap import GoogleServices
-        from automation.service.journal import Journal
 
-        journal = Journal(config.journal)
         try:
-            register = GoogleServices(config).register(journal)
-            rows = publish_report(register.spreadsheet, xlsx)
+            rows = publish_report(backends.register.spreadsheet, xlsx)
         finally:
-            journal.close()
+            backends.close()
         print(cli_text.report_tab_written(REPORT_TAB, rows))
     return 0
 

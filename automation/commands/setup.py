@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from automation.bootstrap import Backends
 from automation.config import load_config
 from automation.domain.contract import Contract, parse_roster
-from automation.domain.sop import load_sop
 from automation.domain.texts import check as check_text
 
 
 def run_setup(config_path: Path) -> list[str]:
     config = load_config(config_path)
-    sop = load_sop(config.sop)
+    backends = Backends(config)
+    sop = backends.sop
     lines: list[str] = []
-    if config.register_backend == "sheets" or config.assets_backend == "drive":
-        from automation.bootstrap import GoogleServices
-        from automation.service.journal import Journal
-
-        google = GoogleServices(config)
-        journal = Journal(config.journal)
-        try:
-            if config.register_backend == "sheets":
-                lines += _setup_sheets(google, journal, sop, config.timezone)
-            if config.assets_backend == "drive":
-                from automation.adapters.clock import clock_from_environment
-
-                google.drive(journal, sop, clock_from_environment(config.timezone)).ensure_stages(sop.stages)
-                lines.append(check_text.drive_stages_ready(len(sop.stages)))
-        finally:
-            journal.close()
-    if config.register_backend == "workbook":
+    try:
+        if backends.uses_sheets:
+            lines += _setup_sheets(backends)
+        if backends.uses_drive:
+            backends.assets.ensure_stages(sop.stages)
+            lines.append(f"Folder tahap Drive siap ({len(sop.stages)} folder).")
+    finally:
+        backends.close()
+    if not backends.uses_sheets:
         from automation.commands.workspace import init_workspace
 
         init_workspace(config.base, sop)
@@ -38,13 +31,13 @@ def run_setup(config_path: Path) -> list[str]:
     return lines
 
 
-def _setup_sheets(google, journal, sop, timezone: str) -> list[str]:
+def _setup_sheets(backends: Backends) -> list[str]:
     from automation.adapters.google import setup as setup_google
 
-    register = google.register(journal)
+    register = backends.register
     spreadsheet = register.spreadsheet_unchecked()
-    contract = Contract(sop)
-    plan = setup_google.plan_setup(spreadsheet, contract, _roster(register, sop), google.account, timezone)
+    plan = setup_google.plan_setup(spreadsheet, Contract(backends.sop), _roster(register, backends.sop),
+                                   backends.google.account, backends.config.timezone)
     if not plan:
         return [check_text.SPREADSHEET_UP_TO_DATE]
     setup_google.apply(spreadsheet, plan)

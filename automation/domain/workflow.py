@@ -30,14 +30,20 @@ from automation.domain.contract import (
     Person,
     Roster,
 )
+from automation.domain.keys import EffectKey, EffectKind, KeyKind
+from automation.domain.results import (
+    MANUAL_STATE,
+    PUBLISHED_STATE,
+    RETRYING_STATE,
+    UNKNOWN_STATE,
+    ActionResult,
+)
 from automation.domain.sop import FINISH, NEXT, REJECT, Outcome, Sop, Step, canonical, normalise
 from automation.domain.texts import register as texts
 from automation.domain.texts.register import CREATED_REMARK
 
 OPEN, PUBLISHED, REJECTED = "open", "published", "rejected"
 EDITABLE_ITEM_FIELDS = (TITLE, TYPE, SOURCE, PLATFORM, SCHEDULE, CAPTION)
-PUBLISHED_STATE, MANUAL_STATE, UNKNOWN_STATE, FAILED_STATE, RETRYING_STATE, CHECKED_STATE = (
-    "published", "manual", "unknown", "failed", "retrying", "checked")
 
 
 @dataclass(frozen=True)
@@ -69,21 +75,10 @@ class Event:
 
 @dataclass(frozen=True)
 class Effect:
-    key: str
-    kind: str  # "notify" | "place" | "publish"
+    key: str  # str(EffectKey)
+    kind: EffectKind
     item_id: str
     params: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    """The outcome of a performed action (publishing to one platform, a check), looked up by effect key."""
-
-    ok: bool
-    links: tuple[tuple[str, str], ...] = ()  # (platform, link)
-    problem: str = ""
-    state: str = PUBLISHED_STATE  # published | manual | unknown | failed (final) | retrying | checked
-
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ class RowDecision:
 
     @property
     def accepted_transition(self) -> bool:
-        return any(e.key.endswith("/transition") for e in self.events)
+        return any(EffectKey.parse(e.key).is_a(KeyKind.TRANSITION) for e in self.events)
 
 
 @dataclass
@@ -188,7 +183,7 @@ class _Decider:
             self.row[column] = _canonical_field(column, self.row[column], self.sop)
         self.row[STAGE] = self.sop.first.label
         self.state = replace(self.state, activated_at=self.ctx.now.isoformat())
-        self.events.append(Event(self._key(1, 1, "created"), self.state.item_id, self.sop.first.label, "",
+        self.events.append(Event(self._key(1, 1, KeyKind.CREATED), self.state.item_id, self.sop.first.label, "",
                                  self.sop.waiting, self.seen[self.c.actor(1)], CREATED_REMARK))
         self._place(self.sop.stage_of(1))
 
@@ -221,7 +216,7 @@ class _Decider:
     def _transition(self, step: Step, outcome: Outcome, actor: str, remark: str = "") -> None:
         n = step.number
         activation = self.state.activations.get(n, 1)
-        key = self._key(n, activation, "transition")
+        key = self._key(n, activation, KeyKind.TRANSITION)
         at = self.ctx.recorded(key) or self.ctx.stamp
         self.row[self.c.status(n)] = outcome.status
         self.row[self.c.time(n)] = at
@@ -272,7 +267,7 @@ class _Decider:
         self.row[DUE] = self.ctx.due(self.ctx.now, step.minutes).strftime(TIME_FORMAT)
         self._place(self.sop.stage_of(number))
         if step.check:
-            self._effect("check", number, activations[number], "check", platforms=self.row[PLATFORM],
+            self._effect(EffectKind.CHECK, number, activations[number], KeyKind.CHECK, None, platforms=self.row[PLATFORM],
                          title=self.row[TITLE], caption=self.row[CAPTION], kind=self.row[TYPE])
         if not step.action:
             self._assign(step, person)
@@ -288,9 +283,9 @@ class _Decider:
             self._place(self.sop.published_stage)
         contributor = self._contributor()
         if contributor:
-            kind = "rejected" if outcome == REJECTED else "published"
-            self._effect("notify", step_number, activation, f"{kind}:{contributor.email or contributor.name}",
-                         template=kind, to=contributor.email, to_name=contributor.name, step=str(step_number),
+            kind = KeyKind.REJECTED if outcome == REJECTED else KeyKind.PUBLISHED
+            self._effect(EffectKind.NOTIFY, step_number, activation, kind, contributor.email or contributor.name,
+                         template=str(kind), to=contributor.email, to_name=contributor.name, step=str(step_number),
                          links=self.row[LINKS])
 
     def _contributor(self) -> Person | None:
@@ -313,7 +308,7 @@ class _Decider:
         self.ctx.workload[person.name] = self.ctx.workload.get(person.name, 0) + 1
         activation = self.state.activations.get(step.number, 1)
         template = "reassigned" if reassigned else ("revision" if activation > 1 else "task")
-        self._effect("notify", step.number, activation, f"task:{person.email or person.name}",
+        self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.TASK, person.email or person.name,
                      template=template, to=person.email, to_name=person.name, step=str(step.number))
 
     def _least_loaded(self, role: str) -> Person | None:
@@ -339,12 +334,12 @@ class _Decider:
             return
         for platform, result in self._publish_results(step).items():
             if result is None or result.state == RETRYING_STATE:
-                self.effects.append(Effect(self._publish_key(step, platform), "publish", self.state.item_id, {
+                self.effects.append(Effect(self._publish_key(step, platform), EffectKind.PUBLISH, self.state.item_id, {
                     "step": str(step.number), "platform": platform, "title": self.row[TITLE],
                     "caption": self.row[CAPTION], "kind": self.row[TYPE]}))
 
     def _publish_key(self, step: Step, platform: str) -> str:
-        return self._key(step.number, self.state.activations.get(step.number, 1), f"publish:{platform}")
+        return self._key(step.number, self.state.activations.get(step.number, 1), KeyKind.PUBLISH, platform)
 
     def _publish_results(self, step: Step) -> dict[str, ActionResult | None]:
         platforms = _split_platforms(self.row[PLATFORM], self.sop)
@@ -390,7 +385,7 @@ class _Decider:
             template = {UNKNOWN_STATE: "publish_unconfirmed", MANUAL_STATE: "publish_manual"}.get(
                 result.state, "publish_failed")
             if admin:
-                self._effect("notify", step.number, activation, f"{template.replace('_', '-')}:{platform}",
+                self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind(template.replace("_", "-")), platform,
                              template=template, to=admin.email, to_name=admin.name, step=str(step.number),
                              platform=platform, problem=result.problem,
                              retry="ya" if result.state == RETRYING_STATE else "",
@@ -410,7 +405,7 @@ class _Decider:
         step = self.sop.check_step
         if step is None or self.state.active < step.number:
             return []
-        result = self.ctx.results(self._key(step.number, self.state.activations.get(step.number, 1), "check"))
+        result = self.ctx.results(self._key(step.number, self.state.activations.get(step.number, 1), KeyKind.CHECK))
         return [line for line in (result.problem.splitlines() if result else []) if line]
 
     # -- time standards ---------------------------------------------------
@@ -427,13 +422,13 @@ class _Decider:
             assignee = self.ctx.roster.find(self.row[self.c.actor(step.number)])
             late = {"due": self.row[DUE], "started": started.strftime(TIME_FORMAT)}
             if self.ctx.now >= remind_at and assignee and not step.action:
-                self._effect("notify", step.number, activation, "remind", template="reminder", to=assignee.email,
+                self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.REMIND, None, template="reminder", to=assignee.email,
                              to_name=assignee.name, step=str(step.number), **late)
             up_role = self.sop.escalation.get(step.role)
             if self.ctx.now >= escalate_at and up_role:
                 chief = next(iter(self.ctx.roster.active_in(up_role)), None)
                 if chief:
-                    self._effect("notify", step.number, activation, "escalate", template="escalation",
+                    self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.ESCALATE, None, template="escalation",
                                  to=chief.email, to_name=chief.name, step=str(step.number),
                                  assignee=assignee.name if assignee else "", **late)
         if overdue != self.state.overdue:
@@ -511,7 +506,7 @@ class _Decider:
         if old:
             self.ctx.workload[old] = max(0, self.ctx.workload.get(old, 0) - 1)
         activation = self.state.activations.get(number, 1)
-        self.events.append(Event(self._key(number, activation, f"reassign:{self.previous.version}:{person.name}"),
+        self.events.append(Event(self._key(number, activation, KeyKind.REASSIGN, f"{self.previous.version}:{person.name}"),
                                  self.state.item_id,
                                  step.label, old, person.name, person.name, texts.REASSIGNED_REMARK))
         self._set_actor(step, person, reassigned=True)
@@ -533,7 +528,7 @@ class _Decider:
         self.notes.append(reason)
         self.events.append(Event(
             self._key(self.previous.active, self.previous.activations.get(self.previous.active, 1),
-                      f"undo:{self.previous.version}:{column}"),
+                      KeyKind.UNDO, f"{self.previous.version}:{column}"),
             self.state.item_id, column, seen, self.row[column], "", texts.undone(reason)))
 
     # -- notes ------------------------------------------------------------
@@ -567,17 +562,18 @@ class _Decider:
         return tuple(dict.fromkeys(warnings))
 
     # -- effects ----------------------------------------------------------
-    def _key(self, step: int, activation: int, what: str) -> str:
-        return f"{self.state.item_id}/{step}/{activation}/{what}"
+    def _key(self, step: int, activation: int, kind: KeyKind, target: str | None = None) -> str:
+        return str(EffectKey(self.state.item_id, step, activation, kind, target))
 
     def _place(self, stage: str) -> None:
         step = self.state.active
         activation = self.state.activations.get(step, 1) if step else 0
-        self._effect("place", step, activation, f"place:{stage}", stage=stage, title=self.row[TITLE])
+        self._effect(EffectKind.PLACE, step, activation, KeyKind.PLACE, stage, stage=stage, title=self.row[TITLE])
 
-    def _effect(self, effect_kind: str, step_number: int, activation: int, what: str, **params: str) -> None:
-        self.effects.append(Effect(self._key(step_number, activation, what), effect_kind, self.state.item_id,
-                                   params))
+    def _effect(self, effect_kind: EffectKind, step_number: int, activation: int, key_kind: KeyKind,
+                target: str | None = None, /, **params: str) -> None:
+        self.effects.append(Effect(self._key(step_number, activation, key_kind, target), effect_kind,
+                                   self.state.item_id, params))
 
 
 # --- field rules ------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from automation.report.monitoring import format_minutes
+from automation.report.numbers import format_minutes
 
 WIDTH = 960
 LEFT = 260  # room for the step labels

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from automation.domain.sop import REJECT, Sop, Step, normalise
 from automation.domain.texts import report as report_text
+from automation.report.numbers import format_minutes
 from automation.service.journal import CompletedActivation
 
 if TYPE_CHECKING:  # Pillow is imported only when a chart is drawn: `sop-konten --help` does not need it
@@ -292,16 +293,6 @@ def period_bounds(start: date, end: date, zone: str = ZONE) -> tuple[datetime, d
     """[start 00:00, end + 1 day 00:00) in `zone`: what `Journal.completions(start, end)` takes."""
     tz = ZoneInfo(zone)
     return datetime.combine(start, time(), tz), datetime.combine(end + timedelta(days=1), time(), tz)
-
-
-def format_minutes(value: float | None) -> str:
-    """Indonesian number: one decimal at most, decimal comma (8,5), no trailing ',0'."""
-    if value is None:
-        return "-"
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
 
 
 def indonesian_date(day: date) -> str:
@@ -637,21 +628,18 @@ def generate_report(config, start: date | None = None, end: date | None = None, 
     `config` is a loaded `automation.config.Config`. `today` defaults to the configured clock's
     date (it honours SOP_KONTEN_FIXED_TIME). Raises ReportError (and SopError) with one sentence.
     """
-    from automation.adapters.clock import clock_from_environment
-    from automation.domain.sop import load_sop
-    from automation.service.journal import Journal
+    from automation.bootstrap import Backends
 
-    today = today or clock_from_environment(config.timezone).now().date()
+    backends = Backends(config)
+    today = today or backends.clock.now().date()
     start, end = resolve_period(start, end, today)
     if not Path(config.journal).exists():
         raise ReportError(report_text.no_journal(config.journal))
-    sop = load_sop(config.sop)
-    journal = Journal(config.journal)
     try:
-        completions = journal.completions(*period_bounds(start, end, config.timezone))
+        completions = backends.journal.completions(*period_bounds(start, end, config.timezone))
     finally:
-        journal.close()
-    report = build_report(sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
+        backends.close()
+    report = build_report(backends.sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
     return write_report(report, Path(out) if out else default_output(config.base, start, end), progress)
 
 

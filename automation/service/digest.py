@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from automation.domain.keys import digest_key as make_digest_key
 from automation.domain.sop import normalise
 from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
-from automation.ports import Clock, Message, Notifier
+from automation.ports import AddressChecking, Clock, Message, Notifier
 from automation.service.messages import DIGEST, RenderedMessage, kind_of, render_digest
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,7 @@ class DigestNotifier:
 
     # -- the Notifier port -------------------------------------------------
     def accepts(self, message: Message) -> bool:
-        accept = getattr(self.inner, "accepts", None)
-        return True if accept is None else accept(message)
+        return self.inner.accepts(message) if isinstance(self.inner, AddressChecking) else True
 
     def send(self, message: Message) -> None:
         if kind_of(message) in self.urgent or kind_of(message) == DIGEST:
@@ -183,7 +183,7 @@ class DigestNotifier:
                 "SELECT DISTINCT recipient FROM queued WHERE digest_key IS NULL AND queued_at < ? "
                 "ORDER BY recipient", (cutoff,))]
             for recipient in recipients:
-                digest_key = f"{DIGEST}/{recipient}/{day}"
+                digest_key = make_digest_key(recipient, day)
                 created = self.db.execute(
                     "INSERT OR IGNORE INTO digests (digest_key, recipient, day, state, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -232,10 +232,11 @@ def _utc(moment: datetime) -> str:
 
 
 def _dump(message: Message) -> str:
+    rendered = message if isinstance(message, RenderedMessage) else None
     return json.dumps({
         "key": message.key, "to": message.to, "to_name": message.to_name, "subject": message.subject,
-        "body": message.body, "kind": kind_of(message), "html": getattr(message, "html", ""),
-        "item_id": getattr(message, "item_id", ""),
+        "body": message.body, "kind": kind_of(message), "html": rendered.html if rendered else "",
+        "item_id": rendered.item_id if rendered else "",
     }, ensure_ascii=False)
 
 

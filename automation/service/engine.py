@@ -18,15 +18,20 @@ from pathlib import Path
 
 from automation.domain import contract as cols
 from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
+from automation.domain.keys import EffectKey, EffectKind, KeyKind
+from automation.domain.results import (
+    CHECKED_STATE,
+    RETRYING_STATE,
+    ActionResult,
+    EffectResult,
+    FolderResult,
+    NotifyResult,
+)
 from automation.domain.sop import Sop
 from automation.domain.texts import log as log_text
 from automation.domain.texts import register as texts
 from automation.domain.workflow import (
-    CHECKED_STATE,
     OPEN,
-    PUBLISHED_STATE,
-    RETRYING_STATE,
-    ActionResult,
     Context,
     Effect,
     Event,
@@ -38,9 +43,12 @@ from automation.domain.workflow import (
     is_blank,
 )
 from automation.ports import (
+    AddressChecking,
     AssetStore,
+    BatchPlacing,
     CellChange,
     Clock,
+    Flushing,
     IntakeEntry,
     Notifier,
     Publisher,
@@ -49,6 +57,7 @@ from automation.ports import (
     RowAnchor,
     RowUpdate,
     Table,
+    TokenRefreshing,
     WriteBatch,
 )
 from automation.service.journal import DONE, FAILED, Journal
@@ -57,7 +66,9 @@ from automation.service.publishing import PublishingService
 
 log = logging.getLogger("sop_konten.engine")
 
-EFFECT_ORDER = {"claim": 0, "place": 1, "check": 2, "publish": 3, "notify": 4}  # folders first: messages link to them
+# folders first: messages link to them
+EFFECT_ORDER = {EffectKind.CLAIM: 0, EffectKind.PLACE: 1, EffectKind.CHECK: 2, EffectKind.PUBLISH: 3,
+                EffectKind.NOTIFY: 4}
 
 
 @dataclass
@@ -124,12 +135,11 @@ class Engine:
             self._flush_digest()
 
     def _flush_digest(self) -> None:
-        flush = getattr(self.notifier, "flush", None)
-        if flush is None:
+        if not isinstance(self.notifier, Flushing):
             return
         try:
-            result = flush(self.clock.now())
-            if getattr(result, "sent", 0):
+            result = self.notifier.flush(self.clock.now())
+            if result.sent:
                 log.info(log_text.DIGEST, result)
         except Exception as exc:  # a digest that fails is tried again on the next cycle
             log.error(log_text.DIGEST_NOT_SENT, exc)
@@ -162,7 +172,7 @@ class Engine:
         self._journal_and_perform(decisions, ctx, summary)
         # Actions performed now (publishing, checks) change the row once more in this same cycle.
         for index, decision in enumerate(decisions):
-            if any(e.kind in ("publish", "check") for e in decision.effects):
+            if any(e.kind in (EffectKind.PUBLISH, EffectKind.CHECK) for e in decision.effects):
                 again = decide_row(ctx, decision.state, decision.row)
                 decisions[index] = _merge(decision, again)
                 self._journal_and_perform([decisions[index]], ctx, summary)
@@ -181,8 +191,9 @@ class Engine:
         changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
         self.journal.commit_states(changed, now)
         for decision in decisions:
-            summary.transitions += sum(1 for e in decision.events if e.key.endswith("/transition"))
-            summary.undone += sum(1 for e in decision.events if "/undo:" in e.key)
+            kinds = [EffectKey.parse(e.key).kind for e in decision.events]
+            summary.transitions += kinds.count(KeyKind.TRANSITION)
+            summary.undone += kinds.count(KeyKind.UNDO)
         return summary
 
     def _context(self, roster: Roster, now: datetime, states: dict[str, ItemState]) -> Context:
@@ -194,14 +205,12 @@ class Engine:
                     workload[name] += 1
 
         def results(key: str) -> ActionResult | None:
-            status, data, error = self.journal.outcome(key)
-            if status == FAILED and "/publish:" in key:
+            status, result, error = self.journal.outcome(key)
+            if status == FAILED and EffectKey.parse(key).is_a(KeyKind.PUBLISH):
                 return ActionResult(ok=False, problem=error or "", state=RETRYING_STATE)
-            if status != DONE or data is None:
+            if status != DONE or not isinstance(result, ActionResult):
                 return None
-            links = tuple((p, link) for p, link in data.get("links", []))
-            return ActionResult(ok=data.get("ok", True), links=links, problem=data.get("problem", ""),
-                                state=data.get("state", PUBLISHED_STATE))
+            return result
 
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
                        workload=dict(workload), recorded=self.journal.event_time, results=results)
@@ -231,7 +240,7 @@ class Engine:
             elif parse_id(item_id):
                 previous = adopted_state(self.contract, item_id, row)
                 anchor = RowAnchor(item_id=item_id)
-                extra.append(Event(f"{item_id}/0/0/adopted", item_id, "", "", "", "",
+                extra.append(Event(str(EffectKey(item_id, 0, 0, KeyKind.ADOPTED)), item_id, "", "", "", "",
                                    "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."))
             elif not item_id and row[cols.TITLE].strip():
                 item_id = format_id(ctx.now.year, next_seq())
@@ -253,10 +262,11 @@ class Engine:
             previous = draft_state(self.contract, item_id, observed)
             observed[self.contract.status(1)] = self.sop.first.outcomes[0].status
             decision = decide_row(ctx, previous, observed)
-            decision.effects.insert(0, Effect(f"{item_id}/0/0/claim:{entry.key}", "claim", item_id, {
+            claim_key = str(EffectKey(item_id, 0, 0, KeyKind.CLAIM, entry.key))
+            decision.effects.insert(0, Effect(claim_key, EffectKind.CLAIM, item_id, {
                 "entry": entry.key, "name": entry.name, "uploader": entry.uploader, "title": entry.name,
                 "stage": self.sop.stage_of(1)}))
-            decision.events.insert(0, Event(f"{item_id}/0/0/intake", item_id, self.sop.first.label, "", "",
+            decision.events.insert(0, Event(str(EffectKey(item_id, 0, 0, KeyKind.INTAKE)), item_id, self.sop.first.label, "", "",
                                             entry.uploader, texts.INTAKE_REMARK))
             seen_ids.add(item_id)
             appends.append(len(decisions))
@@ -304,13 +314,13 @@ class Engine:
         self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
         for decision in decisions:  # uploads first: they become the item folders that moves then move
             for effect in decision.effects:
-                if effect.kind == "claim" and self.journal.effect_status(effect.key) != DONE:
+                if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
         self._place_together(decisions, summary)
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
-                    self._apply_result(effect, decision, self.journal.result(effect.key) or {})
+                    self._apply_result(decision, self.journal.result(effect.key))
                     continue
                 self._perform(effect, decision, ctx, summary)
 
@@ -327,26 +337,25 @@ class Engine:
             days_left = (expiry - now).total_seconds() / 86400
             if days_left > self.token_warning_days:
                 continue
-            refresh = getattr(adapter, "refresh_token", None)
-            if refresh is not None and days_left > 0:
+            if isinstance(adapter, TokenRefreshing) and days_left > 0:
                 try:
-                    renewed = refresh()
+                    renewed = adapter.refresh_token()
                     if renewed.stored:
                         log.info(log_text.TOKEN_REFRESHED, name, renewed.expires_at)
                         continue
                 except Exception as exc:  # refreshing is a convenience; the warning below still goes out
                     log.warning(log_text.TOKEN_NOT_REFRESHED, name, exc)
             for admin in roster.active_in(self.sop.last.role):
-                key = f"token/{name}/{expiry.date().isoformat()}/token:{admin.email}"
+                key = str(EffectKey.token_warning(name, expiry.date().isoformat(), admin.email))
                 if not admin.email or self.journal.effect_status(key) == DONE:
                     continue
                 params = {"template": "token_expiry", "to": admin.email, "to_name": admin.name, "platform": name,
                           "expires": expiry.astimezone(now.tzinfo).strftime(cols.TIME_FORMAT),
                           "days": str(max(0, int(days_left)))}
-                self.journal.record_intents([], [Effect(key, "notify", "", params)], now.strftime(cols.TIME_FORMAT))
+                self.journal.record_intents([], [Effect(key, EffectKind.NOTIFY, "", params)], now.strftime(cols.TIME_FORMAT))
                 try:
                     self.notifier.send(render(self.sop, key, params, "", "", "", ItemLinks("", "")))
-                    self.journal.mark_done(key, {}, now.strftime(cols.TIME_FORMAT))
+                    self.journal.mark_done(key, NotifyResult(), now.strftime(cols.TIME_FORMAT))
                 except Exception as exc:
                     self.journal.mark_failed(key, str(exc))
                     return  # checked again on the next cycle
@@ -354,28 +363,28 @@ class Engine:
 
     def _place_together(self, decisions: list[RowDecision], summary: CycleSummary) -> None:
         """Folder moves of the whole cycle in one call, where the store can batch them (Drive)."""
-        place_many = getattr(self.assets, "place_many", None)
-        if place_many is None:
+        if not isinstance(self.assets, BatchPlacing):
             return
         pending = [(e, d) for d in decisions for e in d.effects
-                   if e.kind == "place" and self.journal.effect_status(e.key) != DONE]
+                   if e.kind == EffectKind.PLACE and self.journal.effect_status(e.key) != DONE]
         if len(pending) < 2:
             return
         latest: dict[str, tuple[Effect, RowDecision]] = {}
         for effect, decision in pending:
             latest[effect.item_id] = (effect, decision)  # an item moved twice in a cycle ends in its last stage
-        answers = place_many([(e.item_id, e.params["title"], e.params["stage"]) for e, _ in latest.values()])
+        answers = self.assets.place_many([(e.item_id, e.params["title"], e.params["stage"]) for e, _ in latest.values()])
         at = self.clock.now().strftime(cols.TIME_FORMAT)
         for effect, decision in pending:
             answer = answers.get(effect.item_id)
             if isinstance(answer, Exception) or answer is None:
                 continue  # performed one by one below, and retried if it fails again
             if latest[effect.item_id][0] is not effect:
-                self.journal.mark_done(effect.key, {"link": answer, "superseded": True}, at)
+                self.journal.mark_done(effect.key, FolderResult(answer, superseded=True), at)
                 continue
-            self.journal.mark_done(effect.key, {"link": answer}, at)
-            self._apply_result(effect, decision, {"link": answer})
-            summary.effects["place"] += 1
+            placed = FolderResult(answer)
+            self.journal.mark_done(effect.key, placed, at)
+            self._apply_result(decision, placed)
+            summary.effects[EffectKind.PLACE] += 1
 
     def _retry_unfinished(self, decisions: list[RowDecision], states: dict[str, ItemState], ctx: Context,
                           summary: CycleSummary) -> None:
@@ -383,7 +392,7 @@ class Engine:
         current = {e.key for d in decisions for e in d.effects}
         by_item = {d.item_id: d for d in decisions}
         for effect in self.journal.unfinished_effects():
-            if effect.key in current or effect.kind == "publish":
+            if effect.key in current or effect.kind == EffectKind.PUBLISH:
                 continue  # publishing is only ever started by a fresh decision
             state = states.get(effect.item_id)
             decision = by_item.get(effect.item_id) or (
@@ -391,9 +400,9 @@ class Engine:
             if decision is not None:
                 self._perform(effect, decision, ctx, summary)
 
-    def _apply_result(self, effect: Effect, decision: RowDecision, result: dict) -> None:
-        if effect.kind in ("place", "claim") and result.get("link"):
-            decision.row[cols.FOLDER] = result["link"]
+    def _apply_result(self, decision: RowDecision, result: EffectResult | None) -> None:
+        if isinstance(result, FolderResult) and result.link:
+            decision.row[cols.FOLDER] = result.link
             decision.state = replace(decision.state, row=dict(decision.row))
 
     def _perform(self, effect: Effect, decision: RowDecision, ctx: Context, summary: CycleSummary) -> None:
@@ -401,34 +410,34 @@ class Engine:
         at = ctx.now.strftime(cols.TIME_FORMAT)
         p = effect.params
         try:
-            result: dict = {}
-            if effect.kind == "claim":
+            result: EffectResult = NotifyResult()
+            if effect.kind == EffectKind.CLAIM:
                 entry = IntakeEntry(key=p["entry"], name=p["name"], uploader=p["uploader"])
-                result["link"] = self.assets.claim_intake(entry, effect.item_id, p["title"], p["stage"])
-            elif effect.kind == "place":
-                result["link"] = self.assets.place_item(effect.item_id, p["title"], p["stage"])
-            elif effect.kind == "notify":
+                result = FolderResult(self.assets.claim_intake(entry, effect.item_id, p["title"], p["stage"]))
+            elif effect.kind == EffectKind.PLACE:
+                result = FolderResult(self.assets.place_item(effect.item_id, p["title"], p["stage"]))
+            elif effect.kind == EffectKind.NOTIFY:
                 links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
                 message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
                                  decision.row[cols.DUE], links)
-                reachable = getattr(self.notifier, "accepts", None) or (lambda m: bool(m.to))
-                if not message.to and not reachable(message):
+                reachable = self.notifier.accepts(message) if isinstance(self.notifier, AddressChecking) else False
+                if not message.to and not reachable:
                     log.warning(log_text.NO_ADDRESS, p.get("to_name"), effect.key)
                     summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
-                    result["skipped"] = "no address"
+                    result = NotifyResult(skipped="no address")
                 else:
                     self.notifier.send(message)
-            elif effect.kind == "publish":
+            elif effect.kind == EffectKind.PUBLISH:
                 result = self.publishing.publish(effect.key, effect.item_id, p["platform"], p["title"],
                                                  p["caption"], p["kind"])
-                if result.get("state") == RETRYING_STATE:
-                    raise PublishRetry(result.get("problem", ""))
-            elif effect.kind == "check":
+                if result.state == RETRYING_STATE:
+                    raise PublishRetry(result.problem)
+            elif effect.kind == EffectKind.CHECK:
                 platforms = [x.strip() for x in p.get("platforms", "").split(",") if x.strip()]
                 problems = self.publishing.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
-                result = {"ok": not problems, "state": CHECKED_STATE, "problem": "\n".join(problems)}
+                result = ActionResult(ok=not problems, state=CHECKED_STATE, problem="\n".join(problems))
             self.journal.mark_done(effect.key, result, at)
-            self._apply_result(effect, decision, result)
+            self._apply_result(decision, result)
             summary.effects[effect.kind] += 1
         except Exception as exc:  # an adapter failed: keep the intent, retry next cycle
             log.error(log_text.EFFECT_FAILED, effect.key, exc)

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from automation.domain.keys import EffectKind
+from automation.domain.results import PUBLISHED_STATE, ActionResult, EffectResult, FolderResult, NotifyResult
 from automation.domain.workflow import Completion, Effect, Event, ItemState
 
 
@@ -146,31 +148,31 @@ class Journal:
         row = self.db.execute("SELECT status FROM ledger WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
-    def mark_done(self, key: str, result: dict | None, at: str) -> None:
+    def mark_done(self, key: str, result: EffectResult | None, at: str) -> None:
         self.db.execute(
             "UPDATE ledger SET status=?, result=?, error=NULL, done_at=?, attempts=attempts+1 WHERE key=?",
-            (DONE, json.dumps(result or {}), at, key),
+            (DONE, _result_to_json(result), at, key),
         )
 
     def mark_failed(self, key: str, error: str) -> None:
         self.db.execute("UPDATE ledger SET status=?, error=?, attempts=attempts+1 WHERE key=?",
                         (FAILED, error, key))
 
-    def result(self, key: str) -> dict | None:
-        row = self.db.execute("SELECT result FROM ledger WHERE key=? AND status=?", (key, DONE)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
+    def result(self, key: str) -> EffectResult | None:
+        row = self.db.execute("SELECT kind, result FROM ledger WHERE key=? AND status=?", (key, DONE)).fetchone()
+        return _result_from_json(row[0], row[1]) if row else None
 
-    def outcome(self, key: str) -> tuple[str | None, dict | None, str | None]:
+    def outcome(self, key: str) -> tuple[str | None, EffectResult | None, str | None]:
         """(status, result, error) of an effect, whatever its status."""
-        row = self.db.execute("SELECT status, result, error FROM ledger WHERE key=?", (key,)).fetchone()
+        row = self.db.execute("SELECT status, kind, result, error FROM ledger WHERE key=?", (key,)).fetchone()
         if not row:
             return None, None, None
-        return row[0], (json.loads(row[1]) if row[1] else None), row[2]
+        return row[0], _result_from_json(row[1], row[2]), row[3]
 
     def unfinished_effects(self) -> list[Effect]:
         rows = self.db.execute(
             "SELECT key, kind, item_id, params FROM ledger WHERE status != ? ORDER BY rowid", (DONE,))
-        return [Effect(k, kind, item, json.loads(params)) for k, kind, item, params in rows]
+        return [Effect(k, EffectKind(kind), item, json.loads(params)) for k, kind, item, params in rows]
 
     # -- completed activations (for the monitoring report) ----------------
     def record_completions(self, completions: Iterable[Completion],
@@ -256,6 +258,36 @@ class _Transaction:
     def __exit__(self, exc_type, exc, tb):
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         return False
+
+
+def _result_to_json(result: EffectResult | None) -> str:
+    """The ledger's JSON of a result; the same shapes as ever, so older journals read the same."""
+    data: dict = {}
+    if isinstance(result, ActionResult):
+        data = {"ok": result.ok, "state": result.state, "links": [list(pair) for pair in result.links],
+                "problem": result.problem}
+        if result.remote_id:
+            data["remote_id"] = result.remote_id
+        if result.files:
+            data["files"] = list(result.files)
+    elif isinstance(result, FolderResult):
+        data = {"link": result.link, **({"superseded": True} if result.superseded else {})}
+    elif isinstance(result, NotifyResult) and result.skipped:
+        data = {"skipped": result.skipped}
+    return json.dumps(data)
+
+
+def _result_from_json(kind: str, text: str | None) -> EffectResult | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    if kind in (EffectKind.PUBLISH, EffectKind.CHECK):
+        return ActionResult(ok=data.get("ok", True), links=tuple((p, link) for p, link in data.get("links", [])),
+                            problem=data.get("problem", ""), state=data.get("state", PUBLISHED_STATE),
+                            remote_id=data.get("remote_id", ""), files=tuple(data.get("files", ())))
+    if kind in (EffectKind.PLACE, EffectKind.CLAIM):
+        return FolderResult(link=data.get("link", ""), superseded=bool(data.get("superseded", False)))
+    return NotifyResult(skipped=data.get("skipped", ""))
 
 
 def _state_to_json(state: ItemState) -> str:

@@ -35,6 +35,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from automation.domain.keys import is_digest_key, key_kind
 from automation.domain.sop import Sop, Step
 from automation.ports import Message
 
@@ -98,13 +99,11 @@ class RenderedMessage(Message):
 
 def kind_of(message: Message) -> str:
     """The message kind: carried by a `RenderedMessage`, else read from the effect key."""
-    kind = getattr(message, "kind", "")
-    if kind:
-        return kind
-    if message.key.startswith(DIGEST + "/"):
+    if isinstance(message, RenderedMessage) and message.kind:
+        return message.kind
+    if is_digest_key(message.key):
         return DIGEST
-    what = message.key.rsplit("/", 1)[-1].split(":", 1)[0]
-    return _KEY_KINDS.get(what, "")
+    return _KEY_KINDS.get(key_kind(message.key), "")
 
 
 def message_core(body: str) -> str:

@@ -2,11 +2,9 @@
 
 Platforms configured under `[publish.<platform>]` go through their adapters
 (`automation/platforms/`), with media prepared for each platform first;
-every other platform of an item goes to the local feed. The outcome is a
-plain dict for the journal's ledger:
-
-    {"ok": bool, "state": "published" | "manual" | "unknown" | "failed" | "retrying",
-     "links": [[platform, link]], "problem": "..."}
+every other platform of an item goes to the local feed. The outcome is an
+`ActionResult` for the journal's ledger (state published, manual, unknown,
+failed or retrying).
 """
 
 from __future__ import annotations
@@ -18,8 +16,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from automation.domain.captions import caption_problems
+from automation.domain.results import (
+    FAILED_STATE,
+    MANUAL_STATE,
+    PUBLISHED_STATE,
+    RETRYING_STATE,
+    UNKNOWN_STATE,
+    ActionResult,
+)
 from automation.domain.texts import log as log_text
-from automation.ports import AssetStore, MediaFile, Post, Publisher
+from automation.ports import (
+    AssetStore,
+    Failed,
+    Manual,
+    MediaFile,
+    Platform,
+    Post,
+    Published,
+    Publisher,
+    PublishOutcome,
+    Unknown,
+)
 
 log = logging.getLogger("sop_konten.publishing")
 
@@ -46,42 +64,31 @@ class PublishingService:
     assets: AssetStore
     local_feed: Publisher
     work_dir: Path
-    platforms: Mapping[str, Any] = field(default_factory=dict)  # name -> adapter (automation.publisher)
+    platforms: Mapping[str, Platform] = field(default_factory=dict)  # name -> adapter (automation.publisher)
 
-    def publish(self, key: str, item_id: str, platform: str, title: str, caption: str, kind: str) -> dict:
+    def publish(self, key: str, item_id: str, platform: str, title: str, caption: str, kind: str) -> ActionResult:
         files = tuple(self.assets.media(item_id))
         adapter = self.platforms.get(platform)
         if adapter is None:
             post = Post(key=key, item_id=item_id, platform=platform, title=title, caption=caption, kind=kind,
                         media=files)
-            return {"ok": True, "state": "published", "links": [[platform, self.local_feed.publish(post).link]]}
+            return ActionResult(ok=True, state=PUBLISHED_STATE,
+                                links=((platform, self.local_feed.publish(post).link),))
         from automation.adapters.media import prepare as media
-        from automation.publisher import Failed, Manual, Published, Unknown
 
         prepared = media.prepare([f.path for f in files], platform, kind, self.work_dir / item_id / platform)
         if prepared.problems:
-            return {"ok": False, "state": "failed", "problem": " ".join(prepared.problems)}
+            return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(prepared.problems))
         post = Post(key=key, item_id=item_id, platform=platform, title=title, caption=caption, kind=kind,
                     media=tuple(MediaFile(name=p.name, path=p) for p in prepared.files))
-        problems = adapter.check(post) if hasattr(adapter, "check") else []
+        problems = adapter.check(post)
         if problems:
-            return {"ok": False, "state": "failed", "problem": " ".join(problems)}
-        outcome = adapter.publish(post, JournalPublishState(self.journal, key))
-        if isinstance(outcome, Published):
-            return {"ok": True, "state": "published", "links": [[platform, outcome.link]],
-                    "remote_id": outcome.remote_id}
-        if isinstance(outcome, Manual):
-            return {"ok": False, "state": "manual", "problem": outcome.note, "files": list(outcome.files)}
-        if isinstance(outcome, Unknown):
-            return {"ok": False, "state": "unknown", "problem": outcome.reason}
-        if isinstance(outcome, Failed):
-            return {"ok": False, "state": "retrying" if outcome.retry else "failed", "problem": outcome.problem}
-        raise TypeError(f"unexpected outcome {outcome!r}")
+            return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(problems))
+        return action_result(platform, adapter.publish(post, JournalPublishState(self.journal, key)))
 
     def check(self, item_id: str, platforms: list[str], title: str, caption: str, kind: str) -> list[str]:
         """Caption and media problems for every platform, found before the Kabid approves."""
         from automation.adapters.media import prepare as media
-        from automation.domain.captions import caption_problems
 
         problems: list[str] = []
         files = []
@@ -95,3 +102,18 @@ class PublishingService:
                 prepared = media.prepare(files, platform, kind, self.work_dir / item_id / f"check-{platform}")
                 problems.extend(prepared.problems)
         return list(dict.fromkeys(problems))
+
+
+def action_result(platform: str, outcome: PublishOutcome) -> ActionResult:
+    """A platform's publish outcome as the workflow reads it."""
+    if isinstance(outcome, Published):
+        return ActionResult(ok=True, state=PUBLISHED_STATE, links=((platform, outcome.link),),
+                            remote_id=outcome.remote_id)
+    if isinstance(outcome, Manual):
+        return ActionResult(ok=False, state=MANUAL_STATE, problem=outcome.note, files=outcome.files)
+    if isinstance(outcome, Unknown):
+        return ActionResult(ok=False, state=UNKNOWN_STATE, problem=outcome.reason)
+    if isinstance(outcome, Failed):
+        return ActionResult(ok=False, state=RETRYING_STATE if outcome.retry else FAILED_STATE,
+                            problem=outcome.problem)
+    raise TypeError(f"unexpected outcome {outcome!r}")

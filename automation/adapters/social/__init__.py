@@ -1,4 +1,4 @@
-"""One adapter per platform; each implements `automation.publisher.Platform`.
+"""One adapter per platform; each implements `automation.ports.Platform`.
 
 Build them with `automation.publisher.build_platform(name, config)`.
 """

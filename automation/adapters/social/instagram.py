@@ -19,11 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from automation.adapters.social.facebook import GraphAdapter
-from automation.domain.texts import log as log_text
-from automation.domain.texts import publish as publish_text
-from automation.ports import Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Decision,
     Failed,
@@ -41,6 +37,10 @@ from automation.publisher import (
     same_text,
     split_media,
 )
+from automation.adapters.social.facebook import GraphAdapter
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
+from automation.ports import Post
 
 REFRESH_BASE = "https://graph.instagram.com"
 CAPTION_LIMIT = 2200

@@ -23,9 +23,7 @@ from typing import Any
 
 import requests
 
-from automation.domain.texts import publish as publish_text
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -47,6 +45,8 @@ from automation.publisher import (
     pending_step,
     split_media,
 )
+from automation.domain.texts import publish as publish_text
+from automation.ports import MediaFile, Post
 
 TIKTOK_BASE = "https://open.tiktokapis.com"
 CAPTION_LIMIT = 2200

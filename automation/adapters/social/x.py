@@ -23,10 +23,7 @@ from typing import Any
 
 import requests
 
-from automation.domain.texts import log as log_text
-from automation.domain.texts import publish as publish_text
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -44,6 +41,9 @@ from automation.publisher import (
     same_text,
     split_media,
 )
+from automation.domain.texts import log as log_text
+from automation.domain.texts import publish as publish_text
+from automation.ports import MediaFile, Post
 
 X_BASE = "https://api.x.com"
 MAX_IMAGES = 4

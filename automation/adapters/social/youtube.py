@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from automation.domain.texts import publish as publish_text
-from automation.ports import MediaFile, Post
-from automation.publisher import (
+from automation.adapters.social.base import (
     CONTINUE,
     Adapter,
     Decision,
@@ -44,6 +42,8 @@ from automation.publisher import (
     pending_step,
     split_media,
 )
+from automation.domain.texts import publish as publish_text
+from automation.ports import MediaFile, Post
 
 API_ENDPOINT = "https://youtube.googleapis.com/"
 TOKEN_URI = "https://oauth2.googleapis.com/token"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from automation.domain.sop import Sop, Step
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the catalogue is the bottom of the domain: it reads steps, never imports them
+    from automation.domain.sop import Sop, Step
 
 STAGE_PUBLISHED = "Terbit"
 STAGE_REJECTED = "Ditolak"
