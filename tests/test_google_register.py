@@ -24,7 +24,7 @@ def test_setup_makes_the_register_and_running_it_twice_changes_nothing(office, g
     google_emulator.clear_log()
     out = office.main("setup")
     assert out == "Spreadsheet sudah sesuai; tidak ada yang diubah."
-    assert google_emulator.count("sheets.batchUpdate") == 0
+    assert google_emulator.count("sheets.spreadsheets.batchUpdate") == 0
     assert google_emulator.count("sheets.values.batchUpdate") == 0
 
 
