@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -514,16 +515,29 @@ def test_a_create_that_timed_out_but_happened_is_not_made_twice(google_emulator,
     from googleapiclient.discovery import build
 
     credentials = load_credentials(service_account_key, (DRIVE_SCOPE,))
-    impatient = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=0.5))
+    # The client gives up after 2 s; Google holds the create's answer until the client has given up (its
+    # retry wait begins), so the create is done on Google's side and its answer lost, however busy the machine.
+    impatient = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=2))
     service = build("drive", "v3", http=impatient, static_discovery=True, cache_discovery=False,
                     client_options={"api_endpoint": google_emulator.drive_base_url})
+    client_gave_up = threading.Event()
     waits: list[float] = []
-    policy = RetryPolicy(sleep=lambda seconds: (waits.append(seconds), time.sleep(1.0)))
+
+    def wait_for_the_late_answer(seconds: float) -> None:
+        waits.append(seconds)
+        client_gave_up.set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(e.kind == "drive.files.create" and e.status
+                                                      for e in google_emulator.requests):
+            time.sleep(0.01)
+
+    policy = RetryPolicy(sleep=wait_for_the_late_answer)
     drive = DriveAssetStore(service, root, INTAKE, MemoryState(), account=DAEMON_EMAIL,
                             batch_uri=batch_uri_for(google_emulator.base_url), cache_dir=tmp_path, policy=policy)
     drive.ensure_stages(STAGES)
 
-    google_emulator.inject_delay(1.0, kind="drive.files.create")  # answered too late, but done on Google's side
+    google_emulator.clear_log()
+    google_emulator.after_next(lambda: client_gave_up.wait(60), kind="drive.files.create")
     link = drive.place_item("K-2025-0001", "Hari Jadi", IDEA)
     assert names(google_emulator, child(google_emulator, root, IDEA)) == ["K-2025-0001 Hari Jadi"]
     assert link.endswith(child(google_emulator, child(google_emulator, root, IDEA), "K-2025-0001 Hari Jadi"))
