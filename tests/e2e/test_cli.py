@@ -125,6 +125,7 @@ class Daemon:
         return self.proc.returncode, out, "".join(self.log)
 
 
+@pytest.mark.slow
 def test_run_without_a_config_creates_the_local_workspace_and_stops_cleanly(tmp_path):
     daemon = Daemon(cwd=tmp_path)
     daemon.wait_for_log("cycle: ")  # the first cycle is over, and the signal handlers are in place
@@ -137,6 +138,7 @@ def test_run_without_a_config_creates_the_local_workspace_and_stops_cleanly(tmp_
     assert (tmp_path / "sop-konten-data" / "journal.sqlite3").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_the_daemon_finishes_its_cycle_before_stopping(tmp_path, signum):
     ws = make_workspace(tmp_path / "kantor")

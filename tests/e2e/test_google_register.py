@@ -8,6 +8,8 @@ from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import make_office
 from tests.people import actor, status, waktu
 
+pytestmark = pytest.mark.slow  # each test sets up an emulated Google office and runs the daemon on it
+
 
 @pytest.fixture
 def office(google_emulator, service_account_key, tmp_path):
