@@ -1,6 +1,7 @@
 """Replay recorded Google traffic (gspread's vcrpy cassettes) against the emulator.
 
-Run ``python -m tests.google_emulator.conformance [-v]`` for the figures.
+Run ``python -m tests.google_emulator.conformance [-v] [FOLDER]`` for the figures. The cassettes are
+``cassettes/gspread.tar.xz`` beside this file (see its README); FOLDER replays a folder of *.json instead.
 
 Scope rule (per interaction):
   IN scope:  Sheets ``spreadsheets.get`` (any fields/ranges), ``spreadsheets.batchUpdate``,
@@ -27,9 +28,9 @@ Normalisation when comparing a response (status must be equal; JSON bodies must 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
+import tarfile
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +56,18 @@ EXCLUDED = {
 }
 
 
-def cassette_dir() -> Path:
-    shared = os.environ.get("SOP_KONTEN_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
-    return base / "google-cassettes" / "gspread"
+CASSETTES = Path(__file__).resolve().parent / "cassettes" / "gspread.tar.xz"
+
+
+def read_cassettes(source: Path = CASSETTES) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(test name, interactions) per cassette, sorted by name, from the archive or a folder of *.json."""
+    if source.is_dir():
+        files = {path.stem: path.read_bytes() for path in source.glob("*.json")}
+    else:
+        with tarfile.open(source, "r:xz") as archive:
+            files = {Path(member.name).stem: archive.extractfile(member).read()  # type: ignore[union-attr]
+                     for member in archive.getmembers() if member.isfile() and member.name.endswith(".json")}
+    return [(name, json.loads(files[name])["interactions"]) for name in sorted(files)]
 
 
 def out_of_scope(method: str, url: str, body: str | None) -> str | None:
@@ -256,27 +265,22 @@ class Replayer:
                                                   res["status"]["code"], answer.status_code, detail))
 
 
-def run(directory: Path | None = None) -> Report:
-    directory = directory or cassette_dir()
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            f"Recorded cassettes not found at {directory}. Put the shared/ folder next to the repository "
-            "(../shared/google-cassettes/gspread) or set SOP_KONTEN_SHARED to the shared/ folder.")
+def run(source: Path = CASSETTES) -> Report:
+    """Replay every cassette of ``source`` (the archive in the repository, or a folder of *.json)."""
     report = Report()
-    files = sorted(directory.glob("*.json"))
+    cassettes = read_cassettes(source)
     emulator = GoogleEmulator().start()
     try:
         replayer = Replayer(emulator)
-        for path in files:
-            interactions = json.loads(path.read_text())["interactions"]
+        for name, interactions in cassettes:
             report.cassettes += 1
             report.interactions += len(interactions)
-            if path.stem in EXCLUDED:
-                report.excluded[path.stem] = EXCLUDED[path.stem]
+            if name in EXCLUDED:
+                report.excluded[name] = EXCLUDED[name]
                 report.excluded_interactions += len(interactions)
                 continue
             report.cassettes_replayed += 1
-            replayer.replay(path.stem, interactions, report)
+            replayer.replay(name, interactions, report)
     finally:
         emulator.stop()
     return report
@@ -284,7 +288,8 @@ def run(directory: Path | None = None) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    report = run()
+    sources = [Path(a) for a in argv if a != "-v"]
+    report = run(*sources[:1])
     print(report.summary())
     for name, why in sorted(report.excluded.items()):
         print(f"  excluded {name}: {why}")

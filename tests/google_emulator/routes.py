@@ -83,6 +83,17 @@ ROUTES: list[Route] = [
 ]
 
 
+KINDS = frozenset(route.kind for route in ROUTES) | {"unknown"}
+
+
+def known_kind(kind: str | None) -> str | None:
+    """``kind`` itself, if it names a route kind or a dotted prefix of one ("drive", "sheets.values");
+    a misspelt kind would make a count always 0 and a fault never fire, so it is refused."""
+    if kind is not None and not any(k == kind or k.startswith(kind + ".") for k in KINDS):
+        raise ValueError(f"no request kind {kind!r}; kinds: {', '.join(sorted(KINDS))}")
+    return kind
+
+
 def match(req: Req) -> Route | None:
     path = req.path
     for route in ROUTES:

@@ -228,7 +228,8 @@ class GoogleEmulator(HelperMixin):
                   path: str | None = None, times: int = 1, body: dict[str, Any] | None = None,
                   delay: float = 0.0) -> Fault:
         """The next ``times`` matching requests answer ``status`` with Google's error body."""
-        return self.faults.add_fault(Fault(Matcher(kind, method, path), status, delay, times, body=body))
+        return self.faults.add_fault(Fault(Matcher(routes.known_kind(kind), method, path), status, delay, times,
+                                            body=body))
 
     def inject_429(self, **match: Any) -> Fault:
         return self.fail_next(429, **match)
@@ -242,13 +243,14 @@ class GoogleEmulator(HelperMixin):
     def inject_delay(self, seconds: float, **match: Any) -> Fault:
         """Answer the next matching request(s) normally, but only after ``seconds``."""
         times = match.pop("times", 1)
+        match["kind"] = routes.known_kind(match.get("kind"))
         return self.faults.add_fault(Fault(Matcher(**match), None, seconds, times))
 
     def after_next(self, action, *, kind: str | None = None, method: str | None = None,
                    path: str | None = None, times: int = 1) -> Hook:
         """Run ``action()`` once the next matching request has been answered (its answer is
         computed, not yet sent), so a test can land a person's edit between a read and a write."""
-        return self.faults.add_hook(Hook(Matcher(kind, method, path), action, times))
+        return self.faults.add_hook(Hook(Matcher(routes.known_kind(kind), method, path), action, times))
 
     # --- request log -------------------------------------------------------------------------
     @property
@@ -259,7 +261,7 @@ class GoogleEmulator(HelperMixin):
         return self.log.counts(include_batch_parts)
 
     def count(self, kind: str | None = None, **kwargs: Any) -> int:
-        return self.log.count(kind, **kwargs)
+        return self.log.count(routes.known_kind(kind), **kwargs)
 
     def clear_log(self) -> None:
         self.log.clear()

@@ -6,9 +6,10 @@ POST /2/tweets (201 {data: {id, text}}), GET /2/users/{id}/tweets, GET /2/users/
 
 Every request body, query and JSON answer of the documented operations is validated against the
 OpenAPI 3 description (version 2.167, `x-api-v2-openapi.json`): a violation is recorded in
-`spec_violations` (and a bad request answers 400 invalid-request). The description itself lives
-outside the repository, so the part the fake needs is embedded below (`SPEC_SUBSET`, produced by
-`extract(spec)`); tests/test_publisher_x.py checks that it still equals the shared file.
+`spec_violations` (and a bad request answers 400 invalid-request). The description itself is not in
+the repository (X's terms, not an open licence), so the part the fake needs is embedded below
+(`SPEC_SUBSET`, produced by `extract(spec)`). After a change to `extract` or a new description:
+`python -m tests.platform_fakes.x PATH/x-api-v2-openapi.json` names what differs (exit 1), if anything.
 
 Like X, the timeline shows text HTML-escaped (&amp;), links shortened to t.co and a t.co link for
 attached media appended; a duplicate text is refused with 403 and no id.
@@ -20,9 +21,9 @@ import calendar
 import html
 import itertools
 import json
-import os
 import re
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,19 @@ KEEP = ["InitializeMediaUploadRequest", "InitializeMediaUploadResponse", "Initia
         "FieldUnauthorizedProblem", "FieldHydrationFailureProblem", "ResourceUnavailableProblem",
         "DisallowedResourceProblem", "Error", "MediaId", "UserId"]
 USED_QUERY = {"media_id", "command", "max_results", "pagination_token", "start_time", "end_time", "exclude"}
-SPEC_LOCATIONS = ("/work/shared/api-specs/x-api-v2-openapi.json",)
 
 
-def find_spec() -> Path | None:
-    """The shared OpenAPI file, if this machine has it (env SOP_KONTEN_X_OPENAPI, the shared folder)."""
-    candidates = [os.environ.get("SOP_KONTEN_X_OPENAPI", ""), *SPEC_LOCATIONS]
-    here = Path(__file__).resolve()
-    candidates += [str(p / "shared" / "api-specs" / "x-api-v2-openapi.json") for p in here.parents]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    return None
+def differences_from(spec_path: Path) -> list[str]:
+    """How the embedded ``SPEC_SUBSET`` differs from what ``extract`` takes from the full description."""
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    found = []
+    if spec["info"]["version"] != "2.167":
+        found.append(f"version {spec['info']['version']}, the embedded part is from 2.167")
+    extracted = extract(spec)
+    for key in sorted(set(extracted) | set(SPEC_SUBSET)):
+        if extracted.get(key) != SPEC_SUBSET.get(key):
+            found.append(f"{key}: differs")
+    return found
 
 
 def _strip(node: Any) -> Any:
@@ -566,3 +568,9 @@ _SUBSET_JSON = (
     'g"}},"version":"2.167"}'
 )
 SPEC_SUBSET: dict[str, Any] = json.loads(_SUBSET_JSON)
+
+
+if __name__ == "__main__":
+    differences = differences_from(Path(sys.argv[1]))
+    print("\n".join(differences) or "SPEC_SUBSET equals extract(spec)")
+    raise SystemExit(1 if differences else 0)

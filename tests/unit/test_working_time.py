@@ -303,7 +303,7 @@ def test_config_round_trip_and_weekday_forms():
 
 
 def test_toml_example_from_the_docs_parses():
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "working-time.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "working-time.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in doc.split("```toml\n")[1:]]
     assert blocks, "docs/working-time.md has no ```toml block"
     for block in blocks:

@@ -11,7 +11,7 @@ from automation.domain.contract import Contract
 from automation.domain.sop import SopError, default_sop_path, load_sop, parse_sop
 from tests.people import make_workspace
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_config_copy_is_the_shipped_default():

@@ -101,7 +101,7 @@ def accept_only(user: str, password: str):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user
         ok = ok and auth_data.password.decode() == password
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 535 itself on a refusal
 
     return authenticator
 
@@ -161,6 +161,7 @@ def test_smtp_wrong_password_error_does_not_leak_it(smtp_server, monkeypatch):
     with pytest.raises(NotificationError) as caught:
         notifier.send(MESSAGE)
     assert "salah-456" not in str(caught.value)
+    assert "SMTPAuthenticationError" in str(caught.value)  # refused, not timed out
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
     assert mailbox.envelopes == []
 

@@ -168,6 +168,7 @@ def drive_whole_sop(ws, crash_before=None):
     return crashes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crash_before", [0, 1, 2, 3])
 def test_a_crash_between_effects_is_repaired_without_doing_anything_twice(tmp_path, crash_before):
     reference = make_workspace(tmp_path / "reference")

@@ -8,6 +8,8 @@ from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import make_office
 from tests.people import actor, status, waktu
 
+pytestmark = pytest.mark.slow  # each test sets up an emulated Google office and runs the daemon on it
+
 
 @pytest.fixture
 def office(google_emulator, service_account_key, tmp_path):
@@ -24,7 +26,7 @@ def test_setup_makes_the_register_and_running_it_twice_changes_nothing(office, g
     google_emulator.clear_log()
     out = office.main("setup")
     assert out == "Spreadsheet sudah sesuai; tidak ada yang diubah."
-    assert google_emulator.count("sheets.batchUpdate") == 0
+    assert google_emulator.count("sheets.spreadsheets.batchUpdate") == 0
     assert google_emulator.count("sheets.values.batchUpdate") == 0
 
 

@@ -122,6 +122,7 @@ def test_caption_problems_are_caught_at_koreksi_before_approval(ws, platforms):
     assert "X:" in row["Catatan Sistem"] and "280" in row["Catatan Sistem"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crash_before", [1, 2, 3])
 def test_a_crash_while_publishing_never_posts_twice(ws, platforms, crash_before):
     ig, x, _ = platforms

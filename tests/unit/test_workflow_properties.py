@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -400,6 +401,7 @@ FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCh
 BUG_HUNT = settings(FAST, max_examples=150, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.data())
 def test_random_edits_keep_the_register_consistent(data):
@@ -418,6 +420,7 @@ def test_random_edits_keep_the_register_consistent(data):
         event("revised")
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.data())
 def test_once_ended_every_edit_is_undone(data):
@@ -454,6 +457,7 @@ def test_a_full_run_publishes_once_with_its_times():
 
 # --- Pelaksana ---------------------------------------------------------------
 
+@pytest.mark.slow
 @BUG_HUNT
 @given(data=st.data())
 def test_accepted_pelaksana_is_an_active_member_of_the_role(data):
@@ -489,6 +493,7 @@ def final_statuses_edited(poll: Poll) -> dict[int, str]:
             if completed(n, old[status(n)]) and poll.observed[status(n)] != old[status(n)]}
 
 
+@pytest.mark.slow
 @BUG_HUNT
 @given(data=st.data())
 def test_an_edit_to_a_final_status_is_never_taken_as_a_decision(data):
@@ -604,4 +609,4 @@ class RevisionLoops(RuleBasedStateMachine):
 
 
 RevisionLoops.TestCase.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
-TestRevisionLoops = RevisionLoops.TestCase
+TestRevisionLoops = pytest.mark.slow(RevisionLoops.TestCase)

@@ -10,6 +10,8 @@ from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import OWNER, make_office
 from tests.people import CONTRACT, actor, status
 
+pytestmark = pytest.mark.slow  # each test runs the daemon on a whole emulated Google office (thousands of rows in one)
+
 FAST_RETRIES = "\n[google]\n"  # placeholder replaced below
 
 
@@ -79,6 +81,7 @@ def test_an_active_poll_costs_the_same_requests_for_10_and_5000_rows(office, goo
     app = daemon(office)
     app.engine.run_once()  # adopts the old rows, takes the three new ones
     ids = [r["ID"] for r in office.rows() if r["Judul"] in ("A", "B", "C")]
+    assert len(ids) == 3
     for item in ids:
         office.decide(item, 2, "Diterima")
     google_emulator.clear_log()

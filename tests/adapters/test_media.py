@@ -391,6 +391,7 @@ def test_missing_empty_folder_and_random_files(tmp_path):
 # --- byte limits and idempotence ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_x_noise_photo_is_brought_under_5_mb(tmp_path):
     path = samples.save(samples.noise((4000, 3000)), tmp_path / "derau.bmp")
     result = prepare_image(path, "X", tmp_path / "out")

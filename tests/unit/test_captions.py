@@ -282,13 +282,18 @@ def test_plain_ascii_without_dots_weighs_one_per_character(text):
     assert x_weighted_length(text) == expected
 
 
+# Linear matching takes well under a second on these 40,000-character texts; a quadratic one (a regex that
+# backtracks) takes minutes. The bound sits between the two, so no busy machine makes it fail.
+HOSTILE_TEXT_SECONDS = 60
+
+
 def test_url_and_hashtag_matching_stays_linear_on_hostile_text():
     hostile = ["a." * 20000, "#" + "1" * 40000, "a-" * 20000 + ".com", "ab." * 15000 + "-", "@" * 40000]
     started = time.perf_counter()
     for text in hostile:
         for name in RULES:
             caption_problems(name, text, text[:200])
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < HOSTILE_TEXT_SECONDS
 
 
 @settings(max_examples=300, deadline=None)
@@ -296,4 +301,5 @@ def test_url_and_hashtag_matching_stays_linear_on_hostile_text():
 def test_caption_problems_never_raise(text):
     for name in RULES:
         assert isinstance(caption_problems(name, text, text[:120]), list)
-    assert x_weighted_length(text) >= 0
+    too_long = any("karakter berbobot" in problem for problem in caption_problems("X", text))
+    assert too_long == (x_weighted_length(text) > 280)

@@ -8,6 +8,8 @@ from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import OWNER, make_office
 from tests.people import actor, status, waktu
 
+pytestmark = pytest.mark.slow  # the whole SOP with Sheets, Drive and Gmail on the emulator
+
 
 @pytest.fixture
 def office(google_emulator, service_account_key, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -192,7 +193,7 @@ def test_many_moves_go_out_as_one_batch_request_per_hundred(google_emulator, ser
                                                             store):
     ids = [f"K-2025-{n:04d}" for n in range(1, 151)]
     created = store.place_many([(item_id, f"Konten {item_id}", IDEA) for item_id in ids])
-    assert all(isinstance(link, str) for link in created.values()), created
+    assert sorted(created) == ids and all(isinstance(link, str) for link in created.values()), created
     assert google_emulator.count("drive.files.list") == 2  # the stages, then one search for all 150 items
 
     google_emulator.clear_log()
@@ -460,7 +461,7 @@ def test_a_429_storm_is_ridden_out_and_nothing_is_doubled(google_emulator, servi
     google_emulator.inject_429(kind="drive.batch", times=2)
     google_emulator.inject_429(kind="drive.files.update", times=4)  # parts inside the batch
     results = drive.place_many([(item_id, "Judul", PRODUCTION) for item_id in ids])
-    assert all(isinstance(link, str) for link in results.values()), results
+    assert sorted(results) == ids and all(isinstance(link, str) for link in results.values()), results
     assert len(names(google_emulator, child(google_emulator, root, PRODUCTION))) == 3
     assert google_emulator.files_in(child(google_emulator, root, IDEA)) == []
     assert google_emulator.count(status=429, include_batch_parts=True) == 5 + 3 + 2 + 4
@@ -507,6 +508,7 @@ def test_build_drive_store_from_the_configuration(google_emulator, service_accou
                           MemoryState(), Sop())
 
 
+@pytest.mark.slow
 def test_a_create_that_timed_out_but_happened_is_not_made_twice(google_emulator, service_account_key, root,
                                                                 tmp_path):
     import google_auth_httplib2
@@ -514,16 +516,29 @@ def test_a_create_that_timed_out_but_happened_is_not_made_twice(google_emulator,
     from googleapiclient.discovery import build
 
     credentials = load_credentials(service_account_key, (DRIVE_SCOPE,))
-    impatient = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=0.5))
+    # The client gives up after 2 s; Google holds the create's answer until the client has given up (its
+    # retry wait begins), so the create is done on Google's side and its answer lost, however busy the machine.
+    impatient = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=2))
     service = build("drive", "v3", http=impatient, static_discovery=True, cache_discovery=False,
                     client_options={"api_endpoint": google_emulator.drive_base_url})
+    client_gave_up = threading.Event()
     waits: list[float] = []
-    policy = RetryPolicy(sleep=lambda seconds: (waits.append(seconds), time.sleep(1.0)))
+
+    def wait_for_the_late_answer(seconds: float) -> None:
+        waits.append(seconds)
+        client_gave_up.set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(e.kind == "drive.files.create" and e.status
+                                                      for e in google_emulator.requests):
+            time.sleep(0.01)
+
+    policy = RetryPolicy(sleep=wait_for_the_late_answer)
     drive = DriveAssetStore(service, root, INTAKE, MemoryState(), account=DAEMON_EMAIL,
                             batch_uri=batch_uri_for(google_emulator.base_url), cache_dir=tmp_path, policy=policy)
     drive.ensure_stages(STAGES)
 
-    google_emulator.inject_delay(1.0, kind="drive.files.create")  # answered too late, but done on Google's side
+    google_emulator.clear_log()
+    google_emulator.after_next(lambda: client_gave_up.wait(60), kind="drive.files.create")
     link = drive.place_item("K-2025-0001", "Hari Jadi", IDEA)
     assert names(google_emulator, child(google_emulator, root, IDEA)) == ["K-2025-0001 Hari Jadi"]
     assert link.endswith(child(google_emulator, child(google_emulator, root, IDEA), "K-2025-0001 Hari Jadi"))

@@ -8,6 +8,8 @@ import pytest
 
 from tests.people import actor, make_workspace, status, waktu
 
+pytestmark = pytest.mark.slow  # the whole SOP through the command line, a process per step
+
 
 @pytest.fixture
 def ws(tmp_path):

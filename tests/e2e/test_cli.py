@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -84,49 +85,72 @@ def test_a_corrupt_workbook_is_a_clear_error(tmp_path):
     assert result.stdout.startswith("Gagal:") and "register.xlsx" in result.stdout
 
 
+class Daemon:
+    """`sop-konten run` as a real process; its log (stderr) is read as it comes, so a test waits for what
+    the daemon says it did instead of for a length of time."""
+
+    WAIT_SECONDS = 120  # generous: the machine may be busy; a healthy daemon answers in about a second
+
+    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None):
+        self.proc = subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "run", *args], cwd=cwd,
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.log: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+
+    def _read_log(self) -> None:
+        for line in self.proc.stderr:
+            with self._changed:
+                self.log.append(line)
+                self._changed.notify_all()
+
+    def wait_for_log(self, text: str) -> None:
+        with self._changed:
+            found = self._changed.wait_for(lambda: any(text in line for line in self.log) or
+                                           self.proc.poll() is not None, timeout=self.WAIT_SECONDS)
+            assert found and any(text in line for line in self.log), f"no {text!r} in the log:\n{''.join(self.log)}"
+
+    def stop(self, signum: int) -> tuple[int, str, str]:
+        """Send ``signum``, wait for the exit; returns (exit code, stdout, stderr)."""
+        try:
+            self.proc.send_signal(signum)
+            self.proc.wait(timeout=self.WAIT_SECONDS)  # stdout is a few lines: the pipe never fills
+            out = self.proc.stdout.read()
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self._reader.join(timeout=self.WAIT_SECONDS)
+        return self.proc.returncode, out, "".join(self.log)
+
+
+@pytest.mark.slow
 def test_run_without_a_config_creates_the_local_workspace_and_stops_cleanly(tmp_path):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "run"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 60
-        register = tmp_path / "sop-konten-data" / "register.xlsx"
-        journal = tmp_path / "sop-konten-data" / "journal.sqlite3"
-        while time.time() < deadline and not (register.exists() and journal.exists()):
-            time.sleep(0.2)
-        time.sleep(1.5)  # let the first cycle finish
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
+    daemon = Daemon(cwd=tmp_path)
+    daemon.wait_for_log("siklus: ")  # the first cycle is over, and the signal handlers are in place
+    code, out, err = daemon.stop(signal.SIGTERM)
+    register = tmp_path / "sop-konten-data" / "register.xlsx"
+    assert code == 0, err
     assert f"Register    : {register.resolve()}" in out
     assert "daemon berjalan" in err and "daemon berhenti" in err
     assert (tmp_path / "sop-konten-data" / "drive" / "00 Masuk").is_dir()
+    assert (tmp_path / "sop-konten-data" / "journal.sqlite3").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_the_daemon_finishes_its_cycle_before_stopping(tmp_path, signum):
     ws = make_workspace(tmp_path / "kantor")
     ws.propose("Saat berhenti")
     config = ws.config.read_text(encoding="utf-8").replace("poll_seconds = 30", "poll_seconds = 1")
     ws.config.write_text(config, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "run", "--config", str(ws.config)],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "SOP_KONTEN_FIXED_TIME": "2026-11-30T09:00"})
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline and not ws.rows()[0].get("ID"):
-            time.sleep(0.2)
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
-    assert ws.rows()[0][status(2)] == "Menunggu"
-    assert "daemon berhenti" in err
+    daemon = Daemon("--config", str(ws.config), cwd=tmp_path, env={"SOP_KONTEN_FIXED_TIME": "2026-11-30T09:00"})
+    daemon.wait_for_log("siklus: ")
+    code, _, err = daemon.stop(signum)
+    assert code == 0, err
+    assert ws.rows()[0].get("ID") and ws.rows()[0][status(2)] == "Menunggu"
+    assert "permintaan berhenti" in err and "daemon berhenti" in err
 
 
 def test_version_prints_the_program_and_its_version(tmp_path):

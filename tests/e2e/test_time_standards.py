@@ -34,6 +34,7 @@ def test_reminder_then_escalation_each_exactly_once(ws):
     assert len(ws.mails()) == 3
 
 
+@pytest.mark.slow
 def test_nothing_fires_again_after_a_restart(ws):
     ws.once(at="2026-11-30T09:25", process=True)
     assert len(ws.mails()) == 3

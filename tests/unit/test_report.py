@@ -446,7 +446,7 @@ def test_chart_without_data_draws_no_bars(tmp_path):
     xlsx, png = write_report(report, tmp_path / "kosong.xlsx")
     image = Image.open(png).convert("RGB")
     geometry = chart_geometry(report.chart_rows())
-    assert all(s.median is None and s.p90 is None for s in geometry.steps)
+    assert geometry.steps and all(s.median is None and s.p90 is None for s in geometry.steps)
     plot_pixels = [image.getpixel((x, y)) for y in range(geometry.plot.y0, geometry.plot.y1, 3)
                    for x in range(geometry.plot.x0, geometry.plot.x1, 3)]
     assert MEDIAN_COLOR not in plot_pixels and P90_COLOR not in plot_pixels and STANDARD_COLOR in plot_pixels
