@@ -14,6 +14,7 @@ from automation.adapters.notify.smtp import SmtpNotifier
 from automation.config import Config
 from automation.domain.sop import Sop, load_sop
 from automation.domain.working_time import WorkingCalendar
+from automation.ports import Notifier
 from automation.service.engine import Engine
 from automation.service.journal import Journal
 
@@ -41,9 +42,9 @@ def build_app(config: Config) -> App:
     google = GoogleServices(config) if "google" in _backends(config) else None
     engine = Engine(
         sop=sop,
-        register=google.register(journal) if config.register_backend == "sheets" else
+        register=google.register(journal) if google is not None and config.register_backend == "sheets" else
         WorkbookRegister(config.register_path),
-        assets=google.drive(journal, sop, clock) if config.assets_backend == "drive" else
+        assets=google.drive(journal, sop, clock) if google is not None and config.assets_backend == "drive" else
         FolderAssetStore(config.assets_path, sop.intake_stage, settle_seconds=config.settle_seconds),
         notifier=_email_notifier(config, google),
         publisher=LocalFeedPublisher(config.publish_path, clock=clock),
@@ -101,7 +102,7 @@ def _notification_channels(app: App, clock) -> None:
             ledger = DeliveryLedger(config.base / notify.get("ledger", "notify-ledger.sqlite3"))
             app.closables.append(ledger)
             apprise = AppriseNotifier(routes, ledger=ledger, html_email=settings.html_email)
-            channel_map = {"apprise": apprise}
+            channel_map: dict[str, Notifier] = {"apprise": apprise}
             if "email" in channels:
                 channel_map = {"email": notifier, **channel_map}
             notifier = FanoutNotifier(channel_map, ledger=ledger, accepts={"email": has_email})

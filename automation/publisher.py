@@ -657,7 +657,7 @@ class Adapter(ABC):
             decision = self._reconcile_step(post, state, step)
         except (Rejected, NoAnswer, NotSent) as exc:
             return Unknown(f"Status unggahan {self.name} belum dapat diperiksa: {exc}")
-        if decision is CONTINUE:
+        if isinstance(decision, _Continue):
             return Failed(f"Belum terbit di {self.name}; aman untuk diunggah lagi.", retry=True)
         return self._settle(state, decision)
 
@@ -671,6 +671,10 @@ class Adapter(ABC):
 
     def _token_expiry(self) -> datetime | None:
         return self.tokens.expiry()
+
+    def refresh_token(self) -> RenewedToken:
+        """Renew the token; adapters whose platform renews tokens implement it."""
+        raise NotImplementedError
 
     def _refresh_when_near_expiry(self, client: str, margin: timedelta) -> None:
         """Refresh a token that can be refreshed (a refresh token and a client) and expires within `margin`."""

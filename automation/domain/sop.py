@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 NEXT, REJECT, FINISH = "next", "reject", "finish"
 ACTIONS = ("", "publish")
@@ -268,7 +268,7 @@ class _Reader:
         self.raw = raw
         self.source = source
 
-    def fail(self, key: str, reason: str):
+    def fail(self, key: str, reason: str) -> NoReturn:
         raise SopError(f"{self.source}: kunci '{key}': {reason}.")
 
     def table(self, key: str) -> dict[str, Any]:

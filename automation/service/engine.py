@@ -418,12 +418,14 @@ class Engine:
                 else:
                     self.notifier.send(message)
             elif effect.kind == "publish":
+                assert self.publishing is not None  # set in __post_init__
                 result = self.publishing.publish(effect.key, effect.item_id, p["platform"], p["title"],
                                                  p["caption"], p["kind"])
                 if result.get("state") == RETRYING_STATE:
                     raise PublishRetry(result.get("problem", ""))
             elif effect.kind == "check":
                 platforms = [x.strip() for x in p.get("platforms", "").split(",") if x.strip()]
+                assert self.publishing is not None  # set in __post_init__
                 problems = self.publishing.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
                 result = {"ok": not problems, "state": CHECKED_STATE, "problem": "\n".join(problems)}
             self.journal.mark_done(effect.key, result, at)
@@ -440,7 +442,7 @@ class Engine:
                rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState]) -> WriteBatch:
         updates, new_rows = [], []
         appended = set(appends)
-        by_id = {}
+        by_id: dict[str, dict[str, str]] = {}
         for row in rows:
             by_id.setdefault(row[cols.ID].strip(), row)
         for index, decision in enumerate(decisions):
@@ -448,6 +450,7 @@ class Engine:
                 new_rows.append(dict(decision.row))
                 continue
             anchor = anchors[index]
+            assert anchor is not None  # only appended rows have none
             observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
             changes = tuple(
                 CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],

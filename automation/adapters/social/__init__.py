@@ -10,8 +10,9 @@ from automation.adapters.social.instagram import InstagramPlatform
 from automation.adapters.social.tiktok import TikTokPlatform
 from automation.adapters.social.x import XPlatform
 from automation.adapters.social.youtube import YouTubePlatform
+from automation.publisher import Adapter
 
-ADAPTERS = {
+ADAPTERS: dict[str, type[Adapter]] = {
     "instagram": InstagramPlatform,
     "facebook": FacebookPlatform,
     "x": XPlatform,

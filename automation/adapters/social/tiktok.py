@@ -104,7 +104,7 @@ class TikTokPlatform(Adapter):
         return self._error(response.status_code, error_json(response), response.reason or "")
 
     def _error(self, status: int, body: dict[str, Any], reason: str = "") -> Exception:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        error = body["error"] if isinstance(body.get("error"), dict) else {}
         code = str(error.get("code") or "")
         message = str(error.get("message") or reason).strip()
         log_id = f" [log_id {error['log_id']}]" if error.get("log_id") else ""
