@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from automation.adapters.clock import clock_from_environment
 from automation.adapters.local.feed import LocalFeedPublisher
@@ -21,6 +22,9 @@ from automation.ports import AssetStore, Clock, Notifier, Platform, Register, Ta
 from automation.service.engine import Engine
 from automation.service.journal import Journal
 from automation.service.publishing import PublishingService
+
+if TYPE_CHECKING:  # gspread loads only when the register is on Google
+    from automation.sheets import SheetsRegister
 
 CRASH_ENV = "SOP_KONTEN_CRASH_BEFORE_EFFECT"  # fault injection for tests: die hard before effect N
 
@@ -72,8 +76,13 @@ class Backends:
     @cached_property
     def register(self) -> Register:
         if self.uses_sheets:
-            return self.google.register(self.journal)
+            return self.sheets_register
         return WorkbookRegister(self.config.register_path)
+
+    @cached_property
+    def sheets_register(self) -> SheetsRegister:
+        """The Google register itself, for the commands that also format or report into the spreadsheet."""
+        return self.google.register(self.journal)
 
     @cached_property
     def assets(self) -> AssetStore:
@@ -185,7 +194,7 @@ def _notification_channels(backends: Backends) -> Channels:
             ledger = DeliveryLedger(config.base / notify.get("ledger", "notify-ledger.sqlite3"))
             backends.closables.append(ledger)
             apprise = AppriseNotifier(routes, ledger=ledger, html_email=settings.html_email)
-            channel_map = {"apprise": apprise}
+            channel_map: dict[str, Notifier] = {"apprise": apprise}
             if "email" in channels:
                 channel_map = {"email": notifier, **channel_map}
             notifier = FanoutNotifier(channel_map, ledger=ledger, accepts={"email": has_email})

@@ -128,9 +128,9 @@ class SheetsRegister:
             if item and item not in self._row_of:
                 self._row_of[item] = index + 2
         last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
-        for row in tail:
-            if row and str(row[0]).strip().isdigit():
-                last_no = max(last_no, int(str(row[0]).strip()))
+        for line in tail:
+            if line and str(line[0]).strip().isdigit():
+                last_no = max(last_no, int(str(line[0]).strip()))
         if tail:  # lines appended by a write whose answer was lost: count them as synced
             self.state.set_meta(LOG_ROWS_KEY, str(tail_from - 2 + len(tail)))
             self.state.set_meta(LOG_NO_KEY, str(last_no))
@@ -150,7 +150,8 @@ class SheetsRegister:
         else:
             fresh = _Fresh(list(self._headers), {})
         sheet_id = self._sheet_ids[self.register_tab]
-        data, requests, skipped = [], [], []
+        data, requests = [], []
+        skipped: list[tuple[str, str]] = []
         by_id = fresh.rows_by_id()
         for update in batch.updates:
             index = _find(update.anchor, by_id, fresh)

@@ -169,7 +169,7 @@ def cmd_report(args) -> int:
         from automation.adapters.google.report_sheet import REPORT_TAB, publish_report
 
         try:
-            rows = publish_report(backends.register.spreadsheet, xlsx)
+            rows = publish_report(backends.sheets_register.spreadsheet, xlsx)
         finally:
             backends.close()
         print(cli_text.report_tab_written(REPORT_TAB, rows))

@@ -34,7 +34,7 @@ def run_setup(config_path: Path) -> list[str]:
 def _setup_sheets(backends: Backends) -> list[str]:
     from automation.adapters.google import setup as setup_google
 
-    register = backends.register
+    register = backends.sheets_register
     spreadsheet = register.spreadsheet_unchecked()
     plan = setup_google.plan_setup(spreadsheet, Contract(backends.sop), _roster(register, backends.sop),
                                    backends.google.account, backends.config.timezone)

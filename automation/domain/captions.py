@@ -31,6 +31,7 @@ from automation.domain.platform_rules import (
     UTF8_BYTES,
     UTF16,
     X_WEIGHTED,
+    YOUTUBE,
     PlatformRules,
     id_int,
     rules_for,
@@ -315,7 +316,8 @@ _ELLIPSIS = "…"
 def youtube_title(title: str, caption: str = "") -> str:
     """A title YouTube accepts: the Judul, or else the caption's first line; one line, no '<' or '>'
     (replaced by '‹' and '›'), at most 100 characters (cut at a word, ending with '…'). May be ''."""
-    limit = rules_for("YouTube").caption.title_max_length  # type: ignore[union-attr]
+    limit = YOUTUBE.caption.title_max_length
+    assert limit is not None  # YouTube's rules name a title limit
     source = unicodedata.normalize("NFC", title or "").strip()
     if not source:
         lines = [line.strip() for line in unicodedata.normalize("NFC", caption or "").splitlines()]
@@ -333,7 +335,8 @@ def youtube_title(title: str, caption: str = "") -> str:
 def youtube_description(caption: str) -> str:
     """A description YouTube accepts: the caption without '<' or '>' (replaced by '‹' and '›'), cut
     to at most 5,000 UTF-8 bytes (at a word where possible, ending with '…')."""
-    limit = rules_for("YouTube").caption.max_length  # type: ignore[union-attr]
+    limit = YOUTUBE.caption.max_length
+    assert limit is not None  # YouTube's rules name a description limit
     text = unicodedata.normalize("NFC", caption or "").translate(_ANGLE_REPLACEMENTS).strip()
     if len(text.encode("utf-8")) <= limit:
         return text

@@ -297,7 +297,7 @@ def rules_for(platform: str) -> PlatformRules | None:
 # --- Indonesian number formatting for the messages people read ------------------------------------
 
 
-def id_int(value: int) -> str:
+def id_int(value: float) -> str:
     """2412 -> '2.412' (Indonesian thousands separator)."""
     return f"{int(value):,}".replace(",", ".")
 

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from automation.domain.texts import config as config_text
 
@@ -270,7 +270,7 @@ class _Reader:
         self.raw = raw
         self.source = source
 
-    def fail(self, key: str, reason: str):
+    def fail(self, key: str, reason: str) -> NoReturn:
         raise SopError(config_text.bad_key(self.source, key, reason))
 
     def table(self, key: str) -> dict[str, Any]:

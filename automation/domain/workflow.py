@@ -117,7 +117,7 @@ class Context:
     contract: Contract
     roster: Roster
     now: datetime
-    due: Callable[[datetime, int], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
+    due: Callable[[datetime, float], datetime] = lambda start, minutes: start + timedelta(minutes=minutes)
     workload: dict[str, int] = field(default_factory=dict)  # person name -> open items
     recorded: Callable[[str], str | None] = lambda key: None  # time already journaled for an event key
     results: Callable[[str], ActionResult | None] = lambda key: None
@@ -371,7 +371,8 @@ class _Decider:
         if not results or all(r is None for r in results.values()):
             return
         activation = self.state.activations.get(step.number, 1)
-        lines, unknown = [], False
+        lines: list[str] = []
+        unknown = False
         admin = self.ctx.roster.find(self.row[self.c.actor(step.number)]) or next(
             iter(self.ctx.roster.active_in(step.role)), None)
         for platform, result in results.items():

@@ -222,7 +222,8 @@ class WorkWeek:
 
     def day(self, weekday: int) -> tuple[Interval, ...]:
         """Intervals for `date.weekday()` (0 = Monday)."""
-        return getattr(self, WEEKDAYS[weekday])
+        intervals: tuple[Interval, ...] = getattr(self, WEEKDAYS[weekday])
+        return intervals
 
     def minutes_on(self, weekday: int) -> int:
         return sum(i.minutes for i in self.day(weekday))

@@ -342,7 +342,7 @@ def write_report(report: Report, out: Path, progress: Progress | None = None) ->
     tell = progress or (lambda stage, done, total: None)
 
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     _write_summary(wb.create_sheet(SHEET_SUMMARY), report, tell)
     _write_monitoring(wb.create_sheet(SHEET_MONITORING), report, tell)
     _write_workload(wb.create_sheet(SHEET_WORKLOAD), report, tell)
@@ -595,6 +595,7 @@ def resolve_period(start: date | None, end: date | None, today: date) -> tuple[d
     if start is None and end is None:
         return last_month(today)
     if start is None:
+        assert end is not None  # both None returned above
         start = end.replace(day=1)
     if end is None:
         end = today

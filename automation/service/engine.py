@@ -124,8 +124,8 @@ class Engine:
     def __post_init__(self):
         self.contract = Contract(self.sop)
         self._performed = 0
-        if self.publishing is None:
-            self.publishing = PublishingService(self.journal, self.assets, self.publisher, Path("published-media"))
+        self.publishing_service = self.publishing or PublishingService(
+            self.journal, self.assets, self.publisher, Path("published-media"))
 
     # -- the cycle --------------------------------------------------------
     def run_once(self) -> CycleSummary:
@@ -326,7 +326,7 @@ class Engine:
 
     def _watch_tokens(self, now: datetime, roster: Roster) -> None:
         """Once a day: refresh platform tokens that can be refreshed, warn the admin about the others."""
-        platforms = self.publishing.platforms if self.publishing else {}
+        platforms = self.publishing_service.platforms
         today = now.date().isoformat()
         if not platforms or self.journal.get_meta("tokens.checked") == today:
             return
@@ -428,13 +428,13 @@ class Engine:
                 else:
                     self.notifier.send(message)
             elif effect.kind == EffectKind.PUBLISH:
-                result = self.publishing.publish(effect.key, effect.item_id, p["platform"], p["title"],
+                result = self.publishing_service.publish(effect.key, effect.item_id, p["platform"], p["title"],
                                                  p["caption"], p["kind"])
                 if result.state == RETRYING_STATE:
                     raise PublishRetry(result.problem)
             elif effect.kind == EffectKind.CHECK:
                 platforms = [x.strip() for x in p.get("platforms", "").split(",") if x.strip()]
-                problems = self.publishing.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
+                problems = self.publishing_service.check(effect.item_id, platforms, p["title"], p["caption"], p["kind"])
                 result = ActionResult(ok=not problems, state=CHECKED_STATE, problem="\n".join(problems))
             self.journal.mark_done(effect.key, result, at)
             self._apply_result(decision, result)
@@ -450,7 +450,7 @@ class Engine:
                rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState]) -> WriteBatch:
         updates, new_rows = [], []
         appended = set(appends)
-        by_id = {}
+        by_id: dict[str, dict[str, str]] = {}
         for row in rows:
             by_id.setdefault(row[cols.ID].strip(), row)
         for index, decision in enumerate(decisions):
@@ -458,6 +458,7 @@ class Engine:
                 new_rows.append(dict(decision.row))
                 continue
             anchor = anchors[index]
+            assert anchor is not None  # only appended rows have none
             observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
             changes = tuple(
                 CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],

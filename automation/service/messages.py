@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -127,7 +128,7 @@ class Renderer:
     """
 
     def __init__(self, template_dir: Path | None = None) -> None:
-        loaders = [PackageLoader("automation.domain.texts", "mail")]
+        loaders: list[BaseLoader] = [PackageLoader("automation.domain.texts", "mail")]
         if template_dir is not None:
             loaders.insert(0, FileSystemLoader(str(template_dir)))
         self.env = Environment(

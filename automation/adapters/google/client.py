@@ -103,7 +103,8 @@ class GoogleSession(AuthorizedSession):
         self.policy = policy or RetryPolicy()
         self.on_request = on_request
 
-    def request(self, method, url, data=None, headers=None, max_allowed_time=None, timeout=None, **kwargs):
+    # google-auth's AuthorizedSession.request, mirrored here, departs from requests' Session.request
+    def request(self, method, url, data=None, headers=None, max_allowed_time=None, timeout=None, **kwargs):  # type: ignore[override]
         url = redirect(url, self.api_base)
         safe = safe_to_repeat(method, url)
         timeout = timeout or self.policy.timeout_seconds

@@ -121,7 +121,7 @@ class FolderAssetStore:
 
     def _item_folders(self, item_id: str) -> list[Path]:
         """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
-        found = []
+        found: list[Path] = []
         prefix = f"{item_id} "
         for stage_folder in self._stage_folders():
             # names first (cheap string tests), a stat only for the few that match: stages hold thousands

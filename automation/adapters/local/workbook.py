@@ -145,7 +145,7 @@ class WorkbookRegister:
             (register.roster_tab, roster_headers, tuple(roster_rows)),
             (register.log_tab, log_headers, ()),
         )
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])
         for title, headers, rows in tabs:
             ws = wb.create_sheet(title)
             _write_header_sheet(ws, headers, rows)

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PIL import Image, ImageCms, ImageColor, ImageOps, UnidentifiedImageError
 
@@ -784,7 +784,7 @@ def _to_8bit_gray(image: Image.Image) -> Image.Image:
     """16-bit, 32-bit integer and float grayscale to 8-bit "L", keeping the tonal range."""
     mode = image.mode
     if mode == "F":
-        low, high = image.getextrema()
+        low, high = cast(tuple[float, float], image.getextrema())  # one band
         if 0 <= low and high <= 1.0:
             scale, offset = 255.0, 0.0
         elif 0 <= low and high <= 255:
@@ -794,7 +794,7 @@ def _to_8bit_gray(image: Image.Image) -> Image.Image:
             offset = -low * scale
         return image.point(lambda value: value * scale + offset).convert("L")
     source = image if mode == "I" else image.convert("I")
-    low, high = source.getextrema()
+    low, high = cast(tuple[float, float], source.getextrema())  # one band
     if mode.startswith("I;16") or (0 <= low and high <= 65535 and high > 255):
         scale, offset = 1 / 257, 0.0
     elif 0 <= low and high <= 255:
@@ -829,7 +829,7 @@ def _to_srgb(
     elif image.mode in ("P", "YCbCr", "HSV"):
         image = image.convert("RGB")
     if image.mode == "LAB" and not icc:
-        image = ImageCms.applyTransform(
+        image = ImageCms.applyTransform(  # type: ignore[assignment]  # None only with inPlace=True
             image, ImageCms.buildTransform(ImageCms.createProfile("LAB"), _SRGB, "LAB", "RGB")
         )
         notes.append(f"{label}: warna Lab dikonversi ke sRGB.")
@@ -839,7 +839,7 @@ def _to_srgb(
         notes.append(f"{label}: warna CMYK dikonversi ke RGB.")
     if image.mode != "RGB":
         image = image.convert("RGB")
-    if alpha is not None and alpha.getextrema()[0] < 255:
+    if alpha is not None and cast(tuple[int, int], alpha.getextrema())[0] < 255:
         if keep_alpha:
             image.putalpha(alpha)
         else:
@@ -863,9 +863,9 @@ def _apply_icc(image: Image.Image, icc: bytes, notes: list[str], label: str) -> 
             image,
             profile,
             _SRGB,
-            renderingIntent=_RELATIVE_COLORIMETRIC,
+            renderingIntent=_RELATIVE_COLORIMETRIC,  # type: ignore[arg-type]  # an int before Pillow's Intent
             outputMode="RGB",
-            flags=_BLACK_POINT_COMPENSATION,
+            flags=_BLACK_POINT_COMPENSATION,  # type: ignore[arg-type]  # an int before Pillow's Flags
         )
     except Exception as exc:  # PyCMSError, OSError on a broken profile
         log.info(log_text.MEDIA_ICC_IGNORED, exc)

@@ -410,7 +410,7 @@ class AppriseNotifier:
                 failed.append(f"{_scheme(url) or '?'}:// (not a valid apprise URL)")
                 continue
             label = sender[0].url(privacy=True)
-            html = self.html_email and _scheme(url) in EMAIL_SCHEMES and getattr(message, "html", "")
+            html: str | bool = self.html_email and _scheme(url) in EMAIL_SCHEMES and getattr(message, "html", "")
             ok = sender.notify(
                 body=html or message.body,
                 title=message.subject,

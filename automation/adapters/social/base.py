@@ -497,7 +497,7 @@ class Adapter(ABC):
             decision = self._reconcile_step(post, state, step)
         except (Rejected, NoAnswer, NotSent) as exc:
             return Unknown(f"Status unggahan {self.name} belum dapat diperiksa: {exc}")
-        if decision is CONTINUE:
+        if isinstance(decision, _Continue):
             return Failed(f"Belum terbit di {self.name}; aman untuk diunggah lagi.", retry=True)
         return self._settle(state, decision)
 
@@ -512,7 +512,8 @@ class Adapter(ABC):
     def _token_expiry(self) -> datetime | None:
         return self.tokens.expiry()
 
-    def _refresh_when_near_expiry(self, client: str, margin: timedelta) -> None:
+    def _refresh_when_near_expiry(self, client: str, margin: timedelta,
+                                  refresh: Callable[[], RenewedToken]) -> None:
         """Refresh a token that can be refreshed (a refresh token and a client) and expires within `margin`."""
         data = self.tokens.data()
         if not (data.get("refresh_token") and client):
@@ -520,7 +521,7 @@ class Adapter(ABC):
         expires = parse_time(str(data.get("expires_at") or ""))
         if expires is not None and expires - self.now() > margin:
             return
-        self.refresh_token()
+        refresh()
 
     def check(self, post: Post) -> list[str]:
         """Problems (Indonesian) that make the post unpublishable here; call it at review time too."""

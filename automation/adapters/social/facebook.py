@@ -19,6 +19,7 @@ import json
 import os
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import requests
@@ -190,7 +191,7 @@ class FacebookPlatform(GraphAdapter):
                 known = state.get().get(f"photo_{index}_id")
                 if not known:
                     answer = self._create(state, f"photo_{index}",
-                                          lambda i=index: self._send_photo(post, state, images, i, False))
+                                          partial(self._send_photo, post, state, images, index, False))
                     known = str(answer.get("id") or "")
                     if not known:
                         raise NoAnswer(publish_text.PHOTO_ANSWER_WITHOUT_ID)

@@ -103,7 +103,7 @@ class TikTokPlatform(Adapter):
         return self._error(response.status_code, error_json(response), response.reason or "")
 
     def _error(self, status: int, body: dict[str, Any], reason: str = "") -> Exception:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        error = body["error"] if isinstance(body.get("error"), dict) else {}
         code = str(error.get("code") or "")
         message = str(error.get("message") or reason).strip()
         log_id = f" [log_id {error['log_id']}]" if error.get("log_id") else ""
@@ -138,7 +138,7 @@ class TikTokPlatform(Adapter):
                 "Content-Type": "application/json; charset=UTF-8"}
 
     def _refresh_if_due(self) -> None:
-        self._refresh_when_near_expiry(self.client_key, timedelta(minutes=5))
+        self._refresh_when_near_expiry(self.client_key, timedelta(minutes=5), self.refresh_token)
 
     def refresh_token(self) -> RenewedToken:
         """`POST /v2/oauth/token/` with grant_type=refresh_token; the new pair goes to the token file."""

@@ -141,7 +141,7 @@ class XPlatform(Adapter):
         return {"Authorization": f"Bearer {self.tokens.access_token()}"}
 
     def _refresh_if_due(self) -> None:
-        self._refresh_when_near_expiry(self.client_id, timedelta(minutes=2))
+        self._refresh_when_near_expiry(self.client_id, timedelta(minutes=2), self.refresh_token)
 
     def refresh_token(self) -> RenewedToken:
         """OAuth 2.0 refresh (`POST /2/oauth2/token`); X rotates the refresh token, both are stored."""

@@ -149,7 +149,7 @@ class YouTubePlatform(Adapter):
             body = json.loads(content or b"{}")
         except ValueError:
             body = {}
-        error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
+        error = body["error"] if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
         reasons = [str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)]
         reason = reasons[0] if reasons else str(error.get("status") or "")
         message = str(error.get("message") or "").strip()
