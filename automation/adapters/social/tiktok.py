@@ -23,6 +23,8 @@ from typing import Any
 
 import requests
 
+from automation.domain.captions import measure
+from automation.domain.platform_rules import TIKTOK
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -48,7 +50,7 @@ from automation.publisher import (
 )
 
 TIKTOK_BASE = "https://open.tiktokapis.com"
-CAPTION_LIMIT = 2200
+CAPTION = TIKTOK.caption
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 MIN_CHUNK = 5 * 1024 * 1024
 MAX_CHUNK = 64 * 1024 * 1024
@@ -94,9 +96,9 @@ class TikTokPlatform(Adapter):
         problems = [f"Berkas {m.name} bukan video." for m in others + images]
         if len(videos) != 1:
             problems.append("Butuh tepat satu video.")
-        length = len(post.caption.encode("utf-16-le")) // 2  # TikTok counts UTF-16 units: an emoji is 2
-        if length > CAPTION_LIMIT:
-            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION_LIMIT}; emoji dihitung 2).")
+        length = measure(post.caption, CAPTION.unit)  # TikTok counts UTF-16 units: an emoji is 2
+        if CAPTION.max_length is not None and length > CAPTION.max_length:
+            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length}; emoji dihitung 2).")
         return problems
 
     # -- HTTP

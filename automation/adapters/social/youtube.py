@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from automation.domain.captions import measure
+from automation.domain.platform_rules import YOUTUBE
 from automation.ports import MediaFile, Post
 from automation.publisher import (
     CONTINUE,
@@ -48,8 +50,8 @@ API_ENDPOINT = "https://youtube.googleapis.com/"
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 SCOPES = ("https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.readonly")
 CHUNK_UNIT = 256 * 1024
-TITLE_LIMIT = 100
-DESCRIPTION_LIMIT = 5000
+TITLE_LIMIT = YOUTUBE.caption.title_max_length or 0
+DESCRIPTION_LIMIT = YOUTUBE.caption.max_length or 0
 
 
 class YouTubePlatform(Adapter):
@@ -83,7 +85,7 @@ class YouTubePlatform(Adapter):
         title = post.title.strip()
         if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
             problems.append(f"Judul video wajib diisi, paling panjang {TITLE_LIMIT} karakter, tanpa < atau >.")
-        if len(post.caption.encode("utf-8")) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
+        if measure(post.caption, YOUTUBE.caption.unit) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
             problems.append(f"Deskripsi paling panjang {DESCRIPTION_LIMIT} byte, tanpa < atau >.")
         return problems
 
