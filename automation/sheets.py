@@ -22,7 +22,8 @@ import gspread
 from gspread.exceptions import APIError
 from gspread.utils import rowcol_to_a1
 
-from automation.ports import RegisterError, RegisterSnapshot, RowAnchor, Table, WriteBatch, WriteResult
+from automation.domain.rows import RowLocator
+from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch, WriteResult
 
 log = logging.getLogger("sop_konten.sheets")
 
@@ -53,12 +54,8 @@ class _Fresh:
     headers: list[str]
     columns: dict[str, list[str]]  # header -> values from row 2 down
 
-    def rows_by_id(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for index, value in enumerate(self.columns.get(ID, [])):
-            if value.strip():
-                found.setdefault(value.strip(), []).append(index)
-        return found
+    def locator(self) -> RowLocator:
+        return RowLocator(self.columns.get(ID, []), self.columns.get(TITLE, []))
 
     def value(self, header: str, index: int) -> str:
         column = self.columns.get(header, [])
@@ -150,9 +147,9 @@ class SheetsRegister:
             fresh = _Fresh(list(self._headers), {})
         sheet_id = self._sheet_ids[self.register_tab]
         data, requests, skipped = [], [], []
-        by_id = fresh.rows_by_id()
+        rows = fresh.locator()
         for update in batch.updates:
-            index = _find(update.anchor, by_id, fresh)
+            index = rows.find(update.anchor)
             where = update.anchor.item_id or f"baris baru '{update.anchor.title}'"
             if index is None:
                 skipped.extend((where, c.column) for c in update.changes)
@@ -259,18 +256,6 @@ def _table(values: list[list[str]]) -> Table:
     width = len(headers)
     rows = tuple(tuple((row + [""] * width)[:width]) for row in values[1:])
     return Table(headers=headers, rows=rows)
-
-
-def _find(anchor: RowAnchor, by_id: dict[str, list[int]], fresh: _Fresh) -> int | None:
-    if anchor.item_id:
-        found = by_id.get(anchor.item_id, [])
-        return found[0] if len(found) == 1 else None
-    index = anchor.read_index
-    if index >= 0 and not fresh.value(ID, index).strip() and fresh.value(TITLE, index) == anchor.title:
-        return index
-    candidates = [i for i, title in enumerate(fresh.columns.get(TITLE, []))
-                  if title == anchor.title and not fresh.value(ID, i).strip()]
-    return candidates[0] if len(candidates) == 1 else None
 
 
 def _note(sheet_id: int, row: int, column: int, note: str) -> dict:
