@@ -22,6 +22,7 @@ import gspread
 from gspread.exceptions import APIError
 from gspread.utils import rowcol_to_a1
 
+from automation.adapters.google.errors import access_problem, status_of
 from automation.domain.rows import RowLocator
 from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch, WriteResult
 
@@ -84,7 +85,7 @@ class SheetsRegister:
             try:
                 metadata = spreadsheet.fetch_sheet_metadata({"fields": "sheets.properties"})
             except APIError as exc:
-                raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+                raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
             self._spreadsheet = spreadsheet
             self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
             missing = [t for t in (self.register_tab, self.roster_tab, self.log_tab) if t not in self._sheet_ids]
@@ -102,7 +103,7 @@ class SheetsRegister:
         except gspread.exceptions.SpreadsheetNotFound as exc:
             raise RegisterError(access_problem(404, "Spreadsheet", self.key, self.account)) from exc
         except APIError as exc:
-            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
 
     # -- read -------------------------------------------------------------
     def read(self) -> RegisterSnapshot:
@@ -113,7 +114,7 @@ class SheetsRegister:
         try:
             answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
         except APIError as exc:
-            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
         register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
         tail = tail[1:]  # the first row is the last line already synced (or the header)
         self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
@@ -179,14 +180,14 @@ class SheetsRegister:
             if data:
                 spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
         except APIError as exc:
-            return WriteResult(written=False, reason=f"values:batchUpdate failed: {_status(exc)}")
+            return WriteResult(written=False, reason=f"values:batchUpdate failed: {status_of(exc)}")
         try:
             if requests:
                 spreadsheet.batch_update({"requests": requests})
         except APIError as exc:
-            log.error("spreadsheets:batchUpdate failed (%s: %s); notes, new rows and log lines wait", _status(exc), exc)
+            log.error("spreadsheets:batchUpdate failed (%s: %s); notes, new rows and log lines wait", status_of(exc), exc)
             if batch.appends:
-                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {_status(exc)}")
+                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {status_of(exc)}")
         else:
             if log_rows:
                 self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
@@ -226,23 +227,6 @@ def spreadsheet_key(text: str) -> str:
         except gspread.exceptions.NoValidUrlKeyFound as exc:
             raise RegisterError(f"URL spreadsheet '{text}' tidak dikenali.") from exc
     return text
-
-
-def access_problem(exc: APIError | int, what: str, key: str, account: str) -> str:
-    status = exc if isinstance(exc, int) else _status(exc)
-    if status == 403:
-        who = f" ke akun layanan {account}" if account else " ke akun layanan sop-konten"
-        return f"{what} {key} belum dibagikan{who}; bagikan sebagai Editor lalu jalankan lagi."
-    if status == 404:
-        return f"{what} {key} tidak ditemukan; periksa ID atau URL di sop-konten.toml."
-    return f"Google menjawab {status} untuk {what} {key}: {exc}"
-
-
-def _status(exc: APIError) -> int:
-    try:
-        return int(exc.response.status_code)
-    except (AttributeError, TypeError, ValueError):
-        return 0
 
 
 def _values(value_range: dict[str, Any]) -> list[list[str]]:
