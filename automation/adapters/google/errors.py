@@ -34,9 +34,11 @@ def error_body(answer: Any) -> dict[str, Any]:
     content = getattr(answer, "content", None)
     if content is None:
         content = getattr(getattr(answer, "response", None), "content", None)
+    if not isinstance(content, bytes | str):
+        return {}
     try:
-        error = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content).get("error")
-    except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
+        error = json.loads(content).get("error")
+    except (ValueError, AttributeError, UnicodeDecodeError):
         return {}
     return error if isinstance(error, dict) else {}
 

@@ -68,7 +68,7 @@ class XPlatform(Adapter):
         self.client_id = self.text("client_id")
         self.client_secret_env = self.text("client_secret_env")
         self.chunk_size = int(self.number("chunk_size", 4 * 1024 * 1024))
-        self.max_length = int(self.number("max_length", RULES.caption.max_length))
+        self.max_length = int(self.number("max_length", RULES.caption.max_length or 0))
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
