@@ -38,6 +38,14 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
 
 from automation.adapters.google.client import GoogleAccessError, RetryPolicy
+from automation.adapters.google.errors import (
+    drive_folder_problem,
+    first_line,
+    is_retryable,
+    reason_of,
+    retry_after_of,
+    status_of,
+)
 from automation.adapters.local.folders import CONTRIBUTOR_FILE, file_md5, is_ignored, safe_folder_name
 from automation.domain.texts import config as config_text
 from automation.domain.texts import google as google_text
@@ -54,7 +62,6 @@ PAGE_SIZE = 1000
 DOWNLOAD_CHUNK = 32 * 1024 * 1024
 ITEM_PROPERTY = "sopKontenItem"  # appProperties key naming the item a folder belongs to
 FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
-RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 
 ENTRY_FIELDS = ("nextPageToken, files(id, name, mimeType, parents, createdTime, modifiedTime, md5Checksum, size, "
                 "owners(emailAddress, me), lastModifyingUser(emailAddress, me))")
@@ -321,8 +328,8 @@ class DriveAssetStore:
                 self._remember(item_id, folder, stage)
                 results[item_id] = FOLDER_LINK.format(folder)
                 log.info(log_text.DRIVE_ITEM_MOVED, item_id, stage)
-            elif isinstance(outcome, HttpError) and _status(outcome) in (400, 403, 404) and (
-                    _status(outcome) != 403 or _reason(outcome) in ("cannotAddParent", "")):
+            elif isinstance(outcome, HttpError) and status_of(outcome) in (400, 403, 404) and (
+                    status_of(outcome) != 403 or reason_of(outcome) in ("cannotAddParent", "")):
                 # our record is stale (a person moved or deleted the folder): look again and repair
                 try:
                     results[item_id] = self._place_after_search(item_id, titles[item_id], stage)
@@ -497,7 +504,7 @@ class DriveAssetStore:
             upload = self._execute(self.service.files().get(
                 fileId=entry.key, fields="id, name, mimeType, parents, trashed", supportsAllDrives=True))
         except HttpError as exc:
-            if _status(exc) != 404:
+            if status_of(exc) != 404:
                 raise self._error(exc, entry.key) from None
             upload = None
         if upload is None or upload.get("trashed"):
@@ -657,9 +664,9 @@ class DriveAssetStore:
             except (HttpError, DriveError) as exc:
                 if not _retryable(exc) or attempt == attempts - 1:
                     raise self._error(exc, about) if isinstance(exc, HttpError) else exc from None
-                retry_after = exc.resp.get("retry-after") if isinstance(exc, HttpError) else None
+                retry_after = retry_after_of(exc) if isinstance(exc, HttpError) else None
                 self.policy.sleep(self.policy.delay(attempt, retry_after))
-                if not (isinstance(exc, HttpError) and _status(exc) == 429):  # it may have been made after all
+                if not (isinstance(exc, HttpError) and status_of(exc) == 429):  # it may have been made after all
                     existing = self._child_folder(parent, name, about=about)
                     if existing:
                         log.info(log_text.DRIVE_FOLDER_CREATED_AFTER_ALL, name)
@@ -739,23 +746,13 @@ class DriveAssetStore:
 
     def _error(self, exc: HttpError, about: str) -> Exception:
         """A person-fixable access problem as one Indonesian sentence; anything else as a DriveError."""
-        status, reason = _status(exc), _reason(exc)
+        status, reason = status_of(exc), reason_of(exc)
         if status == 404 and about in self._stages.values():
             self._forget_stages()
             return DriveError(google_text.stage_folder_gone(about))
-        if status in (403, 404) and reason not in RATE_LIMIT_REASONS:
-            account = self.account or "akun layanan sop-konten"
-            if self.shared_drive_id:
-                return GoogleAccessError(
-                    google_text.shared_drive_no_access(about, self.shared_drive_id, account))
-            if status == 403 and reason == "insufficientFilePermissions":
-                return GoogleAccessError(
-                    google_text.folder_read_only(account, about))
-            if status == 404:
-                return GoogleAccessError(
-                    google_text.folder_not_found(about, account))
-            return GoogleAccessError(
-                google_text.folder_not_shared(about, account))
+        problem = drive_folder_problem(status, reason, about, self.account, self.shared_drive_id)
+        if problem:
+            return GoogleAccessError(problem)
         return DriveError(google_text.drive_answered(status, reason, about, exc.reason))
 
 
@@ -785,36 +782,14 @@ def _collect(answers: dict[str, tuple[Any, Exception | None]]) -> Callable[[str,
     return callback
 
 
-def _status(exc: HttpError) -> int:
-    return int(getattr(exc.resp, "status", 0) or 0)
-
-
-def _reason(exc: HttpError) -> str:
-    try:
-        error = json.loads(exc.content.decode("utf-8")).get("error", {})
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        return ""
-    errors = error.get("errors") or []
-    if errors and isinstance(errors[0], dict) and errors[0].get("reason"):
-        return str(errors[0]["reason"])
-    for detail in error.get("details") or []:
-        if isinstance(detail, dict) and detail.get("reason"):
-            return str(detail["reason"])
-    return ""
-
-
 def _retryable(exc: Exception) -> bool:
     if isinstance(exc, DriveError):
         return True  # network trouble
-    if not isinstance(exc, HttpError):
-        return False
-    status = _status(exc)
-    return status == 429 or status >= 500 or (status == 403 and _reason(exc) in RATE_LIMIT_REASONS)
+    return isinstance(exc, HttpError) and is_retryable(status_of(exc), reason_of(exc))
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return first_line(str(exc), type(exc).__name__)
 
 
 def _time(text: str | None) -> float:

@@ -22,9 +22,12 @@ import gspread
 from gspread.exceptions import APIError
 from gspread.utils import rowcol_to_a1
 
+from automation.adapters.google.errors import access_problem, status_of
+from automation.adapters.google.ranges import quoted
+from automation.domain.rows import RowLocator
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
-from automation.ports import RegisterError, RegisterSnapshot, RowAnchor, Table, WriteBatch, WriteResult
+from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch, WriteResult
 
 log = logging.getLogger("sop_konten.sheets")
 
@@ -40,10 +43,6 @@ class KeyValue(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
 
 
-def quoted(tab: str) -> str:
-    return "'" + tab.replace("'", "''") + "'"
-
-
 def column_letter(index: int) -> str:
     return rowcol_to_a1(1, index + 1)[:-1]
 
@@ -55,12 +54,8 @@ class _Fresh:
     headers: list[str]
     columns: dict[str, list[str]]  # header -> values from row 2 down
 
-    def rows_by_id(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for index, value in enumerate(self.columns.get(ID, [])):
-            if value.strip():
-                found.setdefault(value.strip(), []).append(index)
-        return found
+    def locator(self) -> RowLocator:
+        return RowLocator(self.columns.get(ID, []), self.columns.get(TITLE, []))
 
     def value(self, header: str, index: int) -> str:
         column = self.columns.get(header, [])
@@ -89,7 +84,7 @@ class SheetsRegister:
             try:
                 metadata = spreadsheet.fetch_sheet_metadata({"fields": "sheets.properties"})
             except APIError as exc:
-                raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+                raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
             self._spreadsheet = spreadsheet
             self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
             missing = [t for t in (self.register_tab, self.roster_tab, self.log_tab) if t not in self._sheet_ids]
@@ -106,7 +101,7 @@ class SheetsRegister:
         except gspread.exceptions.SpreadsheetNotFound as exc:
             raise RegisterError(access_problem(404, "Spreadsheet", self.key, self.account)) from exc
         except APIError as exc:
-            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
 
     # -- read -------------------------------------------------------------
     def read(self) -> RegisterSnapshot:
@@ -117,7 +112,7 @@ class SheetsRegister:
         try:
             answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
         except APIError as exc:
-            raise RegisterError(access_problem(exc, "Spreadsheet", self.key, self.account)) from exc
+            raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
         register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
         tail = tail[1:]  # the first row is the last line already synced (or the header)
         self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
@@ -152,9 +147,9 @@ class SheetsRegister:
         sheet_id = self._sheet_ids[self.register_tab]
         data, requests = [], []
         skipped: list[tuple[str, str]] = []
-        by_id = fresh.rows_by_id()
+        rows = fresh.locator()
         for update in batch.updates:
-            index = _find(update.anchor, by_id, fresh)
+            index = rows.find(update.anchor)
             where = update.anchor.item_id or f"baris baru '{update.anchor.title}'"
             if index is None:
                 skipped.extend((where, c.column) for c in update.changes)
@@ -184,14 +179,14 @@ class SheetsRegister:
             if data:
                 spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
         except APIError as exc:
-            return WriteResult(written=False, reason=f"values:batchUpdate failed: {_status(exc)}")
+            return WriteResult(written=False, reason=f"values:batchUpdate failed: {status_of(exc)}")
         try:
             if requests:
                 spreadsheet.batch_update({"requests": requests})
         except APIError as exc:
-            log.error(log_text.BATCH_UPDATE_FAILED, _status(exc), exc)
+            log.error(log_text.BATCH_UPDATE_FAILED, status_of(exc), exc)
             if batch.appends:
-                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {_status(exc)}")
+                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {status_of(exc)}")
         else:
             if log_rows:
                 self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
@@ -233,23 +228,6 @@ def spreadsheet_key(text: str) -> str:
     return text
 
 
-def access_problem(exc: APIError | int, what: str, key: str, account: str) -> str:
-    status = exc if isinstance(exc, int) else _status(exc)
-    if status == 403:
-        who = f" ke akun layanan {account}" if account else " ke akun layanan sop-konten"
-        return f"{what} {key} belum dibagikan{who}; bagikan sebagai Editor lalu jalankan lagi."
-    if status == 404:
-        return f"{what} {key} tidak ditemukan; periksa ID atau URL di sop-konten.toml."
-    return f"Google menjawab {status} untuk {what} {key}: {exc}"
-
-
-def _status(exc: APIError) -> int:
-    try:
-        return int(exc.response.status_code)
-    except (AttributeError, TypeError, ValueError):
-        return 0
-
-
 def _values(value_range: dict[str, Any]) -> list[list[str]]:
     return [[str(v) for v in row] for row in value_range.get("values", [])]
 
@@ -261,18 +239,6 @@ def _table(values: list[list[str]]) -> Table:
     width = len(headers)
     rows = tuple(tuple((row + [""] * width)[:width]) for row in values[1:])
     return Table(headers=headers, rows=rows)
-
-
-def _find(anchor: RowAnchor, by_id: dict[str, list[int]], fresh: _Fresh) -> int | None:
-    if anchor.item_id:
-        found = by_id.get(anchor.item_id, [])
-        return found[0] if len(found) == 1 else None
-    index = anchor.read_index
-    if index >= 0 and not fresh.value(ID, index).strip() and fresh.value(TITLE, index) == anchor.title:
-        return index
-    candidates = [i for i, title in enumerate(fresh.columns.get(TITLE, []))
-                  if title == anchor.title and not fresh.value(ID, i).strip()]
-    return candidates[0] if len(candidates) == 1 else None
 
 
 def _note(sheet_id: int, row: int, column: int, note: str) -> dict:

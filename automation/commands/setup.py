@@ -47,9 +47,9 @@ def _setup_sheets(backends: Backends) -> list[str]:
 def _roster(register, sop):
     from gspread.exceptions import APIError
 
+    from automation.adapters.google.ranges import quoted
     from automation.domain.contract import ROSTER_HEADERS, ROSTER_TAB
     from automation.ports import Table
-    from automation.sheets import quoted
 
     try:
         answer = register.spreadsheet_unchecked().values_batch_get([quoted(ROSTER_TAB)])

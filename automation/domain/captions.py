@@ -4,27 +4,23 @@
 It returns Indonesian sentences for the register's "Catatan Sistem" column; an empty list means
 the caption fits. The limits come from `platform_rules`.
 
-X counts characters with weights: `x_weighted_length` implements twitter-text's configuration v3
-(github.com/twitter/twitter-text, config/v3.json; the Java TwitterTextParser is the reference):
-
-- the text is NFC-normalised first;
-- every URL counts `transformedURLLength` = 23, whatever its length (t.co wrapping);
-- every emoji, including a whole sequence (ZWJ family, flag, keycap, skin tone), counts 2;
-- any other code point counts 1 inside 0-4351, 8192-8205, 8208-8223 and 8242-8247, else 2.
-
-twitter-text finds URLs with a large regular expression and a list of every top-level domain.
-This module approximates it: a URL with http(s):// is one when its host is valid (labels of at
-most 63 characters, punycode-encoded for other scripts); a bare domain is one when its top-level
-domain is a common generic one (.com, .org, ...), or a country one (.id, .jp, ...) followed by a
-path, or .co / .tv (twitter-text's special country domains). So "jogjakota.go.id" alone counts its
-15 characters and "jogjakota.go.id/berita" counts 23, as on X. The tests run twitter-text's own
-conformance cases (validate.yml, WeightedTweetsWithDiscountedEmojiCounterTest).
+X counts characters with weights: `x_weighted_length` is the one measure of a post's length, used
+by these checks and by the X adapter. It is twitter-text's own algorithm (configuration v3: URLs 23,
+an emoji sequence 2, code points outside the light ranges 2), from the maintained Python port
+`twitter-text-parser`; the tests run twitter-text's conformance cases (tests/data/twitter_text).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from math import floor
+
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_text_config
+from twitter_text.get_character_weight import get_character_weight
+from twitter_text.has_invalid_characters import has_invalid_characters
 
 from automation.domain.platform_rules import (
     CODEPOINTS,
@@ -44,125 +40,65 @@ __all__ = [
     "extract_hashtags",
     "extract_mentions",
     "measure",
+    "x_count",
     "x_weighted_length",
     "youtube_description",
     "youtube_title",
 ]
 
-# --- twitter-text config v3 -------------------------------------------------------------------------
+# --- X: twitter-text -------------------------------------------------------------------------------
 
-X_SCALE = 100
-X_DEFAULT_WEIGHT = 200
-X_URL_LENGTH = 23
-X_RANGES = ((0, 4351, 100), (8192, 8205, 100), (8208, 8223, 100), (8242, 8247, 100))
+X_CONFIG = twitter_text_config["version3"]  # what X counts with today: emoji sequences discounted
+# the same without emoji parsing: config v2 (older conformance cases)
+X_CONFIG_V2 = {**twitter_text_config["version2"], "emoji_parsing_enabled": False}
 
-# Emoji: Extended_Pictographic code points (the blocks that hold them), with their sequences.
-_PICTO = (
-    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf"
-    "\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf"
-    "\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299"
-    "\U0001f000-\U0001faff]"
-)
-_MODIFIER = "[\U0001f3fb-\U0001f3ff]"
-_ELEMENT = f"{_PICTO}[\ufe0e\ufe0f]?{_MODIFIER}?"
-_EMOJI_RE = re.compile(
-    "[0-9#*]\ufe0f?\u20e3"  # keycap
-    "|[\U0001f1e6-\U0001f1ff]{2}"  # flag: a pair of regional indicators
-    "|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"  # tag sequence (subdivision flags)
-    f"|{_ELEMENT}(?:\u200d{_ELEMENT})*"  # emoji, with skin tone, joined by ZWJ
-)
-
-# URLs, approximating twitter-text's extractor (see the module docstring).
-_GENERIC_TLDS = (
-    "com|net|org|info|biz|edu|gov|mil|int|name|pro|mobi|asia|app|dev|online|site|store|tech|xyz|news"
-    "|blog|web|shop|cloud|live|media|world|agency|digital|email|link|page|travel|museum|aero|coop|jobs"
-)
-# Possessive quantifiers: a host is read once, left to right, never backtracked into (linear time
-# on any text); its labels and top-level domain are then checked in code.
-_LABEL = r"[^\W_](?:[^\W_]|-)*+"  # letters (any script) and digits, hyphens inside
-_DOMAIN = rf"(?P<domain>{_LABEL}(?:\.{_LABEL})++)(?![\w\-])"
-_PATH_CHARS = r"[^\s<>\"'`\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi controls end a URL
-_URL_RE = re.compile(
-    r"(?<![\w@＠$#＃])"
-    r"(?P<url>(?P<protocol>https?://)?" + _DOMAIN + r"(?::[0-9]{1,5})?(?P<path>[/?#]" + _PATH_CHARS + r"*)?)",
-    re.IGNORECASE,
-)
-_GENERIC_TLD_RE = re.compile(f"^(?:{_GENERIC_TLDS})$", re.IGNORECASE)
-_SPECIAL_CCTLDS = {"co", "tv"}
-_TRAILING_PUNCTUATION = ".,:;!?'\"”’)]}…"
+# twitter-text's URL expression takes time quadratic in a run of domain characters that is not a
+# link ("a.a.a..." or "a-a-a...": 40,000 characters take minutes). A run that cannot be a domain name
+# (longer than 253 characters, RFC 1035) or that has more dots than any real one (16) is weighed
+# character by character instead, so a hostile cell cannot stall a poll; this errs long (a URL with
+# such a run in its path counts as text).
+_LONGEST_DOMAIN = 253
+_MOST_DOTS = 16
+_DOMAIN_CHARS_RUN = re.compile(r"(?<![\w.\-])[\w.\-]{17,}")
 
 
-def _valid_host(domain: str) -> bool:
-    """A top-level domain of letters only (2 or more); every label at most 63 characters
-    (punycode-encoded when not ASCII), not ending with '-'."""
-    labels = domain.split(".")
-    if len(labels[-1]) < 2 or not labels[-1].isalpha():
-        return False
-    for label in labels:
-        if label.endswith("-"):
-            return False
-        encoded = label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
-        if len(encoded) > 63:
-            return False
-    return True
+def _hostile_runs(text: str) -> list[re.Match[str]]:
+    return [run for run in _DOMAIN_CHARS_RUN.finditer(text)
+            if len(run.group()) > _LONGEST_DOMAIN or run.group().count(".") > _MOST_DOTS]
 
 
-def _url_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _URL_RE.finditer(text):
-        start = match.start("url")
-        if not _valid_host(match.group("domain")):
-            continue
-        if not match.group("protocol"):
-            if start > 0 and text[start - 1] in "-_./":
-                continue  # twitter-text: INVALID_URL_WITHOUT_PROTOCOL_MATCH_BEGIN
-            tld = match.group("domain").rsplit(".", 1)[-1].lower()
-            if not tld.isascii():
-                continue
-            generic = bool(_GENERIC_TLD_RE.match(tld))
-            if not generic and len(tld) != 2:
-                continue  # not a top-level domain we know: "Jl.Malioboro" is not a link
-            if len(tld) == 2 and tld not in _SPECIAL_CCTLDS and not match.group("path"):
-                continue  # a country domain without protocol needs a path
-        url = match.group("url")
-        # Trailing punctuation belongs to the sentence, except a closing parenthesis that closes one
-        # opened inside the URL.
-        while url and url[-1] in _TRAILING_PUNCTUATION:
-            if url[-1] == ")" and url.count("(") >= url.count(")"):
-                break
-            url = url[:-1]
-        if len(url) > len(match.group("protocol") or ""):
-            spans.append((start, start + len(url)))
-    return spans
+@dataclass(frozen=True)
+class XCount:
+    """twitter-text's verdict on a post: weighted length, valid (1 to 280 and no invalid
+    characters), and the share of the 280 used, in thousandths."""
+
+    weighted_length: int
+    valid: bool
+    permillage: int
 
 
-def _code_point_weight(code_point: int) -> int:
-    for low, high, weight in X_RANGES:
-        if low <= code_point <= high:
-            return weight
-    return X_DEFAULT_WEIGHT
+def x_count(text: str, *, discount_emoji: bool = True) -> XCount:
+    """twitter-text's parse of `text` (config v3; v2 when `discount_emoji` is False)."""
+    options = X_CONFIG if discount_emoji else X_CONFIG_V2
+    text = unicodedata.normalize("NFC", text or "")
+    runs = _hostile_runs(text)
+    if not runs:
+        parsed = parse_tweet(text, options)
+        return XCount(parsed.weightedLength, parsed.valid, parsed.permillage)
+    weighted, position = 0, 0
+    for run in runs:
+        weighted += parse_tweet(text[position:run.start()], options).weightedLength
+        weighted += sum(get_character_weight(char, options) for char in run.group()) // options["scale"]
+        position = run.end()
+    weighted += parse_tweet(text[position:], options).weightedLength
+    limit = options["max_weighted_tweet_length"]
+    valid = 0 < weighted <= limit and not has_invalid_characters(text)
+    return XCount(weighted, valid, floor(weighted / limit * 1000))
 
 
 def x_weighted_length(text: str) -> int:
-    """The length X counts for a post: twitter-text v3 weighting (see the module docstring)."""
-    if not text or all(ord(char) <= 0x20 for char in text):
-        return 0  # twitter-text answers 0 for a blank text (Java String.trim)
-    text = unicodedata.normalize("NFC", text)
-    urls = dict(_url_spans(text))
-    emoji = {match.start(): match.end() for match in _EMOJI_RE.finditer(text)}
-    weighted = 0
-    offset = 0
-    while offset < len(text):
-        if offset in urls:
-            weighted += X_URL_LENGTH * X_SCALE
-            offset = urls[offset]
-        elif offset in emoji:
-            weighted += X_DEFAULT_WEIGHT
-            offset = emoji[offset]
-        else:
-            weighted += _code_point_weight(ord(text[offset]))
-            offset += 1
-    return weighted // X_SCALE
+    """The length X counts for a post (twitter-text config v3)."""
+    return x_count(text).weighted_length
 
 
 # --- hashtags and mentions, roughly as Instagram reads them ---------------------------------------------

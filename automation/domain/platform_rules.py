@@ -2,7 +2,8 @@
 
 Every number here comes from a platform's reference page (named in the comments, read in
 late 2026). Platforms change their limits: re-check the page before changing a number, and
-change it here only, since `captions.py` and `media.py` read every limit from this module.
+change it here only: `captions.py`, `adapters/media/prepare.py` and the publishing adapters
+(`adapters/social/*.py`) read every limit from this module.
 
 Sizes are decimal (1 MB = 1,000,000 bytes): where a platform does not say whether it means
 MB or MiB, the decimal figure is the smaller and therefore the safe one.
@@ -40,6 +41,7 @@ class ImageRules:
     output_format: str  # what prepare_image writes: "JPEG"
     max_bytes: int
     max_count: int  # images in one post
+    max_animated_bytes: int | None = None  # an animated GIF, where the platform allows it more than max_bytes
     keep_png_for_alpha: bool = False  # write PNG instead of JPEG when the image has transparency
     min_ratio: float | None = None  # width / height
     max_ratio: float | None = None
@@ -187,27 +189,31 @@ X = PlatformRules(
         output_format="JPEG",
         keep_png_for_alpha=True,
         max_bytes=5 * MB,
+        max_animated_bytes=15 * MB,
         max_count=4,
         max_long_side=4096,
     ),
-    # X API v2 docs > Media > Best practices, "Size and duration limits" (default accounts, video on a
-    # Post): 0.5 s to 20 minutes, at most 8 GB (the 140 s / 512 MB caps now apply to DM video only);
-    # H.264 (High profile advised), AAC-LC audio, at most 60 FPS, aspect ratio 1:3 to 3:1. Containers:
-    # the media_type enum of POST /2/media/upload/initialize (X API v2 OpenAPI 2.167) has video/mp4 and
-    # video/quicktime (also webm and mp2t, which do not carry H.264+AAC in practice).
+    # X API v2 docs > Media > Introduction (docs.x.com/x-api/media, "Media types & size restrictions"):
+    # video uploaded through the API at most 512 MB (media_category amplify_video / tweet_video). The
+    # Best practices page (docs.x.com/x-api/media/quickstart/best-practices, "Size and duration limits")
+    # gives default accounts 0.5 s to 20 minutes and 8 GB for video on a Post, 140 s / 512 MB in a DM;
+    # where the two pages differ we keep the smaller size. H.264 (High profile advised), AAC-LC audio,
+    # at most 60 FPS, aspect ratio 1:3 to 3:1. Containers: the media_type enum of
+    # POST /2/media/upload/initialize (X API v2 OpenAPI 2.167) has video/mp4 and video/quicktime (also
+    # webm and mp2t, which do not carry H.264+AAC in practice).
     video=VideoRules(
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset({"h264"}),
         audio_codecs=frozenset({"aac"}),
         min_seconds=0.5,
         max_seconds=20 * 60,
-        max_bytes=8 * GB,
+        max_bytes=512 * MB,
         max_fps=60,
     ),
     sources=(
         "github.com/twitter/twitter-text config/v3.json",
         "X Developer Platform: X API v2 > Media > Best practices (size and duration limits, specifications)",
-        "X Developer Platform: X API v2 > Media > Introduction (image 5 MB, GIF 15 MB)",
+        "X Developer Platform: X API v2 > Media > Introduction (image 5 MB, GIF 15 MB, video 512 MB)",
     ),
 )
 

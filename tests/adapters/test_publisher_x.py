@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from automation.adapters.social.x import weighted_length
+from automation.domain.captions import caption_problems
 from automation.ports import Post
 from automation.publisher import Failed, MemoryState, Published, build_platform
 from tests.platform_fakes import FAST, TOKENS, XFake, jpeg, media, mp4
@@ -119,11 +119,17 @@ def test_a_rate_limit(xf, tmp_path):
     assert len(xf.live_posts()) == 1
 
 
-def test_the_weighted_length():
-    assert weighted_length("a" * 280) == 280
-    assert weighted_length("lihat https://jogjakota.go.id/berita/sangat/panjang/sekali") == 6 + 23
-    assert weighted_length("Selamat 🎉") == 8 + 2
-    assert weighted_length("日本") == 4
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji of 7 code points
+
+
+@pytest.mark.parametrize("caption", ["Keluarga " + FAMILY * 136, "Lihat jogjakota.go.id " + "x" * 251],
+                         ids=["emoji family", "bare domain"])
+def test_the_adapter_counts_as_the_caption_check_does(xf, tmp_path, caption):
+    """The emoji family weighs 2 and a bare domain 23 in both places: exactly 281, over by one."""
+    assert caption_problems("X", caption) == ["X: 281 karakter berbobot (tautan dihitung 23); batasnya 280."]
+    outcome = adapter(xf).publish(post(tmp_path, caption=caption), MemoryState())
+    assert isinstance(outcome, Failed) and not outcome.retry and "281 dari 280" in outcome.problem
+    assert xf.live_posts() == []
 
 
 def test_a_text_too_long_is_caught_before_any_call(xf, tmp_path):

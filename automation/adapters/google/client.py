@@ -5,8 +5,9 @@
 - `api_base` redirects every Google host to one base URL (a local emulator in
   tests, a proxy in odd deployments); empty means the real Google endpoints.
 - 429, 5xx and timeouts are retried with exponential backoff and full jitter,
-  bounded; a request that is not safe to repeat is retried only on 429
-  (Google refused it, so nothing happened).
+  bounded; a request that is not safe to repeat is retried only on a rate
+  limit (Google refused it, so nothing happened). Which answers those are is
+  decided in `errors`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
+from automation.adapters.google.errors import is_retryable, reason_of, retry_after_of
 from automation.domain.texts import google as google_text
 from automation.domain.texts import log as log_text
 
@@ -34,7 +36,6 @@ DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"  # shared drives and folde
 GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
 GOOGLE_HOSTS = ("https://sheets.googleapis.com/", "https://www.googleapis.com/", "https://gmail.googleapis.com/",
                 "https://oauth2.googleapis.com/")
-RETRYABLE = {429, 500, 502, 503, 504}
 
 
 class GoogleAccessError(Exception):
@@ -120,11 +121,11 @@ class GoogleSession(AuthorizedSession):
                 self.policy.sleep(self.policy.delay(attempt))
                 continue
             status = response.status_code
-            retry = status == 429 or (safe and status in RETRYABLE)
-            if not retry or attempt == self.policy.attempts - 1:
+            reason = reason_of(response) if status == 403 else ""  # a 403 may be a rate limit
+            if not is_retryable(status, reason, safe=safe) or attempt == self.policy.attempts - 1:
                 return response
             log.warning(log_text.GOOGLE_RETRY_STATUS, method, _short(url), status)
-            self.policy.sleep(self.policy.delay(attempt, response.headers.get("Retry-After")))
+            self.policy.sleep(self.policy.delay(attempt, retry_after_of(response)))
         return response
 
 

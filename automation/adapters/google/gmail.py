@@ -23,6 +23,14 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, load_credentials
+from automation.adapters.google.errors import (
+    first_line,
+    is_rate_limited,
+    reason_of,
+    retry_after_of,
+    status_name_of,
+    status_of,
+)
 from automation.adapters.notify.outbox import build_email, parse_sender
 from automation.adapters.notify.smtp import NotificationError
 from automation.domain.texts import log as log_text
@@ -30,9 +38,6 @@ from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
-
-RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
-
 
 class GmailNotifier:
     def __init__(self, key_file_or_credentials: Path | str | Any, sender: str, api_base: str = "",
@@ -66,10 +71,10 @@ class GmailNotifier:
                 answer = request.execute(num_retries=0)
                 break
             except HttpError as exc:
-                if not _rate_limited(exc) or attempt == self.policy.attempts - 1:
+                if not is_rate_limited(status_of(exc), _reason(exc)) or attempt == self.policy.attempts - 1:
                     raise self._error(exc) from None
                 log.warning(log_text.GMAIL_RETRY, exc.resp.status)
-                self.policy.sleep(self.policy.delay(attempt, exc.resp.get("retry-after")))
+                self.policy.sleep(self.policy.delay(attempt, retry_after_of(exc)))
             except RefreshError as exc:
                 raise self._refresh_error(exc) from None
             except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
@@ -93,8 +98,8 @@ class GmailNotifier:
         if "unauthorized_client" in text or "access_denied" in text:
             return NotificationError(notify_text.gmail_not_delegated(self.account, self.address, self._delegation_hint()))
         if "invalid_grant" in text and ("subject" in text.lower() or "user" in text.lower()):
-            return NotificationError(notify_text.gmail_unknown_user(self.address, _first_line(text)))
-        return NotificationError(notify_text.gmail_token_failed(_first_line(text)))
+            return NotificationError(notify_text.gmail_unknown_user(self.address, first_line(text, 'tanpa keterangan')))
+        return NotificationError(notify_text.gmail_token_failed(first_line(text, 'tanpa keterangan')))
 
 
 def _key_info(path: Path) -> dict[str, Any]:
@@ -106,20 +111,4 @@ def _key_info(path: Path) -> dict[str, Any]:
 
 
 def _reason(exc: HttpError) -> str:
-    try:
-        error = json.loads(exc.content.decode("utf-8")).get("error", {})
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        return ""
-    errors = error.get("errors") or []
-    if errors and isinstance(errors[0], dict) and errors[0].get("reason"):
-        return str(errors[0]["reason"])
-    return str(error.get("status", ""))
-
-
-def _rate_limited(exc: HttpError) -> bool:
-    return exc.resp.status == 429 or (exc.resp.status == 403 and _reason(exc) in RATE_LIMIT_REASONS)
-
-
-def _first_line(text: str) -> str:
-    text = text.strip()
-    return text.splitlines()[0] if text else "no detail"
+    return reason_of(exc) or status_name_of(exc)

@@ -12,7 +12,7 @@ from pathlib import Path
 import gspread
 import openpyxl
 
-from automation.sheets import quoted
+from automation.adapters.google.ranges import quoted
 
 REPORT_TAB = "Laporan"
 TABLES = ("Ringkasan", "Monitoring SOP", "Beban Kerja", "Revisi & Penolakan")

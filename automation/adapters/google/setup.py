@@ -12,6 +12,7 @@ from typing import Any
 
 import gspread
 
+from automation.adapters.google.ranges import quoted
 from automation.domain.contract import (
     DUE,
     FOLDER,
@@ -29,7 +30,6 @@ from automation.domain.contract import (
     Roster,
 )
 from automation.domain.texts.register import STAGE_REJECTED
-from automation.sheets import quoted
 
 TAG = "sop-konten: "  # protected ranges carrying this description are ours to keep up to date
 FROZEN_ROWS = 1

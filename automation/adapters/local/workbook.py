@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automation.domain.rows import RowLocator
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
 from automation.ports import (
@@ -322,31 +323,17 @@ class _RowIndex:
         self.id_column = self.columns.get(id_header)
         title_column = self.columns.get(title_header)
         self.last_row = _last_used_row(ws)
-        self.ids: dict[int, str] = {}
-        self.titles: dict[int, str] = {}
-        self.empty: set[int] = set()
-        for row, cells in enumerate(ws.iter_rows(min_row=2, max_row=self.last_row), 2):
-            self.ids[row] = _text_at(cells, self.id_column).strip()
-            self.titles[row] = _text_at(cells, title_column).strip()
-            if all(cell.value in (None, "") for cell in cells):
-                self.empty.add(row)
+        ids: list[str] = []
+        titles: list[str] = []
+        for cells in ws.iter_rows(min_row=2, max_row=self.last_row):
+            ids.append(_text_at(cells, self.id_column))
+            titles.append(_text_at(cells, title_column))
+        self.locator = RowLocator(ids, titles)
 
     def find(self, anchor: RowAnchor) -> int | None:
-        guess = anchor.read_index + 2 if anchor.read_index >= 0 else None
-        if anchor.item_id:
-            wanted = anchor.item_id.strip()
-            matches = [row for row, item_id in self.ids.items() if item_id == wanted]
-            if guess in matches:
-                return guess
-            return matches[0] if len(matches) == 1 else None  # one ID on several rows: ambiguous
-
-        def is_new_row_titled(row: int) -> bool:
-            return not self.ids[row] and row not in self.empty and self.titles[row] == anchor.title.strip()
-
-        if guess in self.ids and is_new_row_titled(guess):
-            return guess
-        matches = [row for row in self.ids if is_new_row_titled(row)]
-        return matches[0] if len(matches) == 1 else None
+        """The sheet row of `anchor` now, or None (see automation.domain.rows)."""
+        index = self.locator.find(anchor)
+        return None if index is None else index + 2
 
 
 def _text_at(cells: tuple, column: int | None) -> str:

@@ -44,6 +44,8 @@ from automation.adapters.social.base import (
     same_text,
     split_media,
 )
+from automation.domain.captions import measure
+from automation.domain.platform_rules import FACEBOOK
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
@@ -52,7 +54,8 @@ GRAPH_BASE = "https://graph.facebook.com"
 GRAPH_VIDEO_BASE = "https://graph-video.facebook.com"
 GRAPH_VERSION = "v21.0"
 THROTTLED = {4, 9, 17, 32, 341, 613, 80001, 80002, 80004}
-FB_CAPTION_LIMIT = 63206
+CAPTION = FACEBOOK.caption
+MAX_PHOTOS = FACEBOOK.image.max_count if FACEBOOK.image else 1
 
 
 def graph_error(platform: str, tokens: TokenSource, response: requests.Response) -> Exception:
@@ -158,17 +161,18 @@ class FacebookPlatform(GraphAdapter):
         problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
         if videos and (images or len(videos) > 1):
             problems.append("Unggah satu video saja, atau gambar saja.")
-        if len(images) > 10:
-            problems.append("Paling banyak 10 gambar per unggahan.")
+        if len(images) > MAX_PHOTOS:
+            problems.append(f"Paling banyak {MAX_PHOTOS} gambar per unggahan.")
         if not post.caption.strip():
             problems.append("Keterangan (caption) wajib diisi.")
-        if len(post.caption) > FB_CAPTION_LIMIT:
-            problems.append(f"Keterangan terlalu panjang ({len(post.caption)} dari {FB_CAPTION_LIMIT} karakter).")
+        length = measure(post.caption, CAPTION.unit)
+        if CAPTION.max_length is not None and length > CAPTION.max_length:
+            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length} karakter).")
         return problems
 
     # -- the sequence
     def _pending(self, s: dict) -> str | None:
-        steps = [(f"photo_{i}", f"photo_{i}_id") for i in range(10)]
+        steps = [(f"photo_{i}", f"photo_{i}_id") for i in range(MAX_PHOTOS)]
         return pending_step(s, [*steps, ("post", "post_id")])
 
     def _run(self, post: Post, state: PublishState) -> Outcome:

@@ -16,7 +16,6 @@ container cannot go live without our media_publish, and expires after 24 h).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from automation.adapters.social.base import (
@@ -38,15 +37,15 @@ from automation.adapters.social.base import (
     split_media,
 )
 from automation.adapters.social.facebook import GraphAdapter
+from automation.domain.captions import count_hashtags, count_mentions, measure
+from automation.domain.platform_rules import INSTAGRAM
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
 from automation.ports import Post
 
 REFRESH_BASE = "https://graph.instagram.com"
-CAPTION_LIMIT = 2200
-HASHTAG_LIMIT = 30
-MENTION_LIMIT = 20
-MAX_CHILDREN = 10
+CAPTION = INSTAGRAM.caption
+MAX_CHILDREN = INSTAGRAM.image.max_count if INSTAGRAM.image else 1
 
 
 class InstagramPlatform(GraphAdapter):
@@ -70,18 +69,19 @@ class InstagramPlatform(GraphAdapter):
         if not images and not videos:
             problems.append("Butuh gambar atau video.")
         if videos and (images or len(videos) > 1):
-            problems.append("Unggah satu video (Reels) saja, atau 1-10 gambar.")
+            problems.append(f"Unggah satu video (Reels) saja, atau 1-{MAX_CHILDREN} gambar.")
         if len(images) > MAX_CHILDREN:
             problems.append(f"Paling banyak {MAX_CHILDREN} gambar per unggahan.")
         problems += [f"Hanya gambar JPEG yang diterima; ubah {m.name} ke .jpg." for m in images
                      if (m.path.suffix or m.name).lower() not in (".jpg", ".jpeg")
                      and not m.name.lower().endswith((".jpg", ".jpeg"))]
-        if len(post.caption) > CAPTION_LIMIT:
-            problems.append(f"Keterangan terlalu panjang ({len(post.caption)} dari {CAPTION_LIMIT} karakter).")
-        if len(re.findall(r"(?<!\w)#\w", post.caption)) > HASHTAG_LIMIT:
-            problems.append(f"Paling banyak {HASHTAG_LIMIT} tagar.")
-        if len(re.findall(r"(?<!\w)@\w", post.caption)) > MENTION_LIMIT:
-            problems.append(f"Paling banyak {MENTION_LIMIT} sebutan @akun.")
+        length = measure(post.caption, CAPTION.unit)
+        if CAPTION.max_length is not None and length > CAPTION.max_length:
+            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length} karakter).")
+        if CAPTION.max_hashtags is not None and count_hashtags(post.caption) > CAPTION.max_hashtags:
+            problems.append(f"Paling banyak {CAPTION.max_hashtags} tagar.")
+        if CAPTION.max_mentions is not None and count_mentions(post.caption) > CAPTION.max_mentions:
+            problems.append(f"Paling banyak {CAPTION.max_mentions} sebutan @akun.")
         return problems
 
     # -- the sequence

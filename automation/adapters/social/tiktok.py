@@ -45,11 +45,13 @@ from automation.adapters.social.base import (
     pending_step,
     split_media,
 )
+from automation.domain.captions import measure
+from automation.domain.platform_rules import TIKTOK
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 
 TIKTOK_BASE = "https://open.tiktokapis.com"
-CAPTION_LIMIT = 2200
+CAPTION = TIKTOK.caption
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 MIN_CHUNK = 5 * 1024 * 1024
 MAX_CHUNK = 64 * 1024 * 1024
@@ -93,9 +95,9 @@ class TikTokPlatform(Adapter):
         problems = [f"Berkas {m.name} bukan video." for m in others + images]
         if len(videos) != 1:
             problems.append("Butuh tepat satu video.")
-        length = len(post.caption.encode("utf-16-le")) // 2  # TikTok counts UTF-16 units: an emoji is 2
-        if length > CAPTION_LIMIT:
-            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION_LIMIT}; emoji dihitung 2).")
+        length = measure(post.caption, CAPTION.unit)  # TikTok counts UTF-16 units: an emoji is 2
+        if CAPTION.max_length is not None and length > CAPTION.max_length:
+            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length}; emoji dihitung 2).")
         return problems
 
     # -- HTTP

@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,34 +40,15 @@ from automation.adapters.social.base import (
     same_text,
     split_media,
 )
+from automation.domain import platform_rules
+from automation.domain.captions import x_weighted_length
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 
 X_BASE = "https://api.x.com"
-MAX_IMAGES = 4
-IMAGE_BYTES = 5 * 1024 * 1024
-GIF_BYTES = 15 * 1024 * 1024
-VIDEO_BYTES = 512 * 1024 * 1024
-_URL = re.compile(r"https?://\S+")
+RULES = platform_rules.X
 _TRAILING_LINKS = re.compile(r"(?:\s*https?://\S+)+\s*$")
-# twitter-text v3 weights: these code point ranges count 1, everything else 2; a URL counts 23.
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-
-
-def weighted_length(text: str) -> int:
-    """The length X counts (twitter-text v3 rules, simplified: no emoji-sequence merging, so it errs long)."""
-    text = unicodedata.normalize("NFC", text)
-    total = 0
-    position = 0
-    for match in _URL.finditer(text):
-        total += _weigh(text[position:match.start()]) + 23
-        position = match.end()
-    return total + _weigh(text[position:])
-
-
-def _weigh(text: str) -> int:
-    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _LIGHT) else 2 for ch in text)
 
 
 def _comparable(text: str) -> str:
@@ -90,22 +70,26 @@ class XPlatform(Adapter):
         self.client_id = self.text("client_id")
         self.client_secret_env = self.text("client_secret_env")
         self.chunk_size = int(self.number("chunk_size", 4 * 1024 * 1024))
-        self.max_length = int(self.number("max_length", 280))
+        self.max_length = int(self.number("max_length", RULES.caption.max_length or 0))
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
+        image_rules, video_rules = RULES.image, RULES.video
+        assert image_rules is not None and video_rules is not None  # X takes both
         problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
         if videos and (images or len(videos) > 1):
-            problems.append("Unggah satu video saja, atau 1-4 gambar.")
-        if len(images) > MAX_IMAGES:
-            problems.append(f"Paling banyak {MAX_IMAGES} gambar.")
+            problems.append(f"Unggah satu video saja, atau 1-{image_rules.max_count} gambar.")
+        if len(images) > image_rules.max_count:
+            problems.append(f"Paling banyak {image_rules.max_count} gambar.")
         for media in images + videos:
-            limit = VIDEO_BYTES if media in videos else GIF_BYTES if mime_type(media) == "image/gif" else IMAGE_BYTES
-            if media.path.is_file() and media.path.stat().st_size > limit:
-                problems.append(f"Berkas {media.name} terlalu besar (maks {limit // (1024 * 1024)} MB).")
+            limit = (video_rules.max_bytes if media in videos
+                     else image_rules.max_animated_bytes if mime_type(media) == "image/gif"
+                     else image_rules.max_bytes)
+            if limit is not None and media.path.is_file() and media.path.stat().st_size > limit:
+                problems.append(f"Berkas {media.name} terlalu besar (maks {limit // platform_rules.MB} MB).")
         if not post.caption.strip():
             problems.append("Teks unggahan wajib diisi.")
-        length = weighted_length(post.caption)
+        length = x_weighted_length(post.caption)
         if length > self.max_length:
             problems.append(f"Teks terlalu panjang ({length} dari {self.max_length}; tautan dihitung 23, "
                             "emoji 2).")
@@ -162,7 +146,7 @@ class XPlatform(Adapter):
 
     # -- the sequence
     def _pending(self, s: dict) -> str | None:
-        steps = [(f"media_{i}", f"media_{i}_id") for i in range(MAX_IMAGES)]
+        steps = [(f"media_{i}", f"media_{i}_id") for i in range(RULES.image.max_count if RULES.image else 0)]
         return pending_step(s, [*steps, ("tweet", "tweet_id")])
 
     def _link(self, tweet_id: str) -> str:

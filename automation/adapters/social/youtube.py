@@ -42,6 +42,8 @@ from automation.adapters.social.base import (
     pending_step,
     split_media,
 )
+from automation.domain.captions import measure
+from automation.domain.platform_rules import YOUTUBE
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
 
@@ -49,8 +51,8 @@ API_ENDPOINT = "https://youtube.googleapis.com/"
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 SCOPES = ("https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.readonly")
 CHUNK_UNIT = 256 * 1024
-TITLE_LIMIT = 100
-DESCRIPTION_LIMIT = 5000
+TITLE_LIMIT = YOUTUBE.caption.title_max_length or 0
+DESCRIPTION_LIMIT = YOUTUBE.caption.max_length or 0
 
 
 class YouTubePlatform(Adapter):
@@ -84,7 +86,7 @@ class YouTubePlatform(Adapter):
         title = post.title.strip()
         if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
             problems.append(f"Judul video wajib diisi, paling panjang {TITLE_LIMIT} karakter, tanpa < atau >.")
-        if len(post.caption.encode("utf-8")) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
+        if measure(post.caption, YOUTUBE.caption.unit) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
             problems.append(f"Deskripsi paling panjang {DESCRIPTION_LIMIT} byte, tanpa < atau >.")
         return problems
 

@@ -81,3 +81,15 @@ def folder_not_shared(folder: object, account: object) -> str:
 
 def drive_answered(status: object, reason: object, folder: object, detail: object) -> str:
     return f"Drive menjawab {status} ({reason or 'tanpa alasan'}) untuk {folder}: {detail}"
+
+
+def file_not_shared(what: object, key: object, account: object) -> str:
+    return f"{what} {key} belum dibagikan ke akun layanan {account}; bagikan sebagai Editor lalu jalankan lagi."
+
+
+def file_not_found(what: object, key: object) -> str:
+    return f"{what} {key} tidak ditemukan; periksa ID atau URL di sop-konten.toml."
+
+
+def file_answered(status: object, what: object, key: object, detail: object) -> str:
+    return f"Google menjawab {status} untuk {what} {key}: {detail}"
