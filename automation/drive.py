@@ -1,6 +1,6 @@
 """Item assets in Google Drive: one folder per SOP stage under a root folder, one folder per item.
 
-The same behaviour as `automation.folders.FolderAssetStore`, on Drive:
+The same behaviour as `automation.adapters.local.folders.FolderAssetStore`, on Drive:
 
 - stage folders ("00 Masuk", "01 Pengajuan Ide", ...) directly in the root folder;
 - an item's folder is `<ID> <title>` in its stage folder, found again by its ID prefix (or by the

@@ -4,7 +4,7 @@ The public interface:
 
 - the outcomes `Published`, `Failed`, `Unknown` and `Manual` (`Outcome`), declared in `automation.ports`;
 - `PublishState`: the durable per-(post key, platform) memory the caller provides;
-- `Platform`: what every adapter in `automation/platforms/` implements;
+- `Platform`: what every adapter in `automation/adapters/social/` implements;
 - `build_platform(name, config)`: an adapter from a plain dict (one `[publish.<platform>]` TOML table).
 
 The machinery the adapters share (the HTTP client that tells a definitive refusal

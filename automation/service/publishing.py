@@ -1,7 +1,7 @@
 """Publishing one item to one platform, exactly once, with the journal as the adapters' memory.
 
 Platforms configured under `[publish.<platform>]` go through their adapters
-(`automation/platforms/`), with media prepared for each platform first;
+(`automation/adapters/social/`), with media prepared for each platform first;
 every other platform of an item goes to the local feed. The outcome is an
 `ActionResult` for the journal's ledger (state published, manual, unknown,
 failed or retrying).
