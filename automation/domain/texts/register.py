@@ -17,6 +17,7 @@ PUBLISHED_REMARK = "Konten terbit; proses selesai."
 REASSIGNED_REMARK = "Pelaksana diganti."
 CREATED_REMARK = "Baris baru; ID diberikan oleh sistem."
 INTAKE_REMARK = "Dibuat dari unggahan di folder masuk."
+ADOPTED_REMARK = "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."
 
 
 def moved_to(step: Step) -> str:
