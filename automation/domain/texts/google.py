@@ -93,3 +93,5 @@ def file_not_found(what: object, key: object) -> str:
 
 def file_answered(status: object, what: object, key: object, detail: object) -> str:
     return f"Google menjawab {status} untuk {what} {key}: {detail}"
+
+SERVICE_ACCOUNT = "akun layanan sop-konten"

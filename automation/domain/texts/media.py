@@ -338,3 +338,7 @@ def no_image_file(platform: object, hint: object) -> str:
 
 def first_images_only(platform: object, count: object, ignored: object) -> str:
     return f"{platform}: hanya {count} gambar pertama yang dipakai (batas {platform}); diabaikan: {ignored}."
+
+
+def host_file_missing(path: object) -> str:
+    return f"berkas {path} tidak ada"

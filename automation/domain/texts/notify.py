@@ -82,3 +82,21 @@ def gmail_unknown_user(address: object, detail: object) -> str:
 
 def gmail_token_failed(detail: object) -> str:
     return f"Permintaan token Google untuk Gmail gagal ({detail})"
+
+
+def kind_labels(digest: str) -> dict[str, str]:
+    """The label of each message kind (the digest lists its messages under them), by template name."""
+    return {
+        "task": "Tugas baru",
+        "revision": "Revisi",
+        "reassigned": "Tugas dialihkan",
+        "reminder": "Pengingat",
+        "escalation": "Eskalasi",
+        "rejected": "Ditolak",
+        "published": "Terbit",
+        "publish_failed": "Publikasi gagal",
+        "publish_unconfirmed": "Perlu Dicek",
+        "publish_manual": "Unggah manual",
+        "token_expiry": "Token akan kedaluwarsa",
+        digest: "Ringkasan harian",
+    }
