@@ -138,12 +138,12 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     register, assets, notify, publish = (r.table(k) for k in ("register", "assets", "notify", "publish"))
     smtp = notify.get("smtp", {})
     if not isinstance(smtp, dict):
-        r.fail("notify.smtp", "harus berupa tabel")
+        r.fail("notify.smtp", config_text.MUST_BE_TABLE)
     timezone = r.text(raw, "timezone", "Asia/Jakarta")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.fail("timezone", f"zona waktu '{timezone}' tidak dikenal")
+        r.fail("timezone", config_text.unknown_time_zone(timezone))
     sop_text = r.text(raw, "sop", "")
     google = r.table("google")
     key_file = r.text(google, "google.key_file", "")
@@ -198,29 +198,29 @@ class _Reader:
     def table(self, key: str) -> dict[str, Any]:
         value = self.raw.get(key, {})
         if not isinstance(value, dict):
-            self.fail(key, "harus berupa tabel")
+            self.fail(key, config_text.MUST_BE_TABLE)
         return value
 
     def text(self, table: dict[str, Any], key: str, default: str) -> str:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if not isinstance(value, str):
-            self.fail(key, "harus berupa teks")
+            self.fail(key, config_text.MUST_BE_TEXT)
         return value.strip()
 
     def number(self, table: dict[str, Any], key: str, default: float, minimum: float) -> float:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.fail(key, f"harus angka minimal {minimum}")
+            self.fail(key, config_text.must_be_at_least(minimum))
         return value
 
     def flag(self, table: dict[str, Any], key: str) -> bool:
         value = table.get(key.rsplit(".", 1)[-1], False)
         if not isinstance(value, bool):
-            self.fail(key, "harus true atau false")
+            self.fail(key, config_text.MUST_BE_BOOLEAN)
         return value
 
     def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.text(table, key, default)
         if value not in allowed:
-            self.fail(key, f"harus salah satu dari {', '.join(allowed)}")
+            self.fail(key, config_text.must_be_one_of(allowed))
         return value

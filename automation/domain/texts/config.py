@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def config_not_found(path: object) -> str:
     return f"{path}: berkas konfigurasi tidak ditemukan."
@@ -33,3 +35,29 @@ def root_folder_missing(path: object) -> str:
 
 def not_time_of_day(text: object) -> str:
     return f"bukan jam yang sah (JJ:MM): {text!r}"
+
+
+# why a key's value is refused (completes bad_key and notify.bad_key)
+MUST_BE_TABLE = "harus berupa tabel"
+MUST_BE_TEXT = "harus berupa teks"
+MUST_BE_BOOLEAN = "harus true atau false"
+MUST_BE_URL_LIST = "harus berupa daftar URL apprise"
+MUST_BE_SCHEME_LIST = 'harus berupa daftar skema, misalnya ["tgram", "ntfy"]'
+MUST_BE_MAILTO = "harus URL mailto:// atau mailtos://"
+WHATSAPP_TOGETHER = "whatsapp_token_env dan whatsapp_from harus diisi bersama"
+
+
+def unknown_time_zone(zone: object) -> str:
+    return f"zona waktu '{zone}' tidak dikenal"
+
+
+def must_be_at_least(minimum: object) -> str:
+    return f"harus angka minimal {minimum}"
+
+
+def must_be_one_of(allowed: Iterable[str]) -> str:
+    return f"harus salah satu dari {', '.join(allowed)}"
+
+
+def unknown_key(known: Iterable[str]) -> str:
+    return f"tidak dikenal (yang dikenal: {', '.join(known)})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 STARTTLS_AND_SSL = "pilih salah satu: starttls atau ssl, tidak keduanya"
 APPRISE_NOT_INSTALLED = "apprise belum terpasang: pip install 'sop-konten[notify]'"
 
@@ -100,3 +102,40 @@ def kind_labels(digest: str) -> dict[str, str]:
         "token_expiry": "Token akan kedaluwarsa",
         digest: "Ringkasan harian",
     }
+
+
+# problems with a person's channels in the Petugas tab
+def roster_row(number: object) -> str:
+    return f"Tab Petugas baris {number}"
+
+
+def telegram_invalid(where: object, value: object) -> str:
+    return f"{where}: Telegram '{value}' bukan ID obrolan (angka) atau @nama kanal."
+
+
+def telegram_not_configured(where: object) -> str:
+    return f"{where}: kolom Telegram diisi, tetapi notify.apprise.telegram_bot_env belum diatur."
+
+
+def whatsapp_invalid(where: object, value: object) -> str:
+    return f"{where}: WhatsApp '{value}' bukan nomor telepon."
+
+
+def whatsapp_not_configured(where: object) -> str:
+    return f"{where}: kolom WhatsApp diisi, tetapi notify.apprise.whatsapp_token_env belum diatur."
+
+
+def roster_urls_off(where: object) -> str:
+    return f"{where}: kolom Notifikasi tidak dipakai (notify.apprise.roster_urls = false)."
+
+
+def scheme_not_allowed(where: object, scheme: object, allowed: Iterable[str]) -> str:
+    return f"{where}: Notifikasi '{scheme}://...' tidak diizinkan; skema yang boleh: {', '.join(allowed)}."
+
+
+def no_secrets_in_roster(where: object) -> str:
+    return f"{where}: Notifikasi tidak boleh memakai ${{...}}; rahasia hanya di konfigurasi."
+
+
+def invalid_apprise_url(scheme: object) -> str:
+    return f"{scheme}:// (bukan URL apprise yang sah)"
