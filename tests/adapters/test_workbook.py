@@ -291,7 +291,7 @@ def test_lock_file_blocks_the_write_until_removed(tmp_path, lock_name):
     assert register.is_locked() == lock_name
     result = register.write(batch)
     assert not result.written
-    assert "register.xlsx is open in an editor" in result.reason and lock_name in result.reason
+    assert "register.xlsx sedang dibuka di aplikasi lain" in result.reason and lock_name in result.reason
     assert register.path.read_bytes() == before
 
     lock.unlink()

@@ -61,3 +61,46 @@ def must_be_one_of(allowed: Iterable[str]) -> str:
 
 def unknown_key(known: Iterable[str]) -> str:
     return f"tidak dikenal (yang dikenal: {', '.join(known)})"
+
+
+# why the SOP file is refused (completes bad_key)
+SOP_NAME_REQUIRED = "nama SOP wajib diisi"
+ROLE_TWICE = "ada peran yang tertulis dua kali"
+STEPS_REQUIRED = "harus berisi minimal satu [[steps]]"
+LAST_STEP_MUST_FINISH = 'langkah terakhir harus punya hasil goto = "finish"'
+PERCENT_INVALID = "harus bilangan bulat persen yang lebih dari 0"
+ESCALATION_AFTER_REMINDER = "harus lebih besar dari reminder_percent"
+ESCALATION_TABLE = "harus berupa tabel peran = peran"
+MINUTES_INVALID = "harus bilangan bulat menit yang lebih dari 0"
+OUTCOMES_REQUIRED = "harus berisi minimal satu hasil"
+OUTCOME_TABLE = "harus berupa { status = ..., goto = ... }"
+GOTO_INVALID = 'harus "next", "reject", "finish" atau nomor langkah'
+LAST_STEP_NO_NEXT = "langkah terakhir tidak punya langkah berikutnya"
+STATUS_TWICE = "ada status yang tertulis dua kali"
+TABLE_REQUIRED = "tabel wajib ada"
+TEXT_REQUIRED = "teks wajib diisi"
+MUST_BE_TEXT_LIST = "harus daftar teks"
+
+
+def status_reserved(status: object) -> str:
+    return f"status '{status}' dipakai sistem"
+
+
+def escalation_roles_unknown(role: object, up: object) -> str:
+    return f"peran '{role}' atau '{up}' tidak ada di daftar roles"
+
+
+def step_number(expected: object) -> str:
+    return f"harus {expected} (langkah dinomori urut dari 1)"
+
+
+def role_unknown(role: object) -> str:
+    return f"peran '{role}' tidak ada di daftar roles"
+
+
+def revision_step_range(last: object) -> str:
+    return f"langkah revisi harus antara 1 dan {last}"
+
+
+def at_least_values(minimum: object) -> str:
+    return f"harus berisi minimal {minimum} nilai"

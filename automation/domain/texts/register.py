@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the catalogue is the bottom of the domain: it reads steps, never imports them
@@ -96,3 +97,28 @@ def platform_line(platform: str, state: str, problem: str) -> str:
         "retrying": "gagal, dicoba lagi otomatis",
     }.get(state, state)
     return f"{platform}: {what}" + (f" ({problem})" if problem else "")
+
+
+# problems in the Petugas tab
+def roster_row(tab: object, row: object) -> str:
+    return f"Tab {tab} baris {row}"
+
+
+def roster_role_unknown(where: object, role: object, roles: Iterable[str]) -> str:
+    return f"{where}: peran '{role}' tidak ada di SOP ({', '.join(roles)})."
+
+
+def roster_name_empty(where: object) -> str:
+    return f"{where}: Nama kosong."
+
+
+def roster_active_invalid(where: object, yes: object, no: object) -> str:
+    return f"{where}: Aktif harus '{yes}' atau '{no}'."
+
+
+def roster_email_invalid(where: object, email: object) -> str:
+    return f"{where}: Email '{email}' tidak sah."
+
+
+def nobody_active(role: object, step: object) -> str:
+    return f"Tidak ada petugas aktif dengan peran '{role}' (langkah {step})."
