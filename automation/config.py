@@ -16,58 +16,7 @@ from automation.domain.texts import config as config_text
 
 CONFIG_NAME = "sop-konten.toml"
 
-DEFAULT_CONFIG = """\
-# sop-konten configuration. Paths are relative to this file.
-
-# The SOP file; empty = the built-in SOP of Kota Yogyakarta.
-sop = ""
-timezone = "Asia/Jakarta"
-poll_seconds = 30
-journal = "journal.sqlite3"
-
-[register]
-backend = "workbook"          # "workbook" (register.xlsx) or "sheets" (Google Sheets)
-path = "register.xlsx"
-# spreadsheet = ""            # for "sheets": the spreadsheet's ID or URL
-
-[assets]
-backend = "folders"           # "folders" (local) or "drive" (Google Drive)
-path = "drive"
-settle_seconds = 5            # an upload younger than this is still being copied
-# root_folder = ""            # for "drive": the folder holding the stage folders
-# shared_drive = ""           # for "drive": the shared drive's ID, if the folder is in one
-# intake_seconds = 300        # for "drive": look for new uploads at most this often
-
-# Google Workspace: a service-account key file (or GOOGLE_APPLICATION_CREDENTIALS).
-[google]
-key_file = ""
-api_base = ""                 # empty: Google itself
-retry_attempts = 6            # on 429, 5xx and timeouts, with exponential backoff and jitter
-retry_base_seconds = 1.0
-timeout_seconds = 60
-
-[notify]
-backend = "outbox"            # "outbox" (an .eml file per message), "smtp" or "gmail"
-path = "outbox"
-sender = "sop-konten <sop-konten@localhost>"
-
-[notify.smtp]
-host = "localhost"
-port = 25
-username = ""
-password_env = "SOP_KONTEN_SMTP_PASSWORD"   # name of the environment variable holding the password
-starttls = false
-ssl = false
-
-# Working time for the Tenggat (due) column: see docs/working-time.md.
-# Default: Mon-Thu 07:30-16:00, Fri 07:30-16:30 (WIB), Indonesian holidays and cuti bersama.
-[calendar]
-days_off = []                 # extra days off, e.g. [2026-12-31]
-
-[publish]
-backend = "local"             # a local feed: published/<platform>/<ID>/ and published/index.html
-path = "published"
-"""
+DEFAULT_CONFIG = config_text.DEFAULT_CONFIG
 
 
 class ConfigError(Exception):

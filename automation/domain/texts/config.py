@@ -104,3 +104,58 @@ def revision_step_range(last: object) -> str:
 
 def at_least_values(minimum: object) -> str:
     return f"harus berisi minimal {minimum} nilai"
+
+
+# the sop-konten.toml `sop-konten init` writes; the operator reads and edits it
+DEFAULT_CONFIG = """\
+# Konfigurasi sop-konten. Path dihitung dari folder berkas ini.
+
+# Berkas SOP; kosong = SOP bawaan Kota Yogyakarta.
+sop = ""
+timezone = "Asia/Jakarta"
+poll_seconds = 30
+journal = "journal.sqlite3"
+
+[register]
+backend = "workbook"          # "workbook" (register.xlsx) atau "sheets" (Google Sheets)
+path = "register.xlsx"
+# spreadsheet = ""            # untuk "sheets": ID atau URL spreadsheet
+
+[assets]
+backend = "folders"           # "folders" (lokal) atau "drive" (Google Drive)
+path = "drive"
+settle_seconds = 5            # unggahan yang lebih muda dari ini dianggap masih disalin
+# root_folder = ""            # untuk "drive": folder yang memuat folder tahap
+# shared_drive = ""           # untuk "drive": ID shared drive, bila foldernya ada di sana
+# intake_seconds = 300        # untuk "drive": cari unggahan baru paling sering sekali tiap selang ini
+
+# Google Workspace: berkas kunci akun layanan (atau GOOGLE_APPLICATION_CREDENTIALS).
+[google]
+key_file = ""
+api_base = ""                 # kosong: Google sendiri
+retry_attempts = 6            # pada 429, 5xx dan batas waktu, dengan jeda yang makin panjang dan acak
+retry_base_seconds = 1.0
+timeout_seconds = 60
+
+[notify]
+backend = "outbox"            # "outbox" (satu berkas .eml per pesan), "smtp" atau "gmail"
+path = "outbox"
+sender = "sop-konten <sop-konten@localhost>"
+
+[notify.smtp]
+host = "localhost"
+port = 25
+username = ""
+password_env = "SOP_KONTEN_SMTP_PASSWORD"   # nama variabel lingkungan yang memuat kata sandi
+starttls = false
+ssl = false
+
+# Waktu kerja untuk kolom Tenggat: lihat docs/working-time.md.
+# Bawaan: Senin-Kamis 07:30-16:00, Jumat 07:30-16:30 (WIB), hari libur nasional dan cuti bersama.
+[calendar]
+days_off = []                 # hari libur tambahan, misalnya [2026-12-31]
+
+[publish]
+backend = "local"             # umpan lokal: published/<platform>/<ID>/ dan published/index.html
+path = "published"
+"""

@@ -122,3 +122,18 @@ def roster_email_invalid(where: object, email: object) -> str:
 
 def nobody_active(role: object, step: object) -> str:
     return f"Tidak ada petugas aktif dengan peran '{role}' (langkah {step})."
+
+
+# `sop-konten init`: one example person per role, on reserved example domains (no real mailbox)
+SAMPLE_ROSTER = {
+    "Kontributor": ("Rina Kontributor", "rina@kontributor.example"),
+    "Desainer/Editor": ("Dimas Desainer", "dimas@ikp.example"),
+    "Tim Konten": ("Sari Tim Konten", "sari@ikp.example"),
+    "Ketua Tim Kerja Humas & Publikasi": ("Budi Ketua Tim", "budi@ikp.example"),
+    "Kabid IKP": ("Ratna Kabid IKP", "kabid@ikp.example"),
+    "Admin Medsos": ("Andi Admin Medsos", "andi@ikp.example"),
+}
+
+
+def sample_person(role: object) -> str:
+    return f"Petugas {role}"
