@@ -150,7 +150,7 @@ class SheetsRegister:
         rows = fresh.locator()
         for update in batch.updates:
             index = rows.find(update.anchor)
-            where = update.anchor.item_id or f"baris baru '{update.anchor.title}'"
+            where = update.anchor.item_id or store_text.new_row_titled(update.anchor.title)
             if index is None:
                 skipped.extend((where, c.column) for c in update.changes)
                 continue

@@ -139,9 +139,9 @@ class Renderer:
         name = params.get("to_name", "")
         where = []
         if links.row:
-            where.append(f"Register (baris {item_id}): {links.row}")
+            where.append(notify_text.register_row(item_id, links.row))
         if links.folder:
-            where.append(f"Folder aset: {links.folder}")
+            where.append(notify_text.asset_folder(links.folder))
         values = {
             "kind": kind,
             "sop_name": sop.name,
@@ -180,7 +180,7 @@ class Renderer:
         items = [{
             "number": number,
             "kind": kind_of(m),
-            "label": KIND_LABELS.get(kind_of(m), "Pemberitahuan"),
+            "label": KIND_LABELS.get(kind_of(m), notify_text.DEFAULT_KIND_LABEL),
             "subject": m.subject.removeprefix(PREFIX).strip(),
             "core": message_core(m.body),
         } for number, m in enumerate(messages, start=1)]

@@ -414,7 +414,7 @@ def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped:
         column = rows.columns.get(header)
         if column is None:
             log.warning(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
-            skipped.append(("new row", header))
+            skipped.append((store_text.NEW_ROW, header))
             continue
         set_text(ws.cell(rows.last_row, column), value)
     return True

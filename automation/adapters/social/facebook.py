@@ -74,7 +74,7 @@ def graph_error(platform: str, tokens: TokenSource, response: requests.Response)
     if status >= 500 or code in (1, 2) or not body:
         return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
     if code in (190, 102) or status == 401 or (code == 10 and sub in (458, 459, 460, 463, 464, 467)):
-        return Rejected(tokens.expired_problem(f"kode {code}"), retry=True)
+        return Rejected(tokens.expired_problem(publish_text.error_code(code)), retry=True)
     if sub == 2207042 or (platform == "Instagram" and code == 9):
         return Rejected(publish_text.INSTAGRAM_QUOTA_REACHED, retry=True)
     if code in THROTTLED or status == 429:

@@ -95,3 +95,4 @@ def file_answered(status: object, what: object, key: object, detail: object) -> 
     return f"Google menjawab {status} untuk {what} {key}: {detail}"
 
 SERVICE_ACCOUNT = "akun layanan sop-konten"
+UNNAMED_ACCOUNT = "(tanpa nama)"

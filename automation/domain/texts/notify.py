@@ -139,3 +139,16 @@ def no_secrets_in_roster(where: object) -> str:
 
 def invalid_apprise_url(scheme: object) -> str:
     return f"{scheme}:// (bukan URL apprise yang sah)"
+
+
+NO_DETAIL = "tanpa keterangan"
+DEFAULT_KIND_LABEL = "Pemberitahuan"
+
+
+# where a message points the reader (the links under a notification)
+def register_row(item_id: object, link: object) -> str:
+    return f"Register (baris {item_id}): {link}"
+
+
+def asset_folder(link: object) -> str:
+    return f"Folder aset: {link}"

@@ -392,3 +392,7 @@ def manual_upload(platform: object) -> str:
 
 def earlier_unsure(problem: object, platform: object) -> str:
     return f"{problem} Status unggahan sebelumnya ke {platform} belum dapat dipastikan."
+
+
+def error_code(code: object) -> str:
+    return f"kode {code}"

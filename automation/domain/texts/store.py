@@ -73,3 +73,10 @@ COLUMNS_CHANGED = "kolom register berubah sejak dibaca"
 
 def write_failed(call: object, status: object) -> str:
     return f"{call} gagal: {status}"
+
+
+def new_row_titled(title: object) -> str:
+    return f"baris baru '{title}'"
+
+
+NEW_ROW = "baris baru"
