@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from automation.domain.texts import feed
+
 
 def period_invalid(start: object, end: object) -> str:
     return f"periode tidak sah: {start} sesudah {end}."
@@ -47,8 +49,7 @@ NO = "Tidak"
 TOTAL_ROW = "Jumlah"
 NOTES = "Catatan:"
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+MONTHS = feed.MONTHS  # one list of month names for every dated text
 
 SUMMARY_HEADERS = ("No", "Aktivitas", "Pelaksana", "Jumlah", "Median (menit)", "Persentil 90 (menit)",
                    "Maksimum (menit)", "Waktu Baku (menit)", "Tepat Waktu")
