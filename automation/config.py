@@ -16,58 +16,7 @@ from automation.domain.texts import config as config_text
 
 CONFIG_NAME = "sop-konten.toml"
 
-DEFAULT_CONFIG = """\
-# sop-konten configuration. Paths are relative to this file.
-
-# The SOP file; empty = the built-in SOP of Kota Yogyakarta.
-sop = ""
-timezone = "Asia/Jakarta"
-poll_seconds = 30
-journal = "journal.sqlite3"
-
-[register]
-backend = "workbook"          # "workbook" (register.xlsx) or "sheets" (Google Sheets)
-path = "register.xlsx"
-# spreadsheet = ""            # for "sheets": the spreadsheet's ID or URL
-
-[assets]
-backend = "folders"           # "folders" (local) or "drive" (Google Drive)
-path = "drive"
-settle_seconds = 5            # an upload younger than this is still being copied
-# root_folder = ""            # for "drive": the folder holding the stage folders
-# shared_drive = ""           # for "drive": the shared drive's ID, if the folder is in one
-# intake_seconds = 300        # for "drive": look for new uploads at most this often
-
-# Google Workspace: a service-account key file (or GOOGLE_APPLICATION_CREDENTIALS).
-[google]
-key_file = ""
-api_base = ""                 # empty: Google itself
-retry_attempts = 6            # on 429, 5xx and timeouts, with exponential backoff and jitter
-retry_base_seconds = 1.0
-timeout_seconds = 60
-
-[notify]
-backend = "outbox"            # "outbox" (an .eml file per message), "smtp" or "gmail"
-path = "outbox"
-sender = "sop-konten <sop-konten@localhost>"
-
-[notify.smtp]
-host = "localhost"
-port = 25
-username = ""
-password_env = "SOP_KONTEN_SMTP_PASSWORD"   # name of the environment variable holding the password
-starttls = false
-ssl = false
-
-# Working time for the Tenggat (due) column: see docs/working-time.md.
-# Default: Mon-Thu 07:30-16:00, Fri 07:30-16:30 (WIB), Indonesian holidays and cuti bersama.
-[calendar]
-days_off = []                 # extra days off, e.g. [2026-12-31]
-
-[publish]
-backend = "local"             # a local feed: published/<platform>/<ID>/ and published/index.html
-path = "published"
-"""
+DEFAULT_CONFIG = config_text.DEFAULT_CONFIG
 
 
 class ConfigError(Exception):
@@ -138,12 +87,12 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     register, assets, notify, publish = (r.table(k) for k in ("register", "assets", "notify", "publish"))
     smtp = notify.get("smtp", {})
     if not isinstance(smtp, dict):
-        r.fail("notify.smtp", "harus berupa tabel")
+        r.fail("notify.smtp", config_text.MUST_BE_TABLE)
     timezone = r.text(raw, "timezone", "Asia/Jakarta")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.fail("timezone", f"zona waktu '{timezone}' tidak dikenal")
+        r.fail("timezone", config_text.unknown_time_zone(timezone))
     sop_text = r.text(raw, "sop", "")
     google = r.table("google")
     key_file = r.text(google, "google.key_file", "")
@@ -198,29 +147,29 @@ class _Reader:
     def table(self, key: str) -> dict[str, Any]:
         value = self.raw.get(key, {})
         if not isinstance(value, dict):
-            self.fail(key, "harus berupa tabel")
+            self.fail(key, config_text.MUST_BE_TABLE)
         return value
 
     def text(self, table: dict[str, Any], key: str, default: str) -> str:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if not isinstance(value, str):
-            self.fail(key, "harus berupa teks")
+            self.fail(key, config_text.MUST_BE_TEXT)
         return value.strip()
 
     def number(self, table: dict[str, Any], key: str, default: float, minimum: float) -> float:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.fail(key, f"harus angka minimal {minimum}")
+            self.fail(key, config_text.must_be_at_least(minimum))
         return value
 
     def flag(self, table: dict[str, Any], key: str) -> bool:
         value = table.get(key.rsplit(".", 1)[-1], False)
         if not isinstance(value, bool):
-            self.fail(key, "harus true atau false")
+            self.fail(key, config_text.MUST_BE_BOOLEAN)
         return value
 
     def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.text(table, key, default)
         if value not in allowed:
-            self.fail(key, f"harus salah satu dari {', '.join(allowed)}")
+            self.fail(key, config_text.must_be_one_of(allowed))
         return value

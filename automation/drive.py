@@ -687,7 +687,7 @@ class DriveAssetStore:
         except RefreshError as exc:
             if getattr(exc, "retryable", False):
                 raise DriveError(google_text.token_refresh_failed(exc)) from None
-            raise GoogleAccessError(google_text.key_rejected(self.account or '(tanpa nama)', _first_line(exc))) from None
+            raise GoogleAccessError(google_text.key_rejected(self.account or google_text.UNNAMED_ACCOUNT, _first_line(exc))) from None
         except TRANSPORT_ERRORS as exc:
             raise DriveError(google_text.drive_request_failed(type(exc).__name__, exc)) from None
 
@@ -740,7 +740,7 @@ class DriveAssetStore:
         try:
             batch.execute()
         except RefreshError as exc:
-            raise GoogleAccessError(google_text.key_rejected(self.account or '(tanpa nama)', _first_line(exc))) from None
+            raise GoogleAccessError(google_text.key_rejected(self.account or google_text.UNNAMED_ACCOUNT, _first_line(exc))) from None
         except TRANSPORT_ERRORS as exc:
             raise DriveError(google_text.drive_batch_failed(type(exc).__name__, exc)) from None
 

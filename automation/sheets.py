@@ -141,7 +141,7 @@ class SheetsRegister:
         if batch.updates:
             fresh = self._fresh(touched)
             if tuple(fresh.headers) != self._headers:
-                return WriteResult(written=False, reason="the register's columns changed since the read")
+                return WriteResult(written=False, reason=store_text.COLUMNS_CHANGED)
         else:
             fresh = _Fresh(list(self._headers), {})
         sheet_id = self._sheet_ids[self.register_tab]
@@ -150,7 +150,7 @@ class SheetsRegister:
         rows = fresh.locator()
         for update in batch.updates:
             index = rows.find(update.anchor)
-            where = update.anchor.item_id or f"baris baru '{update.anchor.title}'"
+            where = update.anchor.item_id or store_text.new_row_titled(update.anchor.title)
             if index is None:
                 skipped.extend((where, c.column) for c in update.changes)
                 continue
@@ -179,14 +179,14 @@ class SheetsRegister:
             if data:
                 spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
         except APIError as exc:
-            return WriteResult(written=False, reason=f"values:batchUpdate failed: {status_of(exc)}")
+            return WriteResult(written=False, reason=store_text.write_failed("values:batchUpdate", status_of(exc)))
         try:
             if requests:
                 spreadsheet.batch_update({"requests": requests})
         except APIError as exc:
             log.error(log_text.BATCH_UPDATE_FAILED, status_of(exc), exc)
             if batch.appends:
-                return WriteResult(written=False, reason=f"spreadsheets:batchUpdate failed: {status_of(exc)}")
+                return WriteResult(written=False, reason=store_text.write_failed("spreadsheets:batchUpdate", status_of(exc)))
         else:
             if log_rows:
                 self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))

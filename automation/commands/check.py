@@ -83,11 +83,9 @@ def _spreadsheet_problems(backends: Backends, register, roster) -> list[str]:
     plan = setup_google.plan_setup(register.spreadsheet, Contract(backends.sop), roster, backends.google.account,
                                    backends.config.timezone, create_tabs=False)
     if plan.protection_drift:
-        problems.append("Proteksi tidak sesuai daftar Petugas untuk kolom: " + ", ".join(plan.protection_drift)
-                        + "; jalankan 'sop-konten setup'.")
+        problems.append(check_text.protection_drift(plan.protection_drift))
     elif plan:
-        problems.append("Spreadsheet belum disiapkan lengkap (" + "; ".join(plan.changes)
-                        + "); jalankan 'sop-konten setup'.")
+        problems.append(check_text.setup_incomplete(plan.changes))
     return problems
 
 

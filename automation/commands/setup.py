@@ -20,7 +20,7 @@ def run_setup(config_path: Path) -> list[str]:
             lines += _setup_sheets(backends)
         if backends.uses_drive:
             backends.assets.ensure_stages(sop.stages)
-            lines.append(f"Folder tahap Drive siap ({len(sop.stages)} folder).")
+            lines.append(check_text.drive_stages_ready(len(sop.stages)))
     finally:
         backends.close()
     if not backends.uses_sheets:

@@ -9,16 +9,10 @@ from automation.adapters.local.workbook import WorkbookRegister
 from automation.config import CONFIG_NAME, DEFAULT_CONFIG, load_config
 from automation.domain.contract import LOG_HEADERS, ROSTER_HEADERS, YES, Contract
 from automation.domain.sop import Sop, load_sop
+from automation.domain.texts import register as register_text
 
 # One person per role, on reserved example domains so that nothing reaches a real mailbox.
-SAMPLE_ROSTER = {
-    "Kontributor": ("Rina Kontributor", "rina@kontributor.example"),
-    "Desainer/Editor": ("Dimas Desainer", "dimas@ikp.example"),
-    "Tim Konten": ("Sari Tim Konten", "sari@ikp.example"),
-    "Ketua Tim Kerja Humas & Publikasi": ("Budi Ketua Tim", "budi@ikp.example"),
-    "Kabid IKP": ("Ratna Kabid IKP", "kabid@ikp.example"),
-    "Admin Medsos": ("Andi Admin Medsos", "andi@ikp.example"),
-}
+SAMPLE_ROSTER = register_text.SAMPLE_ROSTER
 
 
 class WorkspaceError(Exception):
@@ -35,7 +29,7 @@ def init_workspace(folder: Path, sop: Sop | None = None) -> Path:
     config = load_config(config_path)
     sop = sop or load_sop(config.sop)
     if not config.register_path.exists():
-        roster = [(*SAMPLE_ROSTER.get(role, (f"Petugas {role}", "")), role, YES) for role in sop.roles]
+        roster = [(*SAMPLE_ROSTER.get(role, (register_text.sample_person(role), "")), role, YES) for role in sop.roles]
         WorkbookRegister.create(config.register_path, Contract(sop).register_headers, ROSTER_HEADERS,
                                 LOG_HEADERS, roster)
     FolderAssetStore(config.assets_path, sop.intake_stage).ensure_stages(sop.stages)

@@ -32,6 +32,7 @@ from automation.domain.platform_rules import (
     id_int,
     rules_for,
 )
+from automation.domain.texts import captions as caption_text
 
 __all__ = [
     "caption_problems",
@@ -160,15 +161,12 @@ def _length_problem(rules: PlatformRules, caption: str) -> str | None:
     if length <= limit:
         return None
     if unit == X_WEIGHTED:
-        return f"X: {id_int(length)} karakter berbobot (tautan dihitung 23); batasnya {id_int(limit)}."
+        return caption_text.x_too_long(id_int(length), id_int(limit))
     if unit == UTF8_BYTES:
-        return (
-            f"Deskripsi {rules.name} (dari Caption) {id_int(length)} byte; batasnya {id_int(limit)} byte "
-            "(huruf beraksen dan emoji dihitung 2–4 byte)."
-        )
+        return caption_text.description_too_long(rules.name, id_int(length), id_int(limit))
     if unit == UTF16:
-        return f"Caption {rules.name} {id_int(length)} karakter (emoji dihitung 2); batasnya {id_int(limit)}."
-    return f"Caption {rules.name} {id_int(length)} karakter; batasnya {id_int(limit)}."
+        return caption_text.caption_too_long_utf16(rules.name, id_int(length), id_int(limit))
+    return caption_text.caption_too_long(rules.name, id_int(length), id_int(limit))
 
 
 def _forbidden(text: str, chars: str) -> list[str]:
@@ -176,8 +174,7 @@ def _forbidden(text: str, chars: str) -> list[str]:
 
 
 def _quote_chars(chars: list[str]) -> str:
-    quoted = [f"'{char}'" for char in chars]
-    return " dan ".join(quoted)
+    return caption_text.quoted_chars(chars)
 
 
 def caption_problems(platform: str, caption: str, title: str = "") -> list[str]:
@@ -188,7 +185,7 @@ def caption_problems(platform: str, caption: str, title: str = "") -> list[str]:
     """
     rules = rules_for(platform)
     if rules is None:
-        return [f"Platform '{platform}' tidak dikenal; periksa kolom Platform."]
+        return [caption_text.unknown_platform(platform)]
     caption = unicodedata.normalize("NFC", caption or "")
     title = unicodedata.normalize("NFC", title or "")
     problems: list[str] = []
@@ -200,26 +197,17 @@ def caption_problems(platform: str, caption: str, title: str = "") -> list[str]:
     if caption_rules.max_hashtags is not None:
         hashtags = count_hashtags(caption)
         if hashtags > caption_rules.max_hashtags:
-            problems.append(
-                f"Caption {rules.name} memuat {id_int(hashtags)} tagar (#); "
-                f"batasnya {id_int(caption_rules.max_hashtags)}."
-            )
+            problems.append(caption_text.too_many_hashtags(rules.name, id_int(hashtags), id_int(caption_rules.max_hashtags)))
     if caption_rules.max_mentions is not None:
         mentions = count_mentions(caption)
         if mentions > caption_rules.max_mentions:
-            problems.append(
-                f"Caption {rules.name} menyebut {id_int(mentions)} akun (@); "
-                f"batasnya {id_int(caption_rules.max_mentions)}."
-            )
+            problems.append(caption_text.too_many_mentions(rules.name, id_int(mentions), id_int(caption_rules.max_mentions)))
 
     if caption_rules.title_max_length is not None:
         problems.extend(_title_problems(rules, title, caption))
     forbidden = _forbidden(caption, caption_rules.forbidden_chars)
     if forbidden:
-        problems.append(
-            f"Caption memuat tanda {_quote_chars(forbidden)}, yang ditolak {rules.name} dalam deskripsi; "
-            "hapus atau ganti tanda tersebut."
-        )
+        problems.append(caption_text.caption_forbidden_chars(_quote_chars(forbidden), rules.name))
     return problems
 
 
@@ -228,18 +216,15 @@ def _title_problems(rules: PlatformRules, title: str, caption: str) -> list[str]
     limit = caption_rules.title_max_length or 0
     if not title.strip():
         if caption_rules.title_required and not youtube_title("", caption):
-            return [f"Judul {rules.name} kosong; isi kolom Judul."]
+            return [caption_text.title_empty(rules.name)]
         return []  # derived from the caption by youtube_title, which always fits
     problems = []
     length = len(title.strip())
     if length > limit:
-        problems.append(f"Judul {rules.name} {id_int(length)} karakter; batasnya {id_int(limit)}.")
+        problems.append(caption_text.title_too_long(rules.name, id_int(length), id_int(limit)))
     forbidden = _forbidden(title, caption_rules.forbidden_chars)
     if forbidden:
-        problems.append(
-            f"Judul {rules.name} memuat tanda {_quote_chars(forbidden)}, yang ditolak {rules.name}; "
-            "hapus atau ganti tanda tersebut."
-        )
+        problems.append(caption_text.title_forbidden_chars(rules.name, _quote_chars(forbidden)))
     return problems
 
 

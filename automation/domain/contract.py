@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from automation.domain.sop import Sop, canonical, normalise
+from automation.domain.texts import register as register_text
 from automation.domain.texts import store as store_text
 from automation.ports import Table
 
@@ -131,25 +132,25 @@ def parse_roster(table: Table, sop: Sop) -> tuple[Roster, list[str]]:
         cell = {h: (row[i].strip() if i < len(row) else "") for h, i in columns.items()}
         if not any(cell.values()):
             continue
-        where = f"Tab {ROSTER_TAB} baris {index + 2}"
+        where = register_text.roster_row(ROSTER_TAB, index + 2)
         role = canonical(cell[ROLE], sop.roles)
         if role is None:
-            problems.append(f"{where}: peran '{cell[ROLE]}' tidak ada di SOP ({', '.join(sop.roles)}).")
+            problems.append(register_text.roster_role_unknown(where, cell[ROLE], sop.roles))
             continue
         if not cell[NAME]:
-            problems.append(f"{where}: Nama kosong.")
+            problems.append(register_text.roster_name_empty(where))
             continue
         active = canonical(cell[ACTIVE], (YES, NO))
         if active is None:
-            problems.append(f"{where}: Aktif harus '{YES}' atau '{NO}'.")
+            problems.append(register_text.roster_active_invalid(where, YES, NO))
             continue
         if cell[EMAIL] and "@" not in cell[EMAIL]:
-            problems.append(f"{where}: Email '{cell[EMAIL]}' tidak sah.")
+            problems.append(register_text.roster_email_invalid(where, cell[EMAIL]))
         people.append(Person(cell[NAME], cell[EMAIL], role, active == YES))
     roster = Roster(tuple(people))
     for step in sop.steps[1:]:
         if not roster.active_in(step.role):
-            problems.append(f"Tidak ada petugas aktif dengan peran '{step.role}' (langkah {step.label}).")
+            problems.append(register_text.nobody_active(step.role, step.label))
     return roster, _unique(problems)
 
 

@@ -154,10 +154,10 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
     reader = _Reader(raw, source)
     identity = reader.table("identity")
     if not str(identity.get("nama", "")).strip():
-        reader.fail("identity.nama", "nama SOP wajib diisi")
+        reader.fail("identity.nama", config_text.SOP_NAME_REQUIRED)
     roles = tuple(reader.strings("roles", minimum=1))
     if len(set(roles)) != len(roles):
-        reader.fail("roles", "ada peran yang tertulis dua kali")
+        reader.fail("roles", config_text.ROLE_TWICE)
     statuses = reader.table("statuses")
     waiting = reader.text(statuses, "statuses.waiting")
     in_progress = reader.text(statuses, "statuses.in_progress")
@@ -167,33 +167,33 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
 
     raw_steps = raw.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        reader.fail("steps", "harus berisi minimal satu [[steps]]")
+        reader.fail("steps", config_text.STEPS_REQUIRED)
     steps = tuple(_parse_step(reader, i, s, roles, len(raw_steps)) for i, s in enumerate(raw_steps))
 
     reserved = {normalise(waiting), normalise(in_progress), normalise(needs_check)}
     for step in steps:
         for outcome in step.outcomes:
             if normalise(outcome.status) in reserved:
-                reader.fail(f"steps[{step.number - 1}].outcomes", f"status '{outcome.status}' dipakai sistem")
+                reader.fail(f"steps[{step.number - 1}].outcomes", config_text.status_reserved(outcome.status))
     if not any(o.goto == FINISH for o in steps[-1].outcomes):
-        reader.fail(f"steps[{len(steps) - 1}].outcomes", "langkah terakhir harus punya hasil goto = \"finish\"")
+        reader.fail(f"steps[{len(steps) - 1}].outcomes", config_text.LAST_STEP_MUST_FINISH)
 
     standards = raw.get("standards", {})
     if not isinstance(standards, dict):
-        reader.fail("standards", "harus berupa tabel")
+        reader.fail("standards", config_text.MUST_BE_TABLE)
     reminder = standards.get("reminder_percent", 100)
     escalation_at = standards.get("escalation_percent", 200)
     for key, value in (("standards.reminder_percent", reminder), ("standards.escalation_percent", escalation_at)):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            reader.fail(key, "harus bilangan bulat persen yang lebih dari 0")
+            reader.fail(key, config_text.PERCENT_INVALID)
     if escalation_at <= reminder:
-        reader.fail("standards.escalation_percent", "harus lebih besar dari reminder_percent")
+        reader.fail("standards.escalation_percent", config_text.ESCALATION_AFTER_REMINDER)
     escalation = standards.get("escalation", {})
     if not isinstance(escalation, dict):
-        reader.fail("standards.escalation", "harus berupa tabel peran = peran")
+        reader.fail("standards.escalation", config_text.ESCALATION_TABLE)
     for role, up in escalation.items():
         if role not in roles or up not in roles:
-            reader.fail(f"standards.escalation.{role}", f"peran '{role}' atau '{up}' tidak ada di daftar roles")
+            reader.fail(f"standards.escalation.{role}", config_text.escalation_roles_unknown(role, up))
 
     return Sop(
         identity=dict(identity),
@@ -218,38 +218,38 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
 def _parse_step(reader: _Reader, index: int, raw: Any, roles: tuple[str, ...], count: int) -> Step:
     key = f"steps[{index}]"
     if not isinstance(raw, dict):
-        reader.fail(key, "harus berupa tabel")
+        reader.fail(key, config_text.MUST_BE_TABLE)
     number = raw.get("number")
     if number != index + 1:
-        reader.fail(f"{key}.number", f"harus {index + 1} (langkah dinomori urut dari 1)")
+        reader.fail(f"{key}.number", config_text.step_number(index + 1))
     role = reader.text(raw, f"{key}.role")
     if role not in roles:
-        reader.fail(f"{key}.role", f"peran '{role}' tidak ada di daftar roles")
+        reader.fail(f"{key}.role", config_text.role_unknown(role))
     minutes = raw.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
-        reader.fail(f"{key}.minutes", "harus bilangan bulat menit yang lebih dari 0")
+        reader.fail(f"{key}.minutes", config_text.MINUTES_INVALID)
     action = raw.get("action", "")
     if action not in ACTIONS:
-        reader.fail(f"{key}.action", f"harus salah satu dari {', '.join(repr(a) for a in ACTIONS)}")
+        reader.fail(f"{key}.action", config_text.must_be_one_of(repr(a) for a in ACTIONS))
     raw_outcomes = raw.get("outcomes")
     if not isinstance(raw_outcomes, list) or not raw_outcomes:
-        reader.fail(f"{key}.outcomes", "harus berisi minimal satu hasil")
+        reader.fail(f"{key}.outcomes", config_text.OUTCOMES_REQUIRED)
     outcomes = []
     for j, item in enumerate(raw_outcomes):
         okey = f"{key}.outcomes[{j}]"
         if not isinstance(item, dict):
-            reader.fail(okey, "harus berupa { status = ..., goto = ... }")
+            reader.fail(okey, config_text.OUTCOME_TABLE)
         status = reader.text(item, f"{okey}.status")
         goto = item.get("goto")
         if isinstance(goto, bool) or not (goto in (NEXT, REJECT, FINISH) or isinstance(goto, int)):
-            reader.fail(f"{okey}.goto", "harus \"next\", \"reject\", \"finish\" atau nomor langkah")
+            reader.fail(f"{okey}.goto", config_text.GOTO_INVALID)
         if isinstance(goto, int) and not 1 <= goto <= index:
-            reader.fail(f"{okey}.goto", f"langkah revisi harus antara 1 dan {index}")
+            reader.fail(f"{okey}.goto", config_text.revision_step_range(index))
         if goto == NEXT and index + 1 >= count:
-            reader.fail(f"{okey}.goto", "langkah terakhir tidak punya langkah berikutnya")
+            reader.fail(f"{okey}.goto", config_text.LAST_STEP_NO_NEXT)
         outcomes.append(Outcome(status=status, goto=goto))
     if len({normalise(o.status) for o in outcomes}) != len(outcomes):
-        reader.fail(f"{key}.outcomes", "ada status yang tertulis dua kali")
+        reader.fail(f"{key}.outcomes", config_text.STATUS_TWICE)
     return Step(
         number=index + 1,
         name=reader.text(raw, f"{key}.name"),
@@ -276,19 +276,19 @@ class _Reader:
     def table(self, key: str) -> dict[str, Any]:
         value = self.raw.get(key)
         if not isinstance(value, dict):
-            self.fail(key, "tabel wajib ada")
+            self.fail(key, config_text.TABLE_REQUIRED)
         return value
 
     def text(self, table: dict[str, Any], key: str) -> str:
         value = table.get(key.rsplit(".", 1)[-1])
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, "teks wajib diisi")
+            self.fail(key, config_text.TEXT_REQUIRED)
         return value.strip()
 
     def strings(self, key: str, value: Any = None, minimum: int = 0) -> list[str]:
         value = self.raw.get(key) if value is None else value
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, "harus daftar teks")
+            self.fail(key, config_text.MUST_BE_TEXT_LIST)
         if len(value) < minimum:
-            self.fail(key, f"harus berisi minimal {minimum} nilai")
+            self.fail(key, config_text.at_least_values(minimum))
         return [v.strip() for v in value]

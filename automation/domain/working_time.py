@@ -506,20 +506,16 @@ class CalendarConfig:
         """
         notes = []
         if self.week.total_minutes != PERPRES_WEEK_MINUTES:
-            notes.append(
-                f"calendar.week adds up to {self.week.total_minutes / 60:g} h a week; "
-                f"Perpres 21/2023 sets {PERPRES_WEEK_MINUTES / 60:g} h"
-            )
+            notes.append(calendar_text.week_differs(f"{self.week.total_minutes / 60:g}",
+                                                    f"{PERPRES_WEEK_MINUTES / 60:g}"))
         weeks = [("calendar.ramadan_week", self.ramadan_week)]
         weeks += [
-            (f"Ramadan {p.start}..{p.end}", p.week) for p in self.ramadan if p.week != self.ramadan_week
+            (calendar_text.ramadan_label(p.start, p.end), p.week) for p in self.ramadan if p.week != self.ramadan_week
         ]
         for label, week in weeks:
             if week.total_minutes != PERPRES_RAMADAN_WEEK_MINUTES:
-                notes.append(
-                    f"{label} adds up to {week.total_minutes / 60:g} h a week; "
-                    f"Perpres 21/2023 sets {PERPRES_RAMADAN_WEEK_MINUTES / 60:g} h during Ramadan"
-                )
+                notes.append(calendar_text.ramadan_week_differs(label, f"{week.total_minutes / 60:g}",
+                                                                f"{PERPRES_RAMADAN_WEEK_MINUTES / 60:g}"))
         return tuple(notes)
 
     def ramadan_period(self, d: date) -> RamadanPeriod | None:
@@ -612,14 +608,14 @@ class WorkingCalendar:
     def day_off_reason(self, d: date) -> str | None:
         """Why `d` has no working time, or None if it is a working day."""
         if d in self._days_off:
-            return "day off (calendar.days_off)"
+            return calendar_text.OFFICE_DAY_OFF
         if d in self._extra_working:
             return None
         name = self.holiday_name(d)
         if name is not None:
             return name
         if not self._week_for(d).day(d.weekday()):
-            return f"no working hours on {WEEKDAYS[d.weekday()].capitalize()}"
+            return calendar_text.no_working_hours(d.weekday())
         return None
 
     def is_working_day(self, d: date) -> bool:

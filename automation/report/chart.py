@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from automation.domain.texts import report as report_text
 from automation.report.numbers import format_minutes
 
 WIDTH = 960
@@ -40,10 +41,11 @@ MEDIAN_COLOR = (31, 119, 180)
 P90_COLOR = (255, 152, 48)
 STANDARD_COLOR = (200, 30, 45)
 
-TITLE = "Waktu kerja per langkah SOP"
-AXIS_TITLE = "Menit kerja"
-LEGEND = (("Median", MEDIAN_COLOR), ("Persentil 90", P90_COLOR), ("Waktu baku", STANDARD_COLOR))
-NO_DATA = "belum ada data"
+TITLE = report_text.CHART_TITLE
+AXIS_TITLE = report_text.CHART_AXIS
+LEGEND = ((report_text.CHART_MEDIAN, MEDIAN_COLOR), (report_text.CHART_P90, P90_COLOR),
+          (report_text.CHART_STANDARD, STANDARD_COLOR))
+NO_DATA = report_text.CHART_NO_DATA
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def render_chart(rows: Sequence[ChartRow], subtitle: str = "", title: str = TITL
         label = _fit(row.label, fonts.normal, LEFT - 24)
         y = step.band.y0 + BAND // 2
         draw.text((LEFT - 12 - fonts.normal.getlength(label), y - 17), label, fill=TEXT, font=fonts.normal)
-        baku = f"baku {format_minutes(row.standard)} menit"
+        baku = report_text.chart_standard(format_minutes(row.standard))
         draw.text((LEFT - 12 - fonts.small.getlength(baku), y + 3), baku, fill=MUTED, font=fonts.small)
         # The standard's line goes under the bars: it shows above and below them.
         s = step.standard

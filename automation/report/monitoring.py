@@ -54,31 +54,26 @@ CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
 
 Progress = Callable[[str, int, int], None]
 
-# Staff-facing words.
-SHEET_SUMMARY = "Ringkasan"
-SHEET_MONITORING = "Monitoring SOP"
-SHEET_WORKLOAD = "Beban Kerja"
-SHEET_REWORK = "Revisi & Penolakan"
-SHEET_CHART = "Grafik"
-SHEET_DATA = "Data Aktivasi"
-SAVING = "Menyimpan"
+# Staff-facing words (the catalogue holds them).
+SHEET_SUMMARY = report_text.SHEET_SUMMARY
+SHEET_MONITORING = report_text.SHEET_MONITORING
+SHEET_WORKLOAD = report_text.SHEET_WORKLOAD
+SHEET_REWORK = report_text.SHEET_REWORK
+SHEET_CHART = report_text.SHEET_CHART
+SHEET_DATA = report_text.SHEET_DATA
+SAVING = report_text.SAVING
 
-GOOD = "Berjalan dengan baik"
-NOT_GOOD = "Tidak berjalan dengan baik"
-NO_DATA = "Belum ada data"
-NO_ACTOR = "(tanpa nama)"
+GOOD = report_text.GOOD
+NOT_GOOD = report_text.NOT_GOOD
+NO_DATA = report_text.NO_DATA
+NO_ACTOR = report_text.NO_ACTOR
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+MONTHS = report_text.MONTHS
 
-SUMMARY_HEADERS = ("No", "Aktivitas", "Pelaksana", "Jumlah", "Median (menit)", "Persentil 90 (menit)",
-                   "Maksimum (menit)", "Waktu Baku (menit)", "Tepat Waktu")
-MONITORING_HEADERS = ("No", "Prosedur", "Penilaian terhadap penerapan", "Catatan hasil penilaian",
-                      "Tindakan yang harus diambil", "Paraf penilai")
-REWORK_HEADERS = ("No", "Langkah", "Pelaksana", "Jumlah Selesai", "Revisi", "Ditolak", "Item Terdampak",
-                  "ID Item")
-DATA_HEADERS = ("ID Item", "No", "Langkah", "Aktivasi ke-", "Mulai", "Selesai", "Status", "Pelaksana",
-                "Menit Kerja", "Waktu Baku (menit)", "Tepat Waktu")
+SUMMARY_HEADERS = report_text.SUMMARY_HEADERS
+MONITORING_HEADERS = report_text.MONITORING_HEADERS
+REWORK_HEADERS = report_text.REWORK_HEADERS
+DATA_HEADERS = report_text.DATA_HEADERS
 
 
 class ReportError(Exception):
@@ -154,7 +149,7 @@ class Report:
 
     @property
     def period_text(self) -> str:
-        return f"{indonesian_date(self.start)} s.d. {indonesian_date(self.end)}"
+        return report_text.period_span(indonesian_date(self.start), indonesian_date(self.end))
 
     def chart_rows(self) -> list[ChartRow]:
         from automation.report.chart import ChartRow
@@ -237,12 +232,10 @@ def _summarise(step: Step, done: list[CompletedActivation]) -> StepSummary:
 
 def _monitor(s: StepSummary, threshold: float) -> MonitoringRow:
     if not s.count:
-        return MonitoringRow(s.number, s.activity, NO_DATA,
-                             f"Tidak ada aktivitas yang selesai dalam periode ini (baku {s.standard} menit).")
+        return MonitoringRow(s.number, s.activity, NO_DATA, report_text.no_activity(s.standard))
     good = s.on_time_count >= threshold * s.count - 1e-9
-    note = (f"{s.count} kali; median {format_minutes(s.median)} menit; "
-            f"persentil 90 {format_minutes(s.p90)} menit; maksimum {format_minutes(s.maximum)} menit; "
-            f"{format_percent(s.on_time_share)} tepat waktu (baku {s.standard} menit).")
+    note = report_text.step_note(s.count, format_minutes(s.median), format_minutes(s.p90),
+                                 format_minutes(s.maximum), format_percent(s.on_time_share), s.standard)
     return MonitoringRow(s.number, s.activity, GOOD if good else NOT_GOOD, note)
 
 
@@ -296,7 +289,7 @@ def period_bounds(start: date, end: date, zone: str = ZONE) -> tuple[datetime, d
 
 
 def indonesian_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return report_text.indonesian_date(day.day, day.month, day.year)
 
 
 def format_percent(share: float | None) -> str:
@@ -353,9 +346,9 @@ def write_report(report: Report, out: Path, progress: Progress | None = None) ->
     with _replacing(png) as temporary:
         save_chart(report.chart_rows(), temporary, subtitle=subtitle)
     sheet = wb.create_sheet(SHEET_CHART)
-    sheet["A1"] = "Grafik waktu kerja per langkah (median dan persentil 90 terhadap waktu baku)"
+    sheet["A1"] = report_text.CHART_SHEET_TITLE
     sheet["A1"].font = _bold()
-    sheet["A2"] = f"Periode: {report.period_text}. Berkas gambar: {png.name}"
+    sheet["A2"] = report_text.chart_sheet_period(report.period_text, png.name)
     image = XlImage(io.BytesIO(png.read_bytes()))
     sheet.add_image(image, "A4")
     tell(SHEET_CHART, 1, 1)
@@ -378,11 +371,8 @@ def _write_summary(ws, report: Report, tell: Progress) -> None:
                      _minutes(s.maximum), s.standard, _share(s.on_time_share)))
         _formats(ws, i, {5: "0.0", 6: "0.0", 7: "0.0", 8: "0", 9: "0.0%"})
     _notes(ws, total + 3, [
-        f"Periode: {report.period_text} (menurut waktu selesai, WIB).",
-        "Jumlah: aktivasi langkah yang selesai dalam periode; satu item yang direvisi dihitung setiap kali.",
-        "Menit dihitung dalam menit kerja (hari dan jam kerja kantor).",
-        "Median dan persentil 90 (metode inklusif, interpolasi linear) dibulatkan ke 0,1 menit.",
-        "Tepat Waktu: bagian aktivasi yang selesai dalam waktu baku (menit kerja <= waktu baku).",
+        report_text.summary_period(report.period_text),
+        *report_text.SUMMARY_NOTES,
         *_skipped_note(report),
     ])
     _widths(ws, (5, 60, 34, 9, 15, 19, 17, 18, 13))
@@ -393,14 +383,14 @@ def _write_summary(ws, report: Report, tell: Progress) -> None:
 def _write_monitoring(ws, report: Report, tell: Progress) -> None:
     total = len(report.monitoring)
     tell(SHEET_MONITORING, 0, total)
-    ws["A1"] = "MONITORING PELAKSANAAN SOP AP"
+    ws["A1"] = report_text.MONITORING_TITLE
     ws["A1"].font = _bold(size=13)
-    block = (
-        ("Nama SOP", report.sop_name),
-        ("Unit", report.unit),
-        ("Periode", report.period_text),
-        ("Tanggal", indonesian_date(report.made_on) if report.made_on else ""),
-    )
+    block = tuple(zip(report_text.MONITORING_FIELDS, (
+        report.sop_name,
+        report.unit,
+        report.period_text,
+        indonesian_date(report.made_on) if report.made_on else "",
+    ), strict=True))
     for offset, (key, value) in enumerate(block, start=3):
         ws.cell(row=offset, column=1, value=key).font = _bold()
         ws.cell(row=offset, column=2, value=":")
@@ -415,11 +405,8 @@ def _write_monitoring(ws, report: Report, tell: Progress) -> None:
         for column in range(1, len(MONITORING_HEADERS) + 1):
             ws.cell(row=i, column=column).alignment = wrap
     _notes(ws, header_row + total + 2, [
-        f"Penilaian diisi otomatis: '{GOOD}' bila paling sedikit {format_percent(report.threshold)} "
-        f"aktivasi selesai dalam waktu baku, '{NOT_GOOD}' bila kurang, '{NO_DATA}' bila tidak ada "
-        "aktivasi yang selesai.",
-        "Kolom 'Tindakan yang harus diambil' dan 'Paraf penilai' diisi oleh penilai.",
-        "Dasar: Permenpan RB Nomor 35 Tahun 2012 (formulir Monitoring Pelaksanaan SOP AP).",
+        report_text.assessment_rule(format_percent(report.threshold)),
+        *report_text.MONITORING_NOTES,
     ])
     _widths(ws, (10, 48, 28, 62, 34, 16))
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
@@ -429,7 +416,7 @@ def _write_monitoring(ws, report: Report, tell: Progress) -> None:
 def _write_workload(ws, report: Report, tell: Progress) -> None:
     total = len(report.workload)
     tell(SHEET_WORKLOAD, 0, total)
-    headers = ("Pelaksana", *report.step_labels, "Total", "Median (menit)")
+    headers = (report_text.WORKLOAD_FIRST_HEADER, *report.step_labels, *report_text.WORKLOAD_LAST_HEADERS)
     _header(ws, 1, headers)
     median_column = len(headers)
     for i, w in enumerate(report.workload, start=2):
@@ -438,8 +425,8 @@ def _write_workload(ws, report: Report, tell: Progress) -> None:
         if (i - 1) % PROGRESS_EVERY == 0:
             tell(SHEET_WORKLOAD, i - 1, total)
     _notes(ws, total + 3, [
-        f"Periode: {report.period_text}. Angka: aktivasi langkah yang diselesaikan setiap pelaksana.",
-        "Median: menit kerja per aktivasi, atas semua langkah yang diselesaikan pelaksana itu.",
+        report_text.workload_period(report.period_text),
+        report_text.WORKLOAD_NOTE,
     ])
     _widths(ws, (30, *([16] * len(report.step_labels)), 9, 15))
     ws.freeze_panes = "B2"
@@ -455,17 +442,14 @@ def _write_rework(ws, report: Report, tell: Progress) -> None:
                      _id_list(r.items) or None))
     last = total + 2
     items = report.rework_items
-    _row(ws, last, (None, "Jumlah", None, sum(r.completed for r in report.rework),
+    _row(ws, last, (None, report_text.TOTAL_ROW, None, sum(r.completed for r in report.rework),
                     sum(r.revisions for r in report.rework), sum(r.rejections for r in report.rework),
                     len(items), None))
     for column in range(1, len(REWORK_HEADERS) + 1):
         ws.cell(row=last, column=column).font = _bold()
     _notes(ws, last + 2, [
-        f"Periode: {report.period_text}.",
-        "Revisi: keputusan yang mengembalikan konten ke langkah sebelumnya. Ditolak: keputusan yang "
-        "mengakhiri item sebagai ditolak.",
-        "Item Terdampak: banyaknya item berbeda yang direvisi atau ditolak pada langkah itu "
-        "(baris Jumlah: item berbeda di semua langkah).",
+        report_text.rework_period(report.period_text),
+        *report_text.REWORK_NOTES,
     ])
     _widths(ws, (5, 24, 34, 15, 9, 9, 15, 60))
     ws.freeze_panes = "A2"
@@ -479,7 +463,7 @@ def _write_data(ws, report: Report, tell: Progress) -> None:
     labels, standards = report.step_labels, report.standards
     for n, c in enumerate(report.activations, start=1):
         standard = standards[c.step - 1]
-        on_time = "Ya" if is_on_time(c.working_minutes, standard) else "Tidak"
+        on_time = report_text.YES if is_on_time(c.working_minutes, standard) else report_text.NO
         ws.append((c.item_id, c.step, labels[c.step - 1], c.activation, _local(c.started_at, report.zone),
                    _local(c.ended_at, report.zone), c.status, c.actor.strip() or NO_ACTOR,
                    round(c.working_minutes, 1), standard, on_time))
@@ -496,7 +480,7 @@ def _write_data(ws, report: Report, tell: Progress) -> None:
 def _skipped_note(report: Report) -> list[str]:
     if not report.skipped:
         return []
-    return [f"{report.skipped} aktivasi dari langkah yang tidak ada di SOP ini tidak dihitung."]
+    return [report_text.skipped(report.skipped)]
 
 
 def _minutes(value: float | None) -> float | None:
@@ -518,7 +502,7 @@ def _id_list(items: Sequence[str]) -> str:
             break
         shown.append(item)
         length += len(item) + 2
-    return ", ".join(shown) + f" … (+{len(items) - len(shown)} lainnya)"
+    return ", ".join(shown) + report_text.more_items(len(items) - len(shown))
 
 
 def _bold(size: float | None = None):
@@ -551,7 +535,7 @@ def _formats(ws, row: int, formats: dict[int, str]) -> None:
 def _notes(ws, row: int, lines: Sequence[str]) -> None:
     from openpyxl.styles import Font
 
-    ws.cell(row=row, column=1, value="Catatan:").font = _bold()
+    ws.cell(row=row, column=1, value=report_text.NOTES).font = _bold()
     for offset, line in enumerate(lines, start=1):
         ws.cell(row=row + offset, column=1, value=line).font = Font(italic=True, color="555555")
 

@@ -86,23 +86,17 @@ class CycleSummary:
 
     def line(self) -> str:
         if self.error:
-            return f"Gagal: {self.error}"
-        parts = [
-            f"{self.new_items} item baru",
-            f"{self.transitions} perpindahan langkah",
-            f"{self.undone} perubahan dibatalkan",
-            f"{self.effects['notify']} pesan",
-            f"{self.effects['place']} folder dipindah",
-            f"{self.effects['publish']} publikasi",
-        ]
+            return log_text.cycle_failed(self.error)
+        parts = log_text.cycle_counts(self.new_items, self.transitions, self.undone, self.effects['notify'],
+                                      self.effects['place'], self.effects['publish'])
         tail = []
         if self.deferred:
-            tail.append(f"register belum ditulis: {self.deferred}")
+            tail.append(log_text.cycle_deferred(self.deferred))
         if self.failed:
-            tail.append(f"{len(self.failed)} tindakan gagal, dicoba lagi nanti")
+            tail.append(log_text.cycle_failed_effects(len(self.failed)))
         if self.problems:
-            tail.append(f"{len(self.problems)} masalah: " + " | ".join(self.problems[:3]))
-        return ", ".join(parts) + (" (" + "; ".join(tail) + ")" if tail else ".")
+            tail.append(log_text.cycle_problems(len(self.problems), self.problems[:3]))
+        return log_text.cycle_line(parts, tail)
 
 
 @dataclass
@@ -228,7 +222,7 @@ class Engine:
                 continue
             item_id = row[cols.ID].strip()
             if item_id and item_id in seen_ids:
-                summary.problems.append(f"ID {item_id} dipakai di lebih dari satu baris; baris {index + 2} dilewati.")
+                summary.problems.append(log_text.duplicate_id(item_id, index + 2))
                 continue
             extra: list[Event] = []
             if item_id in states:
@@ -241,7 +235,7 @@ class Engine:
                 previous = adopted_state(self.contract, item_id, row)
                 anchor = RowAnchor(item_id=item_id)
                 extra.append(Event(str(EffectKey(item_id, 0, 0, KeyKind.ADOPTED)), item_id, "", "", "", "",
-                                   "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."))
+                                   texts.ADOPTED_REMARK))
             elif not item_id and row[cols.TITLE].strip():
                 item_id = format_id(ctx.now.year, next_seq())
                 previous = draft_state(self.contract, item_id, row)
@@ -423,7 +417,7 @@ class Engine:
                 reachable = self.notifier.accepts(message) if isinstance(self.notifier, AddressChecking) else False
                 if not message.to and not reachable:
                     log.warning(log_text.NO_ADDRESS, p.get("to_name"), effect.key)
-                    summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
+                    summary.problems.append(log_text.no_email(p.get('to_name') or log_text.RECIPIENT))
                     result = NotifyResult(skipped="no address")
                 else:
                     self.notifier.send(message)

@@ -38,6 +38,7 @@ from markupsafe import Markup, escape
 
 from automation.domain.keys import is_digest_key, key_kind
 from automation.domain.sop import Sop, Step
+from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 PREFIX = "[sop-konten]"
@@ -49,20 +50,7 @@ STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "publishe
 KINDS = (*STEP_KINDS, "token_expiry")
 DIGEST = "digest"
 
-KIND_LABELS = {
-    "task": "Tugas baru",
-    "revision": "Revisi",
-    "reassigned": "Tugas dialihkan",
-    "reminder": "Pengingat",
-    "escalation": "Eskalasi",
-    "rejected": "Ditolak",
-    "published": "Terbit",
-    "publish_failed": "Publikasi gagal",
-    "publish_unconfirmed": "Perlu Dicek",
-    "publish_manual": "Unggah manual",
-    "token_expiry": "Token akan kedaluwarsa",
-    DIGEST: "Ringkasan harian",
-}
+KIND_LABELS = notify_text.kind_labels(DIGEST)
 
 # The `<what>` part of an effect key (`<ID>/<step>/<activation>/<what>[:<who>]`) -> kind,
 # for a plain `Message` that does not carry its kind.
@@ -151,9 +139,9 @@ class Renderer:
         name = params.get("to_name", "")
         where = []
         if links.row:
-            where.append(f"Register (baris {item_id}): {links.row}")
+            where.append(notify_text.register_row(item_id, links.row))
         if links.folder:
-            where.append(f"Folder aset: {links.folder}")
+            where.append(notify_text.asset_folder(links.folder))
         values = {
             "kind": kind,
             "sop_name": sop.name,
@@ -192,7 +180,7 @@ class Renderer:
         items = [{
             "number": number,
             "kind": kind_of(m),
-            "label": KIND_LABELS.get(kind_of(m), "Pemberitahuan"),
+            "label": KIND_LABELS.get(kind_of(m), notify_text.DEFAULT_KIND_LABEL),
             "subject": m.subject.removeprefix(PREFIX).strip(),
             "core": message_core(m.body),
         } for number, m in enumerate(messages, start=1)]

@@ -316,7 +316,7 @@ def test_no_route_is_skipped_unless_required():
 
 
 def test_an_invalid_url_is_reported_by_scheme_only():
-    with pytest.raises(NotificationError, match=r"nonsense:// \(not a valid apprise URL\)"):
+    with pytest.raises(NotificationError, match=r"nonsense:// \(bukan URL apprise yang sah\)"):
         AppriseNotifier(lambda m: ["nonsense://secret-token@host"]).send(message())
 
 

@@ -252,7 +252,7 @@ def test_note_is_set_as_a_cell_comment(tmp_path):
 def test_appends_go_after_the_last_row_by_header(tmp_path):
     register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]], headers=["Judul", "ID", "Tahap", "Catatan"])
     result = register.write(WriteBatch(appends=({"ID": "K-002", "Judul": "Dua", "Tidak Ada": "x"},)))
-    assert result.written and result.skipped == (("new row", "Tidak Ada"),)
+    assert result.written and result.skipped == (("baris baru", "Tidak Ada"),)
     assert sheet_values(register.path)[2] == ["Dua", "K-002", None, None]
 
 
@@ -291,7 +291,7 @@ def test_lock_file_blocks_the_write_until_removed(tmp_path, lock_name):
     assert register.is_locked() == lock_name
     result = register.write(batch)
     assert not result.written
-    assert "register.xlsx is open in an editor" in result.reason and lock_name in result.reason
+    assert "register.xlsx sedang dibuka di aplikasi lain" in result.reason and lock_name in result.reason
     assert register.path.read_bytes() == before
 
     lock.unlink()
@@ -311,7 +311,7 @@ def test_concurrent_save_is_detected_and_not_overwritten(tmp_path):
     make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
     register = PersonSavesDuringWrite(tmp_path / "register.xlsx")
     result = register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
-    assert not result.written and "saved by someone else" in result.reason
+    assert not result.written and "disimpan orang lain" in result.reason
     assert sheet_values(register.path)[1] == ["K-001", "Satu", "Ide", "disimpan orang"]
     assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]  # no temp file left behind
 

@@ -39,7 +39,81 @@ ALLOWED = {
     ("domain/working_time.py", "Ramadan periods {}..{} and {}..{} overlap"),
     ("domain/working_time.py", "{} is both a day off and an extra working day"),
     ("domain/working_time.py", "the working week has no working time at all"),
+    ("domain/working_time.py", "minutes must be a number, got {}"),
 }
+
+
+# --- every literal with three or more words ---------------------------------------------------------
+# A literal that spells three or more words is a sentence, and sentences live in the catalogue, whatever
+# they are handed to (a return value, a note, a dict). Not counted:
+SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|WITH|ALTER|DROP)\b")  # statements for SQLite
+MARKUP = re.compile(r"<style>.*?</style>|<[^>]*>", re.S)  # HTML tags and CSS of a page: its words count, not its tags
+# Google Drive's query language ("'x' in parents and trashed = false"): API syntax, not prose
+DRIVE_QUERY = re.compile(r"\bin parents\b|\b(?:trashed|mimeType|name|appProperties) (?:=|contains\b|has\b)")
+# A field mask ("nextPageToken, files(id, name)"): identifiers, commas and parentheses only
+FIELD_MASK = re.compile(r"[\w.]+(?:\(.*\))?(?:, [\w.]+(?:\(.*\))?)*")
+# Keyword arguments whose values developers read: platform_rules cites the platforms' documentation by title.
+DEVELOPER_KEYWORDS = {"sources"}
+# Builtin exceptions that only a coding mistake raises.
+PROGRAMMER_ERRORS = {"TypeError", "AssertionError", "NotImplementedError"}
+_EDGE_PUNCTUATION = "'\"()[]{},.;:!?*"
+
+
+def words(text: str) -> list[str]:
+    """The words a literal spells: whitespace-separated runs of two or more letters (edge punctuation off)."""
+    tokens = (token.strip(_EDGE_PUNCTUATION) for token in MARKUP.sub(" ", text).split())
+    return [token for token in tokens if re.fullmatch(r"[^\W\d_]{2,}", token)]
+
+
+def is_sentence(text: str) -> bool:
+    if SQL.match(text) or DRIVE_QUERY.search(text) or FIELD_MASK.fullmatch(text.strip()):
+        return False
+    return len(words(text)) >= 3
+
+
+def _skipped_nodes(tree: ast.Module) -> set[int]:
+    """Docstrings (also of attributes), logger.debug arguments, developer keywords, programmer errors, and
+    the parts of an f-string (the f-string itself is judged)."""
+    skipped: set[int] = set()
+
+    def skip(node: ast.AST) -> None:
+        skipped.update(id(inner) for inner in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skip(node.value)
+        elif isinstance(node, ast.Call):
+            if _name(node.func) == "debug" and "log" in _receiver(node.func).lower():
+                skip(node)
+            for keyword in node.keywords:
+                if keyword.arg in DEVELOPER_KEYWORDS:
+                    skip(keyword.value)
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if _name(exc) in PROGRAMMER_ERRORS:
+                skip(node.exc)
+        elif isinstance(node, ast.Assert) and node.msg is not None:
+            skip(node.msg)
+        elif isinstance(node, ast.JoinedStr):
+            for value in node.values:
+                skip(value)
+    return skipped
+
+
+def sentence_literals(tree: ast.Module):
+    """(line, text) for each literal outside the catalogue that spells a sentence."""
+    skipped = _skipped_nodes(tree)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        else:
+            continue
+        if is_sentence(text):
+            yield node.lineno, text
 
 
 def literal_text(node: ast.AST) -> str | None:
@@ -131,6 +205,48 @@ def violations() -> list[str]:
             if (relative, text) not in ALLOWED:
                 found.append(f"automation/{relative}:{line}: {surface}: {text!r}")
     return found
+
+
+def sentences_outside_the_catalogue() -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if CATALOGUE in path.parents:
+            continue
+        relative = path.relative_to(PACKAGE).as_posix()
+        for line, text in sentence_literals(ast.parse(path.read_text(encoding="utf-8"))):
+            if (relative, text) not in ALLOWED:
+                found.append(f"automation/{relative}:{line}: {text!r}")
+    return found
+
+
+def test_no_sentence_outside_the_catalogue():
+    found = sentences_outside_the_catalogue()
+    assert not found, "sentences outside automation/domain/texts (move them, or allow one with a reason):\n" + \
+        "\n".join(found)
+
+
+def test_the_sentence_check_sees_a_returned_note_and_spares_code():
+    tree = ast.parse(
+        '"""A module docstring with many words."""\n'
+        'def f(name):\n'
+        '    notes.append(f"{name}: file diabaikan karena rusak.")\n'  # a note handed on, not printed
+        '    problem = "Video masih diproses oleh platform"\n'
+        '    log.debug("cache miss for %s after %d tries", name, 3)\n'
+        '    db.execute("SELECT key, value FROM meta WHERE key = ?")\n'
+        '    fields = "nextPageToken, files(id, name, parents)"\n'
+        '    query = "{} in parents and trashed = false"\n'
+        '    raise TypeError(f"name must be a string, got {name!r}")\n'
+        '    return "<p class=\\"empty\\">{}</p>", "a-b c_d e.f"\n'
+    )
+    assert sorted(line for line, _ in sentence_literals(tree)) == [3, 4]
+
+
+def test_three_words_make_a_sentence():
+    assert is_sentence("belum ada data sama sekali")
+    assert not is_sentence("{} tidak dikenal; {}")  # two words and placeholders: not yet
+    assert is_sentence("{} tidak dikenal lagi; {}")
+    assert not is_sentence("sop_konten.publish.{}")
+    assert not is_sentence("<article><h2>{}</h2><p>{}</p></article>")
 
 
 def test_person_facing_sentences_come_from_the_catalogue():

@@ -132,7 +132,7 @@ def test_cuti_bersama_is_off_and_comes_from_the_government_category(cal):
 
 def test_configured_day_off():
     cal = WorkingCalendar.from_dict({"days_off": ["2026-08-10"]})
-    assert cal.day_off_reason(date(2026, 8, 10)) == "day off (calendar.days_off)"
+    assert cal.day_off_reason(date(2026, 8, 10)) == "hari libur kantor (calendar.days_off)"
     # Fri 7 Aug 15:30: 60 min Friday; Sat, Sun, Mon 10 (configured) off -> Tue 11 Aug 08:00.
     assert cal.add_working_minutes(wib(2026, 8, 7, 15, 30), 90) == wib(2026, 8, 11, 8, 0)
 

@@ -103,7 +103,7 @@ def drive_folder_problem(status: int, reason: str, about: str, account: str, sha
     sentence; None for any other answer."""
     if status not in (403, 404) or reason in RATE_LIMIT_REASONS:
         return None
-    account = account or "akun layanan sop-konten"
+    account = account or google_text.SERVICE_ACCOUNT
     if shared_drive_id:
         return google_text.shared_drive_no_access(about, shared_drive_id, account)
     if status == 403 and reason == "insufficientFilePermissions":

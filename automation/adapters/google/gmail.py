@@ -98,8 +98,8 @@ class GmailNotifier:
         if "unauthorized_client" in text or "access_denied" in text:
             return NotificationError(notify_text.gmail_not_delegated(self.account, self.address, self._delegation_hint()))
         if "invalid_grant" in text and ("subject" in text.lower() or "user" in text.lower()):
-            return NotificationError(notify_text.gmail_unknown_user(self.address, first_line(text, 'tanpa keterangan')))
-        return NotificationError(notify_text.gmail_token_failed(first_line(text, 'tanpa keterangan')))
+            return NotificationError(notify_text.gmail_unknown_user(self.address, first_line(text, notify_text.NO_DETAIL)))
+        return NotificationError(notify_text.gmail_token_failed(first_line(text, notify_text.NO_DETAIL)))
 
 
 def _key_info(path: Path) -> dict[str, Any]:

@@ -13,9 +13,11 @@ import gspread
 import openpyxl
 
 from automation.adapters.google.ranges import quoted
+from automation.domain.texts import report as report_text
 
-REPORT_TAB = "Laporan"
-TABLES = ("Ringkasan", "Monitoring SOP", "Beban Kerja", "Revisi & Penolakan")
+REPORT_TAB = report_text.REGISTER_TAB
+TABLES = (report_text.SHEET_SUMMARY, report_text.SHEET_MONITORING, report_text.SHEET_WORKLOAD,
+          report_text.SHEET_REWORK)
 
 
 def report_rows(xlsx: Path) -> list[list[str]]:

@@ -29,6 +29,7 @@ from automation.domain.contract import (
     Contract,
     Roster,
 )
+from automation.domain.texts import check as check_text
 from automation.domain.texts.register import STAGE_REJECTED
 
 TAG = "sop-konten: "  # protected ranges carrying this description are ours to keep up to date
@@ -55,13 +56,13 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
     wanted = {REGISTER_TAB: contract.register_headers, ROSTER_TAB: ROSTER_HEADERS, LOG_TAB: LOG_HEADERS}
     missing = [tab for tab in wanted if tab not in sheets]
     if missing and not create_tabs:
-        plan.changes.extend(f"tab {t} is missing" for t in missing)
+        plan.changes.extend(check_text.tab_missing(t) for t in missing)
         plan.requests.append({"addSheet": {}})  # marks the plan as not empty
         return plan
     if missing:
         # tabs must exist before anything can refer to their sheetId: add them first
         spreadsheet.batch_update({"requests": [{"addSheet": {"properties": {"title": t}}} for t in missing]})
-        plan.changes.extend(f"added tab {t}" for t in missing)
+        plan.changes.extend(check_text.tab_added(t) for t in missing)
         metadata = spreadsheet.fetch_sheet_metadata({
             "fields": "properties.timeZone,sheets(properties,protectedRanges,conditionalFormats)"})
         sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
@@ -69,7 +70,7 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
     if metadata.get("properties", {}).get("timeZone") != timezone:
         plan.requests.append({"updateSpreadsheetProperties": {"properties": {"timeZone": timezone},
                                                               "fields": "timeZone"}})
-        plan.changes.append(f"time zone {timezone}")
+        plan.changes.append(check_text.time_zone(timezone))
 
     header_rows = spreadsheet.values_batch_get([f"{quoted(t)}!1:1" for t in wanted])["valueRanges"]
     headers: dict[str, list[str]] = {}
@@ -79,7 +80,7 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
         if absent:
             start = len(present)
             plan.header_writes.append({"range": f"{quoted(tab)}!{_a1(1, start + 1)}", "values": [absent]})
-            plan.changes.append(f"{tab}: headers {', '.join(absent)}")
+            plan.changes.append(check_text.headers_added(tab, absent))
             present = present + absent
         headers[tab] = present
         props = sheets[tab]["properties"]
@@ -88,7 +89,7 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
             plan.requests.append({"updateSheetProperties": {
                 "properties": {"sheetId": props["sheetId"], "gridProperties": {"frozenRowCount": FROZEN_ROWS}},
                 "fields": "gridProperties.frozenRowCount"}})
-            plan.changes.append(f"{tab}: freeze the header row")
+            plan.changes.append(check_text.header_frozen(tab))
         needed_columns = len(present)
         if grid.get("columnCount", 26) < needed_columns:
             plan.requests.append({"appendDimension": {"sheetId": props["sheetId"], "dimension": "COLUMNS",
@@ -100,18 +101,18 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
     wanted_rules = [_strip_ids(r) for r in _rules(contract, columns, register_id)]
     if _our_rules(register) != wanted_rules:
         plan.requests.extend(_replace_rules(register, contract, columns, register_id))
-        plan.changes.append("Register: conditional formats for overdue and rejected rows")
+        plan.changes.append(check_text.conditional_formats(REGISTER_TAB))
     second_row = _second_row(spreadsheet)
     for request in _validations(contract, columns, register_id):
         index = request["setDataValidation"]["range"]["startColumnIndex"]
         if _cell(second_row, index).get("dataValidation") != request["setDataValidation"]["rule"]:
             plan.requests.append(request)
-            plan.changes.append(f"Register: dropdown on column {_letter(index)}")
+            plan.changes.append(check_text.dropdown(REGISTER_TAB, _letter(index)))
     for request in _text_formats(contract, columns, register_id):
         index = request["repeatCell"]["range"]["startColumnIndex"]
         if _cell(second_row, index).get("userEnteredFormat", {}).get("numberFormat", {}).get("type") != "TEXT":
             plan.requests.append(request)
-            plan.changes.append(f"Register: text format on column {_letter(index)}")
+            plan.changes.append(check_text.text_format(REGISTER_TAB, _letter(index)))
     _protections(plan, sheets, contract, roster, account, columns)
     return plan
 
@@ -231,19 +232,19 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
                 "editors": {"users": editors}}
         if current is None:
             plan.requests.append({"addProtectedRange": {"protectedRange": body}})
-            plan.changes.append(f"protect {description[len(TAG):]}")
+            plan.changes.append(check_text.protection_added(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
         elif (sorted(u.lower() for u in current.get("editors", {}).get("users", [])) != editors
               or _norm_range(current.get("range", {})) != _norm_range(grid_range)):
             plan.requests.append({"updateProtectedRange": {
                 "protectedRange": {**body, "protectedRangeId": current["protectedRangeId"]},
                 "fields": "range,editors,warningOnly,description"}})
-            plan.changes.append(f"update protection of {description[len(TAG):]}")
+            plan.changes.append(check_text.protection_updated(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
     for description, current in existing.items():
         if description not in wanted:
             plan.requests.append({"deleteProtectedRange": {"protectedRangeId": current["protectedRangeId"]}})
-            plan.changes.append(f"remove protection {description[len(TAG):]}")
+            plan.changes.append(check_text.protection_removed(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
 
 

@@ -189,7 +189,7 @@ class WorkbookRegister:
             return WriteResult(written=True)
         lock = self.is_locked()
         if lock:
-            return self._not_written(f"{self.path.name} is open in an editor (lock file {lock})")
+            return self._not_written(store_text.workbook_open(self.path.name, lock))
 
         wb, stamp = self._load()  # fresh: rows may have moved since the caller's read
         register_ws = self._sheet(wb, self.register_tab)
@@ -224,17 +224,17 @@ class WorkbookRegister:
             self._before_replace()
             lock = self.is_locked()
             if lock:
-                return f"{self.path.name} was opened in an editor during the write (lock file {lock})"
+                return store_text.workbook_opened_during_write(self.path.name, lock)
             try:
                 current = _FileStamp.of(self.path.stat())
             except FileNotFoundError:
-                return f"{self.path.name} disappeared during the write"
+                return store_text.workbook_disappeared(self.path.name)
             if current != stamp:
-                return f"{self.path.name} was saved by someone else during the write"
+                return store_text.workbook_saved_meanwhile(self.path.name)
             try:
                 os.replace(tmp, self.path)
             except PermissionError as exc:  # Windows: the file is held open by another program
-                return f"{self.path.name} could not be replaced ({exc.strerror})"
+                return store_text.workbook_not_replaced(self.path.name, exc.strerror)
             _fsync_dir(self.path.parent)
             return ""
         finally:
@@ -414,7 +414,7 @@ def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped:
         column = rows.columns.get(header)
         if column is None:
             log.warning(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
-            skipped.append(("new row", header))
+            skipped.append((store_text.NEW_ROW, header))
             continue
         set_text(ws.cell(rows.last_row, column), value)
     return True
@@ -443,8 +443,8 @@ def _append_log_rows(ws: Worksheet, log_rows: Iterable[Sequence[str]]) -> bool:
 
 def _describe(anchor: RowAnchor) -> str:
     if anchor.item_id:
-        return f"ID {anchor.item_id}"
-    return f"new row {anchor.title!r} (read at sheet row {anchor.read_index + 2})"
+        return store_text.item_row(anchor.item_id)
+    return store_text.new_row(repr(anchor.title), anchor.read_index + 2)
 
 
 def _write_header_sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -63,7 +63,7 @@ class FolderMediaHost:
     def url_for(self, path: Path) -> str:
         source = Path(path)
         if not source.is_file():
-            raise FileNotFoundError(f"berkas {source} tidak ada")
+            raise FileNotFoundError(media_text.host_file_missing(source))
         self.folder.mkdir(parents=True, exist_ok=True)
         name = _unguessable_name(source)
         tmp = self.folder / f".{name}.tmp"
@@ -136,7 +136,7 @@ class SignedUrlMediaHost:
     def url_for(self, path: Path) -> str:
         source = Path(path)
         if not source.is_file():
-            raise FileNotFoundError(f"berkas {source} tidak ada")
+            raise FileNotFoundError(media_text.host_file_missing(source))
         client = self._storage_client()
         name = f"{self.prefix}/{_unguessable_name(source)}" if self.prefix else _unguessable_name(source)
         blob = client.bucket(self.bucket).blob(name)

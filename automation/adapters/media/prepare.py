@@ -44,7 +44,9 @@ from automation.domain.platform_rules import (
     id_ratio,
     rules_for,
 )
+from automation.domain.texts import captions as caption_text
 from automation.domain.texts import log as log_text
+from automation.domain.texts import media as media_text
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +115,7 @@ _FFMPEG_CONTAINERS = {
     "mpegts": "MPEG-TS",
     "mpeg": "MPEG-PS",
 }
-_FORMAT_LABELS = {
-    "TEXT": "teks biasa",
-    "PDF": "dokumen PDF",
-    "ZIP": "arsip ZIP atau dokumen Office",
-    "PSD": "dokumen Photoshop (PSD)",
-    "HTML": "halaman web (HTML)",
-}
+_FORMAT_LABELS = media_text.FORMAT_LABELS
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
@@ -306,10 +302,7 @@ def _mismatch_note(path: Path, actual: str) -> tuple[str, ...]:
     claimed = _extension_format(path)
     if claimed is None or claimed == actual:
         return ()
-    return (
-        f"File '{path.name}' sebenarnya berformat {actual}, bukan {claimed} seperti ekstensinya; "
-        "tetap diproses.",
-    )
+    return (media_text.extension_mismatch(path.name, actual, claimed),)
 
 
 def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
@@ -317,22 +310,22 @@ def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
     name = path.name
     try:
         if path.is_dir():
-            return MediaInfo(path, problems=(f"'{name}' adalah folder, bukan file gambar atau video.",))
+            return MediaInfo(path, problems=(media_text.is_folder(name),))
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(512)
     except FileNotFoundError:
-        return MediaInfo(path, problems=(f"File '{name}' tidak ditemukan.",))
+        return MediaInfo(path, problems=(media_text.not_found(name),))
     except PermissionError:
-        return MediaInfo(path, problems=(f"File '{name}' tidak dapat dibaca: izin akses ditolak.",))
+        return MediaInfo(path, problems=(media_text.permission_denied(name),))
     except OSError as exc:
         log.warning(log_text.MEDIA_CANNOT_READ, path, exc)
-        return MediaInfo(path, problems=(f"File '{name}' tidak dapat dibaca.",))
+        return MediaInfo(path, problems=(media_text.unreadable(name),))
     if size == 0:
         return MediaInfo(
             path,
             kind=_extension_kind(path) or UNKNOWN,
-            problems=(f"File '{name}' kosong (0 byte); unggah ulang filenya.",),
+            problems=(media_text.empty(name),),
         )
     return size, head
 
@@ -355,7 +348,7 @@ def _examine(path: Path) -> tuple[MediaInfo, Image.Image | None]:
         return _inspect(path)
     except Exception:  # a bug or a library surprise must not stop the daemon
         log.exception(log_text.MEDIA_INSPECT_FAILED, path)
-        problem = f"File '{path.name}' tidak dapat diperiksa; unggah ulang filenya."
+        problem = media_text.cannot_inspect(path.name)
         return MediaInfo(path, problems=(problem,)), None
 
 
@@ -376,11 +369,7 @@ def _inspect(path: Path) -> tuple[MediaInfo, Image.Image | None]:
             kind=IMAGE,
             format="HEIC",
             size=size,
-            problems=(
-                f"Gambar '{path.name}' berformat HEIC, yang belum dapat diolah sistem ini; "
-                "simpan ulang sebagai JPEG atau PNG "
-                "(di iPhone: Pengaturan > Kamera > Format > Paling Kompatibel).",
-            ),
+            problems=(media_text.heic_unsupported(path.name),),
         )
         return unsupported, None
     examined = _inspect_image(path, size, fmt)
@@ -393,24 +382,19 @@ def _inspect(path: Path) -> tuple[MediaInfo, Image.Image | None]:
 
 def _not_media(path: Path, size: int, fmt: str | None) -> MediaInfo:
     claimed = _extension_format(path)
-    label = _FORMAT_LABELS.get(fmt or "", f"berformat {fmt}" if fmt else "")
+    label = _FORMAT_LABELS.get(fmt or "", media_text.unknown_format(fmt) if fmt else "")
     if claimed:
-        what = "gambar" if claimed not in _VIDEO_FORMATS else "video"
-        reason = f"isinya {label}" if label else "formatnya tidak dikenali"
-        problem = (
-            f"File '{path.name}' bukan {what} {claimed} yang sah: {reason}. "
-            f"Ganti dengan file {what} yang benar."
-        )
+        what = media_text.IMAGE if claimed not in _VIDEO_FORMATS else media_text.VIDEO
+        reason = media_text.contents(label) if label else media_text.FORMAT_UNKNOWN
+        problem = media_text.not_valid_as_claimed(path.name, what, claimed, reason)
     else:
-        reason = f" (isinya {label})" if label else ""
-        problem = f"File '{path.name}' bukan gambar atau video{reason}."
+        reason = media_text.contents_aside(label) if label else ""
+        problem = media_text.not_media(path.name, reason)
     return MediaInfo(path, kind=UNKNOWN, format=fmt, size=size, problems=(problem,))
 
 
 def _corrupt_image(path: Path) -> str:
-    return (
-        f"Gambar '{path.name}' rusak atau tidak lengkap (mungkin unggahannya terputus); unggah ulang filenya."
-    )
+    return media_text.corrupt_image(path.name)
 
 
 def _pil_formats() -> list[str]:
@@ -426,12 +410,9 @@ def _bomb_problem(path: Path, width: int | None, height: int | None, pixels: int
     limit = _pixel_limit()
     if pixels is None and width and height:
         pixels = width * height
-    dims = f"{id_int(width)} × {id_int(height)} piksel, " if width and height else ""
-    megapixels = f"{_megapixels(pixels)} megapiksel" if pixels else "terlalu banyak piksel"
-    return (
-        f"Gambar '{path.name}' terlalu besar untuk diolah dengan aman ({dims}{megapixels}; "
-        f"batasnya {_megapixels(limit)} megapiksel). Perkecil gambarnya lalu unggah ulang."
-    )
+    dims = media_text.image_dimensions(id_int(width), id_int(height)) if width and height else ""
+    megapixels = media_text.megapixels(_megapixels(pixels)) if pixels else media_text.TOO_MANY_PIXELS
+    return media_text.image_too_big(path.name, dims, megapixels, _megapixels(limit))
 
 
 def _megapixels(pixels: int) -> str:
@@ -507,9 +488,7 @@ def _inspect_image(path: Path, size: int, sniffed: str | None) -> tuple[MediaInf
             image.seek(0)
         notes = list(_mismatch_note(path, fmt))
         if frames > 1:
-            notes.append(
-                f"Gambar '{path.name}' beranimasi ({frames} bingkai); hanya bingkai pertama yang dipakai."
-            )
+            notes.append(media_text.animated(path.name, frames))
         info = MediaInfo(
             path,
             kind=IMAGE,
@@ -548,7 +527,7 @@ def probe_video(path: str | os.PathLike[str]) -> MediaInfo:
     except Exception:
         log.exception(log_text.MEDIA_PROBE_FAILED, path)
         return MediaInfo(
-            path, kind=VIDEO, problems=(f"Video '{path.name}' tidak dapat diperiksa; unggah ulang filenya.",)
+            path, kind=VIDEO, problems=(media_text.video_cannot_inspect(path.name),)
         )
 
 
@@ -562,10 +541,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
             format=container,
             container=container,
             size=size,
-            problems=(
-                f"Video '{name}' tidak dapat diperiksa: modul pemeriksa video (PyAV) "
-                "belum terpasang di server.",
-            ),
+            problems=(media_text.video_probe_missing(name),),
         )
     corrupt = MediaInfo(
         path,
@@ -573,9 +549,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
         format=container,
         container=container,
         size=size,
-        problems=(
-            f"Video '{name}' rusak atau tidak lengkap (mungkin unggahannya terputus); unggah ulang filenya.",
-        ),
+        problems=(media_text.corrupt_video(name),),
     )
     try:
         handle = av.open(str(path), mode="r", metadata_errors="ignore")
@@ -596,7 +570,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
                     container=container,
                     size=size,
                     audio_codec=audio_codec,
-                    problems=(f"File '{name}' tidak memiliki gambar video (hanya suara atau data).",),
+                    problems=(media_text.no_video_stream(name),),
                 )
             stream = videos[0]
             context = stream.codec_context
@@ -664,34 +638,35 @@ def _prefixed(platform: str, sentence: str) -> str:
 
 
 def _codec_label(codec: str | None) -> str:
-    return CODEC_NAMES.get(codec or "", (codec or "tidak dikenal").upper())
+    return CODEC_NAMES.get(codec or "", (codec or media_text.UNKNOWN).upper())
 
 
 def _codec_list(codecs: Iterable[str]) -> str:
     labels = sorted(_codec_label(codec) for codec in codecs)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " atau " + labels[-1]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + media_text.OR + labels[-1]
 
 
 def _codec_list_plain(names: Iterable[str]) -> str:
     labels = sorted(names)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " atau " + labels[-1]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + media_text.OR + labels[-1]
 
 
 def _limit_seconds(seconds: float) -> str:
     if seconds < 60:
-        return f"{id_dec(seconds, 1).removesuffix(',0')} detik"
+        return media_text.seconds(id_dec(seconds, 1).removesuffix(',0'))
     if seconds < 3600 or seconds % 3600:
-        return f"{id_int(round(seconds / 60))} menit"
-    return f"{id_int(round(seconds / 3600))} jam"
+        return media_text.minutes(id_int(round(seconds / 60)))
+    return media_text.hours(id_int(round(seconds / 3600)))
 
 
 def _measured_seconds(seconds: float) -> str:
     if seconds < 60:
-        return f"{id_dec(seconds, 1)} detik"
+        return media_text.seconds(id_dec(seconds, 1))
     whole = int(round(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = ([f"{hours} jam"] if hours else []) + [f"{minutes} menit"] + ([f"{secs} detik"] if secs else [])
+    parts = (([media_text.hours(hours)] if hours else []) + [media_text.minutes(minutes)]
+             + ([media_text.seconds(secs)] if secs else []))
     return " ".join(parts)
 
 
@@ -699,65 +674,46 @@ def video_problems(info: MediaInfo, platform: str) -> list[str]:
     """What stops `platform` from taking the video described by `info` (Indonesian sentences)."""
     rules = rules_for(platform)
     if rules is None:
-        return [f"Platform '{platform}' tidak dikenal; periksa kolom Platform."]
+        return [caption_text.unknown_platform(platform)]
     name = info.name
     if info.problems:
         return [_prefixed(rules.name, problem) for problem in info.problems]
     if info.kind != VIDEO:
-        return [f"{rules.name}: file '{name}' bukan video."]
+        return [media_text.not_a_video(rules.name, name)]
     video = rules.video
     if video is None:
-        return [f"{rules.name}: tidak menerima video; '{name}' tidak dapat diunggah."]
-    prefix = f"{rules.name}: video '{name}'"
+        return [media_text.takes_no_video(rules.name, name)]
+    prefix = media_text.video_subject(rules.name, name)
     who = f"{video.label} " if video.label else ""
-    accepts = f"{video.label} hanya menerima" if video.label else "yang diterima hanya"
+    accepts = media_text.only_accepts(video.label) if video.label else media_text.ACCEPTED_ONLY
     problems = []
     if video.containers and info.container not in video.containers:
-        problems.append(
-            f"{prefix} berformat {info.container or 'tidak dikenal'}; {accepts} "
-            f"{_codec_list_plain(video.containers)}."
-        )
+        problems.append(media_text.wrong_container(prefix, info.container or media_text.UNKNOWN, accepts,
+                                                   _codec_list_plain(video.containers)))
     if video.video_codecs and info.video_codec not in video.video_codecs:
-        problems.append(
-            f"{prefix} memakai kodek {_codec_label(info.video_codec)}; {accepts} "
-            f"{_codec_list(video.video_codecs)}."
-        )
+        problems.append(media_text.wrong_video_codec(prefix, _codec_label(info.video_codec), accepts,
+                                                     _codec_list(video.video_codecs)))
     if video.audio_codecs and info.audio_codec and info.audio_codec not in video.audio_codecs:
-        problems.append(
-            f"{prefix} memakai kodek suara {_codec_label(info.audio_codec)}; {accepts} "
-            f"{_codec_list(video.audio_codecs)}."
-        )
+        problems.append(media_text.wrong_audio_codec(prefix, _codec_label(info.audio_codec), accepts,
+                                                     _codec_list(video.audio_codecs)))
     if info.duration is not None:
         if video.min_seconds is not None and info.duration < video.min_seconds:
-            problems.append(
-                f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}minimal "
-                f"{_limit_seconds(video.min_seconds)}."
-            )
+            problems.append(media_text.too_short(prefix, _measured_seconds(info.duration), who,
+                                                 _limit_seconds(video.min_seconds)))
         if video.max_seconds is not None and info.duration > video.max_seconds:
-            problems.append(
-                f"{prefix} berdurasi {_measured_seconds(info.duration)}; {who}maksimal "
-                f"{_limit_seconds(video.max_seconds)}."
-            )
+            problems.append(media_text.too_long(prefix, _measured_seconds(info.duration), who,
+                                                _limit_seconds(video.max_seconds)))
     if video.max_bytes is not None and info.size > video.max_bytes:
-        problems.append(
-            f"{prefix} berukuran {id_bytes(info.size)}; {who}maksimal {id_bytes(video.max_bytes)}."
-        )
+        problems.append(media_text.too_large(prefix, id_bytes(info.size), who, id_bytes(video.max_bytes)))
     if info.width and info.height:
         short, long = sorted((info.width, info.height))
-        dims = f"{id_int(info.width)} × {id_int(info.height)} piksel"
+        dims = media_text.pixels(id_int(info.width), id_int(info.height))
         if video.min_side is not None and short < video.min_side:
-            problems.append(
-                f"{prefix} berukuran {dims}; sisi terpendek {who}minimal {id_int(video.min_side)} piksel."
-            )
+            problems.append(media_text.short_side_too_small(prefix, dims, who, id_int(video.min_side)))
         if video.max_side is not None and long > video.max_side:
-            problems.append(
-                f"{prefix} berukuran {dims}; sisi terpanjang {who}maksimal {id_int(video.max_side)} piksel."
-            )
+            problems.append(media_text.long_side_too_large(prefix, dims, who, id_int(video.max_side)))
         if video.max_width is not None and info.width > video.max_width:
-            problems.append(
-                f"{prefix} lebarnya {id_int(info.width)} piksel; {who}maksimal "
-                f"{id_int(video.max_width)} piksel."
-            )
+            problems.append(media_text.too_wide(prefix, id_int(info.width), who, id_int(video.max_width)))
     if info.fps and (video.min_fps is not None or video.max_fps is not None):
         too_slow = video.min_fps is not None and info.fps < video.min_fps - 0.01
         too_fast = video.max_fps is not None and info.fps > video.max_fps + 0.01
@@ -765,10 +721,10 @@ def video_problems(info: MediaInfo, platform: str) -> list[str]:
             if video.min_fps is not None and video.max_fps is not None:
                 bounds = f"{id_int(video.min_fps)}–{id_int(video.max_fps)} fps"
             elif video.max_fps is not None:
-                bounds = f"paling banyak {id_int(video.max_fps)} fps"
+                bounds = media_text.fps_at_most(id_int(video.max_fps))
             else:
-                bounds = f"paling sedikit {id_int(video.min_fps or 0)} fps"
-            problems.append(f"{prefix} {id_dec(info.fps)} fps; {accepts} {bounds}.")
+                bounds = media_text.fps_at_least(id_int(video.min_fps or 0))
+            problems.append(media_text.wrong_fps(prefix, id_dec(info.fps), accepts, bounds))
     return problems
 
 
@@ -823,7 +779,7 @@ def _to_srgb(
             image = image.convert("L" if image.mode in ("LA", "La") else "RGB")
     if image.mode in ("I", "F") or image.mode.startswith("I;16"):
         image = _to_8bit_gray(image)
-        notes.append(f"{label}: kedalaman warna {source_mode} diubah menjadi 8 bit.")
+        notes.append(media_text.depth_reduced(label, source_mode))
     elif image.mode == "1":
         image = image.convert("L")
     elif image.mode in ("P", "YCbCr", "HSV"):
@@ -832,11 +788,11 @@ def _to_srgb(
         image = ImageCms.applyTransform(  # type: ignore[assignment]  # None only with inPlace=True
             image, ImageCms.buildTransform(ImageCms.createProfile("LAB"), _SRGB, "LAB", "RGB")
         )
-        notes.append(f"{label}: warna Lab dikonversi ke sRGB.")
+        notes.append(media_text.lab_converted(label))
     if icc:
         image = _apply_icc(image, icc, notes, label)
     if image.mode == "CMYK":
-        notes.append(f"{label}: warna CMYK dikonversi ke RGB.")
+        notes.append(media_text.cmyk_converted(label))
     if image.mode != "RGB":
         image = image.convert("RGB")
     if alpha is not None and cast(tuple[int, int], alpha.getextrema())[0] < 255:
@@ -846,7 +802,7 @@ def _to_srgb(
             flat = Image.new("RGB", image.size, background)
             flat.paste(image, mask=alpha)
             image = flat
-            notes.append(f"{label}: bagian transparan diberi latar {_hex(background)}.")
+            notes.append(media_text.transparency_filled(label, _hex(background)))
     image.info.clear()
     return image
 
@@ -857,7 +813,7 @@ def _apply_icc(image: Image.Image, icc: bytes, notes: list[str], label: str) -> 
         space = profile.profile.xcolor_space.strip().upper()
         expected = {"RGB": "RGB", "GRAY": "L", "CMYK": "CMYK", "LAB": "LAB"}.get(space)
         if expected != image.mode:
-            notes.append(f"{label}: profil warna (ICC) tidak cocok dengan gambarnya; diabaikan.")
+            notes.append(media_text.icc_mismatch(label))
             return image
         converted = ImageCms.profileToProfile(
             image,
@@ -869,11 +825,11 @@ def _apply_icc(image: Image.Image, icc: bytes, notes: list[str], label: str) -> 
         )
     except Exception as exc:  # PyCMSError, OSError on a broken profile
         log.info(log_text.MEDIA_ICC_IGNORED, exc)
-        notes.append(f"{label}: profil warna (ICC) rusak; diabaikan.")
+        notes.append(media_text.icc_broken(label))
         return image
     description = (ImageCms.getProfileDescription(profile) or "").strip()
     if "srgb" not in description.lower():
-        notes.append(f"{label}: profil warna {description or space} dikonversi ke sRGB.")
+        notes.append(media_text.icc_converted(label, description or space))
     return converted if converted is not None else image
 
 
@@ -1071,14 +1027,12 @@ def prepare_image(
     source = Path(path)
     rules = rules_for(platform)
     if rules is None:
-        return PreparedMedia(
-            None, problems=(f"Platform '{platform}' tidak dikenal; periksa kolom Platform.",), source=source
-        )
+        return PreparedMedia(None, problems=(caption_text.unknown_platform(platform),), source=source)
     if rules.image is None:
         return PreparedMedia(
             None,
             source=source,
-            problems=(f"{rules.name}: hanya menerima video; gambar '{source.name}' tidak dapat diunggah.",),
+            problems=(media_text.images_only_video(rules.name, source.name),),
         )
     try:
         return _prepare_image(source, rules, Path(out_dir), fit, fill, ratio, stem or source.stem)
@@ -1087,9 +1041,7 @@ def prepare_image(
         return PreparedMedia(
             None,
             source=source,
-            problems=(
-                f"{rules.name}: gambar '{source.name}' tidak dapat diolah; periksa atau ganti filenya.",
-            ),
+            problems=(media_text.image_failed(rules.name, source.name),),
         )
 
 
@@ -1113,8 +1065,8 @@ def _prepare_image(
             return PreparedMedia(
                 None, source=source, problems=tuple(_prefixed(rules.name, p) for p in info.problems)
             )
-        return PreparedMedia(None, source=source, problems=(f"{rules.name}: file '{name}' bukan gambar.",))
-    label = f"{rules.name}: gambar '{name}'"
+        return PreparedMedia(None, source=source, problems=(media_text.not_an_image(rules.name, name),))
+    label = media_text.image_subject(rules.name, name)
     notes: list[str] = [_prefixed(rules.name, note) for note in info.notes]
     with opened:
         icc = opened.info.get("icc_profile")
@@ -1127,7 +1079,7 @@ def _prepare_image(
         if oriented is opened:
             oriented = opened.copy()
     if orientation not in (0, 1):
-        notes.append(f"{label}: orientasi EXIF diterapkan.")
+        notes.append(media_text.exif_applied(label))
     if icc:
         oriented.info["icc_profile"] = icc
     else:
@@ -1136,34 +1088,27 @@ def _prepare_image(
     converted = _to_srgb(oriented, keep_alpha, background, notes, label)
     fmt = "PNG" if converted.mode == "RGBA" else image_rules.output_format
     if fmt != image_rules.output_format:
-        notes.append(f"{label}: disimpan sebagai PNG agar transparansinya tetap.")
+        notes.append(media_text.kept_png(label))
     elif info.format != fmt:
-        notes.append(f"{label}: format {info.format} diubah menjadi {fmt}.")
+        notes.append(media_text.format_changed(label, info.format, fmt))
 
     width, height = converted.size
     plan = _plan(width, height, image_rules, fit, ratio)
     if plan.ratio_changed:
-        action = "dipotong di bagian tengah" if fit == "crop" else "diberi bingkai"
+        action = media_text.CROPPED if fit == "crop" else media_text.FRAMED
         low, high = _ratio_bounds(image_rules, ratio)
         if ratio is not None:
-            notes.append(
-                f"{label} rasio {id_ratio(width / height)} disamakan dengan gambar pertama "
-                f"({id_ratio(low or ratio)}) karena {rules.name} memotong semua slide mengikuti "
-                f"gambar pertama; {action}."
-            )
+            notes.append(media_text.ratio_matched(label, id_ratio(width / height), id_ratio(low or ratio), rules.name,
+                                                  action))
         else:
-            notes.append(
-                f"{label} rasio {id_ratio(width / height)} di luar {id_ratio(low or 0)}–"
-                f"{id_ratio(high or 0)}; {action}."
-            )
+            notes.append(media_text.ratio_out_of_bounds(label, id_ratio(width / height), id_ratio(low or 0),
+                                                        id_ratio(high or 0), action))
     if plan.canvas[0] != width or plan.canvas[1] != height:
-        verb = "diperbesar" if plan.canvas[0] > width and plan.canvas[1] >= height else "diubah ukurannya"
+        verb = media_text.ENLARGED if plan.canvas[0] > width and plan.canvas[1] >= height else media_text.RESIZED
         if plan.canvas[0] <= width and plan.canvas[1] <= height:
-            verb = "diperkecil"
-        notes.append(
-            f"{label} {id_int(width)} × {id_int(height)} piksel {verb} menjadi "
-            f"{id_int(plan.canvas[0])} × {id_int(plan.canvas[1])} piksel."
-        )
+            verb = media_text.REDUCED
+        notes.append(media_text.resized(label, id_int(width), id_int(height), verb, id_int(plan.canvas[0]),
+                                        id_int(plan.canvas[1])))
     rendered = _render(converted, plan, background)
 
     compressed = _compress(rendered, fmt, image_rules)
@@ -1172,22 +1117,14 @@ def _prepare_image(
             None,
             source=source,
             notes=tuple(notes),
-            problems=(
-                f"{label} tetap lebih besar dari {id_bytes(image_rules.max_bytes)} setelah dikompresi; "
-                "perkecil atau sederhanakan gambarnya.",
-            ),
+            problems=(media_text.still_too_big(label, id_bytes(image_rules.max_bytes)),),
         )
     data, final, quality = compressed
     if final.size != rendered.size:
-        notes.append(
-            f"{label} diperkecil menjadi {id_int(final.width)} × {id_int(final.height)} piksel "
-            f"agar tidak lebih dari {id_bytes(image_rules.max_bytes)}."
-        )
+        notes.append(media_text.reduced_to_fit(label, id_int(final.width), id_int(final.height),
+                                               id_bytes(image_rules.max_bytes)))
     elif fmt == "JPEG" and quality != JPEG_QUALITIES[0]:
-        notes.append(
-            f"{label}: kualitas JPEG diturunkan ke {quality} agar tidak lebih dari "
-            f"{id_bytes(image_rules.max_bytes)}."
-        )
+        notes.append(media_text.quality_lowered(label, quality, id_bytes(image_rules.max_bytes)))
     extension = "png" if fmt == "PNG" else "jpg"
     target = out_dir / f"{stem}-{rules.slug}.{extension}"
     try:
@@ -1198,7 +1135,7 @@ def _prepare_image(
             None,
             source=source,
             notes=tuple(notes),
-            problems=(f"{label}: hasil konversinya tidak dapat disimpan di server; hubungi admin sistem.",),
+            problems=(media_text.cannot_save(label),),
         )
     return PreparedMedia(
         target,
@@ -1259,13 +1196,13 @@ def prepare(
     by video_problems). Another Jenis takes videos when there are only videos, else images."""
     rules = rules_for(platform)
     if rules is None:
-        return PreparedSet((), problems=(f"Platform '{platform}' tidak dikenal; periksa kolom Platform.",))
+        return PreparedSet((), problems=(caption_text.unknown_platform(platform),))
     try:
         return _prepare(rules, [Path(file) for file in files], kind, Path(out_dir))
     except Exception:
         log.exception(log_text.MEDIA_PREPARE_FAILED, rules.name)
         return PreparedSet(
-            (), problems=(f"{rules.name}: file aset tidak dapat diolah; periksa folder asetnya.",)
+            (), problems=(media_text.assets_failed(rules.name),)
         )
 
 
@@ -1279,37 +1216,30 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
     wanted = _wanted_kind(kind)
     if wanted is None:
         wanted = VIDEO if videos and not images else IMAGE
-        notes.append(
-            f"{name}: Jenis '{kind}' tidak dikenal; dipakai {'video' if wanted == VIDEO else 'gambar'}."
-        )
+        notes.append(media_text.unknown_content_kind(name, kind, media_text.VIDEO if wanted == VIDEO else media_text.IMAGE))
     for info in infos:
         if not info.ok and _intended_kind(info) == UNKNOWN:
-            notes.append(f"{name}: file '{info.name}' diabaikan (bukan gambar atau video).")
+            notes.append(media_text.ignored_file(name, info.name))
     broken = [info for info in infos if not info.ok and _intended_kind(info) == wanted]
     problems = [_prefixed(name, problem) for info in broken for problem in info.problems]
-    jenis = kind.strip() or ("Video" if wanted == VIDEO else "Infografis")
+    jenis = kind.strip() or (media_text.KIND_VIDEO if wanted == VIDEO else media_text.KIND_IMAGES)
 
     if wanted == VIDEO:
         if rules.video is None:
             return PreparedSet(
                 (),
-                problems=(
-                    f"{name}: tidak menerima video; Jenis '{jenis}' tidak dapat diterbitkan di {name}.",
-                ),
+                problems=(media_text.kind_takes_no_video(name, jenis),),
                 notes=tuple(notes),
                 kind=VIDEO,
             )
         if not videos:
-            hint = f" (ada gambar: {_names(images)}; periksa kolom Jenis)" if images else ""
+            hint = media_text.images_present(_names(images)) if images else ""
             if not broken:
-                problems.append(f"{name}: tidak ada file video di folder aset{hint}.")
+                problems.append(media_text.no_video_file(name, hint))
             return PreparedSet((), problems=tuple(problems), notes=tuple(notes), kind=VIDEO)
         chosen = videos[0]
         if len(videos) > 1:
-            notes.append(
-                f"{name}: hanya video pertama ('{chosen.name}') yang dipakai; "
-                f"diabaikan: {_names(videos[1:])}."
-            )
+            notes.append(media_text.first_video_only(name, chosen.name, _names(videos[1:])))
         notes.extend(_prefixed(name, note) for note in chosen.notes)
         problems.extend(video_problems(chosen, name))
         return PreparedSet((chosen.path,), problems=tuple(problems), notes=tuple(notes), kind=VIDEO)
@@ -1318,23 +1248,19 @@ def _prepare(rules: PlatformRules, paths: list[Path], kind: str, out_dir: Path) 
     if image_rules is None:
         return PreparedSet(
             (),
-            problems=(
-                f"{name}: hanya menerima video; Jenis '{jenis}' (gambar) tidak dapat diterbitkan di {name}.",
-            ),
+            problems=(media_text.kind_takes_only_video(name, jenis),),
             notes=tuple(notes),
             kind=IMAGE,
         )
     if not images:
-        hint = f" (ada video: {_names(videos)}; periksa kolom Jenis)" if videos else ""
+        hint = media_text.videos_present(_names(videos)) if videos else ""
         if not broken:
-            problems.append(f"{name}: tidak ada file gambar di folder aset{hint}.")
+            problems.append(media_text.no_image_file(name, hint))
         return PreparedSet((), problems=tuple(problems), notes=tuple(notes), kind=IMAGE)
     chosen_images = images[: image_rules.max_count]
     if len(images) > image_rules.max_count:
-        notes.append(
-            f"{name}: hanya {image_rules.max_count} gambar pertama yang dipakai (batas {name}); "
-            f"diabaikan: {_names(images[image_rules.max_count :])}."
-        )
+        notes.append(media_text.first_images_only(name, image_rules.max_count,
+                                                  _names(images[image_rules.max_count :])))
     files: list[Path] = []
     prepared: list[PreparedMedia] = []
     used_stems: set[str] = set()

@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from automation.adapters.notify.smtp import NotificationError
 from automation.domain.sop import normalise
+from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
 from automation.domain.texts import notify as notify_text
 from automation.ports import Message, Notifier, Table
@@ -140,19 +141,19 @@ class AppriseSettings:
         def text(key: str) -> str:
             value = raw.get(key, "")
             if not isinstance(value, str):
-                fail(key, "harus berupa teks")
+                fail(key, config_text.MUST_BE_TEXT)
             return value.strip()
 
         def url_map(key: str) -> dict[str, tuple[str, ...]]:
             table = raw.get(key, {})
             if not isinstance(table, Mapping):
-                fail(key, "harus berupa tabel")
+                fail(key, config_text.MUST_BE_TABLE)
             out = {}
             for name, urls in table.items():
                 if isinstance(urls, str):
                     urls = [urls]
                 if not isinstance(urls, list) or not all(isinstance(u, str) and "://" in u for u in urls):
-                    fail(f"{key}.{name}", "harus berupa daftar URL apprise")
+                    fail(f"{key}.{name}", config_text.MUST_BE_URL_LIST)
                 out[normalise(name)] = tuple(u.strip() for u in urls)
             return out
 
@@ -160,23 +161,23 @@ class AppriseSettings:
                  "roster_urls", "roster_schemes", "html_email"}
         for key in raw:
             if key not in known:
-                fail(key, f"tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
+                fail(key, config_text.unknown_key(sorted(known)))
         flags = {}
         for key in ("roster_urls", "html_email"):
             value = raw.get(key, cls.__dataclass_fields__[key].default)
             if not isinstance(value, bool):
-                fail(key, "harus true atau false")
+                fail(key, config_text.MUST_BE_BOOLEAN)
             flags[key] = value
         schemes = raw.get("roster_schemes", list(DEFAULT_ROSTER_SCHEMES))
         if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
-            fail("roster_schemes", "harus berupa daftar skema, misalnya [\"tgram\", \"ntfy\"]")
+            fail("roster_schemes", config_text.MUST_BE_SCHEME_LIST)
         email_url = text("email_url")
         if email_url and _scheme(email_url) not in EMAIL_SCHEMES:
-            fail("email_url", "harus URL mailto:// atau mailtos://")
+            fail("email_url", config_text.MUST_BE_MAILTO)
         whatsapp_token_env, whatsapp_from = text("whatsapp_token_env"), text("whatsapp_from")
         if bool(whatsapp_token_env) != bool(whatsapp_from):
             fail("whatsapp_from" if whatsapp_token_env else "whatsapp_token_env",
-                 "whatsapp_token_env dan whatsapp_from harus diisi bersama")
+                 config_text.WHATSAPP_TOGETHER)
         return cls(
             email_url=email_url,
             telegram_bot_env=text("telegram_bot_env"),
@@ -235,35 +236,33 @@ class RosterRoutes:
             name, email = cell(row, NAME_COLUMN), cell(row, EMAIL_COLUMN)
             if not name and not email:
                 continue
-            where = f"Tab Petugas baris {number}"
+            where = notify_text.roster_row(number)
             telegram, whatsapp, urls = [], [], []
             for value in _cells(cell(row, TELEGRAM_COLUMN)):
                 chat = telegram_chat(value)
                 if chat is None:
-                    problems.append(f"{where}: Telegram '{value}' bukan ID obrolan (angka) atau @nama kanal.")
+                    problems.append(notify_text.telegram_invalid(where, value))
                 elif not self.settings.telegram_bot_env:
-                    problems.append(f"{where}: kolom Telegram diisi, tetapi notify.apprise.telegram_bot_env "
-                                    "belum diatur.")
+                    problems.append(notify_text.telegram_not_configured(where))
                 else:
                     telegram.append(chat)
             for value in _cells(cell(row, WHATSAPP_COLUMN)):
                 phone = whatsapp_number(value)
                 if phone is None:
-                    problems.append(f"{where}: WhatsApp '{value}' bukan nomor telepon.")
+                    problems.append(notify_text.whatsapp_invalid(where, value))
                 elif not self.settings.whatsapp_token_env:
-                    problems.append(f"{where}: kolom WhatsApp diisi, tetapi notify.apprise.whatsapp_token_env "
-                                    "belum diatur.")
+                    problems.append(notify_text.whatsapp_not_configured(where))
                 else:
                     whatsapp.append(phone)
             for value in _cells(cell(row, URLS_COLUMN)):
                 if not self.settings.roster_urls:
-                    problems.append(f"{where}: kolom Notifikasi tidak dipakai (notify.apprise.roster_urls = false).")
+                    problems.append(notify_text.roster_urls_off(where))
                     break
                 if _scheme(value) not in self.settings.roster_schemes:
-                    problems.append(f"{where}: Notifikasi '{_scheme(value) or value[:12]}://...' tidak diizinkan; "
-                                    f"skema yang boleh: {', '.join(self.settings.roster_schemes)}.")
+                    problems.append(notify_text.scheme_not_allowed(where, _scheme(value) or value[:12],
+                                                                   self.settings.roster_schemes))
                 elif "${" in value:
-                    problems.append(f"{where}: Notifikasi tidak boleh memakai ${{...}}; rahasia hanya di konfigurasi.")
+                    problems.append(notify_text.no_secrets_in_roster(where))
                 else:
                     urls.append(value)
             active = normalise(cell(row, ACTIVE_COLUMN)) != "tidak"
@@ -407,7 +406,7 @@ class AppriseNotifier:
                 continue
             sender = apprise.Apprise(asset=self._asset_or_default())
             if not sender.add(url):
-                failed.append(f"{_scheme(url) or '?'}:// (not a valid apprise URL)")
+                failed.append(notify_text.invalid_apprise_url(_scheme(url) or '?'))
                 continue
             label = sender[0].url(privacy=True)
             html: str | bool = self.html_email and _scheme(url) in EMAIL_SCHEMES and getattr(message, "html", "")

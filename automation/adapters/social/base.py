@@ -155,8 +155,8 @@ class TokenSource:
         self.file = _resolve(configured, base_dir) if configured else None
 
     def where(self) -> str:
-        return f"berkas token {self.file} atau variabel lingkungan {self.env}" if self.file else \
-            f"variabel lingkungan {self.env}"
+        return publish_text.token_where(self.file, self.env) if self.file else \
+            publish_text.token_env(self.env)
 
     def data(self) -> dict[str, Any]:
         if self.file is None or not self.file.is_file():
@@ -183,16 +183,14 @@ class TokenSource:
         return parse_time(str(self.data().get("expires_at") or ""))
 
     def expired_problem(self, detail: str = "") -> str:
-        extra = f" ({detail})" if detail else ""
-        return (f"Token {self.platform} kedaluwarsa atau dicabut{extra}: sambungkan ulang akun dan perbarui "
-                f"{self.where()}. Belum ada yang terunggah; unggahan dilanjutkan setelah token diperbarui.")
+        return publish_text.token_expired(self.platform, detail, self.where())
 
     def store(self, access_token: str, expires_in: float | None = None, now: datetime | None = None,
               **extra: Any) -> RenewedToken:
         now = now or datetime.now(UTC)
         expires_at = now + timedelta(seconds=float(expires_in)) if expires_in else None
         if self.file is None:
-            return RenewedToken(access_token, expires_at, stored=False, where=f"variabel lingkungan {self.env}")
+            return RenewedToken(access_token, expires_at, stored=False, where=publish_text.token_env(self.env))
         record = self.data()
         record["access_token"] = access_token
         record["expires_at"] = expires_at.isoformat() if expires_at else None
@@ -479,10 +477,8 @@ class Adapter(ABC):
                 continue
             return self._settle(state, outcome)
         if self._unsure(state.get()):
-            return self._settle(state, Unknown(f"{self.name} tidak menjawab dengan jelas ({last}); "
-                                               "periksa akun sebelum mengunggah ulang."))
-        return self._settle(state, Failed(f"Gangguan jaringan ke {self.name} ({last}); belum ada yang terbit, "
-                                          "akan dicoba lagi.", retry=True))
+            return self._settle(state, Unknown(publish_text.unclear_answer(self.name, last)))
+        return self._settle(state, Failed(publish_text.network_trouble(self.name, last), retry=True))
 
     def reconcile(self, post: Post, state: PublishState) -> Outcome:
         """Establish the outcome of an interrupted publish, read-only."""
@@ -491,14 +487,13 @@ class Adapter(ABC):
             return final
         step = self._pending(state.get())
         if step is None:
-            return Failed(f"Belum ada unggahan ke {self.name} yang menunggu kepastian; aman untuk diunggah.",
-                          retry=True)
+            return Failed(publish_text.nothing_pending(self.name), retry=True)
         try:
             decision = self._reconcile_step(post, state, step)
         except (Rejected, NoAnswer, NotSent) as exc:
-            return Unknown(f"Status unggahan {self.name} belum dapat diperiksa: {exc}")
+            return Unknown(publish_text.status_unknown(self.name, exc))
         if isinstance(decision, _Continue):
-            return Failed(f"Belum terbit di {self.name}; aman untuk diunggah lagi.", retry=True)
+            return Failed(publish_text.not_yet_published(self.name), retry=True)
         return self._settle(state, decision)
 
     def token_expiry(self) -> datetime | None:
@@ -537,8 +532,7 @@ class Adapter(ABC):
         return None
 
     def _manual(self, post: Post) -> Manual:
-        return Manual(note=f"Unggah manual ke {self.name}: gunakan berkas dan keterangan ini, lalu isi status "
-                           "Terbit beserta tautannya.",
+        return Manual(note=publish_text.manual_upload(self.name),
                       caption=post.caption, files=tuple(str(m.path) for m in post.media))
 
     def _settle(self, state: PublishState, outcome: Outcome) -> Outcome:
@@ -562,7 +556,7 @@ class Adapter(ABC):
 
     def _rejected(self, state: PublishState, exc: Rejected) -> Outcome:
         if self._unsure(state.get()):  # an earlier create is still unanswered: the post may be live
-            return Unknown(f"{exc.problem} Status unggahan sebelumnya ke {self.name} belum dapat dipastikan.")
+            return Unknown(publish_text.earlier_unsure(exc.problem, self.name))
         return Failed(exc.problem, exc.retry)
 
     def _create(self, state: PublishState, step: str, send: Callable[[], Any]) -> Any:

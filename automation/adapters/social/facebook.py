@@ -74,7 +74,7 @@ def graph_error(platform: str, tokens: TokenSource, response: requests.Response)
     if status >= 500 or code in (1, 2) or not body:
         return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
     if code in (190, 102) or status == 401 or (code == 10 and sub in (458, 459, 460, 463, 464, 467)):
-        return Rejected(tokens.expired_problem(f"kode {code}"), retry=True)
+        return Rejected(tokens.expired_problem(publish_text.error_code(code)), retry=True)
     if sub == 2207042 or (platform == "Instagram" and code == 9):
         return Rejected(publish_text.INSTAGRAM_QUOTA_REACHED, retry=True)
     if code in THROTTLED or status == 429:
@@ -158,16 +158,16 @@ class FacebookPlatform(GraphAdapter):
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
-        problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
+        problems = [publish_text.not_image_or_video(m.name) for m in others]
         if videos and (images or len(videos) > 1):
-            problems.append("Unggah satu video saja, atau gambar saja.")
+            problems.append(publish_text.ONE_VIDEO_OR_IMAGES)
         if len(images) > MAX_PHOTOS:
-            problems.append(f"Paling banyak {MAX_PHOTOS} gambar per unggahan.")
+            problems.append(publish_text.at_most_images_per_post(MAX_PHOTOS))
         if not post.caption.strip():
-            problems.append("Keterangan (caption) wajib diisi.")
+            problems.append(publish_text.CAPTION_REQUIRED)
         length = measure(post.caption, CAPTION.unit)
         if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length} karakter).")
+            problems.append(publish_text.caption_too_long(length, CAPTION.max_length))
         return problems
 
     # -- the sequence
@@ -284,5 +284,4 @@ class FacebookPlatform(GraphAdapter):
                              self.settle_seconds)
             state.save(post_at=None, step="post_not_found")
             return CONTINUE
-        return Unknown("Unggahan ke Facebook tidak ditemukan di halaman setelah beberapa kali dicoba; periksa "
-                       "halaman sebelum mengunggah ulang.")
+        return Unknown(publish_text.FACEBOOK_NOT_FOUND)

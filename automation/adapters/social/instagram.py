@@ -65,23 +65,23 @@ class InstagramPlatform(GraphAdapter):
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
-        problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
+        problems = [publish_text.not_image_or_video(m.name) for m in others]
         if not images and not videos:
-            problems.append("Butuh gambar atau video.")
+            problems.append(publish_text.NEED_MEDIA)
         if videos and (images or len(videos) > 1):
-            problems.append(f"Unggah satu video (Reels) saja, atau 1-{MAX_CHILDREN} gambar.")
+            problems.append(publish_text.one_reel_or_images(MAX_CHILDREN))
         if len(images) > MAX_CHILDREN:
-            problems.append(f"Paling banyak {MAX_CHILDREN} gambar per unggahan.")
-        problems += [f"Hanya gambar JPEG yang diterima; ubah {m.name} ke .jpg." for m in images
+            problems.append(publish_text.at_most_images_per_post(MAX_CHILDREN))
+        problems += [publish_text.jpeg_only(m.name) for m in images
                      if (m.path.suffix or m.name).lower() not in (".jpg", ".jpeg")
                      and not m.name.lower().endswith((".jpg", ".jpeg"))]
         length = measure(post.caption, CAPTION.unit)
         if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length} karakter).")
+            problems.append(publish_text.caption_too_long(length, CAPTION.max_length))
         if CAPTION.max_hashtags is not None and count_hashtags(post.caption) > CAPTION.max_hashtags:
-            problems.append(f"Paling banyak {CAPTION.max_hashtags} tagar.")
+            problems.append(publish_text.at_most_hashtags(CAPTION.max_hashtags))
         if CAPTION.max_mentions is not None and count_mentions(post.caption) > CAPTION.max_mentions:
-            problems.append(f"Paling banyak {CAPTION.max_mentions} sebutan @akun.")
+            problems.append(publish_text.at_most_mentions(CAPTION.max_mentions))
         return problems
 
     # -- the sequence
@@ -218,8 +218,7 @@ class InstagramPlatform(GraphAdapter):
                 break
             self.sleep(self.reconcile_wait)
         if not found:
-            return Unknown("Instagram melaporkan kontainer sudah terbit, tetapi unggahannya belum ditemukan di "
-                           "akun; periksa akun dan isi tautannya.")
+            return Unknown(publish_text.INSTAGRAM_PUBLISHED_NOT_FOUND)
         state.save(media_id=str(found["id"]), step="publish_found")
         return self._published(str(found["id"]), str(found.get("permalink") or ""))
 
@@ -244,14 +243,14 @@ class InstagramPlatform(GraphAdapter):
             if self._may_recreate(state, "publish"):
                 state.save(publish_at=None, step="publish_not_done")  # the container says: not published
                 return CONTINUE
-            return Unknown("Instagram belum menerbitkan kontainer setelah dua kali diminta; periksa akun.")
+            return Unknown(publish_text.INSTAGRAM_NOT_PUBLISHED)
         if status == "EXPIRED":
             self._reset(state, "expired")
             return CONTINUE
         if status == "ERROR":
             self._reset(state, "error")
-            return Failed("Instagram gagal memproses media; periksa format dan ukuran berkas.", retry=False)
-        return Unknown(f"Status kontainer Instagram '{status}' tidak dapat dipastikan; periksa akun.")
+            return Failed(publish_text.INSTAGRAM_MEDIA_FAILED, retry=False)
+        return Unknown(publish_text.instagram_container_unknown(status))
 
     # -- tokens
     def refresh_token(self) -> RenewedToken:

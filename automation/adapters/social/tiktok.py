@@ -55,9 +55,6 @@ CAPTION = TIKTOK.caption
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 MIN_CHUNK = 5 * 1024 * 1024
 MAX_CHUNK = 64 * 1024 * 1024
-INBOX_NOTE = ("Video sudah dikirim ke kotak masuk TikTok (publish_id {publish_id}). Buka aplikasi TikTok di "
-              "akun resmi, ketuk notifikasi kotak masuk, selesaikan unggahan dengan keterangan ini, lalu isi "
-              "status Terbit beserta tautannya.")
 
 
 def chunk_plan(size: int, chunk_size: int) -> tuple[int, int]:
@@ -92,12 +89,12 @@ class TikTokPlatform(Adapter):
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
-        problems = [f"Berkas {m.name} bukan video." for m in others + images]
+        problems = [publish_text.not_video(m.name) for m in others + images]
         if len(videos) != 1:
-            problems.append("Butuh tepat satu video.")
+            problems.append(publish_text.NEED_ONE_VIDEO)
         length = measure(post.caption, CAPTION.unit)  # TikTok counts UTF-16 units: an emoji is 2
         if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(f"Keterangan terlalu panjang ({length} dari {CAPTION.max_length}; emoji dihitung 2).")
+            problems.append(publish_text.caption_too_long_utf16(length, CAPTION.max_length))
         return problems
 
     # -- HTTP
@@ -147,14 +144,14 @@ class TikTokPlatform(Adapter):
         refresh = str(self.tokens.data().get("refresh_token") or "")
         secret = os.environ.get(self.client_secret_env, "") if self.client_secret_env else ""
         if not (refresh and self.client_key and secret):
-            raise Rejected(self.tokens.expired_problem("refresh_token/client_key/client_secret belum lengkap"),
+            raise Rejected(self.tokens.expired_problem(publish_text.REFRESH_TIKTOK_MISSING),
                            retry=True)
         response = self.api.session.post(f"{self.api_base}/v2/oauth/token/", timeout=self.timeout, data={
             "client_key": self.client_key, "client_secret": secret, "grant_type": "refresh_token",
             "refresh_token": refresh})
         answer = error_json(response)
         if response.status_code != 200 or not answer.get("access_token"):
-            raise Rejected(self.tokens.expired_problem(f"pembaruan token ditolak: {answer.get('error', '')}"),
+            raise Rejected(self.tokens.expired_problem(publish_text.refresh_rejected(answer.get('error', ''))),
                            retry=True)
         refresh_at = self.now() + timedelta(seconds=float(answer.get("refresh_expires_in") or 0))
         return self.tokens.store(str(answer["access_token"]), answer.get("expires_in"), now=self.now(),
@@ -251,15 +248,14 @@ class TikTokPlatform(Adapter):
             if outcome is not None:
                 return outcome
             if waited >= self.poll_timeout:
-                return Unknown(f"TikTok masih memproses video (publish_id {publish_id}, status "
-                               f"{data.get('status')}); periksa lagi nanti atau lihat di aplikasi TikTok.")
+                return Unknown(publish_text.tiktok_processing(publish_id, data.get('status')))
             self.sleep(self.poll_interval)
             waited += max(self.poll_interval, 0.001)
 
     def _terminal(self, post: Post, state: PublishState, publish_id: str, data: dict[str, Any]) -> Outcome | None:
         status = str(data.get("status") or "")
         if status == "SEND_TO_USER_INBOX" and self.mode != "direct":
-            return Manual(note=INBOX_NOTE.format(publish_id=publish_id), caption=post.caption,
+            return Manual(note=publish_text.tiktok_inbox(publish_id), caption=post.caption,
                           files=tuple(str(m.path) for m in post.media), remote_id=publish_id)
         if status == "PUBLISH_COMPLETE":
             ids = [str(i) for i in data.get("publicaly_available_post_id") or []]  # sic: TikTok's spelling
@@ -268,8 +264,7 @@ class TikTokPlatform(Adapter):
             return Published(link=link, remote_id=ids[0] if ids else publish_id)
         if status == "FAILED":
             self._forget(state)
-            return Failed(f"TikTok gagal memproses video ({data.get('fail_reason') or 'tanpa alasan'}); periksa "
-                          "format, durasi dan ukuran video.", retry=False)
+            return Failed(publish_text.tiktok_failed(data.get('fail_reason') or publish_text.NO_REASON), retry=False)
         return None
 
     def _forget(self, state: PublishState) -> None:
@@ -281,8 +276,7 @@ class TikTokPlatform(Adapter):
         s = state.get()
         if step == "init":
             if self.source == "url":
-                return Unknown("Permintaan ke TikTok (PULL_FROM_URL) tidak terjawab dan publish_id tidak diketahui: "
-                               "TikTok mungkin sedang mengambil video. Periksa akun/kotak masuk TikTok.")
+                return Unknown(publish_text.TIKTOK_PULL_UNANSWERED)
             state.save(init_at=None, step="init_abandoned")  # a session that got no bytes creates nothing
             return CONTINUE
         data = self._status(str(s["publish_id"]))
@@ -305,8 +299,7 @@ class TikTokPlatform(Adapter):
             try:
                 outcome = self._terminal(post, state, str(s["publish_id"]), self._status(str(s["publish_id"])))
             except (Rejected, NoAnswer, NotSent) as exc:
-                return Unknown(f"Status unggahan TikTok belum dapat diperiksa: {exc}")
-            return self._settle(state, outcome or Unknown(f"TikTok masih memproses video (publish_id "
-                                                          f"{s['publish_id']})."))
+                return Unknown(publish_text.tiktok_status_unknown(exc))
+            return self._settle(state, outcome or Unknown(publish_text.tiktok_still_processing(s['publish_id'])))
         return super().reconcile(post, state)
 

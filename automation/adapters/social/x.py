@@ -76,23 +76,22 @@ class XPlatform(Adapter):
         images, videos, others = split_media(post)
         image_rules, video_rules = RULES.image, RULES.video
         assert image_rules is not None and video_rules is not None  # X takes both
-        problems = [f"Berkas {m.name} bukan gambar atau video." for m in others]
+        problems = [publish_text.not_image_or_video(m.name) for m in others]
         if videos and (images or len(videos) > 1):
-            problems.append(f"Unggah satu video saja, atau 1-{image_rules.max_count} gambar.")
+            problems.append(publish_text.one_video_or_images(image_rules.max_count))
         if len(images) > image_rules.max_count:
-            problems.append(f"Paling banyak {image_rules.max_count} gambar.")
+            problems.append(publish_text.at_most_images(image_rules.max_count))
         for media in images + videos:
             limit = (video_rules.max_bytes if media in videos
                      else image_rules.max_animated_bytes if mime_type(media) == "image/gif"
                      else image_rules.max_bytes)
             if limit is not None and media.path.is_file() and media.path.stat().st_size > limit:
-                problems.append(f"Berkas {media.name} terlalu besar (maks {limit // platform_rules.MB} MB).")
+                problems.append(publish_text.file_too_large(media.name, limit // platform_rules.MB))
         if not post.caption.strip():
-            problems.append("Teks unggahan wajib diisi.")
+            problems.append(publish_text.TEXT_REQUIRED)
         length = x_weighted_length(post.caption)
         if length > self.max_length:
-            problems.append(f"Teks terlalu panjang ({length} dari {self.max_length}; tautan dihitung 23, "
-                            "emoji 2).")
+            problems.append(publish_text.x_text_too_long(length, self.max_length))
         return problems
 
     # -- HTTP
@@ -131,14 +130,14 @@ class XPlatform(Adapter):
         """OAuth 2.0 refresh (`POST /2/oauth2/token`); X rotates the refresh token, both are stored."""
         refresh = str(self.tokens.data().get("refresh_token") or "")
         if not refresh or not self.client_id:
-            raise Rejected(self.tokens.expired_problem("tidak ada refresh_token/client_id"), retry=True)
+            raise Rejected(self.tokens.expired_problem(publish_text.REFRESH_X_MISSING), retry=True)
         secret = os.environ.get(self.client_secret_env, "") if self.client_secret_env else ""
         response = self.api.session.post(
             f"{self.api_base}/2/oauth2/token", timeout=self.timeout,
             data={"grant_type": "refresh_token", "refresh_token": refresh, "client_id": self.client_id},
             auth=(self.client_id, secret) if secret else None)
         if response.status_code != 200:
-            raise Rejected(self.tokens.expired_problem(f"pembaruan token ditolak, HTTP {response.status_code}"),
+            raise Rejected(self.tokens.expired_problem(publish_text.refresh_rejected_http(response.status_code)),
                            retry=True)
         answer = answer_json(response)
         return self.tokens.store(str(answer["access_token"]), answer.get("expires_in"), now=self.now(),
@@ -264,5 +263,4 @@ class XPlatform(Adapter):
                              self.settle_seconds)
             state.save(tweet_at=None, step="tweet_not_found")
             return CONTINUE
-        return Unknown("Unggahan ke X tidak ditemukan di linimasa akun setelah beberapa kali dicoba; periksa akun "
-                       "sebelum mengunggah ulang.")
+        return Unknown(publish_text.X_NOT_FOUND)

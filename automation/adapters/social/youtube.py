@@ -80,14 +80,14 @@ class YouTubePlatform(Adapter):
 
     def check(self, post: Post) -> list[str]:
         images, videos, others = split_media(post)
-        problems = [f"Berkas {m.name} bukan video." for m in others + images]
+        problems = [publish_text.not_video(m.name) for m in others + images]
         if len(videos) != 1:
-            problems.append("Butuh tepat satu video.")
+            problems.append(publish_text.NEED_ONE_VIDEO)
         title = post.title.strip()
         if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
-            problems.append(f"Judul video wajib diisi, paling panjang {TITLE_LIMIT} karakter, tanpa < atau >.")
+            problems.append(publish_text.youtube_title_required(TITLE_LIMIT))
         if measure(post.caption, YOUTUBE.caption.unit) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
-            problems.append(f"Deskripsi paling panjang {DESCRIPTION_LIMIT} byte, tanpa < atau >.")
+            problems.append(publish_text.youtube_description_too_long(DESCRIPTION_LIMIT))
         return problems
 
     # -- credentials and HTTP
@@ -276,8 +276,7 @@ class YouTubePlatform(Adapter):
                 state.save(session_uri=None, session_at=None, upload_at=None, upload_progress=0,
                            step="session_expired")
                 return CONTINUE
-            return Unknown("Sesi unggah YouTube sudah tidak ada dan videonya tidak ditemukan di kanal; periksa "
-                           "YouTube Studio.")
+            return Unknown(publish_text.YOUTUBE_SESSION_GONE)
         raise self._google_error(response.status, content)
 
     def _find_upload(self, post: Post, since: datetime) -> str:

@@ -97,3 +97,25 @@ def language_unavailable(language: object, country: object, names: object) -> st
 
 def no_working_time_before(days: object, day: object) -> str:
     return f"tidak ada jam kerja dalam {days} hari sebelum {day}; periksa calendar.days_off"
+
+
+# why a day has no working time, and where the configured weeks differ from Perpres 21/2023
+OFFICE_DAY_OFF = "hari libur kantor (calendar.days_off)"
+WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def no_working_hours(weekday: int) -> str:
+    return f"tidak ada jam kerja pada hari {WEEKDAY_NAMES[weekday]}"
+
+
+def ramadan_label(start: object, end: object) -> str:
+    return f"Ramadan {start}..{end}"
+
+
+def week_differs(hours: object, perpres_hours: object) -> str:
+    return f"calendar.week berjumlah {hours} jam seminggu; Perpres 21/2023 menetapkan {perpres_hours} jam"
+
+
+def ramadan_week_differs(label: object, hours: object, perpres_hours: object) -> str:
+    return (f"{label} berjumlah {hours} jam seminggu; Perpres 21/2023 menetapkan {perpres_hours} jam "
+            "selama Ramadan")

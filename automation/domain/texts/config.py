@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def config_not_found(path: object) -> str:
     return f"{path}: berkas konfigurasi tidak ditemukan."
@@ -33,3 +35,127 @@ def root_folder_missing(path: object) -> str:
 
 def not_time_of_day(text: object) -> str:
     return f"bukan jam yang sah (JJ:MM): {text!r}"
+
+
+# why a key's value is refused (completes bad_key and notify.bad_key)
+MUST_BE_TABLE = "harus berupa tabel"
+MUST_BE_TEXT = "harus berupa teks"
+MUST_BE_BOOLEAN = "harus true atau false"
+MUST_BE_URL_LIST = "harus berupa daftar URL apprise"
+MUST_BE_SCHEME_LIST = 'harus berupa daftar skema, misalnya ["tgram", "ntfy"]'
+MUST_BE_MAILTO = "harus URL mailto:// atau mailtos://"
+WHATSAPP_TOGETHER = "whatsapp_token_env dan whatsapp_from harus diisi bersama"
+
+
+def unknown_time_zone(zone: object) -> str:
+    return f"zona waktu '{zone}' tidak dikenal"
+
+
+def must_be_at_least(minimum: object) -> str:
+    return f"harus angka minimal {minimum}"
+
+
+def must_be_one_of(allowed: Iterable[str]) -> str:
+    return f"harus salah satu dari {', '.join(allowed)}"
+
+
+def unknown_key(known: Iterable[str]) -> str:
+    return f"tidak dikenal (yang dikenal: {', '.join(known)})"
+
+
+# why the SOP file is refused (completes bad_key)
+SOP_NAME_REQUIRED = "nama SOP wajib diisi"
+ROLE_TWICE = "ada peran yang tertulis dua kali"
+STEPS_REQUIRED = "harus berisi minimal satu [[steps]]"
+LAST_STEP_MUST_FINISH = 'langkah terakhir harus punya hasil goto = "finish"'
+PERCENT_INVALID = "harus bilangan bulat persen yang lebih dari 0"
+ESCALATION_AFTER_REMINDER = "harus lebih besar dari reminder_percent"
+ESCALATION_TABLE = "harus berupa tabel peran = peran"
+MINUTES_INVALID = "harus bilangan bulat menit yang lebih dari 0"
+OUTCOMES_REQUIRED = "harus berisi minimal satu hasil"
+OUTCOME_TABLE = "harus berupa { status = ..., goto = ... }"
+GOTO_INVALID = 'harus "next", "reject", "finish" atau nomor langkah'
+LAST_STEP_NO_NEXT = "langkah terakhir tidak punya langkah berikutnya"
+STATUS_TWICE = "ada status yang tertulis dua kali"
+TABLE_REQUIRED = "tabel wajib ada"
+TEXT_REQUIRED = "teks wajib diisi"
+MUST_BE_TEXT_LIST = "harus daftar teks"
+
+
+def status_reserved(status: object) -> str:
+    return f"status '{status}' dipakai sistem"
+
+
+def escalation_roles_unknown(role: object, up: object) -> str:
+    return f"peran '{role}' atau '{up}' tidak ada di daftar roles"
+
+
+def step_number(expected: object) -> str:
+    return f"harus {expected} (langkah dinomori urut dari 1)"
+
+
+def role_unknown(role: object) -> str:
+    return f"peran '{role}' tidak ada di daftar roles"
+
+
+def revision_step_range(last: object) -> str:
+    return f"langkah revisi harus antara 1 dan {last}"
+
+
+def at_least_values(minimum: object) -> str:
+    return f"harus berisi minimal {minimum} nilai"
+
+
+# the sop-konten.toml `sop-konten init` writes; the operator reads and edits it
+DEFAULT_CONFIG = """\
+# Konfigurasi sop-konten. Path dihitung dari folder berkas ini.
+
+# Berkas SOP; kosong = SOP bawaan Kota Yogyakarta.
+sop = ""
+timezone = "Asia/Jakarta"
+poll_seconds = 30
+journal = "journal.sqlite3"
+
+[register]
+backend = "workbook"          # "workbook" (register.xlsx) atau "sheets" (Google Sheets)
+path = "register.xlsx"
+# spreadsheet = ""            # untuk "sheets": ID atau URL spreadsheet
+
+[assets]
+backend = "folders"           # "folders" (lokal) atau "drive" (Google Drive)
+path = "drive"
+settle_seconds = 5            # unggahan yang lebih muda dari ini dianggap masih disalin
+# root_folder = ""            # untuk "drive": folder yang memuat folder tahap
+# shared_drive = ""           # untuk "drive": ID shared drive, bila foldernya ada di sana
+# intake_seconds = 300        # untuk "drive": cari unggahan baru paling sering sekali tiap selang ini
+
+# Google Workspace: berkas kunci akun layanan (atau GOOGLE_APPLICATION_CREDENTIALS).
+[google]
+key_file = ""
+api_base = ""                 # kosong: Google sendiri
+retry_attempts = 6            # pada 429, 5xx dan batas waktu, dengan jeda yang makin panjang dan acak
+retry_base_seconds = 1.0
+timeout_seconds = 60
+
+[notify]
+backend = "outbox"            # "outbox" (satu berkas .eml per pesan), "smtp" atau "gmail"
+path = "outbox"
+sender = "sop-konten <sop-konten@localhost>"
+
+[notify.smtp]
+host = "localhost"
+port = 25
+username = ""
+password_env = "SOP_KONTEN_SMTP_PASSWORD"   # nama variabel lingkungan yang memuat kata sandi
+starttls = false
+ssl = false
+
+# Waktu kerja untuk kolom Tenggat: lihat docs/working-time.md.
+# Bawaan: Senin-Kamis 07:30-16:00, Jumat 07:30-16:30 (WIB), hari libur nasional dan cuti bersama.
+[calendar]
+days_off = []                 # hari libur tambahan, misalnya [2026-12-31]
+
+[publish]
+backend = "local"             # umpan lokal: published/<platform>/<ID>/ dan published/index.html
+path = "published"
+"""

@@ -93,3 +93,6 @@ def file_not_found(what: object, key: object) -> str:
 
 def file_answered(status: object, what: object, key: object, detail: object) -> str:
     return f"Google menjawab {status} untuk {what} {key}: {detail}"
+
+SERVICE_ACCOUNT = "akun layanan sop-konten"
+UNNAMED_ACCOUNT = "(tanpa nama)"

@@ -89,3 +89,48 @@ FACEBOOK_POST_AGAIN = "Facebook: %s tidak ada di halaman %.0f detik setelah niat
 INSTAGRAM_LIMIT_NOT_READ = "batas unggah Instagram tidak terbaca: %s"
 INSTAGRAM_PERMALINK_NOT_READ = "tautan Instagram untuk %s tidak terbaca: %s"
 X_POST_AGAIN = "X: %s tidak ada di linimasa %.0f detik setelah niat kirim; dikirim ulang"
+
+
+# the cycle's summary line (logged after each cycle, printed by `sop-konten once`)
+def cycle_failed(error: object) -> str:
+    return f"Gagal: {error}"
+
+
+def cycle_counts(new_items: object, transitions: object, undone: object, messages: object, placed: object,
+                 published: object) -> list[str]:
+    return [
+        f"{new_items} item baru",
+        f"{transitions} perpindahan langkah",
+        f"{undone} perubahan dibatalkan",
+        f"{messages} pesan",
+        f"{placed} folder dipindah",
+        f"{published} publikasi",
+    ]
+
+
+def cycle_deferred(reason: object) -> str:
+    return f"register belum ditulis: {reason}"
+
+
+def cycle_failed_effects(count: object) -> str:
+    return f"{count} tindakan gagal, dicoba lagi nanti"
+
+
+def cycle_problems(count: object, problems: list[str]) -> str:
+    return f"{count} masalah: " + " | ".join(problems)
+
+
+def cycle_line(parts: list[str], tail: list[str]) -> str:
+    return ", ".join(parts) + (" (" + "; ".join(tail) + ")" if tail else ".")
+
+
+# problems the cycle reports in its summary
+RECIPIENT = "Penerima"
+
+
+def duplicate_id(item_id: object, row: object) -> str:
+    return f"ID {item_id} dipakai di lebih dari satu baris; baris {row} dilewati."
+
+
+def no_email(name: object) -> str:
+    return f"{name} tidak punya Email di tab Petugas."

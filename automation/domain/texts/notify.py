@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 STARTTLS_AND_SSL = "pilih salah satu: starttls atau ssl, tidak keduanya"
 APPRISE_NOT_INSTALLED = "apprise belum terpasang: pip install 'sop-konten[notify]'"
 
@@ -82,3 +84,71 @@ def gmail_unknown_user(address: object, detail: object) -> str:
 
 def gmail_token_failed(detail: object) -> str:
     return f"Permintaan token Google untuk Gmail gagal ({detail})"
+
+
+def kind_labels(digest: str) -> dict[str, str]:
+    """The label of each message kind (the digest lists its messages under them), by template name."""
+    return {
+        "task": "Tugas baru",
+        "revision": "Revisi",
+        "reassigned": "Tugas dialihkan",
+        "reminder": "Pengingat",
+        "escalation": "Eskalasi",
+        "rejected": "Ditolak",
+        "published": "Terbit",
+        "publish_failed": "Publikasi gagal",
+        "publish_unconfirmed": "Perlu Dicek",
+        "publish_manual": "Unggah manual",
+        "token_expiry": "Token akan kedaluwarsa",
+        digest: "Ringkasan harian",
+    }
+
+
+# problems with a person's channels in the Petugas tab
+def roster_row(number: object) -> str:
+    return f"Tab Petugas baris {number}"
+
+
+def telegram_invalid(where: object, value: object) -> str:
+    return f"{where}: Telegram '{value}' bukan ID obrolan (angka) atau @nama kanal."
+
+
+def telegram_not_configured(where: object) -> str:
+    return f"{where}: kolom Telegram diisi, tetapi notify.apprise.telegram_bot_env belum diatur."
+
+
+def whatsapp_invalid(where: object, value: object) -> str:
+    return f"{where}: WhatsApp '{value}' bukan nomor telepon."
+
+
+def whatsapp_not_configured(where: object) -> str:
+    return f"{where}: kolom WhatsApp diisi, tetapi notify.apprise.whatsapp_token_env belum diatur."
+
+
+def roster_urls_off(where: object) -> str:
+    return f"{where}: kolom Notifikasi tidak dipakai (notify.apprise.roster_urls = false)."
+
+
+def scheme_not_allowed(where: object, scheme: object, allowed: Iterable[str]) -> str:
+    return f"{where}: Notifikasi '{scheme}://...' tidak diizinkan; skema yang boleh: {', '.join(allowed)}."
+
+
+def no_secrets_in_roster(where: object) -> str:
+    return f"{where}: Notifikasi tidak boleh memakai ${{...}}; rahasia hanya di konfigurasi."
+
+
+def invalid_apprise_url(scheme: object) -> str:
+    return f"{scheme}:// (bukan URL apprise yang sah)"
+
+
+NO_DETAIL = "tanpa keterangan"
+DEFAULT_KIND_LABEL = "Pemberitahuan"
+
+
+# where a message points the reader (the links under a notification)
+def register_row(item_id: object, link: object) -> str:
+    return f"Register (baris {item_id}): {link}"
+
+
+def asset_folder(link: object) -> str:
+    return f"Folder aset: {link}"

@@ -227,3 +227,172 @@ def youtube_forbidden(reason: object, message: object) -> str:
 
 def http_status(name: object, status_code: object) -> str:
     return f"{name} menjawab HTTP {status_code}."
+
+
+# --- a post a platform cannot take (checked at review time and before publishing) ------------------------
+
+NEED_ONE_VIDEO = "Butuh tepat satu video."
+NEED_MEDIA = "Butuh gambar atau video."
+ONE_VIDEO_OR_IMAGES = "Unggah satu video saja, atau gambar saja."
+CAPTION_REQUIRED = "Keterangan (caption) wajib diisi."
+TEXT_REQUIRED = "Teks unggahan wajib diisi."
+
+
+def not_image_or_video(name: object) -> str:
+    return f"Berkas {name} bukan gambar atau video."
+
+
+def not_video(name: object) -> str:
+    return f"Berkas {name} bukan video."
+
+
+def at_most_images_per_post(count: object) -> str:
+    return f"Paling banyak {count} gambar per unggahan."
+
+
+def at_most_images(count: object) -> str:
+    return f"Paling banyak {count} gambar."
+
+
+def one_video_or_images(count: object) -> str:
+    return f"Unggah satu video saja, atau 1-{count} gambar."
+
+
+def one_reel_or_images(count: object) -> str:
+    return f"Unggah satu video (Reels) saja, atau 1-{count} gambar."
+
+
+def caption_too_long(length: object, limit: object) -> str:
+    return f"Keterangan terlalu panjang ({length} dari {limit} karakter)."
+
+
+def caption_too_long_utf16(length: object, limit: object) -> str:
+    return f"Keterangan terlalu panjang ({length} dari {limit}; emoji dihitung 2)."
+
+
+def file_too_large(name: object, megabytes: object) -> str:
+    return f"Berkas {name} terlalu besar (maks {megabytes} MB)."
+
+
+def x_text_too_long(length: object, limit: object) -> str:
+    return f"Teks terlalu panjang ({length} dari {limit}; tautan dihitung 23, emoji 2)."
+
+
+def youtube_title_required(limit: object) -> str:
+    return f"Judul video wajib diisi, paling panjang {limit} karakter, tanpa < atau >."
+
+
+def youtube_description_too_long(limit: object) -> str:
+    return f"Deskripsi paling panjang {limit} byte, tanpa < atau >."
+
+
+def jpeg_only(name: object) -> str:
+    return f"Hanya gambar JPEG yang diterima; ubah {name} ke .jpg."
+
+
+def at_most_hashtags(count: object) -> str:
+    return f"Paling banyak {count} tagar."
+
+
+def at_most_mentions(count: object) -> str:
+    return f"Paling banyak {count} sebutan @akun."
+
+
+# --- where a publish stands when it cannot be settled (written to the register) ----------------------------
+
+FACEBOOK_NOT_FOUND = ("Unggahan ke Facebook tidak ditemukan di halaman setelah beberapa kali dicoba; periksa "
+                      "halaman sebelum mengunggah ulang.")
+X_NOT_FOUND = ("Unggahan ke X tidak ditemukan di linimasa akun setelah beberapa kali dicoba; periksa akun "
+               "sebelum mengunggah ulang.")
+YOUTUBE_SESSION_GONE = ("Sesi unggah YouTube sudah tidak ada dan videonya tidak ditemukan di kanal; periksa "
+                        "YouTube Studio.")
+INSTAGRAM_PUBLISHED_NOT_FOUND = ("Instagram melaporkan kontainer sudah terbit, tetapi unggahannya belum ditemukan di "
+                                 "akun; periksa akun dan isi tautannya.")
+INSTAGRAM_NOT_PUBLISHED = "Instagram belum menerbitkan kontainer setelah dua kali diminta; periksa akun."
+INSTAGRAM_MEDIA_FAILED = "Instagram gagal memproses media; periksa format dan ukuran berkas."
+TIKTOK_PULL_UNANSWERED = ("Permintaan ke TikTok (PULL_FROM_URL) tidak terjawab dan publish_id tidak diketahui: "
+                          "TikTok mungkin sedang mengambil video. Periksa akun/kotak masuk TikTok.")
+NO_REASON = "tanpa alasan"
+REFRESH_X_MISSING = "tidak ada refresh_token/client_id"
+REFRESH_TIKTOK_MISSING = "refresh_token/client_key/client_secret belum lengkap"
+
+
+def instagram_container_unknown(status: object) -> str:
+    return f"Status kontainer Instagram '{status}' tidak dapat dipastikan; periksa akun."
+
+
+def tiktok_inbox(publish_id: object) -> str:
+    return (f"Video sudah dikirim ke kotak masuk TikTok (publish_id {publish_id}). Buka aplikasi TikTok di "
+            "akun resmi, ketuk notifikasi kotak masuk, selesaikan unggahan dengan keterangan ini, lalu isi "
+            "status Terbit beserta tautannya.")
+
+
+def tiktok_processing(publish_id: object, status: object) -> str:
+    return (f"TikTok masih memproses video (publish_id {publish_id}, status "
+            f"{status}); periksa lagi nanti atau lihat di aplikasi TikTok.")
+
+
+def tiktok_still_processing(publish_id: object) -> str:
+    return f"TikTok masih memproses video (publish_id {publish_id})."
+
+
+def tiktok_failed(reason: object) -> str:
+    return f"TikTok gagal memproses video ({reason}); periksa format, durasi dan ukuran video."
+
+
+def tiktok_status_unknown(error: object) -> str:
+    return f"Status unggahan TikTok belum dapat diperiksa: {error}"
+
+
+def refresh_rejected_http(status: object) -> str:
+    return f"pembaruan token ditolak, HTTP {status}"
+
+
+def refresh_rejected(error: object) -> str:
+    return f"pembaruan token ditolak: {error}"
+
+
+def token_where(file: object, env: object) -> str:
+    return f"berkas token {file} atau variabel lingkungan {env}"
+
+
+def token_env(env: object) -> str:
+    return f"variabel lingkungan {env}"
+
+
+def token_expired(platform: object, detail: object, where: object) -> str:
+    extra = f" ({detail})" if detail else ""
+    return (f"Token {platform} kedaluwarsa atau dicabut{extra}: sambungkan ulang akun dan perbarui "
+            f"{where}. Belum ada yang terunggah; unggahan dilanjutkan setelah token diperbarui.")
+
+
+def unclear_answer(platform: object, detail: object) -> str:
+    return f"{platform} tidak menjawab dengan jelas ({detail}); periksa akun sebelum mengunggah ulang."
+
+
+def network_trouble(platform: object, detail: object) -> str:
+    return f"Gangguan jaringan ke {platform} ({detail}); belum ada yang terbit, akan dicoba lagi."
+
+
+def nothing_pending(platform: object) -> str:
+    return f"Belum ada unggahan ke {platform} yang menunggu kepastian; aman untuk diunggah."
+
+
+def status_unknown(platform: object, error: object) -> str:
+    return f"Status unggahan {platform} belum dapat diperiksa: {error}"
+
+
+def not_yet_published(platform: object) -> str:
+    return f"Belum terbit di {platform}; aman untuk diunggah lagi."
+
+
+def manual_upload(platform: object) -> str:
+    return f"Unggah manual ke {platform}: gunakan berkas dan keterangan ini, lalu isi status Terbit beserta tautannya."
+
+
+def earlier_unsure(problem: object, platform: object) -> str:
+    return f"{problem} Status unggahan sebelumnya ke {platform} belum dapat dipastikan."
+
+
+def error_code(code: object) -> str:
+    return f"kode {code}"

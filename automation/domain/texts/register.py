@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the catalogue is the bottom of the domain: it reads steps, never imports them
@@ -17,6 +18,7 @@ PUBLISHED_REMARK = "Konten terbit; proses selesai."
 REASSIGNED_REMARK = "Pelaksana diganti."
 CREATED_REMARK = "Baris baru; ID diberikan oleh sistem."
 INTAKE_REMARK = "Dibuat dari unggahan di folder masuk."
+ADOPTED_REMARK = "Baris dengan ID yang belum dikenal jurnal diambil apa adanya."
 
 
 def moved_to(step: Step) -> str:
@@ -95,3 +97,43 @@ def platform_line(platform: str, state: str, problem: str) -> str:
         "retrying": "gagal, dicoba lagi otomatis",
     }.get(state, state)
     return f"{platform}: {what}" + (f" ({problem})" if problem else "")
+
+
+# problems in the Petugas tab
+def roster_row(tab: object, row: object) -> str:
+    return f"Tab {tab} baris {row}"
+
+
+def roster_role_unknown(where: object, role: object, roles: Iterable[str]) -> str:
+    return f"{where}: peran '{role}' tidak ada di SOP ({', '.join(roles)})."
+
+
+def roster_name_empty(where: object) -> str:
+    return f"{where}: Nama kosong."
+
+
+def roster_active_invalid(where: object, yes: object, no: object) -> str:
+    return f"{where}: Aktif harus '{yes}' atau '{no}'."
+
+
+def roster_email_invalid(where: object, email: object) -> str:
+    return f"{where}: Email '{email}' tidak sah."
+
+
+def nobody_active(role: object, step: object) -> str:
+    return f"Tidak ada petugas aktif dengan peran '{role}' (langkah {step})."
+
+
+# `sop-konten init`: one example person per role, on reserved example domains (no real mailbox)
+SAMPLE_ROSTER = {
+    "Kontributor": ("Rina Kontributor", "rina@kontributor.example"),
+    "Desainer/Editor": ("Dimas Desainer", "dimas@ikp.example"),
+    "Tim Konten": ("Sari Tim Konten", "sari@ikp.example"),
+    "Ketua Tim Kerja Humas & Publikasi": ("Budi Ketua Tim", "budi@ikp.example"),
+    "Kabid IKP": ("Ratna Kabid IKP", "kabid@ikp.example"),
+    "Admin Medsos": ("Andi Admin Medsos", "andi@ikp.example"),
+}
+
+
+def sample_person(role: object) -> str:
+    return f"Petugas {role}"
