@@ -1,4 +1,4 @@
-"""Problems with the media host configuration, read by the operator."""
+"""Problems with the media host configuration (read by the operator) and with asset files (item notes)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,9 @@ GCS_NOT_INSTALLED = ("Paket google-cloud-storage belum terpasang: jalankan 'pip 
 
 def unknown_kind(kind: object) -> str:
     return f"media_host: kind '{kind}' tidak dikenal (pilihan: folder, gcs)."
+
+
+def unsafe_file(name: str) -> str:
+    """The note on an item whose folder holds a link or a special file (never read nor published)."""
+    return (f"File '{name}' di folder aset adalah tautan (symlink), tautan keras, atau file khusus; "
+            "file itu tidak dibaca dan tidak diterbitkan. Ganti dengan salinan file aslinya.")
