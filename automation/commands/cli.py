@@ -126,7 +126,7 @@ def cmd_run(args) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     started_at = time.time()
-    log.debug("signal handlers installed")  # tests wait for this line before signalling
+    log.info(log_text.DAEMON_STARTING, os.getpid())  # after the handlers: a stop from here on is clean
 
     import schedule
 

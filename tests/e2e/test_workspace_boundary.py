@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.e2e.test_cli import Daemon
 from tests.people import make_workspace, status
 
 SECRET = b"RAHASIA-DI-LUAR-RUANG-KERJA"
@@ -74,34 +73,18 @@ def test_links_special_files_and_hard_links_in_intake_never_become_items(ws, out
     assert len(ws.rows()) == 1
 
 
-def start_run(ws, *extra_env: tuple[str, str]) -> subprocess.Popen:
-    env = {**os.environ, "SOP_KONTEN_FIXED_TIME": "2026-11-30T09:00", **dict(extra_env)}
-    return subprocess.Popen([sys.executable, "-m", "automation.commands.cli", "-v", "run", "--config", str(ws.config)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def read_until(stream, marker: str) -> list[str]:
-    lines = []
-    for line in stream:
-        lines.append(line)
-        if marker in line:
-            return lines
-    raise AssertionError(f"{marker!r} never came:\n{''.join(lines)}")
+def start_run(ws) -> Daemon:
+    return Daemon("--config", str(ws.config), cwd=ws.root, env={"SOP_KONTEN_FIXED_TIME": "2026-11-30T09:00"})
 
 
 @pytest.mark.slow
 def test_sigterm_during_start_up_stops_cleanly(ws):
-    process = start_run(ws)
-    try:
-        seen = read_until(process.stderr, "signal handlers installed")
-        process.send_signal(signal.SIGTERM)  # the config, backends and first cycle are still ahead
-        _, rest = process.communicate(timeout=120)
-    finally:
-        process.kill()
-    stderr = "".join(seen) + rest
-    assert process.returncode == 0, stderr
-    assert "Traceback" not in stderr and "daemon berhenti" in stderr
-    assert "daemon berjalan" not in stderr  # stopped before the first cycle
+    daemon = start_run(ws)
+    daemon.wait_for_log("daemon dimulai")  # handlers in place; config, backends and first cycle still ahead
+    code, _, err = daemon.stop(signal.SIGTERM)
+    assert code == 0, err
+    assert "Traceback" not in err and "permintaan berhenti" in err and "daemon berhenti" in err
+    assert "daemon berjalan" not in err  # stopped before the first cycle
 
 
 @pytest.mark.slow
@@ -120,15 +103,10 @@ def test_run_sweeps_its_own_stale_temporary_files_only(ws):
     for path in (register_tmp, outbox_tmp, staging, *foreign):
         os.utime(path, (past, past))
 
-    process = start_run(ws)
-    try:
-        seen = read_until(process.stderr, "daemon berjalan")
-        process.send_signal(signal.SIGTERM)
-        _, rest = process.communicate(timeout=120)
-    finally:
-        process.kill()
-    stderr = "".join(seen) + rest
-    assert process.returncode == 0, stderr
+    daemon = start_run(ws)
+    daemon.wait_for_log("daemon berjalan")  # after the sweep
+    code, _, stderr = daemon.stop(signal.SIGTERM)
+    assert code == 0, stderr
     assert not register_tmp.exists() and not outbox_tmp.exists() and not staging.exists()
     assert all(p.exists() for p in foreign)
     assert "3 file sementara" in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # daemon (commands/cli.py)
+DAEMON_STARTING = "daemon dimulai (pid %s); memuat konfigurasi"
 DAEMON_STARTED = "daemon berjalan; satu siklus setiap %s detik; hentikan dengan Ctrl+C"
 DAEMON_STOPPED = "daemon berhenti"
 CREATING_WORKSPACE = "konfigurasi tidak ditemukan: membuat ruang kerja lokal ./%s"
