@@ -33,6 +33,7 @@ def published_bytes(ws) -> list[bytes]:
     return [p.read_bytes() for p in (ws.root / "published").rglob("*") if p.is_file() and not p.is_symlink()]
 
 
+@pytest.mark.slow
 def test_a_link_in_an_item_folder_is_named_and_never_published(ws, outside):
     ws.propose("Festival Gudeg", Jenis="Infografis", Platform="Instagram", Caption="Festival Gudeg 2026")
     ws.once(at="2026-11-30T09:00")
