@@ -133,6 +133,15 @@ class BatchPlacing(Protocol):
 
 
 @runtime_checkable
+class UnsafeFileReporting(Protocol):
+    """A store that refuses links and special files in item folders and can name them."""
+
+    def unsafe_files(self, item_id: str) -> list[str]:
+        """One Indonesian note per refused file in the item's folder (never read nor published)."""
+        ...
+
+
+@runtime_checkable
 class AccessChecking(Protocol):
     """A store that can prove, without changing anything, that the daemon may write there (`sop-konten check`)."""
 

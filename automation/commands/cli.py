@@ -116,10 +116,7 @@ def cmd_once(args) -> int:
 
 
 def cmd_run(args) -> int:
-    import schedule
-
-    config_path = _config_path(args.config, create=True)
-    app = _app(config_path)
+    # Handlers first: a SIGTERM while the config loads or the backends start must stop cleanly too.
     stop = {"requested": False}
 
     def request_stop(signum, frame):
@@ -128,24 +125,57 @@ def cmd_run(args) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    started_at = time.time()
+    log.info(log_text.DAEMON_STARTING, os.getpid())  # after the handlers: a stop from here on is clean
 
-    def cycle():
-        summary = app.engine.run_once()
-        (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
+    import schedule
 
-    _print_where(config_path)
-    log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
-    scheduler = schedule.Scheduler()
-    scheduler.every(app.config.poll_seconds).seconds.do(cycle)
+    config_path = _config_path(args.config, create=True)
+    if stop["requested"]:
+        return _stopped()
+    app = _app(config_path)
     try:
-        cycle()
+        if stop["requested"]:
+            return _stopped()
+        _sweep_own_temporary_files(app.config, started_at)
+
+        def cycle():
+            summary = app.engine.run_once()
+            (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
+
+        _print_where(config_path)
+        log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
+        scheduler = schedule.Scheduler()
+        scheduler.every(app.config.poll_seconds).seconds.do(cycle)
+        if not stop["requested"]:
+            cycle()
         while not stop["requested"]:
             scheduler.run_pending()
             time.sleep(0.2)
     finally:
         app.close()
+    return _stopped()
+
+
+def _stopped() -> int:
     log.info(log_text.DAEMON_STOPPED)
     return 0
+
+
+def _sweep_own_temporary_files(config, started_at: float) -> None:
+    """Leftovers of an earlier run that stopped mid-write; only the daemon's own name patterns."""
+    from automation.adapters.local import feed, workbook
+    from automation.adapters.notify import outbox
+
+    try:
+        removed = [*workbook.sweep_temporary_files(config.register_path, started_at),
+                   *outbox.sweep_temporary_files(config.outbox_path, started_at),
+                   *feed.sweep_staging(config.publish_path, started_at)]
+    except OSError as exc:  # tidying up never stops the daemon
+        log.warning(log_text.TEMPORARY_FILES_NOT_SWEPT, exc)
+        return
+    if removed:
+        log.info(log_text.TEMPORARY_FILES_SWEPT, len(removed))
 
 
 def cmd_setup(args) -> int:

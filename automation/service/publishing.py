@@ -37,6 +37,7 @@ from automation.ports import (
     Publisher,
     PublishOutcome,
     Unknown,
+    UnsafeFileReporting,
 )
 
 log = logging.getLogger("sop_konten.publishing")
@@ -67,6 +68,9 @@ class PublishingService:
     platforms: Mapping[str, Platform] = field(default_factory=dict)  # name -> adapter (automation.publisher)
 
     def publish(self, key: str, item_id: str, platform: str, title: str, caption: str, kind: str) -> ActionResult:
+        unsafe = self._unsafe_files(item_id)
+        if unsafe:  # a link may point outside the workspace: a person replaces it with the real file
+            return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(unsafe))
         files = tuple(self.assets.media(item_id))
         adapter = self.platforms.get(platform)
         if adapter is None:
@@ -90,7 +94,7 @@ class PublishingService:
         """Caption and media problems for every platform, found before the Kabid approves."""
         from automation.adapters.media import prepare as media
 
-        problems: list[str] = []
+        problems: list[str] = self._unsafe_files(item_id)
         files = []
         try:
             files = [f.path for f in self.assets.media(item_id)]
@@ -102,6 +106,9 @@ class PublishingService:
                 prepared = media.prepare(files, platform, kind, self.work_dir / item_id / f"check-{platform}")
                 problems.extend(prepared.problems)
         return list(dict.fromkeys(problems))
+
+    def _unsafe_files(self, item_id: str) -> list[str]:
+        return self.assets.unsafe_files(item_id) if isinstance(self.assets, UnsafeFileReporting) else []
 
 
 def action_result(platform: str, outcome: PublishOutcome) -> ActionResult:

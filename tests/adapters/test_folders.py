@@ -205,3 +205,79 @@ def test_claim_intake_into_an_existing_item_folder_merges(tmp_path):
     store.claim_intake(IntakeEntry(key="Tambahan", name="Tambahan"), "K-009", "Pasar", "02 Desain")
     assert sorted(m.name for m in store.media("K-009")) == ["foto (2).jpg", "foto.jpg"]
     assert not upload.exists()
+
+
+# --- nothing outside the workspace ------------------------------------------------
+
+SECRET = b"rahasia di luar ruang kerja"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file and a folder outside the workspace that a link may point to."""
+    folder = tmp_path / "luar"
+    folder.mkdir()
+    (folder / "rahasia.png").write_bytes(SECRET)
+    return folder
+
+
+def test_links_and_special_files_in_the_intake_are_never_listed(tmp_path, outside, caplog):
+    store = make_store(tmp_path)
+    intake = store.root / "00 Masuk"
+    (intake / "tautan.png").symlink_to(outside / "rahasia.png")
+    (intake / "folder-tautan").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(intake / "pipa.png")
+    os.link(outside / "rahasia.png", intake / "keras.png")
+    (intake / "asli.png").write_bytes(b"png")
+    for entry in intake.iterdir():
+        os.utime(entry, (time.time() - 3600,) * 2, follow_symlinks=False)
+
+    assert [e.name for e in store.list_intake()] == ["asli"]  # returns: a fifo is never opened
+    refused = {"tautan.png", "folder-tautan", "pipa.png", "keras.png"}
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert all(any(name in line for line in warned) for name in refused) and len(warned) == 4
+    store.list_intake()
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 4  # once, not every cycle
+
+
+def test_an_uploaded_folder_with_links_keeps_them_unread_and_named(tmp_path, outside):
+    store = make_store(tmp_path)
+    upload = store.root / "00 Masuk" / "Poster HUT"
+    (upload / "sub").mkdir(parents=True)
+    (upload / "poster.png").write_bytes(b"png")
+    (upload / "tautan.png").symlink_to(outside / "rahasia.png")
+    (upload / "sub" / "luar").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(upload / "sub" / "pipa.mp4")
+    os.link(outside / "rahasia.png", upload / "keras.png")
+    (upload / "kontributor.txt").symlink_to(outside / "rahasia.png")
+    entry = store.list_intake()[0]
+    assert entry.uploader == ""  # the contributor file is a link: not read
+
+    store.claim_intake(entry, "K-001", "Poster HUT", "01 Pengajuan Ide")
+    media = store.media("K-001")
+    assert [m.name for m in media] == ["poster.png"]
+    assert all(SECRET not in m.path.read_bytes() for m in media)
+    notes = store.unsafe_files("K-001")
+    for name in ("tautan.png", "sub/luar", "sub/pipa.mp4", "keras.png", "kontributor.txt"):
+        assert sum(f"'{name}'" in note for note in notes) == 1
+    assert store.unsafe_files("K-404") == []
+
+
+def test_a_link_named_like_an_item_folder_is_not_the_item(tmp_path, outside):
+    store = make_store(tmp_path)
+    (store.root / "02 Desain" / "K-001 Palsu").symlink_to(outside, target_is_directory=True)
+    assert store.media("K-001") == [] and store.link("K-001") == ""
+    store.place_item("K-001", "Asli", "02 Desain")
+    assert [m.name for m in store.media("K-001")] == []
+    assert (store.root / "02 Desain" / "K-001 Asli").is_dir()
+
+
+def test_an_upload_replaced_by_a_link_before_the_claim_is_not_moved(tmp_path, outside):
+    store = make_store(tmp_path)
+    upload = store.root / "00 Masuk" / "poster.png"
+    upload.write_bytes(b"png")
+    entry = store.list_intake()[0]
+    upload.unlink()
+    upload.symlink_to(outside / "rahasia.png")
+    store.claim_intake(entry, "K-001", "Poster", "01 Pengajuan Ide")
+    assert upload.is_symlink() and store.media("K-001") == []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from automation.adapters.local.feed import LocalFeedPublisher, platform_folder
+import pytest
+
+from automation.adapters.local.feed import LocalFeedPublisher, platform_folder, sweep_staging
 from automation.ports import MediaFile, Post
 
 WIB = timezone(timedelta(hours=7))
@@ -105,3 +108,35 @@ def test_index_of_an_empty_feed(tmp_path):
     feed = LocalFeedPublisher(tmp_path / "feed")
     page = feed.write_index().read_text(encoding="utf-8")
     assert "Belum ada publikasi." in page
+
+
+def test_a_link_among_the_media_is_never_read_into_the_feed(tmp_path):
+    secret = tmp_path / "luar" / "rahasia.png"
+    secret.parent.mkdir()
+    secret.write_bytes(b"rahasia")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "tautan.png").symlink_to(secret)
+    feed = LocalFeedPublisher(tmp_path / "feed")
+    with pytest.raises(OSError):
+        feed.publish(make_post(media=(MediaFile("tautan.png", tmp_path / "src" / "tautan.png"),)))
+    published = [p for p in (tmp_path / "feed").rglob("*") if p.is_file()]
+    assert all(b"rahasia" not in p.read_bytes() for p in published)
+    assert not (tmp_path / "feed" / "instagram" / "K-001").exists()
+
+
+def test_sweep_removes_only_the_feeds_own_stale_staging(tmp_path):
+    feed = LocalFeedPublisher(tmp_path / "feed")
+    feed.publish(make_post(media=media_files(tmp_path / "src")))
+    platform = tmp_path / "feed" / "instagram"
+    stale = [platform / ".K-002.0a1b2c3d.tmp", tmp_path / "feed" / ".index.html.deadbeef.tmp"]
+    stale[0].mkdir()
+    (stale[0] / "poster.png").write_bytes(b"x")
+    stale[1].write_text("x")
+    foreign = [platform / "K-003.0a1b2c3d.tmp", platform / ".catatan.txt"]
+    for path in foreign:
+        path.write_text("x")
+    started_at = time.time() + 60  # everything above is from before this run
+    removed = sweep_staging(tmp_path / "feed", started_at)
+    assert sorted(removed) == sorted(stale)
+    assert all(p.exists() for p in foreign) and (platform / "K-001" / "post.json").is_file()
+    assert sweep_staging(tmp_path / "feed", 0) == []  # nothing older than a run starting at the epoch

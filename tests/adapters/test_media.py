@@ -735,3 +735,32 @@ def test_media_info_helpers():
 
 def _near(actual, expected, tolerance: int = 8) -> bool:
     return all(abs(a - e) <= tolerance for a, e in zip(actual[:3], expected, strict=True))
+
+
+def test_a_link_or_a_fifo_is_never_read_by_preparation(tmp_path):
+    real = tmp_path / "luar" / "poster.png"
+    real.parent.mkdir()
+    Image.new("RGB", (1080, 1350), (10, 20, 30)).save(real)
+    folder = tmp_path / "aset"
+    folder.mkdir()
+    (folder / "tautan.png").symlink_to(real)
+    os.mkfifo(folder / "pipa.png")
+    for name in ("tautan.png", "pipa.png"):
+        info = inspect(folder / name)
+        assert not info.ok and any(f"'{name}'" in p and "tautan" in p for p in info.problems)
+    prepared = media.prepare([folder / "tautan.png", folder / "pipa.png"], "Instagram", "Infografis",
+                             tmp_path / "out")
+    assert prepared.files == () and prepared.problems
+
+
+def test_the_media_host_never_hands_out_a_links_target(tmp_path):
+    from automation.adapters.media.host import FolderMediaHost
+
+    secret = tmp_path / "rahasia.png"
+    secret.write_bytes(b"rahasia")
+    (tmp_path / "tautan.png").symlink_to(secret)
+    host = FolderMediaHost(tmp_path / "publik", "https://media.example")
+    with pytest.raises(FileNotFoundError):
+        host.url_for(tmp_path / "tautan.png")
+    assert not any((tmp_path / "publik").glob("*")) if (tmp_path / "publik").exists() else True
+    assert host.url_for(secret).startswith("https://media.example/")  # a plain file is served

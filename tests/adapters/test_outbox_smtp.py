@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from automation.adapters.notify.outbox import OutboxNotifier, build_email
+from automation.adapters.notify.outbox import OutboxNotifier, build_email, sweep_temporary_files
 from automation.adapters.notify.smtp import NotificationError, SmtpNotifier
 from automation.ports import Message
 
@@ -182,3 +182,17 @@ def test_smtp_missing_password_variable(monkeypatch):
     notifier = SmtpNotifier("127.0.0.1", free_port(), SENDER, username="humas", password_env="SOP_SMTP_PASSWORD")
     with pytest.raises(NotificationError, match="SOP_SMTP_PASSWORD"):
         notifier.send(MESSAGE)
+
+
+def test_sweep_removes_only_the_outboxs_own_stale_temp_files(tmp_path):
+    outbox = OutboxNotifier(tmp_path / "outbox", SENDER)
+    outbox.send(MESSAGE)
+    stale = tmp_path / "outbox" / ".20261130T090000-0123456789ab.eml.0a1b2c3d.tmp"
+    foreign = [tmp_path / "outbox" / "catatan.tmp", tmp_path / "outbox" / ".20261130T090000-0123456789ab.eml.tmp"]
+    for path in (stale, *foreign):
+        path.write_bytes(b"x")
+    eml = next((tmp_path / "outbox").glob("*.eml"))
+    started_at = stale.stat().st_mtime + 1
+    assert sweep_temporary_files(tmp_path / "outbox", started_at) == [stale]
+    assert all(p.exists() for p in foreign) and eml.exists()
+    assert sweep_temporary_files(tmp_path / "outbox", 0) == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -9,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.adapters.local.workbook import WorkbookRegister
+from automation.adapters.local.workbook import SWAP_STEPS, WorkbookRegister, sweep_temporary_files
 from automation.ports import CellChange, RegisterError, RowAnchor, RowUpdate, WriteBatch
 
 REGISTER_HEADERS = ["ID", "Judul", "Tahap", "Catatan"]
@@ -300,24 +303,106 @@ def test_lock_file_blocks_the_write_until_removed(tmp_path, lock_name):
     assert sheet_values(register.path)[1][2] == "Desain"
 
 
-class PersonSavesDuringWrite(WorkbookRegister):
-    """A real save by "a person" at the worst moment: after the daemon loaded the file."""
+def saved_copy(path: Path, opened: bytes, style: str) -> None:
+    """A person's editor saving the copy it opened earlier, with one cell of theirs changed:
+    either in place (truncate and write the file at the path) or the editor's own replace."""
+    wb = openpyxl.load_workbook(io.BytesIO(opened))
+    wb["Register"].cell(2, 4, "disimpan orang")
+    if style == "in place":
+        wb.save(path)
+        return
+    tmp = path.with_name("editor-save.tmp")
+    wb.save(tmp)
+    os.replace(tmp, path)
 
-    def _before_replace(self) -> None:
-        person_edits(self.path, lambda wb: wb["Register"].cell(2, 4, "disimpan orang"))
 
-
-def test_concurrent_save_is_detected_and_not_overwritten(tmp_path):
+@pytest.mark.parametrize("style", ["in place", "replace"])
+@pytest.mark.parametrize("step", SWAP_STEPS)
+def test_a_save_at_any_step_of_the_swap_is_never_lost(tmp_path, step, style):
     make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
-    register = PersonSavesDuringWrite(tmp_path / "register.xlsx")
-    result = register.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
-    assert not result.written and "disimpan orang lain" in result.reason
-    assert sheet_values(register.path)[1] == ["K-001", "Satu", "Ide", "disimpan orang"]
-    assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]  # no temp file left behind
+    path = tmp_path / "register.xlsx"
+    opened = path.read_bytes()  # the person opened the file before the daemon's cycle
+    steps = []
 
-    retry = WorkbookRegister(register.path)
-    assert retry.write(WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),))).written
-    assert sheet_values(register.path)[1] == ["K-001", "Satu", "Desain", "disimpan orang"]
+    def person_saves(at: str) -> None:
+        steps.append(at)
+        if at == step:
+            saved_copy(path, opened, style)
+
+    batch = WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),))
+    result = WorkbookRegister(path, between=person_saves).write(batch)
+    assert step in steps
+    assert not result.written and "disimpan orang lain" in result.reason
+    assert sheet_values(path)[1] == ["K-001", "Satu", "Ide", "disimpan orang"]  # their save, intact
+    assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]  # no temp or aside file left
+
+    assert WorkbookRegister(path).write(batch).written  # the next cycle
+    assert sheet_values(path)[1] == ["K-001", "Satu", "Desain", "disimpan orang"]
+
+
+def test_an_undisturbed_swap_passes_every_step_and_keeps_permissions(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    os.chmod(register.path, 0o640)
+    steps: list[str] = []
+    result = WorkbookRegister(register.path, between=steps.append).write(
+        WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    assert result.written and tuple(steps) == SWAP_STEPS
+    assert sheet_values(register.path)[1][2] == "Desain"
+    assert stat.S_IMODE(register.path.stat().st_mode) == 0o640 and register.path.stat().st_nlink == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]
+
+
+def test_an_editor_opening_the_file_during_the_write_stops_it(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    before = register.path.read_bytes()
+
+    def editor_opens(step: str) -> None:
+        if step == SWAP_STEPS[0]:
+            (tmp_path / ".~lock.register.xlsx#").write_text("sari,PC-HUMAS;")
+
+    result = WorkbookRegister(register.path, between=editor_opens).write(
+        WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    assert not result.written and "berkas kunci" in result.reason
+    assert register.path.read_bytes() == before
+
+
+class Crash(BaseException):
+    pass
+
+
+def test_a_crash_while_the_file_is_aside_is_repaired_by_the_next_read(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    before = register.path.read_bytes()
+
+    def crash(step: str) -> None:
+        if step == "moved aside":
+            raise Crash
+
+    with pytest.raises(Crash):
+        WorkbookRegister(register.path, between=crash).write(
+            WriteBatch(updates=(update_by_id("K-001", change("Tahap", "Ide", "Desain")),)))
+    assert not register.path.exists()  # the crash left the register aside
+    assert WorkbookRegister(register.path).read().register.rows[0][2] == "Ide"
+    assert register.path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["register.xlsx"]
+
+
+def test_sweep_removes_only_the_daemons_own_stale_files(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]])
+    stale = [tmp_path / ".register.xlsx.0a1b2c3d.tmp", tmp_path / ".register.xlsx.deadbeef.aside"]
+    foreign = [tmp_path / ".register.xlsx.bukan.tmp", tmp_path / "register.xlsx.0a1b2c3d.tmp",
+               tmp_path / ".lain.xlsx.0a1b2c3d.tmp", tmp_path / ".~lock.register.xlsx#"]
+    for path in stale + foreign:
+        path.write_bytes(b"x")
+    fresh = tmp_path / ".register.xlsx.12345678.tmp"
+    fresh.write_bytes(b"x")
+    started_at = fresh.stat().st_mtime
+    for path in stale + foreign:
+        os.utime(path, (started_at - 60, started_at - 60))
+
+    removed = sweep_temporary_files(register.path, started_at)
+    assert sorted(removed) == sorted(stale)
+    assert all(p.exists() for p in foreign + [fresh, register.path])
 
 
 def test_write_keeps_what_openpyxl_does_not_touch(tmp_path):

@@ -19,6 +19,8 @@ _EDGES = re.compile(r"^\W+|\W+$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Programmer guards: raised only on a coding mistake, never on input from a person; developers read them.
 ALLOWED = {
+    # raised only to be caught by the callers, which note the file with texts.media.unsafe_file
+    ("adapters/local/folders.py", "not a plain file: {}"),
     ("domain/working_time.py", "minutes must be a finite number >= 0, got {}"),
     ("domain/working_time.py", "{} must be an aware datetime (got naive {}); times are in {}"),
     ("domain/working_time.py", "invalid interval {}-{}: need 0 <= start < end <= 1440"),

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from automation.adapters.local.folders import open_regular
 from automation.domain.texts import feed as feed_text
 from automation.domain.texts import log as log_text
 from automation.ports import Clock, Post, PublishResult
@@ -31,6 +32,7 @@ VIDEO_SUFFIXES = {".mp4", ".webm", ".mov", ".m4v", ".ogv"}
 _RESERVED = {POST_FILE, CAPTION_FILE}
 _UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 _MONTHS = feed_text.MONTHS
+_STAGING = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")  # staging folders and the index's temp file
 
 
 def platform_folder(platform: str) -> str:
@@ -81,7 +83,9 @@ class LocalFeedPublisher:
         names: list[str] = []
         for media in post.media:
             name = _unique(_safe_file_name(Path(media.name).name), names)
-            shutil.copy2(media.path, folder / name)
+            # never through a link: its target may be outside the workspace (raises, retried next cycle)
+            with open_regular(media.path) as source, open(folder / name, "xb") as target:
+                shutil.copyfileobj(source, target)
             names.append(name)
         (folder / CAPTION_FILE).write_text(post.caption + "\n", encoding="utf-8")
         record = {
@@ -128,6 +132,24 @@ class LocalFeedPublisher:
         finally:
             tmp.unlink(missing_ok=True)
         return target
+
+
+def sweep_staging(root: Path, started_at: float) -> list[Path]:
+    """Delete the feed's own staging folders and temp files from before `started_at` (epoch s)."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    candidates = [root, *(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())]
+    for folder in candidates:
+        for entry in folder.iterdir():
+            if not _STAGING.fullmatch(entry.name) or entry.lstat().st_mtime >= started_at:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+    return removed
 
 
 def _unique(name: str, taken: list[str]) -> str:

@@ -2,6 +2,10 @@
 
 An item's folder is `<stage>/<ID> <title>`. It is always found again by its ID
 prefix, so a person may rename the title part or move the folder by hand.
+
+Nothing outside the workspace is ever read: symlinks, hard-linked files (another
+name may be outside) and special files (fifos, sockets, devices) in the intake
+or an item folder are never followed, read or published; the item gets a note.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ import logging
 import os
 import re
 import shutil
+import stat
 import time
 import unicodedata
 from pathlib import Path
 
 from automation.domain.texts import log as log_text
+from automation.domain.texts import media as media_text
 from automation.ports import IntakeEntry, MediaFile
 
 log = logging.getLogger(__name__)
@@ -48,9 +54,58 @@ def is_ignored(name: str) -> bool:
     )
 
 
+def open_regular(path: Path):
+    """Open `path` for reading only if it is a plain file of its own (never through a link)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # NONBLOCK: a fifo must not hang
+    try:
+        if not _is_plain_file(os.fstat(fd)):
+            raise OSError(f"not a plain file: {path}")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _is_plain_file(st: os.stat_result) -> bool:
+    """A regular file with no other name: a hard link may be a file from outside the workspace."""
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+
+
+def _scan(folder: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(relative name, path) of the plain files under `folder`, and the relative names refused.
+
+    Never follows a symlink; hidden, system and partial files are skipped silently."""
+    files: list[tuple[str, Path]] = []
+    refused: list[str] = []
+    pending = [(folder, "")]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in listed:
+            if is_ignored(entry.name):
+                continue
+            relative = f"{prefix}{entry.name}"
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                pending.append((Path(entry.path), f"{relative}/"))
+            elif _is_plain_file(st):
+                files.append((relative, Path(entry.path)))
+            else:
+                refused.append(relative)
+    return files, sorted(refused, key=str.casefold)
+
+
 def file_md5(path: Path) -> str:
     digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -62,6 +117,7 @@ class FolderAssetStore:
         self.intake_stage = intake_stage
         self.settle_seconds = settle_seconds
         self._stages: list[str] = []
+        self._warned: set[tuple[str, int]] = set()
 
     def __repr__(self) -> str:
         return f"FolderAssetStore({str(self.root)!r})"
@@ -88,17 +144,16 @@ class FolderAssetStore:
         folders = self._item_folders(item_id)
         if not folders:
             return []
-        folder = folders[0]
-        files = []
-        for path in folder.rglob("*"):
-            relative = path.relative_to(folder)
-            if not path.is_file() or any(is_ignored(part) for part in relative.parts):
-                continue
-            if relative.name.lower() == CONTRIBUTOR_FILE:
-                continue
-            files.append((relative.as_posix(), path))
+        found, _ = _scan(folders[0])
+        files = [(name, path) for name, path in found if Path(name).name.lower() != CONTRIBUTOR_FILE]
         files.sort(key=lambda entry: entry[0].casefold())
         return [MediaFile(name=name, path=path, md5=file_md5(path)) for name, path in files]
+
+    def unsafe_files(self, item_id: str) -> list[str]:
+        """Notes for the links and special files in the item's folder, which are left unread."""
+        folders = self._item_folders(item_id)
+        refused = _scan(folders[0])[1] if folders else []
+        return [media_text.unsafe_file(name) for name in refused]
 
     def _place(self, item_id: str, title: str, stage: str) -> Path:
         if stage == self.intake_stage:  # it would be listed again as a new upload
@@ -126,8 +181,8 @@ class FolderAssetStore:
         for stage_folder in self._stage_folders():
             # names first (cheap string tests), a stat only for the few that match: stages hold thousands
             with os.scandir(stage_folder) as entries:
-                matches = sorted(e.name for e in entries
-                                 if (e.name == item_id or e.name.startswith(prefix)) and e.is_dir())
+                matches = sorted(e.name for e in entries if (e.name == item_id or e.name.startswith(prefix))
+                                 and e.is_dir(follow_symlinks=False))
             found.extend(stage_folder / name for name in matches)
         return found
 
@@ -135,8 +190,8 @@ class FolderAssetStore:
         if not self.root.is_dir():
             return []
         known = [self.root / stage for stage in self._stages]
-        others = sorted(p for p in self.root.iterdir() if p.is_dir() and not is_ignored(p.name))
-        ordered = [p for p in known if p.is_dir()] + [p for p in others if p not in known]
+        others = sorted(p for p in self.root.iterdir() if _is_real_dir(p) and not is_ignored(p.name))
+        ordered = [p for p in known if _is_real_dir(p)] + [p for p in others if p not in known]
         return [p for p in ordered if p.name != self.intake_stage]
 
     # --- intake -----------------------------------------------------------
@@ -152,36 +207,45 @@ class FolderAssetStore:
             try:
                 listed = self._intake_entry(entry, settled_before)
                 if listed:
-                    found.append((entry.stat().st_mtime, entry.name, listed))
+                    found.append((entry.lstat().st_mtime, entry.name, listed))
             except FileNotFoundError:
                 continue  # moved or deleted while we looked
         found.sort(key=lambda item: (item[0], item[1]))
         return [intake for _, _, intake in found]
 
     def _intake_entry(self, entry: Path, settled_before: float) -> IntakeEntry | None:
-        """The upload at `entry`, or None while it may still be arriving."""
-        if entry.is_dir():
+        """The upload at `entry`, or None while it may still be arriving (or is not a plain file)."""
+        st = entry.lstat()
+        if stat.S_ISDIR(st.st_mode):
             files = _material_files(entry)
-            if not files:
-                return None  # empty: probably still being filled
+            if not files and not _scan(entry)[1]:
+                return None  # empty: probably still being filled (refused links still make an item with notes)
             newest = max(_changed_at(path) for path in [entry, *files])
             listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=_contributor(entry))
-        elif entry.is_file():
+        elif _is_plain_file(st):
             newest = _changed_at(entry)
             listed = IntakeEntry(key=_intake_key(entry), name=entry.stem or entry.name)
         else:
+            self._warn_unsafe(entry, st)
             return None
         return listed if newest <= settled_before else None  # else still being copied
+
+    def _warn_unsafe(self, entry: Path, st: os.stat_result) -> None:
+        """Once per entry (not every cycle): a link or special file in the intake is left alone."""
+        identity = (entry.name, st.st_ino)
+        if identity not in self._warned:
+            self._warned.add(identity)
+            log.warning(log_text.INTAKE_UNSAFE_ENTRY, entry.name)
 
     def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:
         source = self.intake / entry.key.rsplit(KEY_SEPARATOR, 1)[0]
         existing = self._item_folders(item_id)
-        if not source.exists():
+        if not _is_safe_upload(source):  # gone, or replaced by a link since it was listed
             if not existing:
                 log.warning(log_text.INTAKE_VANISHED, entry.key, item_id)
             return _uri(self._place(item_id, title, stage))
 
-        if source.is_dir() and not existing:
+        if _is_real_dir(source) and not existing:
             if stage == self.intake_stage:
                 raise ValueError(f"items are not kept in the intake stage {stage!r}")
             target = self.root / stage
@@ -191,9 +255,9 @@ class FolderAssetStore:
             return _uri(folder)
 
         folder = self._place(item_id, title, stage)
-        if source.is_dir():  # the item already had a folder: merge the upload into it
-            for child in sorted(source.iterdir()):
-                shutil.move(child, _free_path(folder / child.name, folder=child.is_dir()))
+        if _is_real_dir(source):  # the item already had a folder: merge the upload into it
+            for child in sorted(source.iterdir()):  # renames: a link moves as a link, never followed
+                os.rename(child, _free_path(folder / child.name, folder=_is_real_dir(child)))
             source.rmdir()
         else:
             shutil.move(source, _free_path(folder / source.name))
@@ -203,34 +267,48 @@ class FolderAssetStore:
 KEY_SEPARATOR = "#"
 
 
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _is_safe_upload(path: Path) -> bool:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return False
+    return stat.S_ISDIR(st.st_mode) or _is_plain_file(st)
+
+
 def _intake_key(entry: Path) -> str:
     """The upload's name plus its file identity: a later upload under the same name is a new item."""
-    st = entry.stat()
+    st = entry.lstat()
     return f"{entry.name}{KEY_SEPARATOR}{st.st_ino}"
 
 
 def _changed_at(path: Path) -> float:
     """When the entry last changed. Copies often keep the source's mtime, so ctime counts too
     (inode change on POSIX, creation of the copy on Windows)."""
-    st = path.stat()
+    st = path.lstat()
     return max(st.st_mtime, st.st_ctime)
 
 
 def _material_files(folder: Path) -> list[Path]:
-    files = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(is_ignored(part) for part in relative.parts):
-            if relative.name.lower() != CONTRIBUTOR_FILE:
-                files.append(path)
-    return files
+    files, _ = _scan(folder)
+    return [path for relative, path in files if Path(relative).name.lower() != CONTRIBUTOR_FILE]
 
 
 def _contributor(folder: Path) -> str:
     """First line of kontributor.txt (any capitalisation of the name), or ""."""
-    for path in folder.iterdir():
-        if path.is_file() and path.name.lower() == CONTRIBUTOR_FILE:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
+    for relative, path in _scan(folder)[0]:
+        if relative.lower() == CONTRIBUTOR_FILE:
+            try:
+                with open_regular(path) as handle:
+                    text = handle.read(64 * 1024).decode("utf-8-sig", errors="replace")
+            except OSError:
+                return ""
             lines = text.splitlines()
             return lines[0].strip() if lines else ""
     return ""
@@ -238,13 +316,13 @@ def _contributor(folder: Path) -> str:
 
 def _free_path(path: Path, *, folder: bool = False) -> Path:
     """`path`, or `name (2)`, `name (3)`... if something is already there."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return path
     stem, suffix = (path.name, "") if folder else (path.stem, path.suffix)
     number = 2
     while True:
         candidate = path.with_name(f"{stem} ({number}){suffix}")
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
         number += 1
 

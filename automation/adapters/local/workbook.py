@@ -2,18 +2,19 @@
 
 People edit the same file in Excel or LibreOffice, so every write is careful:
 it never writes while the file is open in an editor, finds rows again by ID,
-only changes cells still holding the value the daemon read, and replaces the
-file atomically unless someone saved it in the meantime.
+only changes cells still holding the value the daemon read, and swaps the new
+file in without ever overwriting a save made in the meantime (see `_swap_in`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -103,6 +104,22 @@ class _FileStamp:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+@dataclass(frozen=True)
+class _ReadFile:
+    """The file as parsed: its stamp, and a hash for a save that keeps size and mtime."""
+
+    stamp: _FileStamp
+    sha256: str
+
+
+# The steps of the swap, in order; `between` is called with each (tests inject a person's save there).
+SWAP_STEPS = ("temp saved", "moved aside", "verified", "placed")
+
+
+def _no_step(step: str) -> None:
+    pass
+
+
 class WorkbookRegister:
     def __init__(
         self,
@@ -113,8 +130,10 @@ class WorkbookRegister:
         *,
         id_header: str = "ID",
         title_header: str = "Judul",
+        between: Callable[[str], None] = _no_step,
     ) -> None:
         self.path = Path(path)
+        self.between = between
         self.register_tab = register_tab
         self.roster_tab = roster_tab
         self.log_tab = log_tab
@@ -191,7 +210,7 @@ class WorkbookRegister:
         if lock:
             return self._not_written(store_text.workbook_open(self.path.name, lock))
 
-        wb, stamp = self._load()  # fresh: rows may have moved since the caller's read
+        wb, read = self._load()  # fresh: rows may have moved since the caller's read
         register_ws = self._sheet(wb, self.register_tab)
         log_ws = self._sheet(wb, self.log_tab)
         rows = _RowIndex(register_ws, self.id_header, self.title_header)
@@ -211,37 +230,81 @@ class WorkbookRegister:
         if not changed:  # nothing to save: leave the file (and its mtime) alone
             return WriteResult(written=True, skipped=tuple(skipped))
 
-        reason = self._replace_if_unchanged(wb, stamp)
+        reason = self._replace_if_unchanged(wb, read)
         if reason:
             return self._not_written(reason)
         return WriteResult(written=True, skipped=tuple(skipped))
 
-    def _replace_if_unchanged(self, wb: Workbook, stamp: _FileStamp) -> str:
+    def _replace_if_unchanged(self, wb: Workbook, read: _ReadFile) -> str:
         """Save next to the workbook and swap it in; returns why not, or "" when done."""
         tmp = _save_temp(wb, self.path)
         try:
             _copy_mode(self.path, tmp)
-            self._before_replace()
+            self.between(SWAP_STEPS[0])
             lock = self.is_locked()
             if lock:
                 return store_text.workbook_opened_during_write(self.path.name, lock)
-            try:
-                current = _FileStamp.of(self.path.stat())
-            except FileNotFoundError:
-                return store_text.workbook_disappeared(self.path.name)
-            if current != stamp:
-                return store_text.workbook_saved_meanwhile(self.path.name)
-            try:
-                os.replace(tmp, self.path)
-            except PermissionError as exc:  # Windows: the file is held open by another program
-                return store_text.workbook_not_replaced(self.path.name, exc.strerror)
-            _fsync_dir(self.path.parent)
-            return ""
+            return self._swap_in(tmp, read)
         finally:
             tmp.unlink(missing_ok=True)
 
-    def _before_replace(self) -> None:
-        """Seam for tests that simulate a person saving while the daemon writes."""
+    def _swap_in(self, tmp: Path, read: _ReadFile) -> str:
+        """Replace the workbook by `tmp` unless a person saved it since `read`; never loses their save.
+
+        A plain os.replace after a last check leaves a window in which a save is overwritten. Instead:
+        the current file is renamed aside (atomic), then checked to be the very bytes that were read,
+        and the new file is linked in, which fails if a save created the path meanwhile. Anything
+        unexpected puts the person's file back and the write is retried next cycle.
+        """
+        name = self.path.name
+        aside = _aside_path(self.path)
+        try:
+            os.rename(self.path, aside)
+        except FileNotFoundError:
+            return store_text.workbook_disappeared(name)
+        self.between(SWAP_STEPS[1])
+        if not _is_file_read(aside, read):
+            self._restore(aside)
+            return store_text.workbook_saved_meanwhile(name)
+        self.between(SWAP_STEPS[2])
+        new_stamp = _FileStamp.of(tmp.stat())
+        try:
+            os.link(tmp, self.path)
+        except FileExistsError:  # a save created the file while it was aside: theirs is newer
+            aside.unlink()
+            _fsync_dir(self.path.parent)
+            return store_text.workbook_saved_meanwhile(name)
+        tmp.unlink()
+        _fsync_dir(self.path.parent)
+        self.between(SWAP_STEPS[3])
+        if not _is_file_read(aside, read):  # written through a handle opened before the rename
+            if _stamp_at(self.path) == new_stamp:
+                os.replace(aside, self.path)
+                _fsync_dir(self.path.parent)
+            return store_text.workbook_saved_meanwhile(name)
+        aside.unlink()
+        if _stamp_at(self.path) != new_stamp:  # saved over the new file already: retry on theirs
+            return store_text.workbook_saved_meanwhile(name)
+        return ""
+
+    def _restore(self, aside: Path) -> None:
+        """Put a person's file back; if yet another save created the path, that newer one stays."""
+        try:
+            os.link(aside, self.path)
+        except FileExistsError:
+            log.warning(log_text.REGISTER_SAVE_SUPERSEDED, aside.name, self.path.name)
+            return
+        aside.unlink()
+        _fsync_dir(self.path.parent)
+
+    def recover_after_crash(self) -> None:
+        """A crash between moving the file aside and linking the new one in leaves no register:
+        put the latest file aside back (the one that was moved last)."""
+        if self.path.exists():
+            return
+        asides = sorted(_own_files(self.path, (_ASIDE_SUFFIX,)), key=lambda p: p.stat().st_ctime_ns)
+        if asides:
+            self._restore(asides[-1])
 
     def _not_written(self, reason: str) -> WriteResult:
         log.info(log_text.REGISTER_NOT_WRITTEN, reason)
@@ -249,9 +312,10 @@ class WorkbookRegister:
 
     # --- loading ----------------------------------------------------------
 
-    def _load(self) -> tuple[Workbook, _FileStamp]:
+    def _load(self) -> tuple[Workbook, _ReadFile]:
         """Read the file once and parse it; the stamp is of the very bytes parsed."""
         name = self.path.name
+        self.recover_after_crash()
         try:
             with open(self.path, "rb") as handle:
                 data = handle.read()
@@ -266,7 +330,7 @@ class WorkbookRegister:
             raise RegisterError(
                 store_text.workbook_corrupt(name)
             ) from exc
-        return wb, stamp
+        return wb, _ReadFile(stamp, hashlib.sha256(data).hexdigest())
 
     def _sheet(self, wb: Workbook, tab: str) -> Worksheet:
         ws = wb[tab] if tab in wb.sheetnames else None
@@ -473,10 +537,74 @@ def _save_atomically(wb: Workbook, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+_TEMP_SUFFIX = ".tmp"
+_ASIDE_SUFFIX = ".aside"
+
+
+def _aside_path(path: Path) -> Path:
+    """A new hidden name next to `path` for the file being replaced (the daemon's own pattern)."""
+    while True:
+        aside = path.parent / f".{path.name}.{secrets.token_hex(4)}{_ASIDE_SUFFIX}"
+        if not os.path.lexists(aside):
+            return aside
+
+
+def _own_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The daemon's temporary files for the workbook at `path` (`.<name>.<8 hex>.tmp|.aside`)."""
+    pattern = re.compile(
+        rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}({'|'.join(re.escape(s) for s in suffixes)})"
+    )
+    try:
+        with os.scandir(path.parent) as entries:
+            return [path.parent / e.name for e in entries
+                    if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
+
+
+def sweep_temporary_files(path: Path, started_at: float) -> list[Path]:
+    """Delete the daemon's own leftovers next to the workbook from before `started_at` (epoch s)."""
+    WorkbookRegister(path).recover_after_crash()
+    removed = []
+    for leftover in _own_files(path, (_TEMP_SUFFIX, _ASIDE_SUFFIX)):
+        try:
+            if leftover.lstat().st_mtime < started_at:
+                leftover.unlink()
+                removed.append(leftover)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def _is_file_read(path: Path, read: _ReadFile) -> bool:
+    """Whether `path` still holds exactly the bytes that were read (same inode, stamp and hash)."""
+    try:
+        with open(path, "rb", opener=_open_nofollow) as handle:
+            if _FileStamp.of(os.fstat(handle.fileno())) != read.stamp:
+                return False
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return digest.hexdigest() == read.sha256
+
+
+def _open_nofollow(name: str, flags: int) -> int:
+    return os.open(name, flags | os.O_NOFOLLOW)
+
+
+def _stamp_at(path: Path) -> _FileStamp | None:
+    try:
+        return _FileStamp.of(path.stat())
+    except FileNotFoundError:
+        return None
+
+
 def _save_temp(wb: Workbook, path: Path) -> Path:
     """Save into a new hidden file next to `path` (same file system, so a rename can swap it in)."""
     while True:
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
         try:
             # 0o666 under the umask, like any new file; mkstemp would make it private
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -62,13 +63,15 @@ class FolderMediaHost:
 
     def url_for(self, path: Path) -> str:
         source = Path(path)
-        if not source.is_file():
+        if not _is_regular(source):
             raise FileNotFoundError(media_text.host_file_missing(source))
         self.folder.mkdir(parents=True, exist_ok=True)
         name = _unguessable_name(source)
         tmp = self.folder / f".{name}.tmp"
         try:
-            shutil.copyfile(source, tmp)
+            # O_NOFOLLOW: a link's target (perhaps outside the workspace) is never published
+            with open(source, "rb", opener=_open_nofollow) as reader, open(tmp, "wb") as writer:
+                shutil.copyfileobj(reader, writer)
             os.chmod(tmp, 0o644)
             os.replace(tmp, self.folder / name)  # a reader never sees half a file
         finally:
@@ -135,13 +138,25 @@ class SignedUrlMediaHost:
 
     def url_for(self, path: Path) -> str:
         source = Path(path)
-        if not source.is_file():
+        if not _is_regular(source):  # never upload through a link
             raise FileNotFoundError(media_text.host_file_missing(source))
         client = self._storage_client()
         name = f"{self.prefix}/{_unguessable_name(source)}" if self.prefix else _unguessable_name(source)
         blob = client.bucket(self.bucket).blob(name)
         blob.upload_from_filename(str(source), content_type=CONTENT_TYPES.get(source.suffix.lower()))
         return blob.generate_signed_url(version="v4", expiration=self.expires, method="GET")
+
+
+def _is_regular(path: Path) -> bool:
+    """A plain file, not a link to one (its target may be outside the workspace)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _open_nofollow(name: str, flags: int) -> int:
+    return os.open(name, flags | os.O_NOFOLLOW)
 
 
 def build_media_host(config: Mapping[str, Any], base_dir: Path | None = None) -> MediaHost:

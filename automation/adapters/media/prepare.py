@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tempfile
 import warnings
 from collections.abc import Iterable
@@ -305,14 +306,21 @@ def _mismatch_note(path: Path, actual: str) -> tuple[str, ...]:
     return (media_text.extension_mismatch(path.name, actual, claimed),)
 
 
+def _open_nofollow(name: str, flags: int) -> int:
+    return os.open(name, flags | os.O_NOFOLLOW)
+
+
 def _read_head(path: Path) -> tuple[int, bytes] | MediaInfo:
     """The file's size and first bytes, or a MediaInfo that says why there are none."""
     name = path.name
     try:
-        if path.is_dir():
+        st = os.lstat(path)
+        if stat.S_ISDIR(st.st_mode):
             return MediaInfo(path, problems=(media_text.is_folder(name),))
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        if not stat.S_ISREG(st.st_mode):  # a link or a special file: never read through it
+            return MediaInfo(path, problems=(media_text.unsafe_file(name),))
+        size = st.st_size
+        with open(path, "rb", opener=_open_nofollow) as handle:
             head = handle.read(512)
     except FileNotFoundError:
         return MediaInfo(path, problems=(media_text.not_found(name),))

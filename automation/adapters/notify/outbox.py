@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import secrets
 from datetime import datetime
 from email.headerregistry import Address
@@ -24,6 +25,7 @@ from automation.ports import Message
 log = logging.getLogger(__name__)
 
 MESSAGE_ID_DOMAIN = "sop-konten"
+_TEMP_NAME = re.compile(r"\.\d{8}T\d{6}-[0-9a-f]{12}\.eml\.[0-9a-f]{8}\.tmp")  # see OutboxNotifier.send
 
 
 def key_hash(key: str) -> str:
@@ -92,3 +94,16 @@ class OutboxNotifier:
         finally:
             tmp.unlink(missing_ok=True)
         log.info(log_text.OUTBOX_WRITTEN, target.name)
+
+
+def sweep_temporary_files(folder: Path, started_at: float) -> list[Path]:
+    """Delete the outbox's own half-written files from before `started_at` (epoch s)."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        if _TEMP_NAME.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+            if entry.lstat().st_mtime < started_at:
+                entry.unlink()
+                removed.append(entry)
+    return removed

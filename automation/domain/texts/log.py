@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # daemon (commands/cli.py)
+DAEMON_STARTING = "daemon dimulai (pid %s); memuat konfigurasi"
 DAEMON_STARTED = "daemon berjalan; satu siklus setiap %s detik; hentikan dengan Ctrl+C"
 DAEMON_STOPPED = "daemon berhenti"
 CREATING_WORKSPACE = "konfigurasi tidak ditemukan: membuat ruang kerja lokal ./%s"
@@ -52,6 +53,11 @@ FEED_REMOVING_INCOMPLETE = "menghapus folder publikasi yang tidak lengkap %s"
 FEED_SKIPPING_UNREADABLE = "%s tidak terbaca dan dilewati: %s"
 FOLDERS_SEVERAL = "item %s punya beberapa folder; %s dipindahkan, sisanya dibiarkan"
 INTAKE_VANISHED = "entri masuk %r hilang sebelum menjadi item %s"
+INTAKE_UNSAFE_ENTRY = ("%s di folder masuk adalah tautan (symlink), tautan keras, atau file khusus; "
+                       "tidak dibaca dan tidak dijadikan item")
+REGISTER_SAVE_SUPERSEDED = "salinan register %s dibiarkan karena %s sudah disimpan lagi oleh orang lain"
+TEMPORARY_FILES_SWEPT = "%d file sementara milik daemon dari jalan sebelumnya dihapus"
+TEMPORARY_FILES_NOT_SWEPT = "file sementara milik daemon tidak dapat dibersihkan: %s"
 
 # Drive (drive.py)
 DRIVE_STAGES_READY = "folder tahap Drive siap di %s (%d folder)"

@@ -1,4 +1,4 @@
-"""Problems with the media host configuration, read by the operator."""
+"""Problems with the media host configuration (read by the operator) and with asset files (item notes)."""
 
 from __future__ import annotations
 
@@ -342,3 +342,9 @@ def first_images_only(platform: object, count: object, ignored: object) -> str:
 
 def host_file_missing(path: object) -> str:
     return f"berkas {path} tidak ada"
+
+
+def unsafe_file(name: str) -> str:
+    """The note on an item whose folder holds a link or a special file (never read nor published)."""
+    return (f"File '{name}' di folder aset adalah tautan (symlink), tautan keras, atau file khusus; "
+            "file itu tidak dibaca dan tidak diterbitkan. Ganti dengan salinan file aslinya.")
