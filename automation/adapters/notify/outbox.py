@@ -11,10 +11,11 @@ import logging
 import os
 import secrets
 from datetime import datetime
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
 
 from automation.domain.texts import log as log_text
@@ -44,12 +45,24 @@ def _address(display_name: str, address: str) -> Address:
     return Address(display_name=_one_line(display_name), addr_spec=address.strip())
 
 
+class AddressError(ValueError):
+    """Not one usable e-mail address; the message quotes the value."""
+
+
 def parse_sender(sender: str) -> Address:
-    """'Name <addr>' or a bare address."""
+    """'Name <addr>' or a bare address: exactly one, with a local part and a domain, or AddressError."""
     name, address = parseaddr(sender)
-    if not address:
-        raise ValueError(notify_text.not_an_address(sender))
-    return _address(name, address)
+    # parseaddr quietly keeps the first of several addresses and drops what it cannot parse
+    if (not address or address.count("@") != 1 or len(getaddresses([sender])) != 1
+            or any(character.isspace() for character in address)):
+        raise AddressError(notify_text.not_an_address(sender))
+    try:
+        found = _address(name, address)
+    except (ValueError, IndexError, MessageError):  # the header parser's ways of refusing an address
+        raise AddressError(notify_text.not_an_address(sender)) from None
+    if not found.username or not found.domain:
+        raise AddressError(notify_text.not_an_address(sender))
+    return found
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
