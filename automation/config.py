@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from automation.adapters.notify.outbox import AddressError, parse_sender
 from automation.adapters.social.base import PLATFORM_NAMES
+from automation.domain.addresses import AddressError, parse_address
 from automation.domain.sop import Sop, SopError, load_sop
 from automation.domain.texts import config as config_text
 from automation.domain.texts import notify as notify_text
-from automation.domain.working_time import CalendarConfig, CalendarConfigError
+from automation.domain.working_time import CalendarConfigError, WorkingCalendar
 
 CONFIG_NAME = "sop-konten.toml"
 
@@ -216,7 +216,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     key_file = r.text(google, "google.key_file", "")
     sender = r.text(notify, "notify.sender", "sop-konten <sop-konten@localhost>")
     try:
-        parse_sender(sender)
+        parse_address(sender)
     except AddressError:
         r.fail("notify.sender", config_text.not_an_address(sender))
     smtp_config = SmtpConfig(
@@ -237,7 +237,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     r.text(notify, "notify.ledger", "notify-ledger.sqlite3")
     calendar = r.table("calendar")
     try:
-        CalendarConfig.from_dict({"timezone": timezone, **calendar})
+        WorkingCalendar.from_dict({"timezone": timezone, **calendar})  # the holiday country, categories too
     except CalendarConfigError as exc:
         r.fail(exc.key, exc.message)
     return Config(

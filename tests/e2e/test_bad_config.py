@@ -225,6 +225,12 @@ CASES = [
          "'calendar.ramadan[0].end'"),
     Case("holiday-categories-text", set_key("calendar", "holiday_categories", '"public"'),
          "'calendar.holiday_categories'"),
+    Case("holiday-country-unknown", set_key("calendar", "holiday_country", '"ZZ"'), "'calendar.holiday_country'"),
+    Case("holiday-category-unknown", set_key("calendar", "holiday_categories", '["cuti"]'),
+         "'calendar.holiday_categories'"),
+    Case("holiday-language-unknown", set_key("calendar", "holiday_language", '"jv"'), "'calendar.holiday_language'"),
+    Case("extra-day-hours-empty", set_key("calendar", "extra_working_day_hours", "[]"),
+         "'calendar.extra_working_day_hours'"),
     # the files and folders the configuration names
     Case("journal-is-a-folder", make_folder("journal.sqlite3"), "journal.sqlite3"),
     Case("journal-not-sqlite", write_bytes("journal.sqlite3", b"bukan jurnal " * 200), "journal.sqlite3"),
@@ -556,3 +562,21 @@ def test_the_daemon_keeps_polling_through_a_full_disk(small_disk):
     assert "Traceback" not in output
     assert "siklus gagal" in output and "siklus: 1 item baru" in output
     assert [row["ID"].startswith("K-2026-") for row in ws.rows()] == [True]
+
+
+# --- addresses in the roster: register problems, named by `check`, never a crash -------------------
+
+@pytest.mark.parametrize("address", ["rina@@kontributor.example", "rina@", "rina kontributor@example.id",
+                                     "a@example.id, b@example.id"])
+def test_a_bad_roster_address_is_a_register_problem(address, workspace, capsys, caplog):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workspace.register)
+    wb["Petugas"]["B2"].value = address
+    wb.save(workspace.register)
+    code, out, err = run(capsys, "check", "--config", str(workspace.config))
+    assert code == ExitCode.FAILED
+    assert f"MASALAH: Tab Petugas baris 2: Email '{address}' tidak sah." in lines(out)
+    code, out, err = run(capsys, "once", "--config", str(workspace.config))
+    assert code == ExitCode.OK
+    assert "Traceback" not in out + err + caplog.text

@@ -11,15 +11,14 @@ import logging
 import os
 import secrets
 from datetime import datetime
-from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, getaddresses, parseaddr
+from email.utils import format_datetime
 from pathlib import Path
 
+from automation.domain.addresses import one_line, parse_address
 from automation.domain.texts import log as log_text
-from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -36,40 +35,20 @@ def message_id(key: str) -> str:
     return f"<{key_hash(key)[:32]}@{MESSAGE_ID_DOMAIN}>"
 
 
-def _one_line(text: str) -> str:
-    """Header values cannot hold line breaks (titles pasted from elsewhere sometimes do)."""
-    return " ".join(text.split())
-
-
 def _address(display_name: str, address: str) -> Address:
-    return Address(display_name=_one_line(display_name), addr_spec=address.strip())
-
-
-class AddressError(ValueError):
-    """Not one usable e-mail address; the message quotes the value."""
+    return Address(display_name=one_line(display_name), addr_spec=address.strip())
 
 
 def parse_sender(sender: str) -> Address:
-    """'Name <addr>' or a bare address: exactly one, with a local part and a domain, or AddressError."""
-    name, address = parseaddr(sender)
-    # parseaddr quietly keeps the first of several addresses and drops what it cannot parse
-    if (not address or address.count("@") != 1 or len(getaddresses([sender])) != 1
-            or any(character.isspace() for character in address)):
-        raise AddressError(notify_text.not_an_address(sender))
-    try:
-        found = _address(name, address)
-    except (ValueError, IndexError, MessageError):  # the header parser's ways of refusing an address
-        raise AddressError(notify_text.not_an_address(sender)) from None
-    if not found.username or not found.domain:
-        raise AddressError(notify_text.not_an_address(sender))
-    return found
+    """'Name <addr>' or a bare address: exactly one, or AddressError."""
+    return parse_address(sender)
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
     email = EmailMessage(policy=SMTP)
     email["From"] = parse_sender(sender)
     email["To"] = _address(message.to_name, message.to)
-    email["Subject"] = _one_line(message.subject)
+    email["Subject"] = one_line(message.subject)
     email["Date"] = format_datetime(datetime.now().astimezone())
     email["Message-ID"] = message_id(message.key)
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to the daemon

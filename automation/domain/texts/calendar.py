@@ -97,3 +97,7 @@ def language_unavailable(language: object, country: object, names: object) -> st
 
 def no_working_time_before(days: object, day: object) -> str:
     return f"tidak ada jam kerja dalam {days} hari sebelum {day}; periksa calendar.days_off"
+
+
+def categories_unavailable(categories: object, country: object, names: object) -> str:
+    return f"kategori {categories} tidak tersedia untuk {country} (tersedia: {names})"
