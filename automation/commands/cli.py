@@ -149,14 +149,17 @@ def cmd_once(args) -> int:
 
 
 def _cycle(app):
-    """One cycle; a file or journal error met on the way (a full disk) is one sentence, and the next cycle retries."""
-    from automation.bootstrap import failure_sentence
+    """One cycle, or the sentence for what stopped it: a file or journal error met on the way (a full disk),
+    or a problem an adapter reports as a sentence (Google refusing access). The next cycle retries."""
+    from automation.bootstrap import failure_sentence, user_errors
 
     try:
         return app.engine.run_once()
     except (OSError, sqlite3.Error) as exc:
         log.debug(log_text.UNEXPECTED_ERROR_DETAIL, exc_info=True)
         return failure_sentence(exc, app.config)
+    except user_errors() as exc:
+        return str(exc)
 
 
 def cmd_run(args) -> int:
