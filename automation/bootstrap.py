@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.adapters.clock import clock_from_environment
@@ -14,8 +17,8 @@ from automation.adapters.local.folders import FolderAssetStore
 from automation.adapters.local.workbook import WorkbookRegister
 from automation.adapters.notify.outbox import OutboxNotifier
 from automation.adapters.notify.smtp import SmtpNotifier
-from automation.config import Config, ConfigError
-from automation.domain.sop import Sop, load_sop
+from automation.config import Config, ConfigError, io_reason, load_workspace_sop
+from automation.domain.sop import Sop
 from automation.domain.texts import config as config_text
 from automation.domain.working_time import WorkingCalendar
 from automation.ports import AssetStore, Clock, Notifier, Platform, Register, Table
@@ -43,7 +46,7 @@ class Backends:
 
     @cached_property
     def sop(self) -> Sop:
-        return load_sop(self.config.sop)
+        return load_workspace_sop(self.config.sop)
 
     def close(self) -> None:
         for resource in reversed(self.closables):
@@ -64,8 +67,14 @@ class Backends:
 
     @cached_property
     def journal(self) -> Journal:
-        self.config.journal.parent.mkdir(parents=True, exist_ok=True)
-        journal = Journal(self.config.journal)
+        path = self.config.journal
+        try:
+            if path.is_dir():  # SQLite would only say "unable to open database file"
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            journal = Journal(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(config_text.journal_unusable(path, io_reason(exc))) from None
         self.closables.append(journal)
         return journal
 
@@ -122,6 +131,7 @@ class Backends:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
+        # load_config has validated the table, so this cannot raise CalendarConfigError
         return WorkingCalendar.from_dict({"timezone": self.config.timezone, **self.config.raw.get("calendar", {})})
 
 
@@ -145,6 +155,9 @@ class App:
 
 
 def build_app(config: Config) -> App:
+    problems = workspace_problems(config)
+    if problems:
+        raise ConfigError(next(iter(problems.values())))
     backends = Backends(config)
     register, assets, journal = backends.register, backends.assets, backends.journal
     channels = backends.channels
@@ -160,7 +173,7 @@ def build_app(config: Config) -> App:
         working_minutes=backends.calendar.working_minutes_between,
         publishing=PublishingService(journal, assets, backends.local_feed, config.base / "media-siap",
                                      backends.platforms),
-        token_warning_days=float(config.raw.get("publish", {}).get("token_warning_days", 14)),
+        token_warning_days=config.token_warning_days,
         before_effect=_crash_hook(),
         on_roster=channels.on_roster,
     )
@@ -208,8 +221,8 @@ def _notification_channels(backends: Backends) -> Channels:
             backends.closables.append(notifier)
             found = Channels(notifier, found.on_roster)
         return found
-    except NotifyConfigError as exc:
-        raise ConfigError(f"{config.path}: {exc}") from exc
+    except (NotifyConfigError, ValueError) as exc:  # ValueError: digest.send_at is not a time of day
+        raise ConfigError(f"{config.path}: {exc}") from None
 
 
 class GoogleServices:
@@ -263,3 +276,91 @@ def _crash_hook():
             os._exit(70)  # a hard crash: no cleanup, no flush, like a power cut
 
     return crash
+
+
+# --- problems as sentences -----------------------------------------------------------------------
+
+def workspace_problems(config: Config) -> dict[str, str]:
+    """The local files and folders a configuration names that the daemon could not use, by key; changes nothing.
+
+    `check` lists them all; `run` and `once` stop at start-up on the first, before doing anything.
+    """
+    problems = {"journal": _journal_problem(config.journal)}
+    if config.register_backend == "workbook":
+        problems["register.path"] = _file_problem(config.register_path, "register.path")
+    if config.assets_backend == "folders":
+        problems["assets.path"] = _folder_problem(config.assets_path, "assets.path")
+    if config.notify_backend == "outbox":
+        problems["notify.path"] = _folder_problem(config.outbox_path, "notify.path")
+    problems["publish.path"] = _folder_problem(config.publish_path, "publish.path")
+    return {key: problem for key, problem in problems.items() if problem}
+
+
+def _writable(path: Path) -> bool:
+    effective = os.access in os.supports_effective_ids  # a daemon started with a changed effective user
+    return os.access(path, os.W_OK | os.X_OK if path.is_dir() else os.W_OK, effective_ids=effective)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _folder_problem(path: Path, key: str) -> str:
+    """A folder the daemon creates and writes into: if missing, it is created in the nearest existing one."""
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        return config_text.not_a_folder(existing, key)
+    if not _writable(existing):
+        return config_text.folder_not_writable(existing, key)
+    return ""
+
+
+def _file_problem(path: Path, key: str) -> str:
+    """A file the daemon replaces atomically: the file itself and its folder must be writable."""
+    if path.is_dir():
+        return config_text.is_a_folder(path, key)
+    if path.exists() and not _writable(path):
+        return config_text.file_unusable(path, config_text.IO_REASONS["EACCES"])
+    return _folder_problem(path.parent, key)
+
+
+def _journal_problem(path: Path) -> str:
+    if path.is_dir():
+        return config_text.journal_unusable(path, config_text.IO_REASONS["EISDIR"])
+    if not path.exists():
+        return _folder_problem(path.parent, "journal")
+    if not _writable(path):
+        return config_text.journal_unusable(path, config_text.IO_REASONS["EACCES"])
+    try:
+        # read-only: `check` changes nothing; reading the schema is enough to tell a journal from other bytes
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            db.execute("PRAGMA schema_version").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return config_text.journal_unusable(path, io_reason(exc))
+    return _folder_problem(path.parent, "journal")  # SQLite writes its -wal and -shm files beside it
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors whose message is already one sentence for the operator: a problem to fix, not a crash."""
+    from automation.adapters.google.client import GoogleAccessError
+    from automation.adapters.social.base import PublishConfigError
+    from automation.domain.contract import HeaderError
+    from automation.domain.sop import SopError
+    from automation.domain.working_time import CalendarConfigError
+    from automation.ports import RegisterError
+
+    return (ConfigError, SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError,
+            PublishConfigError)
+
+
+def failure_sentence(error: BaseException, config: Config) -> str:
+    """One sentence for a file or SQLite error met while working, naming the file when the error does."""
+    if isinstance(error, sqlite3.Error):
+        return config_text.journal_failed(config.journal, io_reason(error))
+    where = getattr(error, "filename", None) or config.base  # a write that hits a full disk names no file
+    return config_text.file_unusable(where, io_reason(error))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.adapters.local.workbook import WorkbookRegister
-from automation.bootstrap import Backends
+from automation.bootstrap import Backends, user_errors, workspace_problems
 from automation.config import ConfigError, load_config
 from automation.domain.contract import (
     LOG_HEADERS,
@@ -15,7 +16,7 @@ from automation.domain.contract import (
     locate_columns,
     parse_roster,
 )
-from automation.domain.sop import SopError, load_sop
+from automation.domain.sop import SopError
 from automation.domain.texts import check as check_text
 from automation.ports import AccessChecking, RegisterError
 
@@ -34,21 +35,44 @@ def register_problems(snapshot, sop):
     return roster, problems + roster_problems
 
 
-def run_checks(config_path: Path) -> list[str]:
+@dataclass
+class CheckResult:
+    problems: list[str] = field(default_factory=list)  # each stops `run` or a cycle until fixed
+    warnings: list[str] = field(default_factory=list)  # each is ignored by `run`, but likely a mistake
+
+
+def run_checks(config_path: Path) -> CheckResult:
+    """Every problem `run` would meet, found without changing anything: the same sentences `run` would say."""
     try:
         config = load_config(config_path)
     except ConfigError as exc:
-        return [str(exc)]
+        return CheckResult([str(exc)])
+    result = CheckResult(warnings=list(config.warnings))
+    backends = Backends(config)
     try:
-        sop = load_sop(config.sop)
+        _ = backends.sop
     except SopError as exc:
-        return [str(exc)]
-    backends = Backends(config, sop)
+        result.problems.append(str(exc))
+        return result
+    files = workspace_problems(config)
+    result.problems.extend(files.values())
     try:
-        problems = _register_problems(backends) + _asset_problems(backends)
+        if "register.path" not in files:
+            result.problems.extend(_register_problems(backends))
+        result.problems.extend(_asset_problems(backends) + _backend_problems(backends))
     finally:
         backends.close()
-    return list(dict.fromkeys(problems))
+    result.problems = list(dict.fromkeys(result.problems))
+    return result
+
+
+def _backend_problems(backends: Backends) -> list[str]:
+    """What building the notifier and the publishing adapters would refuse at the start of `run`."""
+    try:
+        _ = backends.channels, backends.platforms  # built as `run` builds them, each once
+    except user_errors() as exc:
+        return [str(exc)]
+    return []
 
 
 def _register_problems(backends: Backends) -> list[str]:

@@ -6,13 +6,16 @@ import argparse
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import time
+from enum import IntEnum
 from pathlib import Path
 
 from automation import __version__
-from automation.config import CONFIG_NAME, ConfigError, load_config
+from automation.config import CONFIG_NAME, load_config, load_workspace_sop
 from automation.domain.texts import cli as cli_text
+from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
 
 DEFAULT_WORKSPACE = "sop-konten-data"
@@ -21,39 +24,66 @@ CONFIG_ENV = "SOP_KONTEN_CONFIG"
 log = logging.getLogger("sop_konten")
 
 
+class ExitCode(IntEnum):
+    """The exit status of every command (docs/configuration.md lists them for operators and service managers)."""
+
+    OK = 0
+    FAILED = 1  # the work failed (a cycle, a report, a file write) or `check` found problems; fix, then run again
+    UNUSABLE = 2  # usage, configuration or workspace problem found before anything was done
+    INTERRUPTED = 130  # Ctrl+C
+
+
 class UserError(Exception):
-    """Something the user can fix; printed as one sentence, exit status 2."""
+    """Something the user can fix; printed as one sentence, exit status UNUSABLE."""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # argparse itself exits with 2 (UNUSABLE) on a usage error
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if not args.command:
         parser.print_help()
-        return 2
+        return ExitCode.UNUSABLE
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable_to_debug_log
     try:
-        return args.handler(args)
-    except (UserError, ConfigError) as exc:
-        print(cli_text.error_line(exc), file=sys.stderr)
-        return 2
-    except _known_errors() as exc:
-        print(cli_text.error_line(exc), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        return _handle(args)
+    finally:
+        sys.unraisablehook = previous_hook
 
 
-def _known_errors() -> tuple[type[Exception], ...]:
-    from automation.adapters.google.client import GoogleAccessError
-    from automation.domain.contract import HeaderError
-    from automation.domain.sop import SopError
-    from automation.domain.working_time import CalendarConfigError
-    from automation.ports import RegisterError
+def _handle(args) -> int:
+    from automation.bootstrap import user_errors
     from automation.report.monitoring import ReportError
 
-    return (SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError, ReportError)
+    problems_to_fix: tuple[type[Exception], ...] = (UserError, ReportError, *user_errors())
+    try:
+        return args.handler(args)
+    except problems_to_fix as exc:
+        print(cli_text.error_line(exc), file=sys.stderr)
+        return ExitCode.UNUSABLE
+    except (OSError, sqlite3.Error) as exc:  # met while working: init, setup, report writing their files
+        print(cli_text.error_line(_io_sentence(exc)), file=sys.stderr)
+        return ExitCode.FAILED
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+    except Exception as exc:  # a bug: still one sentence for the operator; the traceback only with -v
+        log.debug(log_text.UNEXPECTED_ERROR_DETAIL, exc_info=True)
+        print(cli_text.error_line(cli_text.unexpected_error(type(exc).__name__, exc)), file=sys.stderr)
+        return ExitCode.FAILED
+
+
+def _unraisable_to_debug_log(unraisable) -> None:
+    """Errors Python ignores anyway (a library's __del__ closing a file on a full disk): no traceback unless -v."""
+    log.debug(log_text.UNEXPECTED_ERROR_DETAIL,
+              exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+
+
+def _io_sentence(error: BaseException) -> str:
+    from automation.config import io_reason
+
+    where = getattr(error, "filename", None) or Path.cwd()
+    return config_text.file_unusable(where, io_reason(error))
 
 
 def _argparse_in_indonesian(message: str) -> str:
@@ -102,17 +132,34 @@ def cmd_init(args) -> int:
 
     config_path = init_workspace(Path(args.dir))
     _print_where(config_path)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_once(args) -> int:
     app = _app(_config_path(args.config, create=False))
     try:
-        summary = app.engine.run_once()
+        summary = _cycle(app)
     finally:
         app.close()
+    if isinstance(summary, str):
+        print(cli_text.error_line(summary), file=sys.stderr)
+        return ExitCode.FAILED
     print(summary.line())
-    return 1 if summary.error else 0
+    return ExitCode.FAILED if summary.error else ExitCode.OK
+
+
+def _cycle(app):
+    """One cycle, or the sentence for what stopped it: a file or journal error met on the way (a full disk),
+    or a problem an adapter reports as a sentence (Google refusing access). The next cycle retries."""
+    from automation.bootstrap import failure_sentence, user_errors
+
+    try:
+        return app.engine.run_once()
+    except (OSError, sqlite3.Error) as exc:
+        log.debug(log_text.UNEXPECTED_ERROR_DETAIL, exc_info=True)
+        return failure_sentence(exc, app.config)
+    except user_errors() as exc:
+        return str(exc)
 
 
 def cmd_run(args) -> int:
@@ -130,6 +177,13 @@ def cmd_run(args) -> int:
 
     import schedule
 
+    def cycle():
+        summary = _cycle(app)
+        if isinstance(summary, str):  # logged, not raised: the daemon keeps polling and the cycle is retried
+            log.error(log_text.CYCLE_FAILED, summary)
+            return
+        (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
+
     config_path = _config_path(args.config, create=True)
     if stop["requested"]:
         return _stopped()
@@ -138,10 +192,6 @@ def cmd_run(args) -> int:
         if stop["requested"]:
             return _stopped()
         _sweep_own_temporary_files(app.config, started_at)
-
-        def cycle():
-            summary = app.engine.run_once()
-            (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
 
         _print_where(config_path)
         log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
@@ -159,7 +209,7 @@ def cmd_run(args) -> int:
 
 def _stopped() -> int:
     log.info(log_text.DAEMON_STOPPED)
-    return 0
+    return ExitCode.OK
 
 
 def _sweep_own_temporary_files(config, started_at: float) -> None:
@@ -179,11 +229,17 @@ def _sweep_own_temporary_files(config, started_at: float) -> None:
 
 
 def cmd_setup(args) -> int:
+    from automation.bootstrap import workspace_problems
     from automation.commands.setup import run_setup
 
-    for line in run_setup(_config_path(args.config, create=False)):
+    config_path = _config_path(args.config, create=False)
+    config = load_config(config_path)
+    problems = workspace_problems(config)
+    if problems:  # setup prepares the register and the folders; it cannot where a file stands in the way
+        raise UserError(next(iter(problems.values())))
+    for line in run_setup(config_path):
         print(line)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_report(args) -> int:
@@ -203,19 +259,21 @@ def cmd_report(args) -> int:
         finally:
             backends.close()
         print(cli_text.report_tab_written(REPORT_TAB, rows))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_check(args) -> int:
     from automation.commands.check import run_checks
 
-    problems = run_checks(_config_path(args.config, create=False))
-    if not problems:
+    result = run_checks(_config_path(args.config, create=False))
+    for warning in result.warnings:
+        print(cli_text.check_warning(warning))
+    if not result.problems:
         print(cli_text.CHECK_OK)
-        return 0
-    for problem in problems:
+        return ExitCode.OK
+    for problem in result.problems:
         print(cli_text.check_problem(problem))
-    return 1
+    return ExitCode.FAILED
 
 
 # --- helpers -----------------------------------------------------------------
@@ -242,15 +300,17 @@ def _config_path(given: Path | None, create: bool) -> Path:
 def _app(config_path: Path):
     from automation.bootstrap import build_app
 
-    return build_app(load_config(config_path))
+    config = load_config(config_path)
+    for warning in config.warnings:
+        log.warning(log_text.CONFIG_WARNING, warning)
+    return build_app(config)
 
 
 def _print_where(config_path: Path) -> None:
     from automation.domain.contract import TITLE, Contract
-    from automation.domain.sop import load_sop
 
     config = load_config(config_path)
-    sop = load_sop(config.sop)
+    sop = load_workspace_sop(config.sop)
     first = Contract(sop).status(1)
     print(cli_text.where_workspace(config.base))
     print(cli_text.where_register(config.register_path, TITLE, first, sop.first.outcomes[0].status))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from automation.domain.addresses import is_address
 from automation.domain.sop import Sop, canonical, normalise
 from automation.domain.texts import register as register_text
 from automation.domain.texts import store as store_text
@@ -144,7 +145,7 @@ def parse_roster(table: Table, sop: Sop) -> tuple[Roster, list[str]]:
         if active is None:
             problems.append(register_text.roster_active_invalid(where, YES, NO))
             continue
-        if cell[EMAIL] and "@" not in cell[EMAIL]:
+        if cell[EMAIL] and not is_address(cell[EMAIL]):
             problems.append(register_text.roster_email_invalid(where, cell[EMAIL]))
         people.append(Person(cell[NAME], cell[EMAIL], role, active == YES))
     roster = Roster(tuple(people))

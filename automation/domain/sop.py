@@ -180,7 +180,7 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
 
     standards = raw.get("standards", {})
     if not isinstance(standards, dict):
-        reader.fail("standards", config_text.MUST_BE_TABLE)
+        reader.fail("standards", config_text.EXPECTED_TABLE)
     reminder = standards.get("reminder_percent", 100)
     escalation_at = standards.get("escalation_percent", 200)
     for key, value in (("standards.reminder_percent", reminder), ("standards.escalation_percent", escalation_at)):
@@ -218,7 +218,7 @@ def parse_sop(raw: dict[str, Any], source: str = "<sop>") -> Sop:
 def _parse_step(reader: _Reader, index: int, raw: Any, roles: tuple[str, ...], count: int) -> Step:
     key = f"steps[{index}]"
     if not isinstance(raw, dict):
-        reader.fail(key, config_text.MUST_BE_TABLE)
+        reader.fail(key, config_text.EXPECTED_TABLE)
     number = raw.get("number")
     if number != index + 1:
         reader.fail(f"{key}.number", config_text.step_number(index + 1))
@@ -230,7 +230,7 @@ def _parse_step(reader: _Reader, index: int, raw: Any, roles: tuple[str, ...], c
         reader.fail(f"{key}.minutes", config_text.MINUTES_INVALID)
     action = raw.get("action", "")
     if action not in ACTIONS:
-        reader.fail(f"{key}.action", config_text.must_be_one_of(repr(a) for a in ACTIONS))
+        reader.fail(f"{key}.action", config_text.one_of(", ".join(repr(a) for a in ACTIONS)))
     raw_outcomes = raw.get("outcomes")
     if not isinstance(raw_outcomes, list) or not raw_outcomes:
         reader.fail(f"{key}.outcomes", config_text.OUTCOMES_REQUIRED)

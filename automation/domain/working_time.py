@@ -551,8 +551,12 @@ def package_holidays(country: str, categories: Sequence[str], language: str = ""
         raise CalendarConfigError(
             "calendar.holiday_country", calendar_text.unknown_country(country)
         ) from exc
-    except ValueError as exc:
-        raise CalendarConfigError("calendar.holiday_categories", str(exc)) from exc
+    except ValueError as exc:  # the package's own English words; the operator reads ours
+        supported = getattr(holidays.country_holidays(country), "supported_categories", ())
+        raise CalendarConfigError(
+            "calendar.holiday_categories",
+            calendar_text.categories_unavailable(list(categories), country, ", ".join(supported)),
+        ) from exc
     if language and language not in (getattr(entity, "supported_languages", None) or (language,)):
         raise CalendarConfigError(
             "calendar.holiday_language",

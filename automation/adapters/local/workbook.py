@@ -29,6 +29,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.domain.rows import RowLocator
+from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
 from automation.ports import (
@@ -323,7 +324,7 @@ class WorkbookRegister:
         except FileNotFoundError:
             raise RegisterError(store_text.workbook_missing(name, self.path.parent)) from None
         except OSError as exc:
-            raise RegisterError(store_text.workbook_unreadable(name, exc.strerror)) from exc
+            raise RegisterError(store_text.workbook_unreadable(name, config_text.os_reason(exc.errno, exc.strerror))) from exc
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data))
         except Exception as exc:  # openpyxl raises many kinds for a damaged file

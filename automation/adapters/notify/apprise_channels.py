@@ -141,13 +141,13 @@ class AppriseSettings:
         def text(key: str) -> str:
             value = raw.get(key, "")
             if not isinstance(value, str):
-                fail(key, config_text.MUST_BE_TEXT)
+                fail(key, config_text.EXPECTED_TEXT)
             return value.strip()
 
         def url_map(key: str) -> dict[str, tuple[str, ...]]:
             table = raw.get(key, {})
             if not isinstance(table, Mapping):
-                fail(key, config_text.MUST_BE_TABLE)
+                fail(key, config_text.EXPECTED_TABLE)
             out = {}
             for name, urls in table.items():
                 if isinstance(urls, str):
@@ -161,12 +161,12 @@ class AppriseSettings:
                  "roster_urls", "roster_schemes", "html_email"}
         for key in raw:
             if key not in known:
-                fail(key, config_text.unknown_key(sorted(known)))
+                fail(key, config_text.unknown_key_among(sorted(known)))
         flags = {}
         for key in ("roster_urls", "html_email"):
             value = raw.get(key, cls.__dataclass_fields__[key].default)
             if not isinstance(value, bool):
-                fail(key, config_text.MUST_BE_BOOLEAN)
+                fail(key, config_text.EXPECTED_FLAG)
             flags[key] = value
         schemes = raw.get("roster_schemes", list(DEFAULT_ROSTER_SCHEMES))
         if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):

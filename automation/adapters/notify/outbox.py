@@ -15,11 +15,11 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
 from pathlib import Path
 
+from automation.domain.addresses import one_line, parse_address
 from automation.domain.texts import log as log_text
-from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -37,28 +37,20 @@ def message_id(key: str) -> str:
     return f"<{key_hash(key)[:32]}@{MESSAGE_ID_DOMAIN}>"
 
 
-def _one_line(text: str) -> str:
-    """Header values cannot hold line breaks (titles pasted from elsewhere sometimes do)."""
-    return " ".join(text.split())
-
-
 def _address(display_name: str, address: str) -> Address:
-    return Address(display_name=_one_line(display_name), addr_spec=address.strip())
+    return Address(display_name=one_line(display_name), addr_spec=address.strip())
 
 
 def parse_sender(sender: str) -> Address:
-    """'Name <addr>' or a bare address."""
-    name, address = parseaddr(sender)
-    if not address:
-        raise ValueError(notify_text.not_an_address(sender))
-    return _address(name, address)
+    """'Name <addr>' or a bare address: exactly one, or AddressError."""
+    return parse_address(sender)
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
     email = EmailMessage(policy=SMTP)
     email["From"] = parse_sender(sender)
     email["To"] = _address(message.to_name, message.to)
-    email["Subject"] = _one_line(message.subject)
+    email["Subject"] = one_line(message.subject)
     email["Date"] = format_datetime(datetime.now().astimezone())
     email["Message-ID"] = message_id(message.key)
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to the daemon

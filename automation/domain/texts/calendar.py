@@ -119,3 +119,7 @@ def week_differs(hours: object, perpres_hours: object) -> str:
 def ramadan_week_differs(label: object, hours: object, perpres_hours: object) -> str:
     return (f"{label} berjumlah {hours} jam seminggu; Perpres 21/2023 menetapkan {perpres_hours} jam "
             "selama Ramadan")
+
+
+def categories_unavailable(categories: object, country: object, names: object) -> str:
+    return f"kategori {categories} tidak tersedia untuk {country} (tersedia: {names})"

@@ -78,6 +78,14 @@ def check_problem(problem: object) -> str:
     return f"MASALAH: {problem}"
 
 
+def check_warning(warning: object) -> str:
+    return f"PERINGATAN: {warning}"
+
+
+def unexpected_error(kind: object, error: object) -> str:
+    return f"kesalahan tak terduga ({kind}: {error}); jalankan lagi dengan -v untuk rinciannya dan laporkan."
+
+
 def config_not_found(path: object) -> str:
     return f"berkas konfigurasi {path} tidak ditemukan."
 

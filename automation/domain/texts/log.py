@@ -9,6 +9,9 @@ DAEMON_STOPPED = "daemon berhenti"
 CREATING_WORKSPACE = "konfigurasi tidak ditemukan: membuat ruang kerja lokal ./%s"
 STOP_REQUESTED = "permintaan berhenti (sinyal %s); menyelesaikan siklus yang sedang berjalan"
 CYCLE = "siklus: %s"
+CYCLE_FAILED = "siklus gagal: %s Siklus dicoba lagi pada giliran berikutnya."
+CONFIG_WARNING = "peringatan: %s"
+UNEXPECTED_ERROR_DETAIL = "rincian kesalahan tak terduga"
 
 # engine and digest (service/)
 DIGEST = "ringkasan harian: %s"
