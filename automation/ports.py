@@ -133,6 +133,16 @@ class BatchPlacing(Protocol):
 
 
 @runtime_checkable
+class ContentDigesting(Protocol):
+    """An asset store that can say what the item's files hold without handing them over (approval binding)."""
+
+    def digest(self, item_id: str) -> dict[str, str]:
+        """Each file `media` would publish: its name -> a hash of its content, prefixed by the algorithm
+        (`sha256:<hex>`, or `md5:<hex>` where the store only offers MD5, as Drive does)."""
+        ...
+
+
+@runtime_checkable
 class AccessChecking(Protocol):
     """A store that can prove, without changing anything, that the daemon may write there (`sop-konten check`)."""
 

@@ -43,7 +43,7 @@ from automation.ports import Message
 PREFIX = "[sop-konten]"
 
 # The message kinds, by the `template` parameter of a notify effect.
-ASSIGNMENT_KINDS = ("task", "revision", "reassigned")
+ASSIGNMENT_KINDS = ("task", "revision", "reassigned", "approval_changed")
 STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "published",
               "publish_failed", "publish_unconfirmed", "publish_manual")
 KINDS = (*STEP_KINDS, "token_expiry")
@@ -53,6 +53,7 @@ KIND_LABELS = {
     "task": "Tugas baru",
     "revision": "Revisi",
     "reassigned": "Tugas dialihkan",
+    "approval_changed": "Persetujuan diminta ulang",
     "reminder": "Pengingat",
     "escalation": "Eskalasi",
     "rejected": "Ditolak",
@@ -172,6 +173,7 @@ class Renderer:
             "problem": params.get("problem", ""),
             "retry": _yes(params.get("retry", "")),
             "note": params.get("note", ""),
+            "changes": [line.strip() for line in params.get("changes", "").splitlines() if line.strip()],
             "caption": params.get("caption", ""),
             "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],
             "instructions": params.get("instructions", ""),
