@@ -6,6 +6,7 @@ from datetime import datetime
 
 from automation.domain.approval import approved_content, combined_digest, content_changes, short_digest
 from automation.domain.contract import CAPTION, NOTES, PLATFORM, SCHEDULE, TITLE, Contract, Person, Roster
+from automation.domain.results import ActionResult
 from automation.domain.sop import load_sop, parse_sop
 from automation.domain.workflow import Context, adopted_state, decide_row
 
@@ -85,3 +86,16 @@ def _raw_sop():
     from automation.domain.sop import default_sop_path
 
     return tomllib.loads(default_sop_path().read_text(encoding="utf-8"))
+
+
+def test_a_platform_published_before_the_approval_was_reopened_is_not_posted_again():
+    state, seen = at_approval()
+    approved = decide_row(context(lambda item_id: FILES), state, seen)
+    posted = {"K-2026-0001/7/1/publish:Instagram": ActionResult(ok=True, links=(("Instagram", "https://ig/p/1"),))}
+    ctx = Context(sop=SOP, contract=CONTRACT, roster=ROSTER, now=datetime(2026, 11, 30, 10, 5),
+                  contents=lambda item_id: {**FILES, "poster.png": "sha256:changed"}, results=posted.get)
+    reopened = decide_row(ctx, approved.state, {**approved.row, SCHEDULE: ""})
+    assert reopened.state.active == 6 and not any(e.kind == "publish" for e in reopened.effects)
+    again = decide_row(ctx, reopened.state, {**reopened.row, CONTRACT.status(6): "Disetujui"})
+    assert again.state.activations[7] == 2
+    assert [e.key for e in again.effects if e.kind == "publish"] == ["K-2026-0001/7/2/publish:X"]
