@@ -560,9 +560,27 @@ class DriveAssetStore:
     # --- media ------------------------------------------------------------------------------------
 
     def media(self, item_id: str) -> list[MediaFile]:
+        listed = self._media_files(item_id)
+        if listed is None:
+            return []
+        folder, base, files = listed
+        result = []
+        for name, path, child in files:
+            self._fetch(child, path, about=folder)
+            result.append(MediaFile(name=name, path=path, md5=child["md5Checksum"]))
+        _remove_stale(base, {path for _, path, _ in files})
+        return result
+
+    def digest(self, item_id: str) -> dict[str, str]:
+        """Drive's own MD5 of each file media() would fetch: nothing is downloaded."""
+        listed = self._media_files(item_id)
+        return {name: f"md5:{child['md5Checksum']}" for name, _, child in (listed[2] if listed else [])}
+
+    def _media_files(self, item_id: str) -> tuple[str, Path, list[tuple[str, Path, dict[str, Any]]]] | None:
+        """(folder id, local cache folder, [(name, cache path, Drive file)]) of the item's files; None: no folder."""
         where = self._locate(item_id)
         if where is None:
-            return []
+            return None
         folder = where[0]
         fields = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
         children = self._list(f"{_q(folder)} in parents and trashed = false", fields, about=folder)
@@ -593,12 +611,7 @@ class DriveAssetStore:
                 continue
             relative = _free_name([_local_part(part) for part in parts], taken)
             files.append(("/".join(parts), base / relative, child))
-        result = []
-        for name, path, child in files:
-            self._fetch(child, path, about=folder)
-            result.append(MediaFile(name=name, path=path, md5=child["md5Checksum"]))
-        _remove_stale(base, {path for _, path, _ in files})
-        return result
+        return folder, base, files
 
     def _fetch(self, child: dict[str, Any], path: Path, about: str) -> None:
         md5 = child["md5Checksum"]

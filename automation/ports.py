@@ -138,6 +138,15 @@ class UnsafeFileReporting(Protocol):
 
     def unsafe_files(self, item_id: str) -> list[str]:
         """One Indonesian note per refused file in the item's folder (never read nor published)."""
+
+
+@runtime_checkable
+class ContentDigesting(Protocol):
+    """An asset store that can say what the item's files hold without handing them over (approval binding)."""
+
+    def digest(self, item_id: str) -> dict[str, str]:
+        """Each file `media` would publish: its name -> a hash of its content, prefixed by the algorithm
+        (`sha256:<hex>`, or `md5:<hex>` where the store only offers MD5, as Drive does)."""
         ...
 
 

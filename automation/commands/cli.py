@@ -1,4 +1,4 @@
-"""The `sop-konten` command: init, run, once, check."""
+"""The `sop-konten` command: init, run, once, check, setup, report, audit."""
 
 from __future__ import annotations
 
@@ -122,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=parse_day, metavar=cli_text.DATE_METAVAR, help=cli_text.HELP_TO)
     p.add_argument("--out", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.HELP_OUT)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("audit", help=cli_text.HELP_AUDIT, description=cli_text.HELP_AUDIT)
+    audit = p.add_subparsers(dest="audit_command", title=cli_text.COMMANDS, metavar=cli_text.COMMAND_METAVAR,
+                             required=True)
+    p = audit.add_parser("verify", help=cli_text.HELP_AUDIT_VERIFY, description=cli_text.HELP_AUDIT_VERIFY)
+    p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
+    p.set_defaults(handler=cmd_audit_verify)
     return parser
 
 
@@ -274,6 +281,25 @@ def cmd_check(args) -> int:
     for problem in result.problems:
         print(cli_text.check_problem(problem))
     return ExitCode.FAILED
+
+
+def cmd_audit_verify(args) -> int:
+    from automation.service.journal import Journal
+
+    config = load_config(_config_path(args.config, create=False))
+    if not config.journal.is_file():
+        raise UserError(cli_text.journal_not_found(config.journal))
+    journal = Journal(config.journal)
+    try:
+        check = journal.verify_chain()
+    finally:
+        journal.close()
+    if check.broken is None:
+        print(cli_text.audit_intact(check.count))
+        return 0
+    b = check.broken
+    print(cli_text.audit_broken(b.no, b.item_id, b.at, b.reason, b.intact_until))
+    return 1
 
 
 # --- helpers -----------------------------------------------------------------

@@ -30,6 +30,7 @@ class KeyKind(StrEnum):
     REASSIGN = "reassign"
     UNDO = "undo"
     ADOPTED = "adopted"
+    REOPENED = "reopened"  # the approval asked again: the approved content changed before publishing
     INTAKE = "intake"
     CLAIM = "claim"
     PLACE = "place"

@@ -98,6 +98,15 @@ class Sop:
         return next((s for s in self.steps if s.check), None)
 
     @property
+    def approval_step(self) -> Step | None:
+        """The step whose "next" outcome hands the item to publishing: its approval binds the content."""
+        publish = next((s for s in self.steps if s.action == "publish"), None)
+        if publish is None or publish.number == 1:
+            return None
+        before = self.step(publish.number - 1)
+        return before if any(o.goto == NEXT for o in before.outcomes) else None
+
+    @property
     def first(self) -> Step:
         return self.steps[0]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from automation.domain.approval import approved_content, content_changes, short_digest
 from automation.domain.contract import (
     CAPTION,
     DUE,
@@ -60,6 +61,7 @@ class ItemState:
     warnings: tuple[str, ...] = ()  # standing problems shown in Catatan Sistem
     version: int = 0  # grows with every accepted decision; 0 = never seen before
     overdue: bool = False  # the active step has waited longer than its standard
+    approved: Mapping[str, str] = field(default_factory=dict)  # part -> SHA-256 at the approval (approval.py)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class Context:
     workload: dict[str, int] = field(default_factory=dict)  # person name -> open items
     recorded: Callable[[str], str | None] = lambda key: None  # time already journaled for an event key
     results: Callable[[str], ActionResult | None] = lambda key: None
+    # the item's files now, name -> the store's content hash; None when they cannot be read now
+    contents: Callable[[str], Mapping[str, str] | None] = lambda item_id: {}
 
     @property
     def stamp(self) -> str:
@@ -163,6 +167,7 @@ class _Decider:
         self.transitioned = False
         self.consumed: set[str] = set()  # status cells a transition has taken up
         self.completions: list[Completion] = []
+        self.approval_event: int | None = None  # index in events of an approval made in this decision
 
     # -- main -------------------------------------------------------------
     def run(self) -> RowDecision:
@@ -171,6 +176,7 @@ class _Decider:
         self._apply_transitions()
         self._apply_action_results()
         self._reconcile_cells()
+        self._bind_approval()
         self._assign_missing_actor()
         self._start_action()
         self._time_standards()
@@ -211,7 +217,18 @@ class _Decider:
         if step.number == 1 and not self.seen[TITLE].strip():
             self._reject(self.c.status(1), texts.TITLE_REQUIRED)
             return False
+        if self._approves(step, outcome) and self.ctx.contents(self.state.item_id) is None:
+            self._reject(self.c.status(step.number), texts.approval_files_unreadable(step, outcome.status))
+            return False  # what would be approved cannot be established now
         return True
+
+    def _approves(self, step: Step, outcome: Outcome) -> bool:
+        approval = self.sop.approval_step
+        return approval is not None and step.number == approval.number and outcome.goto == NEXT
+
+    def _content_now(self) -> dict[str, str] | None:
+        files = self.ctx.contents(self.state.item_id)
+        return None if files is None else approved_content(files, self.row, self.sop)
 
     def _transition(self, step: Step, outcome: Outcome, actor: str, remark: str = "") -> None:
         n = step.number
@@ -226,6 +243,8 @@ class _Decider:
         if outcome.goto == NEXT:
             target = n + 1
             remark = remark or texts.moved_to(self.sop.step(target))
+            if self._approves(step, outcome):
+                self.approval_event = len(self.events)  # bound once the person's other edits are in the row
         elif isinstance(outcome.goto, int):
             target = outcome.goto
             remark = remark or texts.revision_to(self.sop.step(target))
@@ -246,7 +265,20 @@ class _Decider:
         else:
             self._end(REJECTED if outcome.goto == REJECT else PUBLISHED, n, activation)
 
-    def _activate(self, number: int, reuse_actor: bool) -> None:
+    def _bind_approval(self) -> None:
+        """Record what was approved: the row as the approver left it (caption, platforms, schedule) and the files."""
+        if self.approval_event is None:
+            return
+        content = self._content_now()
+        if content is None:  # unreachable: the guard took the approval only with readable files
+            return
+        self.state = replace(self.state, approved=content)
+        event = self.events[self.approval_event]
+        self.events[self.approval_event] = replace(
+            event, remark=f"{event.remark} {texts.approval_digest(short_digest(content))}")
+
+    def _activate(self, number: int, reuse_actor: bool, template: str = "",
+                  extra: Mapping[str, str] | None = None) -> None:
         for later in range(number, len(self.sop.steps) + 1):
             for column in (self.c.actor(later), self.c.status(later), self.c.time(later)):
                 if later > number or column != self.c.actor(later):
@@ -270,7 +302,7 @@ class _Decider:
             self._effect(EffectKind.CHECK, number, activations[number], KeyKind.CHECK, None, platforms=self.row[PLATFORM],
                          title=self.row[TITLE], caption=self.row[CAPTION], kind=self.row[TYPE])
         if not step.action:
-            self._assign(step, person)
+            self._assign(step, person, template, extra)
 
     def _end(self, outcome: str, step_number: int, activation: int) -> None:
         self.state = replace(self.state, active=0, outcome=outcome, activated_at="")
@@ -298,18 +330,20 @@ class _Decider:
         return None
 
     # -- assignment -------------------------------------------------------
-    def _assign(self, step: Step, preferred: Person | None = None) -> None:
+    def _assign(self, step: Step, preferred: Person | None = None, template: str = "",
+                extra: Mapping[str, str] | None = None) -> None:
         person = preferred or self._least_loaded(step.role)
         if person is not None:
-            self._set_actor(step, person)
+            self._set_actor(step, person, template=template, extra=extra)
 
-    def _set_actor(self, step: Step, person: Person, reassigned: bool = False) -> None:
+    def _set_actor(self, step: Step, person: Person, reassigned: bool = False, template: str = "",
+                   extra: Mapping[str, str] | None = None) -> None:
         self.row[self.c.actor(step.number)] = person.name
         self.ctx.workload[person.name] = self.ctx.workload.get(person.name, 0) + 1
         activation = self.state.activations.get(step.number, 1)
-        template = "reassigned" if reassigned else ("revision" if activation > 1 else "task")
+        template = template or ("reassigned" if reassigned else ("revision" if activation > 1 else "task"))
         self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.TASK, person.email or person.name,
-                     template=template, to=person.email, to_name=person.name, step=str(step.number))
+                     template=template, to=person.email, to_name=person.name, step=str(step.number), **(extra or {}))
 
     def _least_loaded(self, role: str) -> Person | None:
         people = self.ctx.roster.active_in(role)
@@ -332,18 +366,54 @@ class _Decider:
         step = self.sop.step(self.state.active)
         if step.action != "publish" or self._publish_problems():
             return
-        for platform, result in self._publish_results(step).items():
-            if result is None or result.state == RETRYING_STATE:
-                self.effects.append(Effect(self._publish_key(step, platform), EffectKind.PUBLISH, self.state.item_id, {
-                    "step": str(step.number), "platform": platform, "title": self.row[TITLE],
-                    "caption": self.row[CAPTION], "kind": self.row[TYPE]}))
+        due = {p: r for p, r in self._publish_results(step).items() if r is None or r.state == RETRYING_STATE}
+        if due and self.state.approved:
+            now = self._content_now()
+            if now is None:
+                return  # the files cannot be read now: nothing is published unchecked
+            changes = content_changes(self.state.approved, now)
+            if changes:
+                self._reopen_approval(step, changes)
+                return
+        for platform in due:
+            self.effects.append(Effect(self._publish_key(step, platform), EffectKind.PUBLISH, self.state.item_id, {
+                "step": str(step.number), "platform": platform, "title": self.row[TITLE],
+                "caption": self.row[CAPTION], "kind": self.row[TYPE]}))
 
-    def _publish_key(self, step: Step, platform: str) -> str:
-        return self._key(step.number, self.state.activations.get(step.number, 1), KeyKind.PUBLISH, platform)
+    def _reopen_approval(self, publish: Step, changes: list[str]) -> None:
+        """The content changed since it was approved: nothing is published, the approver decides again."""
+        approval = self.sop.approval_step
+        assert approval is not None  # only an approved item has approved content
+        activation = self.state.activations.get(publish.number, 1)
+        approved_status = next(o.status for o in approval.outcomes if o.goto == NEXT)
+        self.events.append(Event(self._key(publish.number, activation, KeyKind.REOPENED), self.state.item_id,
+                                 approval.label, approved_status, self.sop.waiting, "",
+                                 texts.approval_reopened(changes)))
+        self.notes.append(texts.content_changed(changes, approval))
+        self.state = replace(self.state, approved={})
+        self.transitioned = True
+        self._activate(approval.number, reuse_actor=True, template="approval_changed",
+                       extra={"changes": "\n".join(changes)})
+
+    def _publish_key(self, step: Step, platform: str, activation: int | None = None) -> str:
+        return self._key(step.number, activation or self.state.activations.get(step.number, 1), KeyKind.PUBLISH,
+                         platform)
 
     def _publish_results(self, step: Step) -> dict[str, ActionResult | None]:
         platforms = _split_platforms(self.row[PLATFORM], self.sop)
-        return {p: self.ctx.results(self._publish_key(step, p)) for p in platforms}
+        return {p: self._publish_result(step, p) for p in platforms}
+
+    def _publish_result(self, step: Step, platform: str) -> ActionResult | None:
+        """This activation's result; a post that went (or may have gone) live before a reopened approval counts."""
+        current = self.state.activations.get(step.number, 1)
+        result = self.ctx.results(self._publish_key(step, platform, current))
+        for earlier in range(current - 1, 0, -1):
+            if result is not None:
+                break
+            found = self.ctx.results(self._publish_key(step, platform, earlier))
+            if found is not None and found.state in (PUBLISHED_STATE, UNKNOWN_STATE):
+                result = found
+        return result
 
     def _publish_problems(self) -> list[str]:
         problems = field_warnings(self.row, self.sop)

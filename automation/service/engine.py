@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from automation.domain import contract as cols
+from automation.domain.approval import approved_content, content_changes
 from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
 from automation.domain.keys import EffectKey, EffectKind, KeyKind
 from automation.domain.results import (
@@ -48,6 +49,7 @@ from automation.ports import (
     BatchPlacing,
     CellChange,
     Clock,
+    ContentDigesting,
     Flushing,
     IntakeEntry,
     Notifier,
@@ -118,6 +120,7 @@ class Engine:
     def __post_init__(self):
         self.contract = Contract(self.sop)
         self._performed = 0
+        self._contents: dict[str, dict[str, str] | None] = {}
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -206,8 +209,42 @@ class Engine:
                 return None
             return result
 
+        self._contents = {}  # per cycle: an item's files are read once
+
+        def contents(item_id: str) -> dict[str, str] | None:
+            if item_id not in self._contents:
+                self._contents[item_id] = self._read_contents(item_id)
+            return self._contents[item_id]
+
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
-                       workload=dict(workload), recorded=self.journal.event_time, results=results)
+                       workload=dict(workload), recorded=self.journal.event_time, results=results,
+                       contents=contents)
+
+    def _read_contents(self, item_id: str) -> dict[str, str] | None:
+        """The item's files as the approval binds them; None when they cannot be read now (tried next cycle)."""
+        if not isinstance(self.assets, ContentDigesting):
+            return {}  # a store that cannot tell: the approval binds the caption, platforms and schedule
+        try:
+            return self.assets.digest(item_id)
+        except Exception as exc:  # unreachable folders: the approval or the publishing waits for them
+            log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
+            return None
+
+    def _publish_withheld(self, effect: Effect, decision: RowDecision) -> bool:
+        """Right before a post goes out: is it still the approved content of the active publish step?"""
+        key, state = EffectKey.parse(effect.key), decision.state
+        if state.active != key.step or state.activations.get(state.active, 1) != key.activation:
+            return True  # the approval was asked again since this post was decided
+        if not state.approved:
+            return False  # approved before approvals were bound to their content
+        files = self._read_contents(effect.item_id)
+        self._contents[effect.item_id] = files  # the decision made again in this cycle sees the same
+        if files is None:
+            return True
+        changes = content_changes(state.approved, approved_content(files, decision.row, self.sop))
+        if changes:
+            log.warning(log_text.PUBLISH_WITHHELD, effect.key, "; ".join(changes))
+        return bool(changes)
 
     def _decide(self, rows: list[dict[str, str]], states: dict[str, ItemState], ctx: Context,
                 summary: CycleSummary):
@@ -401,6 +438,9 @@ class Engine:
 
     def _perform(self, effect: Effect, decision: RowDecision, ctx: Context, summary: CycleSummary) -> None:
         self.before_effect(self._performed, effect)
+        if effect.kind == EffectKind.PUBLISH and self._publish_withheld(effect, decision):
+            self._performed += 1
+            return  # left pending, never performed: the decision made again in this cycle reopens the approval
         at = ctx.now.strftime(cols.TIME_FORMAT)
         p = effect.params
         try:

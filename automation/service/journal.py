@@ -3,12 +3,15 @@
 - `items`: the last accepted state of every row, by ID.
 - `ledger`: every external side effect, keyed by its idempotency key, with its
   status (pending, done, failed) and result.
-- `events`: the audit trail, numbered; the Log tab is a copy of it.
+- `events`: the audit trail, numbered; the Log tab is a copy of it. Each event
+  carries the hash of the one before it (`prev_hash`, `hash`), so an event
+  edited or deleted afterwards breaks the chain (`verify_chain`).
 - `intake`: uploads turned into items, so a retried cycle reuses the same ID.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -61,7 +64,9 @@ CREATE TABLE IF NOT EXISTS events (
     before TEXT NOT NULL,
     after TEXT NOT NULL,
     actor TEXT NOT NULL,
-    remark TEXT NOT NULL
+    remark TEXT NOT NULL,
+    prev_hash TEXT,
+    hash TEXT
 );
 CREATE INDEX IF NOT EXISTS events_item ON events(item_id);
 CREATE TABLE IF NOT EXISTS activations (
@@ -88,6 +93,29 @@ CREATE TABLE IF NOT EXISTS intake (
 """
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+EVENT_FIELDS = ("no", "key", "at", "item_id", "step", "before", "after", "actor", "remark")
+CHAIN_START = ""  # the prev_hash of the first event
+CHAIN_HEAD = "events.chain_head"  # meta key: the newest chained event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first event where the audit trail's hash chain does not hold."""
+
+    no: int  # the event's number (MISSING: the newest event's, which is gone)
+    item_id: str
+    at: str
+    reason: str  # EDITED: its fields changed; UNLINKED: an event before it is gone; MISSING: the newest is gone
+    intact_until: int = 0  # the last event that still holds
+
+
+EDITED, MISSING, UNLINKED = "edited", "missing", "unlinked"
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    count: int  # events checked
+    broken: ChainBreak | None = None
 
 
 class Journal:
@@ -97,6 +125,7 @@ class Journal:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._chain_existing_events()
 
     def close(self) -> None:
         self.db.close()
@@ -132,12 +161,7 @@ class Journal:
         """Write what is about to happen, before it happens; keys make this idempotent."""
         with self._transaction():
             for event in events:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO events(key, at, item_id, step, before, after, actor, remark) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
-                    (event.key, at, event.item_id, event.step, event.before, event.after, event.actor,
-                     event.remark),
-                )
+                self._append_event(event, at)
             for effect in effects:
                 self.db.execute(
                     "INSERT OR IGNORE INTO ledger(key, kind, item_id, params, created_at) VALUES (?,?,?,?,?)",
@@ -218,6 +242,64 @@ class Journal:
         )
         return [tuple(str(v) for v in row) for row in rows]
 
+    # -- the hash chain over events --------------------------------------
+    def _append_event(self, event: Event, at: str) -> None:
+        """Insert the event (once, by key) chained to the last one; inside the caller's transaction."""
+        inserted = self.db.execute(
+            "INSERT OR IGNORE INTO events(key, at, item_id, step, before, after, actor, remark) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (event.key, at, event.item_id, event.step, event.before, event.after, event.actor, event.remark),
+        )
+        if inserted.rowcount != 1:
+            return
+        no = inserted.lastrowid
+        head = json.loads(self.get_meta(CHAIN_HEAD) or "null")  # not the table: a deleted last event stays missed
+        prev = head["hash"] if head else CHAIN_START
+        fields = (no, event.key, at, event.item_id, event.step, event.before, event.after, event.actor, event.remark)
+        self._chain(fields, prev)
+
+    def _chain(self, fields: tuple, prev: str) -> str:
+        digest = event_hash(fields, prev)
+        no, item_id, at = fields[0], fields[3], fields[2]
+        self.db.execute("UPDATE events SET prev_hash=?, hash=? WHERE no=?", (prev, digest, no))
+        # the newest event is also kept apart, so that deleting the last events breaks the chain too
+        self.set_meta(CHAIN_HEAD, json.dumps({"no": no, "hash": digest, "item_id": item_id, "at": at}))
+        return digest
+
+    def _chain_existing_events(self) -> None:
+        """Once, for a journal written before events were chained: add the columns and chain what is there."""
+        if self._has_chain_columns():
+            return
+        with self._transaction():
+            if self._has_chain_columns():
+                return  # another process migrated it meanwhile
+            self.db.execute("ALTER TABLE events ADD COLUMN prev_hash TEXT")
+            self.db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+            prev = CHAIN_START
+            for fields in self.db.execute(f"SELECT {', '.join(EVENT_FIELDS)} FROM events ORDER BY no").fetchall():
+                prev = self._chain(fields, prev)
+
+    def _has_chain_columns(self) -> bool:
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(events)")}
+        return {"prev_hash", "hash"} <= columns
+
+    def verify_chain(self) -> ChainCheck:
+        """Walk the events in order; the first one whose hash or link to the one before does not hold."""
+        prev, last_no, count = CHAIN_START, 0, 0
+        rows = self.db.execute(f"SELECT {', '.join(EVENT_FIELDS)}, prev_hash, hash FROM events ORDER BY no")
+        for row in rows:
+            fields, stored_prev, stored = row[:len(EVENT_FIELDS)], row[-2], row[-1]
+            no, item_id, at = fields[0], fields[3], fields[2]
+            if stored is None or stored != event_hash(fields, stored_prev or CHAIN_START):
+                return ChainCheck(count, ChainBreak(no, item_id, at, EDITED, last_no))
+            if stored_prev != prev:  # the event before it is not the one it was chained to: deleted or replaced
+                return ChainCheck(count, ChainBreak(no, item_id, at, UNLINKED, last_no))
+            prev, last_no, count = stored, no, count + 1
+        head = json.loads(self.get_meta(CHAIN_HEAD) or "null")
+        if head and (head["no"] != last_no or head["hash"] != prev):  # the newest events were deleted
+            return ChainCheck(count, ChainBreak(head["no"], head["item_id"], head["at"], MISSING, last_no))
+        return ChainCheck(count)
+
     # -- adapters' small durable state ------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -258,6 +340,14 @@ class _Transaction:
     def __exit__(self, exc_type, exc, tb):
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         return False
+
+
+def event_hash(fields: Iterable[object], prev_hash: str) -> str:
+    """SHA-256 over the canonical JSON of an event's fields (EVENT_FIELDS order) and the previous hash."""
+    data = dict(zip(EVENT_FIELDS, fields, strict=True))
+    data["prev_hash"] = prev_hash
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _result_to_json(result: EffectResult | None) -> str:

@@ -44,7 +44,7 @@ from automation.ports import Message
 PREFIX = "[sop-konten]"
 
 # The message kinds, by the `template` parameter of a notify effect.
-ASSIGNMENT_KINDS = ("task", "revision", "reassigned")
+ASSIGNMENT_KINDS = ("task", "revision", "reassigned", "approval_changed")
 STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "published",
               "publish_failed", "publish_unconfirmed", "publish_manual")
 KINDS = (*STEP_KINDS, "token_expiry")
@@ -160,6 +160,7 @@ class Renderer:
             "problem": params.get("problem", ""),
             "retry": _yes(params.get("retry", "")),
             "note": params.get("note", ""),
+            "changes": [line.strip() for line in params.get("changes", "").splitlines() if line.strip()],
             "caption": params.get("caption", ""),
             "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],
             "instructions": params.get("instructions", ""),

@@ -366,6 +366,25 @@ def test_media_is_downloaded_verified_and_cached(google_emulator, root, store, t
     assert files[0].path.read_bytes() == b"a new cut"
 
 
+def test_digest_names_every_file_media_would_fetch_without_downloading(google_emulator, root, store):
+    link = store.place_item("K-2025-0010", "Festival", PRODUCTION)
+    folder = link.rsplit("/", 1)[1]
+    poster = google_emulator.upload_file(folder, "poster.png", b"\x89PNG poster", CONTRIBUTOR)
+    raw = google_emulator.create_folder("mentah", CONTRIBUTOR, parent=folder)
+    google_emulator.upload_file(raw, "klip.mp4", b"video bytes", CONTRIBUTOR)
+    google_emulator.upload_file(folder, "kontributor.txt", b"warga@jogjakota.go.id", CONTRIBUTOR)
+    google_emulator.create_spreadsheet("Naskah", CONTRIBUTOR, parent=folder)
+    google_emulator.clear_log()
+
+    assert store.digest("K-2025-0010") == {"mentah/klip.mp4": "md5:" + hashlib.md5(b"video bytes").hexdigest(),
+                                           "poster.png": "md5:" + hashlib.md5(b"\x89PNG poster").hexdigest()}
+    assert downloads(google_emulator) == []  # Drive's own checksums: nothing is fetched
+    google_emulator.drive_file(poster).content = b"another poster"
+    assert store.digest("K-2025-0010")["poster.png"] == "md5:" + hashlib.md5(b"another poster").hexdigest()
+    assert [f.name for f in store.media("K-2025-0010")] == sorted(store.digest("K-2025-0010"))
+    assert store.digest("K-2025-0404") == {}
+
+
 def test_media_of_an_unknown_item_is_empty(store):
     assert store.media("K-2025-0404") == []
     assert store.link("K-2025-0404") == ""

@@ -122,6 +122,22 @@ def test_media_lists_files_with_md5(tmp_path):
     assert store.media("K-404") == []
 
 
+def test_digest_covers_exactly_the_files_media_hands_out(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Lebaran", "02 Desain")
+    folder = store.root / "02 Desain" / "K-001 Lebaran"
+    (folder / "b.png").write_bytes(b"gambar")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "a.mp4").write_bytes(b"video")
+    (folder / ".DS_Store").write_bytes(b"x")
+    (folder / "kontributor.txt").write_text("sari@example.go.id")
+    assert store.digest("K-001") == {"b.png": "sha256:" + hashlib.sha256(b"gambar").hexdigest(),
+                                     "sub/a.mp4": "sha256:" + hashlib.sha256(b"video").hexdigest()}
+    (folder / "b.png").write_bytes(b"gambar lain")
+    assert store.digest("K-001")["b.png"] == "sha256:" + hashlib.sha256(b"gambar lain").hexdigest()
+    assert store.digest("K-404") == {}
+
+
 # --- intake -------------------------------------------------------------------
 
 def test_intake_lists_settled_files_and_folders(tmp_path):

@@ -286,6 +286,10 @@ def test_an_unreadable_jadwal_tayang_blocks_publication_with_a_note(ws, item):
     assert "Jadwal Tayang 'besok pagi' tidak terbaca" in row["Catatan Sistem"]
     ws.edit(item, {"Jadwal Tayang": None})
     ws.once(at="2026-11-30T16:00")
+    row = ws.row(item)  # the schedule is part of what was approved: the Kabid decides again
+    assert row[status(6)] == "Menunggu" and "Jadwal Tayang diubah" in row["Catatan Sistem"]
+    ws.edit(item, {status(6): "Disetujui"})
+    ws.once(at="2026-11-30T16:01")
     assert ws.row(item)[status(7)] == "Terbit"
 
 

@@ -32,6 +32,7 @@ PARAMS = {
     "task": {"step": "2"},
     "revision": {"step": "4"},
     "reassigned": {"step": "3"},
+    "approval_changed": {"step": "6", "changes": "berkas poster.png diubah\nCaption diubah"},
     "reminder": {"step": "2", "due": "2026-11-30 09:10", "started": "2026-11-30 09:00"},
     "escalation": {"step": "2", "due": "2026-11-30 09:10", "started": "2026-11-30 09:00",
                    "assignee": "Sari Tim Konten"},
@@ -264,3 +265,11 @@ def test_templates_are_package_data():
     assert {f"{kind}.txt" for kind in (*KINDS, "digest")} <= names
     assert {"_base.txt", "_assignment.txt", "message.html"} <= names
     assert all(not p.is_dir() for p in TEMPLATES.iterdir() if p.name != "__pycache__")  # "mail/*" covers all
+
+
+def test_a_reopened_approval_says_what_changed():
+    message = make("approval_changed")
+    assert message.subject == ("[sop-konten] Persetujuan diminta ulang: 6. Persetujuan - K-2026-0001 Hari Jadi Kota")
+    assert "berubah sebelum diunggah, sehingga tidak diunggah" in message.body
+    assert "Yang berubah:\n- berkas poster.png diubah\n- Caption diubah\n" in message.body
+    assert 'Isi kolom "6. Persetujuan - Status" dengan: Disetujui / Revisi / Ditolak.' in message.body

@@ -111,6 +111,14 @@ def file_md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class FolderAssetStore:
     def __init__(self, root: Path, intake_stage: str, settle_seconds: float = 5) -> None:
         self.root = Path(root)
@@ -154,6 +162,10 @@ class FolderAssetStore:
         folders = self._item_folders(item_id)
         refused = _scan(folders[0])[1] if folders else []
         return [media_text.unsafe_file(name) for name in refused]
+
+    def digest(self, item_id: str) -> dict[str, str]:
+        # the very files media() hands to publishing, so the approval binds what would go out
+        return {f.name: f"sha256:{file_sha256(f.path)}" for f in self.media(item_id)}
 
     def _place(self, item_id: str, title: str, stage: str) -> Path:
         if stage == self.intake_stage:  # it would be listed again as a new upload

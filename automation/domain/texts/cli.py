@@ -17,6 +17,9 @@ HELP_RUN = "jalankan daemon: satu siklus setiap poll_seconds sampai dihentikan"
 HELP_ONCE = "jalankan satu siklus dan tampilkan hasilnya"
 HELP_CHECK = "periksa konfigurasi, berkas SOP, judul kolom register dan daftar petugas"
 HELP_SETUP = "siapkan register dan folder: tab, judul kolom, pilihan isian, proteksi"
+HELP_AUDIT = "periksa jejak audit di jurnal"
+HELP_AUDIT_VERIFY = ("periksa rantai hash peristiwa di jurnal: sebutkan peristiwa pertama yang diubah atau "
+                     "dihapus")
 HELP_REPORT = "tulis laporan pemantauan SOP (XLSX + grafik PNG) untuk satu periode"
 HELP_DIR = "folder ruang kerja (bawaan: %(default)s)"
 HELP_FROM = "tanggal awal periode"
@@ -113,3 +116,25 @@ def where_outbox(outbox_path: object) -> str:
 
 def where_feed(index: object) -> str:
     return f"Publikasi   : {index}"
+
+
+def journal_not_found(path: object) -> str:
+    return f"jurnal {path} tidak ditemukan."
+
+
+def audit_intact(count: object) -> str:
+    return f"Jejak audit utuh: rantai hash {count} peristiwa sesuai."
+
+
+_AUDIT_REASONS = {
+    "edited": "isinya diubah setelah dicatat",
+    "unlinked": "peristiwa sebelumnya hilang atau diganti",
+    "missing": "peristiwa ini (yang terakhir dicatat) hilang",
+}
+
+
+def audit_broken(no: object, item_id: object, at: object, reason: str, intact_until: object) -> str:
+    where = ", ".join(str(part) for part in (item_id, at) if part)
+    intact = f" Peristiwa sampai no. {intact_until} utuh." if intact_until else ""
+    return (f"Jejak audit RUSAK pada peristiwa no. {no}" + (f" ({where})" if where else "")
+            + f": {_AUDIT_REASONS.get(reason, reason)}.{intact}")

@@ -28,6 +28,8 @@ TOKEN_REFRESHED = "token %s diperbarui, berlaku sampai %s"
 TOKEN_NOT_REFRESHED = "token %s tidak dapat diperbarui: %s"
 NO_ADDRESS = "tidak ada alamat untuk %s (%s); pesan tidak dikirim"
 MEDIA_NOT_READABLE = "media %s tidak dapat dibaca untuk pemeriksaan: %s"
+CONTENT_NOT_READABLE = "isi folder %s tidak dapat dibaca untuk mencocokkan persetujuan: %s"
+PUBLISH_WITHHELD = "%s tidak diunggah: konten berubah setelah disetujui (%s)"
 
 # register (sheets.py, adapters/local/workbook.py)
 BATCH_UPDATE_FAILED = ("spreadsheets:batchUpdate gagal (%s: %s); catatan, baris baru dan baris log "

@@ -92,6 +92,7 @@ def kind_labels(digest: str) -> dict[str, str]:
         "task": "Tugas baru",
         "revision": "Revisi",
         "reassigned": "Tugas dialihkan",
+        "approval_changed": "Persetujuan diminta ulang",
         "reminder": "Pengingat",
         "escalation": "Eskalasi",
         "rejected": "Ditolak",

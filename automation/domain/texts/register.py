@@ -137,3 +137,41 @@ SAMPLE_ROSTER = {
 
 def sample_person(role: object) -> str:
     return f"Petugas {role}"
+
+
+# --- approval bound to the approved content ------------------------------------
+
+def approval_digest(short: str) -> str:
+    """Appended to the Log remark of an approval: which content was approved."""
+    return f"Digest konten yang disetujui: {short}."
+
+
+def approval_files_unreadable(step: Step, status: str) -> str:
+    return (f"Folder aset tidak dapat dibaca sekarang, jadi konten yang disetujui belum dapat dicatat; "
+            f"isi lagi {step.label} dengan '{status}' sebentar lagi.")
+
+
+def file_added(name: str) -> str:
+    return f"berkas {name} ditambahkan"
+
+
+def file_removed(name: str) -> str:
+    return f"berkas {name} dihapus"
+
+
+def file_changed(name: str) -> str:
+    return f"berkas {name} diubah"
+
+
+def field_changed(column: str) -> str:
+    return f"{column} diubah"
+
+
+def content_changed(changes: list[str], approval: Step) -> str:
+    """The note when the approved content changed before publishing."""
+    return (f"Konten berubah setelah disetujui ({'; '.join(changes)}); konten tidak diunggah. "
+            f"{approval.label} diminta ulang.")
+
+
+def approval_reopened(changes: list[str]) -> str:
+    return f"Persetujuan dibuka lagi: konten berubah setelah disetujui ({'; '.join(changes)})."
