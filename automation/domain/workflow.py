@@ -60,6 +60,8 @@ class ItemState:
     warnings: tuple[str, ...] = ()  # standing problems shown in Catatan Sistem
     version: int = 0  # grows with every accepted decision; 0 = never seen before
     overdue: bool = False  # the active step has waited longer than its standard
+    # column -> the value whose undo is already told; an edit that cannot be undone (merged cells) is told once
+    undone: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ class _Decider:
         self.transitioned = False
         self.consumed: set[str] = set()  # status cells a transition has taken up
         self.completions: list[Completion] = []
+        # undos told earlier whose cell still holds the same value: not told again
+        self.undone = {c: v for c, v in previous.undone.items() if self.seen.get(c) == v}
 
     # -- main -------------------------------------------------------------
     def run(self) -> RowDecision:
@@ -437,6 +441,8 @@ class _Decider:
 
     # -- cells changed by people -----------------------------------------
     def _reconcile_cells(self) -> None:
+        if self.previous.version and self.seen[ID].strip() != self.previous.item_id:
+            self._reject(ID, texts.id_restored(self.previous.item_id))  # the row is found by it
         for column in self.c.register_headers:
             if column == ID or column in self.consumed or self.seen[column] == self.row[column]:
                 continue
@@ -525,6 +531,9 @@ class _Decider:
     def _reject(self, column: str, reason: str) -> None:
         """Undo a person's edit: the cell keeps the accepted value, and the reason is told."""
         seen = self.seen[column]
+        if self.undone.get(column) == seen:
+            return  # told already; the value is restored again, silently
+        self.undone[column] = seen
         self.cell_notes[column] = reason
         self.notes.append(reason)
         self.events.append(Event(
@@ -540,6 +549,7 @@ class _Decider:
             self.row[NOTES] = "\n".join(stamped + [w for w in warnings if w not in self.notes])
         elif self.transitioned or warnings != self.previous.warnings:
             self.row[NOTES] = "\n".join(warnings)
+        self.state = replace(self.state, undone=dict(self.undone))
         changed = self.row != dict(self.previous.row) or self.state != self.previous or bool(self.events)
         version = self.previous.version + 1 if changed else self.previous.version
         self.state = replace(self.state, row=dict(self.row), warnings=warnings, version=version)
