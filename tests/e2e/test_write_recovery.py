@@ -78,6 +78,7 @@ def at_review(ws):
     return item
 
 
+@pytest.mark.slow  # five cycles to reach the review step
 def test_a_revision_written_but_not_committed_stays_a_revision(ws):
     item = at_review(ws)
     ws.edit(item, {status(5): "Revisi"})
@@ -192,7 +193,7 @@ def test_a_flagged_copy_sorted_above_the_original_stays_a_copy(ws):
     sheet = wb["Register"]
     headers = [c.value for c in sheet[1]]
     first, second = ([c.value for c in sheet[n]] for n in (2, 3))
-    for column, (a, b) in enumerate(zip(first, second), start=1):  # a person sorts: the copy comes first
+    for column, (a, b) in enumerate(zip(first, second, strict=True), start=1):  # a person sorts: the copy comes first
         sheet.cell(2, column).value, sheet.cell(3, column).value = b, a
     sheet.cell(3, headers.index(status(2)) + 1).value = "Diterima"  # the original, now the second row
     wb.save(ws.register)
