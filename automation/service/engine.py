@@ -4,7 +4,9 @@ The journal's ledger makes every side effect idempotent: a cycle that crashes
 anywhere is simply run again, and what was already done is not done twice.
 Item states are committed only after the register write succeeded, so a
 write that has to wait (workbook open in an editor) is decided again, with
-the same keys, on a later cycle.
+the same keys, on a later cycle. The write is journaled before it is made,
+so a crash between the write and the commit is settled by the next cycle:
+it recognises its own write instead of undoing it as a person's edit.
 """
 
 from __future__ import annotations
