@@ -227,7 +227,7 @@ class Engine:
                 quiet.append(write.state)  # nothing of its own to see: it follows the rest of the write
             elif any(_holds_written(row, write.cells) for row in found):
                 landed.append(write.state)
-        if landed or not any(w.cells or w.appended for w in pending):
+        if landed:  # else the write may not have happened at all; deciding them again gives the same states
             landed.extend(quiet)
         self.journal.commit_write(landed, now)
         log.info(log_text.PENDING_WRITE_SETTLED, len(landed), len(pending))
