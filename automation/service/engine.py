@@ -261,10 +261,10 @@ class Engine:
         next_seq = self._sequence_source(rows, ctx.now.year)
         originals = _original_rows(rows)
         present = {row[cols.ID].strip() for row in rows}
-        ours = {item_id for item_id, _, _ in self.journal.reserved_ids()}
+        reserved = self.journal.reserved_ids()
+        ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
         ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
         lost = {item_id: state for item_id, state in states.items() if item_id not in present}
-        reserved = self.journal.reserved_ids()
 
         for index, row in enumerate(rows):
             if is_blank(row):
