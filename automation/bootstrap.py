@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # gspread loads only when the register is on Google
     from automation.sheets import SheetsRegister
 
 CRASH_ENV = "SOP_KONTEN_CRASH_BEFORE_EFFECT"  # fault injection for tests: die hard before effect N
+CRASH_AFTER_WRITE_ENV = "SOP_KONTEN_CRASH_AFTER_WRITE"  # ... or after the register write, before the commit
 
 
 class Backends:
@@ -175,6 +176,7 @@ def build_app(config: Config) -> App:
                                      backends.platforms),
         token_warning_days=config.token_warning_days,
         before_effect=_crash_hook(),
+        after_write=_crash_after_write_hook(),
         on_roster=channels.on_roster,
     )
     return App(config=config, sop=backends.sop, engine=engine, backends=backends)
@@ -274,6 +276,16 @@ def _crash_hook():
     def crash(count, effect):
         if count == int(target):
             os._exit(70)  # a hard crash: no cleanup, no flush, like a power cut
+
+    return crash
+
+
+def _crash_after_write_hook():
+    if not os.environ.get(CRASH_AFTER_WRITE_ENV, "").strip():
+        return lambda: None
+
+    def crash():
+        os._exit(70)  # the register holds the write, the journal does not know yet
 
     return crash
 

@@ -38,7 +38,8 @@ class RowAnchor:
 
     A row that had no ID when it was read (a new row) is found by its read
     position, and only if it still has no ID and the same title there, or
-    else as the single ID-less row with that title.
+    else as the single ID-less row with that title. The read position of a
+    row with an ID only tells it from a copy holding the same ID.
     """
 
     item_id: str = ""

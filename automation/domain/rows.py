@@ -3,7 +3,8 @@
 People sort, insert and delete rows between the daemon's read and its write, so a row is found by
 what it holds, never by position alone (see `RowAnchor`):
 
-- a row with an ID: the one row holding that ID now; none when the ID is gone or on several rows
+- a row with an ID: the one row holding that ID now; none when the ID is gone; when several rows
+  hold it (a copied row), the one at its read position if it holds the ID there, else none
   (writing to either of two rows with one ID could hit the wrong one);
 - a new row (no ID when read): the row at its read position if it still has no ID and the same
   title there, else the one ID-less row with that title; none when there are several or none.
@@ -34,7 +35,10 @@ class RowLocator:
         """The row `anchor` names now, or None when it is gone or ambiguous."""
         if anchor.item_id:
             found = self._rows_of.get(anchor.item_id.strip(), [])
-            return found[0] if len(found) == 1 else None
+            if len(found) == 1:
+                return found[0]
+            # several rows hold the ID (a copied row): only the row read there, if it still holds it
+            return anchor.read_index if anchor.read_index in found else None
         title = anchor.title.strip()
         if not title:
             return None

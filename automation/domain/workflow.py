@@ -62,6 +62,8 @@ class ItemState:
     version: int = 0  # grows with every accepted decision; 0 = never seen before
     overdue: bool = False  # the active step has waited longer than its standard
     approved: Mapping[str, str] = field(default_factory=dict)  # part -> SHA-256 at the approval (approval.py)
+    # column -> the value whose undo is already told; an edit that cannot be undone (merged cells) is told once
+    undone: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ class _Decider:
         self.consumed: set[str] = set()  # status cells a transition has taken up
         self.completions: list[Completion] = []
         self.approval_event: int | None = None  # index in events of an approval made in this decision
+        # undos told earlier whose cell still holds the same value: not told again
+        self.undone = {c: v for c, v in previous.undone.items() if self.seen.get(c) == v}
 
     # -- main -------------------------------------------------------------
     def run(self) -> RowDecision:
@@ -507,6 +511,8 @@ class _Decider:
 
     # -- cells changed by people -----------------------------------------
     def _reconcile_cells(self) -> None:
+        if self.previous.version and self.seen[ID].strip() != self.previous.item_id:
+            self._reject(ID, texts.id_restored(self.previous.item_id))  # the row is found by it
         for column in self.c.register_headers:
             if column == ID or column in self.consumed or self.seen[column] == self.row[column]:
                 continue
@@ -595,6 +601,9 @@ class _Decider:
     def _reject(self, column: str, reason: str) -> None:
         """Undo a person's edit: the cell keeps the accepted value, and the reason is told."""
         seen = self.seen[column]
+        if self.undone.get(column) == seen:
+            return  # told already; the value is restored again, silently
+        self.undone[column] = seen
         self.cell_notes[column] = reason
         self.notes.append(reason)
         self.events.append(Event(
@@ -610,6 +619,7 @@ class _Decider:
             self.row[NOTES] = "\n".join(stamped + [w for w in warnings if w not in self.notes])
         elif self.transitioned or warnings != self.previous.warnings:
             self.row[NOTES] = "\n".join(warnings)
+        self.state = replace(self.state, undone=dict(self.undone))
         changed = self.row != dict(self.previous.row) or self.state != self.previous or bool(self.events)
         version = self.previous.version + 1 if changed else self.previous.version
         self.state = replace(self.state, row=dict(self.row), warnings=warnings, version=version)

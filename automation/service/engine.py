@@ -4,14 +4,16 @@ The journal's ledger makes every side effect idempotent: a cycle that crashes
 anywhere is simply run again, and what was already done is not done twice.
 Item states are committed only after the register write succeeded, so a
 write that has to wait (workbook open in an editor) is decided again, with
-the same keys, on a later cycle.
+the same keys, on a later cycle. The write is journaled before it is made,
+so a crash between the write and the commit is settled by the next cycle:
+it recognises its own write instead of undoing it as a person's edit.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -62,7 +64,7 @@ from automation.ports import (
     TokenRefreshing,
     WriteBatch,
 )
-from automation.service.journal import DONE, FAILED, Journal
+from automation.service.journal import DONE, FAILED, Journal, PendingWrite
 from automation.service.messages import ItemLinks, render
 from automation.service.publishing import PublishingService
 
@@ -115,6 +117,7 @@ class Engine:
     publishing: PublishingService | None = None  # per-platform publishing; None: the local feed for all
     token_warning_days: float = 14  # tell the admin this long before a platform token expires
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
+    after_write: Callable[[], None] = lambda: None  # crash-injection hook: after the register write, before the commit
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
 
     def __post_init__(self):
@@ -162,9 +165,10 @@ class Engine:
             log.error(log_text.ASSETS_UNUSABLE, exc)
             return summary
 
+        self._settle_pending_write(rows, now)
         states = self.journal.states()
         ctx = self._context(roster, now, states)
-        decisions, anchors, appends = self._decide(rows, states, ctx, summary)
+        decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
 
         self._journal_and_perform(decisions, ctx, summary)
         # Actions performed now (publishing, checks) change the row once more in this same cycle.
@@ -175,23 +179,55 @@ class Engine:
                 self._journal_and_perform([decisions[index]], ctx, summary)
         self._retry_unfinished(decisions, states, ctx, summary)
 
-        batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states)
+        batch, writes = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states, flags)
+        changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
         if batch.updates or batch.appends or batch.log_rows:
+            # journaled first: a crash after the write and before the commit is settled by the next cycle
+            ids = {state.item_id for state in changed}
+            self.journal.record_pending_write(w for w in writes if w.state.item_id in ids)
             result = self.register.write(batch)
-            if not result.written:
+            if not result.written:  # the pending write stays: the next cycle reads whether any of it landed
                 summary.deferred = result.reason
                 log.warning(log_text.REGISTER_NOT_WRITTEN_RETRY, result.reason)
                 return summary
             summary.written = True
+            self.after_write()
             for anchor, column in result.skipped:
                 log.info(log_text.ROW_LEFT_ALONE, anchor, column)
-        changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
-        self.journal.commit_states(changed, now)
+        self.journal.commit_write(changed, now)
         for decision in decisions:
             kinds = [EffectKey.parse(e.key).kind for e in decision.events]
             summary.transitions += kinds.count(KeyKind.TRANSITION)
             summary.undone += kinds.count(KeyKind.UNDO)
         return summary
+
+    def _settle_pending_write(self, rows: list[dict[str, str]], now: datetime) -> None:
+        """A write journaled but not committed (a crash in between): commit the items whose write landed.
+
+        An item's write landed when its row is there (an appended row) or when its written cells hold
+        more of the values written than of the values read (a person may have edited one since). The
+        other items keep their previous state and are decided again, with the same keys.
+        """
+        pending = self.journal.pending_write()
+        if not pending:
+            return
+        by_id: dict[str, list[dict[str, str]]] = {}
+        for row in rows:
+            by_id.setdefault(row[cols.ID].strip(), []).append(row)
+        landed, quiet = [], []
+        for write in pending:
+            found = by_id.get(write.state.item_id, [])
+            if write.appended:
+                if found:
+                    landed.append(write.state)
+            elif not write.cells:
+                quiet.append(write.state)  # nothing of its own to see: it follows the rest of the write
+            elif any(_holds_written(row, write.cells) for row in found):
+                landed.append(write.state)
+        if landed:  # else the write may not have happened at all; deciding them again gives the same states
+            landed.extend(quiet)
+        self.journal.commit_write(landed, now)
+        log.info(log_text.PENDING_WRITE_SETTLED, len(landed), len(pending))
 
     def _context(self, roster: Roster, now: datetime, states: dict[str, ItemState]) -> Context:
         workload: Counter = Counter()
@@ -251,30 +287,44 @@ class Engine:
         decisions: list[RowDecision] = []
         anchors: list[RowAnchor | None] = []  # None: an appended row
         appends: list[int] = []  # indexes into decisions
+        flags: list[RowUpdate] = []  # notes on rows left alone (a copied row)
         seen_ids: set[str] = set()
         next_seq = self._sequence_source(rows, ctx.now.year)
+        originals = _original_rows(rows)
+        present = {row[cols.ID].strip() for row in rows}
+        reserved = self.journal.reserved_ids()
+        ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
+        ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
+        lost = {item_id: state for item_id, state in states.items() if item_id not in present}
 
         for index, row in enumerate(rows):
             if is_blank(row):
                 continue
             item_id = row[cols.ID].strip()
-            if item_id and item_id in seen_ids:
-                summary.problems.append(log_text.duplicate_id(item_id, index + 2))
+            if item_id and originals.get(item_id, index) != index:
+                summary.problems.append(texts.duplicate_id_problem(item_id, index + 2))
+                flags.extend(_flag_copy(item_id, index, row))
                 continue
             extra: list[Event] = []
-            if item_id in states:
+            restored = None if item_id in states or item_id in ours else _lost_item(row, lost)
+            if restored is not None:  # its ID was cleared or changed: the item, with its ID given back
+                del lost[restored.item_id]
+                previous = restored
+                anchor = RowAnchor(item_id=item_id, read_index=index, title=row[cols.TITLE])
+                item_id = restored.item_id
+            elif item_id in states:
                 previous = states[item_id]
                 if previous.outcome != OPEN and _unchanged(previous.row, row):
                     seen_ids.add(item_id)
                     continue  # an ended item nobody touched: nothing to decide (most of a long register)
-                anchor = RowAnchor(item_id=item_id)
+                anchor = RowAnchor(item_id=item_id, read_index=index)
             elif parse_id(item_id):
                 previous = adopted_state(self.contract, item_id, row)
-                anchor = RowAnchor(item_id=item_id)
+                anchor = RowAnchor(item_id=item_id, read_index=index)
                 extra.append(Event(str(EffectKey(item_id, 0, 0, KeyKind.ADOPTED)), item_id, "", "", "", "",
                                    texts.ADOPTED_REMARK))
             elif not item_id and row[cols.TITLE].strip():
-                item_id = format_id(ctx.now.year, next_seq())
+                item_id = self._typed_row_id(row[cols.TITLE], index, reserved, present, next_seq, ctx)
                 previous = draft_state(self.contract, item_id, row)
                 anchor = RowAnchor(read_index=index, title=row[cols.TITLE])
                 summary.new_items += 1
@@ -287,6 +337,8 @@ class Engine:
             anchors.append(anchor)
 
         for entry, item_id in self._intake(next_seq, ctx):
+            if item_id in seen_ids:
+                continue  # its row is in the register already: never appended twice
             observed = {h: "" for h in self.contract.register_headers}
             observed[cols.TITLE] = entry.name
             observed[self.contract.actor(1)] = entry.uploader
@@ -304,7 +356,27 @@ class Engine:
             decisions.append(decision)
             anchors.append(None)
             summary.new_items += 1
-        return decisions, anchors, appends
+        return decisions, anchors, appends, flags
+
+    def _typed_row_id(self, title: str, index: int, reserved: list[tuple[str, str, int]], present: set[str],
+                      next_seq: Callable[[], int], ctx: Context) -> str:
+        """The ID of a typed row: the one reserved for it by an earlier, unfinished cycle, or a new one.
+
+        Reserved (journaled) before any effect for the row, so a retried cycle mails and files under
+        the same ID. A reservation is found by title and read position, else by title alone (rows
+        inserted or sorted above it since); each is used by one row only.
+        """
+        title = title.strip()
+        usable = [r for r in reserved if r[1] == title and r[0] not in present]
+        match = next((r for r in usable if r[2] == index), None) or next(iter(usable), None)
+        if match is not None:
+            reserved.remove(match)
+            if match[2] != index:
+                self.journal.reserve_id(match[0], title, index)
+            return match[0]
+        item_id = format_id(ctx.now.year, next_seq())
+        self.journal.reserve_id(item_id, title, index)
+        return item_id
 
     def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
         highest = self.journal.highest_sequence(year)
@@ -481,15 +553,19 @@ class Engine:
 
     # -- the write --------------------------------------------------------
     def _batch(self, decisions: list[RowDecision], anchors: list[RowAnchor | None], appends: list[int],
-               rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState]) -> WriteBatch:
-        updates, new_rows = [], []
+               rows: list[dict[str, str]], log_last_no: int, states: dict[str, ItemState],
+               flags: list[RowUpdate]) -> tuple[WriteBatch, list[PendingWrite]]:
+        updates, new_rows = list(flags), []
+        writes: list[PendingWrite] = []
         appended = set(appends)
         by_id: dict[str, dict[str, str]] = {}
         for row in rows:
             by_id.setdefault(row[cols.ID].strip(), row)
         for index, decision in enumerate(decisions):
             if index in appended:
-                new_rows.append(dict(decision.row))
+                if decision.item_id not in by_id:  # a row with this ID is never appended twice
+                    new_rows.append(dict(decision.row))
+                writes.append(PendingWrite(decision.state, {}, appended=True))
                 continue
             anchor = anchors[index]
             assert anchor is not None  # only appended rows have none
@@ -505,8 +581,54 @@ class Engine:
             overdue = decision.state.overdue if decision.state.overdue != was_overdue else None
             if changes or overdue is not None:
                 updates.append(RowUpdate(anchor=anchor, changes=changes, overdue=overdue))
+            writes.append(PendingWrite(decision.state, {c.column: (c.expected, c.value) for c in changes}))
         log_rows = tuple(self.journal.events_after(log_last_no))
-        return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows)
+        return WriteBatch(updates=tuple(updates), appends=tuple(new_rows), log_rows=log_rows), writes
+
+
+def _holds_written(row: dict[str, str], cells: Mapping[str, tuple[str, str]]) -> bool:
+    """Whether a row shows a write: more of its written cells hold the value written than the value read."""
+    written = sum(row.get(column, "") == value for column, (_, value) in cells.items())
+    read = sum(row.get(column, "") == before for column, (before, _) in cells.items())
+    return written > read
+
+
+def _original_rows(rows: list[dict[str, str]]) -> dict[str, int]:
+    """ID -> the row that is the item when several rows hold the ID (a copied row): the first one not
+    flagged as a copy, so a copy stays a copy once told, even after the rows are sorted."""
+    found: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        item_id = row[cols.ID].strip()
+        if item_id:
+            found.setdefault(item_id, []).append(index)
+    originals = {}
+    for item_id, indexes in found.items():
+        flagged = texts.duplicate_id(item_id)
+        unflagged = [i for i in indexes if flagged not in rows[i].get(cols.NOTES, "")]
+        originals[item_id] = (unflagged or indexes)[0]
+    return originals
+
+
+def _flag_copy(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
+    """The note on a copied row, written once (while the note is there, nothing more is written)."""
+    sentence = texts.duplicate_id(item_id)
+    notes = row.get(cols.NOTES, "")
+    if sentence in notes:
+        return []
+    value = sentence + ("\n" + notes if notes else "")
+    return [RowUpdate(anchor=RowAnchor(item_id=item_id, read_index=index),
+                      changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+
+
+def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | None:
+    """The known item a row without its ID is, if exactly one item is missing from the register with the
+    row's title and its folder link or stage: the ID was cleared or changed, not a new row typed."""
+    title = row[cols.TITLE].strip()
+    if not title:
+        return None
+    found = [state for state in lost.values() if state.row.get(cols.TITLE, "").strip() == title and any(
+        state.row.get(c, "") and state.row.get(c, "") == row.get(c, "") for c in (cols.FOLDER, cols.STAGE))]
+    return found[0] if len(found) == 1 else None
 
 
 def _unchanged(accepted, row: dict[str, str]) -> bool:

@@ -7,6 +7,10 @@
   carries the hash of the one before it (`prev_hash`, `hash`), so an event
   edited or deleted afterwards breaks the chain (`verify_chain`).
 - `intake`: uploads turned into items, so a retried cycle reuses the same ID.
+- `reserved_ids`: IDs given to typed rows before anything is done for them, so a retried cycle reuses them.
+- `pending_write`: the register write a cycle is about to make (per item: the state it commits and
+  the cells it writes), so a cycle after a crash between the write and the commit recognises the
+  daemon's own write instead of undoing it as a person's edit.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +88,17 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reserved_ids (
+    item_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    read_index INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_write (
+    item_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    cells TEXT NOT NULL,
+    appended INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS intake (
     entry_key TEXT PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE,
@@ -118,6 +133,15 @@ class ChainCheck:
     broken: ChainBreak | None = None
 
 
+@dataclass(frozen=True)
+class PendingWrite:
+    """One item's part of a register write not yet committed."""
+
+    state: ItemState  # the state committed once the write is known to have landed
+    cells: Mapping[str, tuple[str, str]]  # column -> (value read, value written)
+    appended: bool = False  # a new row appended with the item's ID
+
+
 class Journal:
     def __init__(self, path: Path | str):
         self.path = Path(path) if str(path) != ":memory:" else path
@@ -136,16 +160,19 @@ class Journal:
         return {item_id: _state_from_json(text) for item_id, text in rows}
 
     def commit_states(self, states: Iterable[ItemState], now: datetime) -> None:
+        with self._transaction():
+            self._upsert_states(states, now)
+
+    def _upsert_states(self, states: Iterable[ItemState], now: datetime) -> None:
         from automation.domain.contract import parse_id
 
-        with self._transaction():
-            for state in states:
-                year, seq = parse_id(state.item_id) or (0, 0)
-                self.db.execute(
-                    "INSERT INTO items(item_id, year, seq, state, updated_at) VALUES (?,?,?,?,?) "
-                    "ON CONFLICT(item_id) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
-                    (state.item_id, year, seq, _state_to_json(state), now.isoformat()),
-                )
+        for state in states:
+            year, seq = parse_id(state.item_id) or (0, 0)
+            self.db.execute(
+                "INSERT INTO items(item_id, year, seq, state, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(item_id) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
+                (state.item_id, year, seq, _state_to_json(state), now.isoformat()),
+            )
 
     def highest_sequence(self, year: int) -> int:
         (items,) = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM items WHERE year=?", (year,)).fetchone()
@@ -154,7 +181,49 @@ class Journal:
             "SELECT COALESCE(MAX(CAST(SUBSTR(item_id, ?) AS INTEGER)), 0) FROM intake WHERE item_id LIKE ?",
             (len(prefix) + 1, prefix + "%"),
         ).fetchone()
-        return max(items, intake)
+        (reserved,) = self.db.execute(
+            "SELECT COALESCE(MAX(CAST(SUBSTR(item_id, ?) AS INTEGER)), 0) FROM reserved_ids WHERE item_id LIKE ?",
+            (len(prefix) + 1, prefix + "%"),
+        ).fetchone()
+        return max(items, intake, reserved)
+
+    # -- the register write and its commit, as one recoverable unit --------
+    def record_pending_write(self, writes: Iterable[PendingWrite]) -> None:
+        """Before the register write: what it will write and which state each item then has."""
+        with self._transaction():
+            self.db.execute("DELETE FROM pending_write")
+            for write in writes:
+                self.db.execute(
+                    "INSERT INTO pending_write(item_id, state, cells, appended) VALUES (?,?,?,?)",
+                    (write.state.item_id, _state_to_json(write.state),
+                     json.dumps({c: list(pair) for c, pair in write.cells.items()}, ensure_ascii=False),
+                     int(write.appended)),
+                )
+
+    def pending_write(self) -> list[PendingWrite]:
+        rows = self.db.execute("SELECT state, cells, appended FROM pending_write ORDER BY item_id")
+        return [PendingWrite(_state_from_json(state), {c: (pair[0], pair[1]) for c, pair in json.loads(cells).items()},
+                             bool(appended)) for state, cells, appended in rows]
+
+    def commit_write(self, states: Iterable[ItemState], now: datetime) -> None:
+        """The commit after a register write (or of the writes found landed): states in, pending write out, at once."""
+        with self._transaction():
+            self._upsert_states(states, now)
+            self.db.execute("DELETE FROM pending_write")
+
+    # -- IDs of typed rows --------------------------------------------------
+    def reserved_ids(self) -> list[tuple[str, str, int]]:
+        """(item_id, title, read_index) of IDs given to typed rows whose state is not committed yet."""
+        rows = self.db.execute(
+            "SELECT item_id, title, read_index FROM reserved_ids "
+            "WHERE item_id NOT IN (SELECT item_id FROM items) ORDER BY item_id")
+        return [(item_id, title, int(index)) for item_id, title, index in rows]
+
+    def reserve_id(self, item_id: str, title: str, read_index: int) -> None:
+        self.db.execute(
+            "INSERT INTO reserved_ids(item_id, title, read_index) VALUES (?,?,?) "
+            "ON CONFLICT(item_id) DO UPDATE SET title=excluded.title, read_index=excluded.read_index",
+            (item_id, title, read_index))
 
     # -- intents and the ledger -------------------------------------------
     def record_intents(self, events: Iterable[Event], effects: Iterable[Effect], at: str) -> None:
@@ -245,10 +314,12 @@ class Journal:
     # -- the hash chain over events --------------------------------------
     def _append_event(self, event: Event, at: str) -> None:
         """Insert the event (once, by key) chained to the last one; inside the caller's transaction."""
+        # not INSERT OR IGNORE: an ignored insert still takes an AUTOINCREMENT number, and the Log would show the gap
         inserted = self.db.execute(
-            "INSERT OR IGNORE INTO events(key, at, item_id, step, before, after, actor, remark) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (event.key, at, event.item_id, event.step, event.before, event.after, event.actor, event.remark),
+            "INSERT INTO events(key, at, item_id, step, before, after, actor, remark) "
+            "SELECT ?,?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM events WHERE key=?)",
+            (event.key, at, event.item_id, event.step, event.before, event.after, event.actor, event.remark,
+             event.key),
         )
         if inserted.rowcount != 1:
             return

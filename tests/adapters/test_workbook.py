@@ -259,6 +259,13 @@ def test_appends_go_after_the_last_row_by_header(tmp_path):
     assert sheet_values(register.path)[2] == ["Dua", "K-002", None, None]
 
 
+def test_a_row_whose_id_is_there_already_is_not_appended_again(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Satu", "Ide", ""]], headers=["ID", "Judul", "Tahap", "Catatan"])
+    register.write(WriteBatch(appends=({"ID": "K-001", "Judul": "Satu"}, {"ID": "K-002", "Judul": "Dua"},
+                                       {"ID": "K-002", "Judul": "Dua"})))
+    assert [row[0] for row in sheet_values(register.path)[1:]] == ["K-001", "K-002"]
+
+
 # --- write: the log ---------------------------------------------------------
 
 def test_log_rows_are_not_duplicated_when_sent_again(tmp_path):

@@ -44,9 +44,12 @@ def test_a_row_deleted_and_a_missing_id():
     assert rows.find(by_id("K-999")) is None
 
 
-def test_a_duplicated_id_is_ambiguous_even_at_the_read_position():
+def test_a_duplicated_id_is_told_apart_only_by_the_read_position():
     rows = RowLocator(["K-001", "K-002", "K-001"], ["Satu", "Dua", "Salinan"])
-    assert rows.find(by_id("K-001", read_index=0)) is None
+    assert rows.find(by_id("K-001", read_index=0)) == 0  # the original keeps working beside its copy
+    assert rows.find(by_id("K-001", read_index=2)) == 2
+    assert rows.find(by_id("K-001")) is None  # no read position: ambiguous
+    assert rows.find(by_id("K-001", read_index=1)) is None  # moved since the read: ambiguous
     assert rows.find(by_id("K-002")) == 1
 
 

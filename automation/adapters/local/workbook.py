@@ -225,7 +225,7 @@ class WorkbookRegister:
         for update in batch.updates:
             changed |= _apply_update(register_ws, rows, update, skipped)
         for values in batch.appends:
-            changed |= _append_row(register_ws, rows, values, skipped)
+            changed |= _append_row(register_ws, rows, values, skipped, self.id_header)
         changed |= _append_log_rows(log_ws, batch.log_rows)
 
         if not changed:  # nothing to save: leave the file (and its mtime) alone
@@ -394,6 +394,7 @@ class _RowIndex:
             ids.append(_text_at(cells, self.id_column))
             titles.append(_text_at(cells, title_column))
         self.locator = RowLocator(ids, titles)
+        self.ids = {item_id.strip() for item_id in ids if item_id.strip()}
 
     def find(self, anchor: RowAnchor) -> int | None:
         """The sheet row of `anchor` now, or None (see automation.domain.rows)."""
@@ -473,7 +474,13 @@ def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellC
     return True
 
 
-def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped: list[tuple[str, str]]) -> bool:
+def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped: list[tuple[str, str]],
+                id_header: str) -> bool:
+    item_id = values.get(id_header, "").strip()
+    if item_id and item_id in rows.ids:
+        return False  # the row is there already (an earlier write landed): never appended twice
+    if item_id:
+        rows.ids.add(item_id)
     rows.last_row += 1
     for header, value in values.items():
         column = rows.columns.get(header)

@@ -21,6 +21,7 @@ DIGEST_SENT = "ringkasan harian %s terkirim (%d pesan)"
 DIGEST_NOT_SENT_RETRY = "ringkasan harian %s tidak terkirim, dicoba lagi pada pengiriman berikutnya: %s"
 REGISTER_UNUSABLE = "register tidak dapat digunakan, tidak ada yang ditulis: %s"
 ASSETS_UNUSABLE = "penyimpanan aset tidak dapat digunakan, tidak ada yang dikerjakan: %s"
+PENDING_WRITE_SETTLED = "penulisan register dari siklus yang terputus diselesaikan: %d dari %d item tercatat"
 REGISTER_NOT_WRITTEN_RETRY = "register tidak tertulis, dicoba lagi pada siklus berikutnya: %s"
 ROW_LEFT_ALONE = "%s/%s tidak diubah: sudah diubah seseorang setelah dibaca"
 EFFECT_FAILED = "tindakan %s gagal: %s"
@@ -138,9 +139,6 @@ def cycle_line(parts: list[str], tail: list[str]) -> str:
 # problems the cycle reports in its summary
 RECIPIENT = "Penerima"
 
-
-def duplicate_id(item_id: object, row: object) -> str:
-    return f"ID {item_id} dipakai di lebih dari satu baris; baris {row} dilewati."
 
 
 def no_email(name: object) -> str:

@@ -38,6 +38,19 @@ def system_column(column: str) -> str:
     return f"Kolom '{column}' diisi oleh sistem; perubahan dikembalikan."
 
 
+def id_restored(item_id: str) -> str:
+    return f"ID {item_id} diberikan oleh sistem dan tidak boleh dihapus atau diubah; dikembalikan."
+
+
+def duplicate_id(item_id: str) -> str:
+    return (f"ID {item_id} sudah dipakai baris lain; baris ini tidak diproses. "
+            "Hapus baris ini, atau kosongkan ID-nya agar menjadi usulan baru.")
+
+
+def duplicate_id_problem(item_id: str, sheet_row: int) -> str:
+    return f"ID {item_id} dipakai di lebih dari satu baris; baris {sheet_row} dilewati."
+
+
 def status_cleared(step: Step) -> str:
     return f"Status {step.label} tidak boleh dikosongkan; dikembalikan."
 
