@@ -42,6 +42,7 @@ from automation.domain.workflow import (
     draft_state,
     is_blank,
 )
+from automation.faults import reached
 from automation.ports import (
     AddressChecking,
     AssetStore,
@@ -180,6 +181,7 @@ class Engine:
 
         batch = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states)
         if batch.updates or batch.appends or batch.log_rows:
+            reached("register.write")
             result = self.register.write(batch)
             if not result.written:
                 summary.deferred = result.reason
@@ -189,6 +191,7 @@ class Engine:
             for anchor, column in result.skipped:
                 log.info(log_text.ROW_LEFT_ALONE, anchor, column)
         changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
+        reached("journal.commit_states")
         self.journal.commit_states(changed, now)
         for decision in decisions:
             kinds = [EffectKey.parse(e.key).kind for e in decision.events]
@@ -354,6 +357,7 @@ class Engine:
                           "days": str(max(0, int(days_left)))}
                 self.journal.record_intents([], [Effect(key, EffectKind.NOTIFY, "", params)], now.strftime(cols.TIME_FORMAT))
                 try:
+                    reached("notify.send")
                     self.notifier.send(render(self.sop, key, params, "", "", "", ItemLinks("", "")))
                     self.journal.mark_done(key, NotifyResult(), now.strftime(cols.TIME_FORMAT))
                 except Exception as exc:
@@ -426,8 +430,10 @@ class Engine:
                     summary.problems.append(f"{p.get('to_name') or 'Penerima'} tidak punya Email di tab Petugas.")
                     result = NotifyResult(skipped="no address")
                 else:
+                    reached("notify.send")
                     self.notifier.send(message)
             elif effect.kind == EffectKind.PUBLISH:
+                reached("publish")
                 result = self.publishing_service.publish(effect.key, effect.item_id, p["platform"], p["title"],
                                                  p["caption"], p["kind"])
                 if result.state == RETRYING_STATE:

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from automation.domain.rows import RowLocator
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
+from automation.faults import reached
 from automation.ports import (
     CellChange,
     RegisterError,
@@ -232,6 +233,7 @@ class WorkbookRegister:
             if current != stamp:
                 return f"{self.path.name} was saved by someone else during the write"
             try:
+                reached("workbook.replace")
                 os.replace(tmp, self.path)
             except PermissionError as exc:  # Windows: the file is held open by another program
                 return f"{self.path.name} could not be replaced ({exc.strerror})"
@@ -467,6 +469,7 @@ def _write_header_sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Se
 def _save_atomically(wb: Workbook, path: Path) -> None:
     tmp = _save_temp(wb, path)
     try:
+        reached("workbook.save")
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     finally:

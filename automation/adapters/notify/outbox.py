@@ -19,6 +19,7 @@ from pathlib import Path
 
 from automation.domain.texts import log as log_text
 from automation.domain.texts import notify as notify_text
+from automation.faults import reached
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class OutboxNotifier:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            reached("outbox.write")
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
