@@ -212,6 +212,8 @@ def observe(root: Path) -> dict:
         messages[str(mail["Message-ID"])] = [str(mail["From"]), str(mail["To"]), str(mail["Subject"]), clean(body)]
     posts = {}
     for path in sorted((root / "published").glob("*/*/post.json")):
+        if any(part.startswith(".") for part in path.relative_to(root / "published").parts):
+            continue  # a staging folder: not a post (the feed skips it too); counted among the leftovers
         files = sorted(p.name for p in path.parent.iterdir())
         posts[path.parent.relative_to(root / "published").as_posix()] = [clean(path.read_text("utf-8")), files]
     stages = {}
@@ -338,6 +340,7 @@ def run_matrix(work: Path, sample: int | None = None, points: list[tuple[int, in
     counts = Counter(r["verdict"] for r in results)
     return {
         "points_per_cycle": [len(p) for p in baseline.points],
+        "trace": baseline.points,
         "boundaries": dict(Counter(n for p in baseline.points for n in p)),
         "tried": len(results),
         "identical": counts["identical"], "cosmetic": counts["cosmetic"], "defect": counts["defect"],

@@ -59,14 +59,18 @@ def test_a_sample_of_crash_points_spread_over_the_scenario_ends_as_the_undisturb
     assert _defects(report) == []
 
 
+FILE_AND_MESSAGE_BOUNDARIES = ("workbook.", "folders.", "outbox.", "feed.", "notify.", "publish")
+
+
 @pytest.mark.slow
-def test_crashes_late_in_the_scenario_end_as_the_undisturbed_run(tmp_path):
-    """The publishing cycles (the last three of the scenario), every point: no defect today."""
-    baseline_points = crash_matrix.run_matrix(tmp_path / "count", points=[])["points_per_cycle"]
-    last = len(baseline_points) - 1
-    points = [(cycle, k) for cycle in (last - 1, last) for k in range(1, baseline_points[cycle] + 1)]
+def test_crashes_at_file_message_and_post_boundaries_after_the_first_cycle_end_as_the_undisturbed_run(tmp_path):
+    """Kills at the moves, messages and posts themselves (not in the commit window): no defect today."""
+    everything = crash_matrix.run_matrix(tmp_path / "count", points=[])
+    points = [(cycle, k) for cycle, names in enumerate(everything["trace"]) if cycle > 0
+              for k, name in enumerate(names, start=1) if name.startswith(FILE_AND_MESSAGE_BOUNDARIES)]
+    points = crash_matrix.spread(points, 16)
     report = crash_matrix.run_matrix(tmp_path / "run", points=points)
-    assert report["tried"] == len(points) > 0
+    assert report["tried"] == len(points) == 16
     assert _defects(report) == []
 
 
