@@ -45,6 +45,7 @@ from automation.domain.workflow import (
     draft_state,
     is_blank,
 )
+from automation.faults import reached
 from automation.ports import (
     AddressChecking,
     AssetStore,
@@ -185,6 +186,7 @@ class Engine:
             # journaled first: a crash after the write and before the commit is settled by the next cycle
             ids = {state.item_id for state in changed}
             self.journal.record_pending_write(w for w in writes if w.state.item_id in ids)
+            reached("register.write")
             result = self.register.write(batch)
             if not result.written:  # the pending write stays: the next cycle reads whether any of it landed
                 summary.deferred = result.reason
@@ -194,6 +196,7 @@ class Engine:
             self.after_write()
             for anchor, column in result.skipped:
                 log.info(log_text.ROW_LEFT_ALONE, anchor, column)
+        reached("journal.commit_states")
         self.journal.commit_write(changed, now)
         for decision in decisions:
             kinds = [EffectKey.parse(e.key).kind for e in decision.events]
@@ -457,6 +460,7 @@ class Engine:
                           "days": str(max(0, int(days_left)))}
                 self.journal.record_intents([], [Effect(key, EffectKind.NOTIFY, "", params)], now.strftime(cols.TIME_FORMAT))
                 try:
+                    reached("notify.send")
                     self.notifier.send(render(self.sop, key, params, "", "", "", ItemLinks("", "")))
                     self.journal.mark_done(key, NotifyResult(), now.strftime(cols.TIME_FORMAT))
                 except Exception as exc:
@@ -532,8 +536,10 @@ class Engine:
                     summary.problems.append(log_text.no_email(p.get('to_name') or log_text.RECIPIENT))
                     result = NotifyResult(skipped="no address")
                 else:
+                    reached("notify.send")
                     self.notifier.send(message)
             elif effect.kind == EffectKind.PUBLISH:
+                reached("publish")
                 result = self.publishing_service.publish(effect.key, effect.item_id, p["platform"], p["title"],
                                                  p["caption"], p["kind"])
                 if result.state == RETRYING_STATE:

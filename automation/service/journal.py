@@ -26,6 +26,7 @@ from pathlib import Path
 from automation.domain.keys import EffectKind
 from automation.domain.results import PUBLISHED_STATE, ActionResult, EffectResult, FolderResult, NotifyResult
 from automation.domain.workflow import Completion, Effect, Event, ItemState
+from automation.faults import reached
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,20 @@ class PendingWrite:
     cells: Mapping[str, tuple[str, str]]  # column -> (value read, value written)
     appended: bool = False  # a new row appended with the item's ID
 
+_WRITING = ("INSERT", "UPDATE", "DELETE", "COMMIT")
+
+
+def _reach_on_write(statement: str) -> None:
+    verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    if verb in _WRITING:
+        reached(f"journal.{verb.lower()}")
+
 
 class Journal:
     def __init__(self, path: Path | str):
         self.path = Path(path) if str(path) != ":memory:" else path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.db.set_trace_callback(_reach_on_write)  # every writing statement is a crash-test boundary
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from automation.adapters.local.folders import open_regular
 from automation.domain.texts import feed as feed_text
 from automation.domain.texts import log as log_text
+from automation.faults import reached
 from automation.ports import Clock, Post, PublishResult
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,14 @@ class LocalFeedPublisher:
         platform_dir.mkdir(parents=True, exist_ok=True)
         if post_dir.exists():  # no post.json: not ours to keep (a rename is atomic, so not a crash)
             log.warning(log_text.FEED_REMOVING_INCOMPLETE, post_dir)
+            reached("feed.remove_incomplete")
             shutil.rmtree(post_dir)
 
         staging = platform_dir / f".{post_dir.name}.{secrets.token_hex(4)}.tmp"
         staging.mkdir()
         try:
             self._fill(staging, post)
+            reached("feed.publish")
             os.rename(staging, post_dir)
         finally:
             if staging.exists():
@@ -128,6 +131,7 @@ class LocalFeedPublisher:
         tmp = self.root / f".{INDEX_FILE}.{secrets.token_hex(4)}.tmp"
         try:
             tmp.write_text(page, encoding="utf-8")
+            reached("feed.index")
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from automation.domain.texts import log as log_text
 from automation.domain.texts import media as media_text
+from automation.faults import reached
 from automation.ports import IntakeEntry, MediaFile
 
 log = logging.getLogger(__name__)
@@ -178,11 +179,13 @@ class FolderAssetStore:
                 return folder  # already there; a duplicate elsewhere is left for a person
         if not folders:
             folder = target / safe_folder_name(item_id, title)
+            reached("folders.create")
             folder.mkdir(exist_ok=True)
             return folder
         if len(folders) > 1:
             log.warning(log_text.FOLDERS_SEVERAL, item_id, folders[0])
         destination = _free_path(target / folders[0].name, folder=True)
+        reached("folders.move")
         shutil.move(folders[0], destination)
         return destination
 
@@ -263,15 +266,19 @@ class FolderAssetStore:
             target = self.root / stage
             target.mkdir(parents=True, exist_ok=True)
             folder = _free_path(target / safe_folder_name(item_id, title), folder=True)
+            reached("folders.claim")
             shutil.move(source, folder)
             return _uri(folder)
 
         folder = self._place(item_id, title, stage)
         if _is_real_dir(source):  # the item already had a folder: merge the upload into it
             for child in sorted(source.iterdir()):  # renames: a link moves as a link, never followed
+                reached("folders.merge")
                 os.rename(child, _free_path(folder / child.name, folder=_is_real_dir(child)))
+            reached("folders.merge_done")
             source.rmdir()
         else:
+            reached("folders.claim_file")
             shutil.move(source, _free_path(folder / source.name))
         return _uri(folder)
 

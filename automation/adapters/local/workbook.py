@@ -32,6 +32,7 @@ from automation.domain.rows import RowLocator
 from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
+from automation.faults import reached
 from automation.ports import (
     CellChange,
     RegisterError,
@@ -260,6 +261,7 @@ class WorkbookRegister:
         name = self.path.name
         aside = _aside_path(self.path)
         try:
+            reached("workbook.aside")
             os.rename(self.path, aside)
         except FileNotFoundError:
             return store_text.workbook_disappeared(name)
@@ -270,11 +272,13 @@ class WorkbookRegister:
         self.between(SWAP_STEPS[2])
         new_stamp = _FileStamp.of(tmp.stat())
         try:
+            reached("workbook.replace")
             os.link(tmp, self.path)
         except FileExistsError:  # a save created the file while it was aside: theirs is newer
             aside.unlink()
             _fsync_dir(self.path.parent)
             return store_text.workbook_saved_meanwhile(name)
+        reached("workbook.placed")
         tmp.unlink()
         _fsync_dir(self.path.parent)
         self.between(SWAP_STEPS[3])
@@ -539,6 +543,7 @@ def _write_header_sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Se
 def _save_atomically(wb: Workbook, path: Path) -> None:
     tmp = _save_temp(wb, path)
     try:
+        reached("workbook.save")
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     finally:

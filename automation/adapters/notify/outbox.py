@@ -20,6 +20,7 @@ from pathlib import Path
 
 from automation.domain.addresses import one_line, parse_address
 from automation.domain.texts import log as log_text
+from automation.faults import reached
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class OutboxNotifier:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            reached("outbox.write")
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
