@@ -34,8 +34,8 @@ from tests.platform_fakes import (
 
 FAST = {"poll_interval": 0.01, "reconcile_wait": 0.01, "retry_wait": 0.01, "settle_seconds": 0.1,
         "reconcile_attempts": 2, "timeout": 5}
-SLOW_ANSWER = 0.8  # a delayed answer arrives after the client gave up
-SHORT_TIMEOUT = 0.4
+SLOW_ANSWER = 60  # the longest a delayed answer is held; the fake sends it once the client has given up
+SHORT_TIMEOUT = 2.0  # the client's timeout when an answer is delayed; every other answer comes well within it
 KB = 1024
 
 

@@ -7,7 +7,8 @@
 
 Faults (`FakeServer.fail`), matched on method and a regex searched in the path:
 - "drop_after": handle the request (the post goes live), then close the connection without an answer;
-- "delay_after": handle it, then wait `delay` seconds before answering (past the client's timeout);
+- "delay_after": handle it, then hold the answer until the client has given up and closed the connection
+  (at most `delay` seconds), so the answer is late whatever the machine's speed;
 - "error_before": answer `status`/`body` without handling it (a 5xx before the work, a 429, ...);
 - "drop_before": close the connection without handling it.
 """
@@ -30,6 +31,14 @@ from pathlib import Path
 from typing import Any
 
 DROP = object()
+
+
+@dataclass
+class Late:
+    """An answer held back until the client gives up (its timeout closes the connection), then sent."""
+
+    answer: Response
+    at_most: float
 
 
 @dataclass
@@ -152,6 +161,9 @@ class _Handler(BaseHTTPRequestHandler):
                           urllib.parse.parse_qs(raw_query, keep_blank_values=True),
                           {k.lower(): v for k, v in self.headers.items()}, body)
         answer = self.fake.dispatch(request)
+        if isinstance(answer, Late):
+            self._wait_for_the_client_to_give_up(answer.at_most)
+            answer = answer.answer
         if answer is DROP:
             self.close_connection = True
             try:
@@ -173,6 +185,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
+
+    def _wait_for_the_client_to_give_up(self, at_most: float) -> None:
+        """Block until the client closes its side (a readable socket with nothing to read), or `at_most`."""
+        import select
+
+        deadline = time.monotonic() + at_most
+        while time.monotonic() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return
+                except OSError:
+                    return
 
 
 class FakeServer:
@@ -261,8 +287,7 @@ class FakeServer:
             return DROP
         if fault is not None and fault.mode == "delay_after":
             self._record(request, "delayed")
-            time.sleep(fault.delay)
-            return answer
+            return Late(answer, fault.delay)
         self._record(request, answer.status)
         return answer
 
