@@ -52,7 +52,6 @@ def test_every_boundary_of_a_cycle_is_counted_and_a_crash_stops_the_process_ther
 
 
 @pytest.mark.slow
-@WRITE_INTENT
 def test_a_sample_of_crash_points_spread_over_the_scenario_ends_as_the_undisturbed_run(tmp_path):
     report = crash_matrix.run_matrix(tmp_path, sample=12)
     assert report["tried"] == 12
