@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -293,25 +293,28 @@ class Engine:
         flags: list[RowUpdate] = []  # notes on rows left alone (a copied row)
         seen_ids: set[str] = set()
         next_seq = self._sequence_source(rows, ctx.now.year)
-        originals = _original_rows(rows)
         present = {row[cols.ID].strip() for row in rows}
         reserved = self.journal.reserved_ids()
         ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
         ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
         lost = {item_id: state for item_id, state in states.items() if item_id not in present}
+        renamed = _renamed_rows(rows, states, lost)
+        originals = _original_rows(rows, skip=set(renamed))
 
         for index, row in enumerate(rows):
             if is_blank(row):
                 continue
             item_id = row[cols.ID].strip()
-            if item_id and originals.get(item_id, index) != index:
+            if item_id and index not in renamed and originals.get(item_id, index) != index:
                 summary.problems.append(texts.duplicate_id_problem(item_id, index + 2))
                 flags.extend(_flag_copy(item_id, index, row))
                 continue
             extra: list[Event] = []
-            restored = None if item_id in states or item_id in ours else _lost_item(row, lost)
+            restored = renamed.get(index)
+            if restored is None and item_id not in states and item_id not in ours:
+                restored = _lost_item(row, lost)
             if restored is not None:  # its ID was cleared or changed: the item, with its ID given back
-                del lost[restored.item_id]
+                lost.pop(restored.item_id, None)  # a renamed row's item left it already
                 previous = restored
                 anchor = RowAnchor(item_id=item_id, read_index=index, title=row[cols.TITLE])
                 item_id = restored.item_id
@@ -332,7 +335,9 @@ class Engine:
                 anchor = RowAnchor(read_index=index, title=row[cols.TITLE])
                 summary.new_items += 1
             else:
-                continue  # no title yet (or an ID typed by hand that is not ours): nothing to track
+                if item_id and row[cols.TITLE].strip():  # an ID typed by hand that is not ours: told once
+                    flags.extend(_flag_foreign_id(item_id, index, row))
+                continue  # no title yet, or an ID that is not ours: nothing to track
             seen_ids.add(item_id)
             decision = decide_row(ctx, previous, row)
             decision.events[:0] = extra
@@ -599,13 +604,14 @@ def _holds_written(row: dict[str, str], cells: Mapping[str, tuple[str, str]]) ->
     return written > read
 
 
-def _original_rows(rows: list[dict[str, str]]) -> dict[str, int]:
+def _original_rows(rows: list[dict[str, str]], skip: Collection[int] = ()) -> dict[str, int]:
     """ID -> the row that is the item when several rows hold the ID (a copied row): the first one not
-    flagged as a copy, so a copy stays a copy once told, even after the rows are sorted."""
+    flagged as a copy, so a copy stays a copy once told, even after the rows are sorted. Rows in `skip`
+    (another item's row whose ID was changed to this one) are not candidates."""
     found: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         item_id = row[cols.ID].strip()
-        if item_id:
+        if item_id and index not in skip:
             found.setdefault(item_id, []).append(index)
     originals = {}
     for item_id, indexes in found.items():
@@ -626,14 +632,46 @@ def _flag_copy(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]
                       changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
 
 
+def _flag_foreign_id(typed: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
+    """The note on a titled row whose hand-typed ID is not the daemon's, written once: while the cell
+    holds the note nothing more is written (the row has no item, so no journal memory to lean on)."""
+    sentence = texts.foreign_id(typed)
+    notes = row.get(cols.NOTES, "")
+    if sentence in notes:
+        return []
+    value = sentence + ("\n" + notes if notes else "")
+    return [RowUpdate(anchor=RowAnchor(item_id=typed, read_index=index),
+                      changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+
+
+def _renamed_rows(rows: list[dict[str, str]], states: dict[str, ItemState],
+                  lost: dict[str, ItemState]) -> dict[int, ItemState]:
+    """Row index -> the vanished item a row is although it holds another known item's ID (a person typed
+    that ID over the item's own): the row matches the vanished item by title and folder link or stage,
+    and does not match the item whose ID it holds. Matched items leave `lost`."""
+    renamed: dict[int, ItemState] = {}
+    for index, row in enumerate(rows):
+        holder = states.get(row[cols.ID].strip())
+        if holder is None or _matches(holder, row):
+            continue
+        vanished = _lost_item(row, lost)
+        if vanished is not None:
+            del lost[vanished.item_id]
+            renamed[index] = vanished
+    return renamed
+
+
+def _matches(state: ItemState, row: dict[str, str]) -> bool:
+    """Whether a row has the item's title and its folder link or stage."""
+    title = row[cols.TITLE].strip()
+    return bool(title) and state.row.get(cols.TITLE, "").strip() == title and any(
+        state.row.get(c, "") and state.row.get(c, "") == row.get(c, "") for c in (cols.FOLDER, cols.STAGE))
+
+
 def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | None:
     """The known item a row without its ID is, if exactly one item is missing from the register with the
     row's title and its folder link or stage: the ID was cleared or changed, not a new row typed."""
-    title = row[cols.TITLE].strip()
-    if not title:
-        return None
-    found = [state for state in lost.values() if state.row.get(cols.TITLE, "").strip() == title and any(
-        state.row.get(c, "") and state.row.get(c, "") == row.get(c, "") for c in (cols.FOLDER, cols.STAGE))]
+    found = [state for state in lost.values() if _matches(state, row)]
     return found[0] if len(found) == 1 else None
 
 

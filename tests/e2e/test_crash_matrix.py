@@ -13,17 +13,6 @@ from tests.people import make_workspace, status, waktu
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the matrix forks a child per crash")
 
-# Known today (docs/reliability.md, "before the fixes"): a crash between the register write and the
-# journal commit, or while new rows get their IDs, breaks the bookkeeping. Owned by the helper of
-# issue 10 point 1 (engine/journal write-intent recovery); strict, so the fix turns these into failures
-# to remove.
-WRITE_INTENT = pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 point 1 (engine/journal write-intent recovery helper): own write undone, row appended "
-           "twice, new ID on retry",
-)
-
-
 def _defects(report: dict) -> list[str]:
     return [f"cycle {r['cycle']} point {r['point']} ({r['boundary']}): {r['differences'][:2]}"
             for r in report["results"] if r["verdict"] == "defect"]
@@ -52,7 +41,6 @@ def test_every_boundary_of_a_cycle_is_counted_and_a_crash_stops_the_process_ther
 
 
 @pytest.mark.slow
-@WRITE_INTENT
 def test_a_sample_of_crash_points_spread_over_the_scenario_ends_as_the_undisturbed_run(tmp_path):
     report = crash_matrix.run_matrix(tmp_path, sample=12)
     assert report["tried"] == 12
@@ -75,7 +63,6 @@ def test_crashes_at_file_message_and_post_boundaries_after_the_first_cycle_end_a
 
 
 @pytest.mark.slow
-@WRITE_INTENT
 def test_every_crash_point_of_the_scenario_ends_as_the_undisturbed_run(tmp_path):
     report = crash_matrix.run_matrix(tmp_path)
     assert report["tried"] == sum(report["points_per_cycle"]) > 200

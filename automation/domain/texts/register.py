@@ -47,6 +47,11 @@ def duplicate_id(item_id: str) -> str:
             "Hapus baris ini, atau kosongkan ID-nya agar menjadi usulan baru.")
 
 
+def foreign_id(typed: str) -> str:
+    return (f"ID '{typed}' bukan ID dari sistem (format K-TTTT-NNNN); "
+            "kosongkan kolom ID agar baris ini diberi ID baru.")
+
+
 def duplicate_id_problem(item_id: str, sheet_row: int) -> str:
     return f"ID {item_id} dipakai di lebih dari satu baris; baris {sheet_row} dilewati."
 
