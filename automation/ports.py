@@ -97,6 +97,7 @@ class IntakeEntry:
     key: str  # stable identity of the upload (path name locally, file id on Drive)
     name: str  # what a person sees (file or folder name)
     uploader: str = ""  # e-mail of who uploaded, where known
+    refused: tuple[str, ...] = ()  # names inside the upload that are links or special files (never read)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ class UnsafeFileReporting(Protocol):
 
     def unsafe_files(self, item_id: str) -> list[str]:
         """One Indonesian note per refused file in the item's folder (never read nor published)."""
+
+    def refused_intake(self) -> list[str]:
+        """One Indonesian note per entry of the intake folder left alone at the last listing (a link, ...)."""
 
 
 @runtime_checkable

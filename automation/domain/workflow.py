@@ -9,7 +9,7 @@ deciding the same change twice (after a crash) yields the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -127,6 +127,8 @@ class Context:
     results: Callable[[str], ActionResult | None] = lambda key: None
     # the item's files now, name -> the store's content hash; None when they cannot be read now
     contents: Callable[[str], Mapping[str, str] | None] = lambda item_id: {}
+    # notes for the files in the item's folder that are never read (links, special files)
+    refused_files: Callable[[str], Sequence[str]] = lambda item_id: ()
 
     @property
     def stamp(self) -> str:
@@ -629,6 +631,7 @@ class _Decider:
         if self.state.outcome != OPEN:
             return ()
         warnings = field_warnings(self.row, self.sop)
+        warnings.extend(self.ctx.refused_files(self.state.item_id))
         step = self.sop.step(self.state.active)
         if step.number > 1 and not step.action and not self.row[self.c.actor(step.number)]:
             warnings.append(texts.no_active_member(step))

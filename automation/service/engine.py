@@ -32,6 +32,7 @@ from automation.domain.results import (
 )
 from automation.domain.sop import Sop
 from automation.domain.texts import log as log_text
+from automation.domain.texts import media as media_text
 from automation.domain.texts import register as texts
 from automation.domain.workflow import (
     OPEN,
@@ -63,6 +64,7 @@ from automation.ports import (
     RowUpdate,
     Table,
     TokenRefreshing,
+    UnsafeFileReporting,
     WriteBatch,
 )
 from automation.service.journal import DONE, FAILED, Journal, PendingWrite
@@ -170,6 +172,8 @@ class Engine:
         states = self.journal.states()
         ctx = self._context(roster, now, states)
         decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
+        if isinstance(self.assets, UnsafeFileReporting):  # uploads left alone have no row to carry a note
+            summary.problems.extend(self.assets.refused_intake())
 
         self._journal_and_perform(decisions, ctx, summary)
         # Actions performed now (publishing, checks) change the row once more in this same cycle.
@@ -249,6 +253,7 @@ class Engine:
             return result
 
         self._contents = {}  # per cycle: an item's files are read once
+        self._intake_refused: dict[str, list[str]] = {}
 
         def contents(item_id: str) -> dict[str, str] | None:
             if item_id not in self._contents:
@@ -257,7 +262,19 @@ class Engine:
 
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
                        workload=dict(workload), recorded=self.journal.event_time, results=results,
-                       contents=contents)
+                       contents=contents, refused_files=self._refused_files)
+
+    def _refused_files(self, item_id: str) -> list[str]:
+        """Notes for the links and special files in the item's folder, which are never read nor published."""
+        if item_id in self._intake_refused:  # claimed in this cycle: its folder is still in the intake
+            return self._intake_refused[item_id]
+        if not isinstance(self.assets, UnsafeFileReporting):
+            return []
+        try:
+            return self.assets.unsafe_files(item_id)
+        except OSError as exc:  # the folder is unreadable now: the next cycle looks again
+            log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
+            return []
 
     def _read_contents(self, item_id: str) -> dict[str, str] | None:
         """The item's files as the approval binds them; None when they cannot be read now (tried next cycle)."""
@@ -412,6 +429,7 @@ class Engine:
                 continue
             item_id = format_id(ctx.now.year, next_seq())
             self.journal.claim_intake(entry.key, item_id, entry.name, entry.uploader)
+            self._intake_refused[item_id] = [media_text.unsafe_file(name) for name in entry.refused]
             found.append((entry, item_id))
         return found
 

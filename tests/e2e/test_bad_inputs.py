@@ -452,10 +452,7 @@ assert len({c.name for c in CASES}) == len(CASES), "case names are unique"
 # Known today (docs/reliability.md, "before the fixes"), owned by another helper of issue 10; strict, so a
 # fix shows as XPASS and the marker is removed.
 SYMLINKS = "issue 10 point 5 (workbook atomic swap + symlinks helper): a link is followed or passes without a note"
-KNOWN = {
-    "upload-symlink-file": SYMLINKS, "upload-symlink-in-folder": SYMLINKS, "upload-symlink-dangling": SYMLINKS,
-    "item-folder-symlink": SYMLINKS,
-}
+KNOWN: dict[str, str] = {}
 PARAMS = [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[c.name])]
                        if c.name in KNOWN else []) for c in CASES]
 

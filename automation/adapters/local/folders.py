@@ -127,6 +127,7 @@ class FolderAssetStore:
         self.settle_seconds = settle_seconds
         self._stages: list[str] = []
         self._warned: set[tuple[str, int]] = set()
+        self._refused_intake: list[str] = []  # entries left alone at the last listing
 
     def __repr__(self) -> str:
         return f"FolderAssetStore({str(self.root)!r})"
@@ -211,7 +212,11 @@ class FolderAssetStore:
 
     # --- intake -----------------------------------------------------------
 
+    def refused_intake(self) -> list[str]:
+        return [media_text.unsafe_intake_entry(name) for name in self._refused_intake]
+
     def list_intake(self) -> list[IntakeEntry]:
+        self._refused_intake = []
         if not self.intake.is_dir():
             return []
         settled_before = time.time() - self.settle_seconds
@@ -236,7 +241,8 @@ class FolderAssetStore:
             if not files and not _scan(entry)[1]:
                 return None  # empty: probably still being filled (refused links still make an item with notes)
             newest = max(_changed_at(path) for path in [entry, *files])
-            listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=_contributor(entry))
+            listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=_contributor(entry),
+                                 refused=tuple(_scan(entry)[1]))
         elif _is_plain_file(st):
             newest = _changed_at(entry)
             listed = IntakeEntry(key=_intake_key(entry), name=entry.stem or entry.name)
@@ -248,6 +254,7 @@ class FolderAssetStore:
     def _warn_unsafe(self, entry: Path, st: os.stat_result) -> None:
         """Once per entry (not every cycle): a link or special file in the intake is left alone."""
         identity = (entry.name, st.st_ino)
+        self._refused_intake.append(entry.name)
         if identity not in self._warned:
             self._warned.add(identity)
             log.warning(log_text.INTAKE_UNSAFE_ENTRY, entry.name)

@@ -344,6 +344,12 @@ def host_file_missing(path: object) -> str:
     return f"berkas {path} tidak ada"
 
 
+def unsafe_intake_entry(name: str) -> str:
+    """A problem of the cycle: an entry of the intake folder that is a link or a special file, left alone."""
+    return (f"'{name}' di folder masuk adalah tautan (symlink), tautan keras, atau file khusus; tidak "
+            "dijadikan usulan. Unggah salinan file aslinya.")
+
+
 def unsafe_file(name: str) -> str:
     """The note on an item whose folder holds a link or a special file (never read nor published)."""
     return (f"File '{name}' di folder aset adalah tautan (symlink), tautan keras, atau file khusus; "
