@@ -451,11 +451,8 @@ assert len({c.name for c in CASES}) == len(CASES), "case names are unique"
 
 # Known today (docs/reliability.md, "before the fixes"), each owned by another helper of issue 10; strict,
 # so a fix shows as XPASS and the marker is removed.
-CONFIG_ERRORS = "issue 10 point 4 (config errors helper): a traceback instead of one sentence"
 SYMLINKS = "issue 10 point 5 (workbook atomic swap + symlinks helper): a link is followed or passes without a note"
 KNOWN = {
-    "config-not-utf8": CONFIG_ERRORS, "config-utf16": CONFIG_ERRORS, "sop-not-utf8": CONFIG_ERRORS,
-    "config-journal-folder": CONFIG_ERRORS, "config-sender-not-address": CONFIG_ERRORS,
     "upload-symlink-file": SYMLINKS, "upload-symlink-in-folder": SYMLINKS, "upload-symlink-dangling": SYMLINKS,
     "item-folder-symlink": SYMLINKS,
 }
