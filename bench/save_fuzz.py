@@ -41,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
                 results.append({"point": point, "boundary": name, "kind": kind, "lock": lock, "problems": problems})
                 print(f"point {point:2d} {name:24s} {kind:6s} lock={lock!s:5s} {'LOST' if problems else 'kept'}")
     lost = [r for r in results if r["problems"]]
+    def count(words: str) -> int:
+        return sum(any(words in p for p in r["problems"]) for r in results)
+
     summary = {"boundaries": len(names), "injections": len(results), "lost_or_misplaced": len(lost),
+               "misplaced": count("is also on"), "save_failed": count("the person's save failed"),
                "lost_at": dict(Counter(r["boundary"] for r in lost))}
     args.out.write_text(json.dumps({"summary": summary, "results": results}, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary, indent=1))

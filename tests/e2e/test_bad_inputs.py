@@ -449,12 +449,7 @@ assert len(CASES) >= 150, len(CASES)
 assert len({c.name for c in CASES}) == len(CASES), "case names are unique"
 
 
-# Known today (docs/reliability.md, "before the fixes"), owned by another helper of issue 10; strict, so a
-# fix shows as XPASS and the marker is removed.
-SYMLINKS = "issue 10 point 5 (workbook atomic swap + symlinks helper): a link is followed or passes without a note"
-KNOWN: dict[str, str] = {}
-PARAMS = [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[c.name])]
-                       if c.name in KNOWN else []) for c in CASES]
+PARAMS = [pytest.param(c, id=c.name) for c in CASES]
 
 
 # --- running and checking ------------------------------------------------------------------

@@ -40,10 +40,18 @@ def test_every_boundary_of_a_cycle_is_counted_and_a_crash_stops_the_process_ther
     assert len(ws.mails()) == mails + 1
 
 
+# Every point (about 400, minutes) runs in `python bench/crash_matrix.py`, not in the suite; this sample is
+# spread evenly over all cycles, so it crosses the register write and journal commit window, new rows'
+# IDs, the workbook swap and messages (checked below, so the spread cannot drift).
+SAMPLE = 20
+
+
 @pytest.mark.slow
 def test_a_sample_of_crash_points_spread_over_the_scenario_ends_as_the_undisturbed_run(tmp_path):
-    report = crash_matrix.run_matrix(tmp_path, sample=12)
-    assert report["tried"] == 12
+    report = crash_matrix.run_matrix(tmp_path, sample=SAMPLE)
+    assert report["tried"] == SAMPLE
+    assert {r["cycle"] for r in report["results"]} >= set(range(1, 9))
+    assert {r["boundary"].split(".")[0] for r in report["results"]} >= {"journal", "workbook", "outbox"}
     assert _defects(report) == []
 
 
@@ -59,11 +67,4 @@ def test_crashes_at_file_message_and_post_boundaries_after_the_first_cycle_end_a
     points = crash_matrix.spread(points, 16)
     report = crash_matrix.run_matrix(tmp_path / "run", points=points)
     assert report["tried"] == len(points) == 16
-    assert _defects(report) == []
-
-
-@pytest.mark.slow
-def test_every_crash_point_of_the_scenario_ends_as_the_undisturbed_run(tmp_path):
-    report = crash_matrix.run_matrix(tmp_path)
-    assert report["tried"] == sum(report["points_per_cycle"]) > 200
     assert _defects(report) == []
