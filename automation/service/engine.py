@@ -124,6 +124,7 @@ class Engine:
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
 
     def __post_init__(self):
+        self._left_alone_told: set[tuple[str, str]] = set()
         self.contract = Contract(self.sop)
         self._performed = 0
         self._contents: dict[str, dict[str, str] | None] = {}
@@ -198,8 +199,10 @@ class Engine:
                 return summary
             summary.written = True
             self.after_write()
-            for anchor, column in result.skipped:
-                log.info(log_text.ROW_LEFT_ALONE, anchor, column)
+            for anchor, column in result.skipped:  # told once: a merged cell stays skipped every cycle
+                told = (str(anchor), column) in self._left_alone_told
+                (log.debug if told else log.info)(log_text.ROW_LEFT_ALONE, anchor, column)
+                self._left_alone_told.add((str(anchor), column))
         reached("journal.commit_states")
         self.journal.commit_write(changed, now)
         for decision in decisions:
