@@ -416,11 +416,11 @@ def file_permissions_apply() -> Iterator[None]:
     libc = ctypes.CDLL(None, use_errno=True)
     header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3
     if libc.capget(ctypes.byref(header), data) != 0:
-        pytest.skip("capabilities cannot be read here")
+        pytest.fail("capabilities cannot be read here: these tests need a root that may drop them")
     saved = data[0].effective
     data[0].effective &= ~((1 << 1) | (1 << 2))
     if libc.capset(ctypes.byref(header), data) != 0:
-        pytest.skip("capabilities cannot be dropped here")
+        pytest.fail("capabilities cannot be dropped here: these tests need a root that may drop them")
     try:
         yield
     finally:
@@ -481,7 +481,7 @@ def small_disk(tmp_path) -> Iterator[Path]:
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
                                            capture_output=True).returncode != 0:
-        pytest.skip("a tmpfs cannot be mounted here")
+        pytest.fail("a tmpfs cannot be mounted here: the disk-full tests need root")
     try:
         yield mount
     finally:

@@ -149,11 +149,19 @@ def full_run_effects(ws):
     }
 
 
+WHOLE_SOP = [None, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui")]
+
+
 def drive_whole_sop(ws, crash_before=None):
     """Propose, accept, ..., approve; the daemon is killed before effect N in every cycle it runs."""
     env = {"SOP_KONTEN_CRASH_BEFORE_EFFECT": str(crash_before)} if crash_before is not None else {}
+    return run_moves(ws, WHOLE_SOP, env)
+
+
+def run_moves(ws, moves, env) -> int:
+    """One item proposed, then one status set per minute, each followed by a `once` process; a process
+    that crashed on purpose (exit 70) is restarted at the same minute. Returns how many crashed."""
     ws.propose("Tahan banting", Platform="Instagram, Facebook", Caption="Uji")
-    moves = [None, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui")]
     crashes = 0
     for minute, move in enumerate(moves):
         if move:

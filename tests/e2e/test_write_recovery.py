@@ -299,24 +299,13 @@ def test_on_google_sheets_a_write_not_committed_is_recognised_as_the_daemons_own
 
 @pytest.mark.slow  # two dozen daemon processes
 def test_a_daemon_killed_after_every_register_write_ends_like_an_undisturbed_one(tmp_path):
-    from tests.e2e.test_daemon_operations import full_run_effects
+    from tests.e2e.test_daemon_operations import full_run_effects, run_moves
+
+    moves = [None, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Revisi"), (4, "Selesai"),
+             (5, "Sesuai"), (6, "Disetujui")]
 
     def whole_sop(ws, env):
-        ws.propose("Tahan banting", Platform="Instagram, Facebook", Caption="Uji")
-        moves = [None, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Revisi"), (4, "Selesai"),
-                 (5, "Sesuai"), (6, "Disetujui")]
-        crashes = 0
-        for minute, move in enumerate(moves):
-            if move:
-                ws.edit(ws.rows()[0]["ID"], {status(move[0]): move[1]})
-            at = f"2026-11-30T09:{minute:02d}"
-            result = ws.sop_konten("once", at=at, env=env, check=False)
-            if result.returncode == 70:
-                crashes += 1
-                ws.sop_konten("once", at=at)  # restarted after the crash
-            else:
-                assert result.returncode == 0, result.stderr
-        return crashes
+        return run_moves(ws, moves, env)
 
     reference = make_workspace(tmp_path / "reference")
     whole_sop(reference, {})
