@@ -351,12 +351,19 @@ def check_transitions_logged(poll: Poll) -> None:
     activations = dict(previous.activations)
     last_event: dict[int, int] = {}  # step -> index of its last transition in the chain
     cleared_from: list[tuple[int, int]] = []  # (index, first step cleared) for each revision
-    transitions = [e for e in decision.events if e.key.endswith("/transition")]
+    # a reopened approval (the approved content changed before publishing) goes back like a revision
+    transitions = [e for e in decision.events if e.key.endswith(("/transition", "/reopened"))]
     for index, logged in enumerate(transitions):
         item, n, activation, _ = parse_key(logged.key)
         assert item == ITEM and outcome == OPEN
         assert n == active, f"transition of step {n} while step {active} waits"
         assert activation == activations.get(n, 1), f"{logged.key}: activation {activations.get(n, 1)}"
+        if logged.key.endswith("/reopened"):
+            assert SOP.approval_step is not None and SOP.step(n).action == "publish", logged
+            active = SOP.approval_step.number
+            cleared_from.append((index, active))
+            activations[active] = activations.get(active, 0) + 1
+            continue
         taken = SOP.step(n).outcome(logged.after)
         assert taken is not None and taken.status == logged.after, logged
         last_event[n] = index
