@@ -76,6 +76,15 @@ class NotSent(Exception):
     """The request never reached the platform (connection refused, connect timeout)."""
 
 
+class AlreadyLive(Exception):
+    """The platform refused a create because the same post is already live (a duplicate, a container
+    already published): proof that an earlier attempt went through. Never a failure."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
 class _Continue:
     """Reconcile's verdict: the platform shows the unanswered step created nothing visible; go on."""
 
@@ -469,12 +478,20 @@ class Adapter(ABC):
         for _ in range(4):
             try:
                 outcome = self._run(post, state)
+            except AlreadyLive as exc:
+                return self._settle(state, self._already_live(post, state, exc))
             except Rejected as exc:
                 return self._settle(state, self._rejected(state, exc))
             except (NoAnswer, NotSent) as exc:
                 last = str(exc)
                 self.log.warning(log_text.PUBLISH_NO_ANSWER, self.name, post.key, last)
                 continue
+            except Exception as exc:  # nothing escapes publish(): a surprise is settled like a lost answer
+                self.log.exception(log_text.PUBLISH_UNEXPECTED, self.name, post.key)
+                problem = redact(f"{type(exc).__name__}: {exc}")[:300]
+                if self._unsure(state.get()):
+                    return self._settle(state, Unknown(publish_text.unclear_answer(self.name, problem)))
+                return self._settle(state, Failed(publish_text.unexpected_trouble(self.name, problem), retry=True))
             return self._settle(state, outcome)
         if self._unsure(state.get()):
             return self._settle(state, Unknown(publish_text.unclear_answer(self.name, last)))
@@ -490,8 +507,10 @@ class Adapter(ABC):
             return Failed(publish_text.nothing_pending(self.name), retry=True)
         try:
             decision = self._reconcile_step(post, state, step)
-        except (Rejected, NoAnswer, NotSent) as exc:
-            return Unknown(publish_text.status_unknown(self.name, exc))
+        except AlreadyLive as exc:
+            return self._settle(state, self._already_live(post, state, exc))
+        except Exception as exc:  # read-only: whatever went wrong, the outcome stays unknown
+            return Unknown(publish_text.status_unknown(self.name, redact(str(exc))[:300]))
         if isinstance(decision, _Continue):
             return Failed(publish_text.not_yet_published(self.name), retry=True)
         return self._settle(state, decision)
@@ -516,7 +535,12 @@ class Adapter(ABC):
         expires = parse_time(str(data.get("expires_at") or ""))
         if expires is not None and expires - self.now() > margin:
             return
-        refresh()
+        try:
+            refresh()
+        except (requests.RequestException, NoAnswer, NotSent) as exc:
+            # Before any create was sent: a retry later, never a used attempt nor a raw exception.
+            raise NotSent(publish_text.token_refresh_unreachable(
+                self.name, redact(f"{type(exc).__name__}: {exc}")[:200])) from exc
 
     def check(self, post: Post) -> list[str]:
         """Problems (Indonesian) that make the post unpublishable here; call it at review time too."""
@@ -554,6 +578,34 @@ class Adapter(ABC):
     def _visible(self, step: str) -> bool:
         return step in self.visible_steps
 
+    def _already_live(self, post: Post, state: PublishState, exc: AlreadyLive) -> Outcome:
+        """A refusal proving the post is live: `Published` with the link found by reading the platform.
+
+        Adapters whose platform can be searched override `_find_live`; where it finds
+        nothing (yet), a person confirms the link: `Unknown`, never "nothing is live".
+        """
+        try:
+            found = self._find_live(post, state)
+        except (Rejected, NoAnswer, NotSent) as error:
+            self.log.warning(log_text.LIVE_POST_NOT_READ, self.name, post.key, error)
+            found = None
+        if found is not None:
+            return found
+        return Unknown(publish_text.already_live_link_unknown(self.name, exc.problem))
+
+    def _find_live(self, post: Post, state: PublishState) -> Published | None:
+        """The live post of this publish, read from the platform; None when it cannot be found."""
+        return None
+
+    def _unconfirmed(self, state: PublishState, step: str) -> Unknown:
+        """The one rule for a create whose answer was lost where the platform gives no definitive way
+        to know (no upload session, container or id whose status can be read): never sent again; a
+        person settles it (`Perlu Dicek`) with what is known."""
+        s = state.get()
+        state.save(step=f"{step}_unconfirmed")
+        at = parse_time(str(s.get(f"{step}_at") or ""))
+        return Unknown(publish_text.lost_answer_unconfirmed(self.name, at, self.settle_seconds))
+
     def _rejected(self, state: PublishState, exc: Rejected) -> Outcome:
         if self._unsure(state.get()):  # an earlier create is still unanswered: the post may be live
             return Unknown(publish_text.earlier_unsure(exc.problem, self.name))
@@ -571,6 +623,9 @@ class Adapter(ABC):
                            retry=True) from exc
         except Rejected:
             state.save(step=f"{step}_rejected", **{f"{step}_at": None, f"{step}_attempts": before})
+            raise
+        except AlreadyLive:
+            state.save(step=f"{step}_already_live")  # the intent stays: this attempt's twin is live
             raise
 
     def _resume(self, post: Post, state: PublishState) -> Outcome | None:

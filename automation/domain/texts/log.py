@@ -94,6 +94,8 @@ MEDIA_PREPARE_FAILED = "penyiapan media gagal (%s)"
 
 # publishing (publisher.py, adapters/social/)
 PUBLISH_NO_ANSWER = "%s %s: tidak ada jawaban (%s); dicocokkan dengan platform"
+PUBLISH_UNEXPECTED = "%s %s: gangguan tak terduga saat mengunggah"
+LIVE_POST_NOT_READ = "%s %s: unggahan yang sudah tayang belum dapat dibaca: %s"
 TOKEN_EXPIRY_UNKNOWN = "masa berlaku token %s tidak diketahui: %s"
 FACEBOOK_PERMALINK_NOT_READ = "tautan Facebook untuk %s tidak terbaca: %s"
 FACEBOOK_SEVERAL_POSTS = "Facebook: %d kiriman cocok dengan %s; yang paling lama dipakai"

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+_WIB = timezone(timedelta(hours=7), "WIB")
+
+
+def _wib(at: datetime | None) -> str:
+    return at.astimezone(_WIB).strftime("%d/%m/%Y %H.%M WIB") if at else "waktu tidak tercatat"
+
 TOO_MANY_PENDING_STEPS = "terlalu banyak langkah tertunda"
 FACEBOOK_UPLOAD_INVALID = '[publish.facebook] upload harus "url" (media host) atau "file".'
 TIKTOK_SOURCE_INVALID = ('[publish.tiktok] source harus "file" (FILE_UPLOAD) atau "url" '
@@ -396,3 +404,25 @@ def earlier_unsure(problem: object, platform: object) -> str:
 
 def error_code(code: object) -> str:
     return f"kode {code}"
+
+
+def unexpected_trouble(platform: object, detail: object) -> str:
+    return f"Gangguan tak terduga saat mengunggah ke {platform} ({detail}); belum ada yang terbit, akan dicoba lagi."
+
+
+def token_refresh_unreachable(platform: object, detail: object) -> str:
+    return (f"Token {platform} perlu diperbarui tetapi layanan token tidak dapat dihubungi ({detail}); "
+            "belum ada yang terkirim, akan dicoba lagi.")
+
+
+def already_live_link_unknown(platform: object, problem: object) -> str:
+    return (f"{platform} menolak unggahan ulang karena unggahan yang sama sudah tayang ({problem}), "
+            f"tetapi tautannya belum ditemukan. Buka akun {platform}, salin tautan unggahan itu ke kolom "
+            "Tautan Publikasi dan ubah status menjadi Terbit.")
+
+
+def lost_answer_unconfirmed(platform: object, at: datetime | None, settle_seconds: float) -> str:
+    return (f"Unggahan ke {platform} dikirim pada {_wib(at)} tetapi jawabannya hilang, dan unggahan itu belum "
+            f"terlihat di akun setelah {settle_seconds:.0f} detik. sop-konten tidak mengirim ulang agar tidak "
+            f"tayang dua kali. Buka akun {platform}: bila sudah tayang, salin tautannya ke kolom Tautan Publikasi "
+            "dan ubah status menjadi Terbit; bila belum, unggah manual lalu lakukan hal yang sama.")
