@@ -37,7 +37,8 @@ def tokens(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def yt() -> Iterator[YouTubeFake]:
-    with YouTubeFake() as fake:
+    fake = YouTubeFake()
+    with fake:
         yield fake
         assert fake.errors == []
 
@@ -54,9 +55,9 @@ class Clock:
 
 def adapter(yt: YouTubeFake, clock: Clock | None = None, **extra: Any) -> Any:
     config = {"base_url": yt.url, "token_uri": f"{yt.url}/token", "chunk_size": 256 * KB, **FAST, **extra}
-    platform = build_platform("YouTube", config)
+    platform: Any = build_platform("YouTube", config)
     if clock is not None:
-        platform.now = clock  # type: ignore[method-assign]
+        platform.now = clock
     return platform
 
 
