@@ -248,6 +248,34 @@ def test_a_token_refresh_network_error_is_a_retry_later_without_a_used_attempt(y
     assert state.get()["session_attempts"] == 1
 
 
+class OnSave:
+    """A PublishState that runs `then` once, right after the first save writing `key` (a switch in time)."""
+
+    def __init__(self, inner: MemoryState, key: str, then: Any) -> None:
+        self.inner, self.key, self.then, self.done = inner, key, then, False
+
+    def get(self) -> dict:
+        return self.inner.get()
+
+    def save(self, **values: Any) -> None:
+        self.inner.save(**values)
+        if self.key in values and not self.done:
+            self.done = True
+            self.then()
+
+
+def test_a_token_that_expires_mid_upload_and_cannot_be_refreshed_stops_before_the_next_chunk(yt, tmp_path):
+    yt.token_lifetime = 60  # google-auth refreshes a token this close to expiry before every request
+    state = MemoryState()
+    outage = OnSave(state, "upload_progress", lambda: yt.fail("POST", r"/token$", "drop_before", times=10))
+    outcome = adapter(yt).publish(post(tmp_path), outage)
+    assert isinstance(outcome, Failed) and outcome.retry and "layanan token" in outcome.problem, outcome
+    assert yt.live_posts() == [] and not state.get().get("upload_final_at") and not state.get().get("upload_at")
+    yt.faults.clear()
+    assert isinstance(adapter(yt).publish(post(tmp_path), state), Published)
+    assert len(yt.sessions) == 1 and len(yt.live_posts()) == 1
+
+
 # --- quotas --------------------------------------------------------------------------------------------------
 
 def test_the_quota_reset_is_midnight_pacific_time():

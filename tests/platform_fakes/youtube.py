@@ -74,6 +74,7 @@ class YouTubeFake(FakeServer):
         self.uploads_today = 0
         self.processing_reads = 0
         self.session_expiry = "never"
+        self.token_lifetime = 3599  # expires_in of a new access token (an hour, as Google's token endpoint)
         self.route("POST", r"/token", self._token)
         self.route("POST", r"/upload/youtube/v3/videos", self._start)
         self.route("PUT", r"/upload/youtube/v3/videos", self._put)
@@ -120,7 +121,7 @@ class YouTubeFake(FakeServer):
                                  400)
         token = "ya29." + secrets.token_urlsafe(24)
         self.access_tokens.add(token)
-        return Response.json({"access_token": token, "expires_in": 3599, "token_type": "Bearer",
+        return Response.json({"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer",
                               "scope": "https://www.googleapis.com/auth/youtube.upload "
                                        "https://www.googleapis.com/auth/youtube.readonly"})
 

@@ -421,6 +421,7 @@ class YouTubePlatform(Adapter):
 
     def _send(self, request: Any, media: Any, size: int, state: PublishState) -> dict[str, Any]:
         while True:
+            self._fresh_token()  # a long upload outlives its token: a failed refresh stops before the next PUT
             progress, chunk = int(request.resumable_progress or 0), int(media.chunksize())
             if (chunk == -1 or progress + chunk >= size) and not state.get().get("upload_final_at"):
                 # Only the PUT that carries the last byte can make the video: its intent comes first.
