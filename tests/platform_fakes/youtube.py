@@ -10,6 +10,23 @@ the Google OAuth token endpoint, for google-api-python-client pointed here with 
   when complete; `Content-Range: bytes */total` asks the status (308 + Range / 200 + video).
   A forgotten (expired) session answers 404.
 - GET /youtube/v3/videos, /channels?mine=true, /playlistItems: the uploaded videos.
+
+Behaviours, each following a page (delays are counts of reads or explicit switches, never clock time):
+- Error bodies: {"error": {"code", "message", "errors": [{"message", "domain", "reason"}], "status"}}
+  (https://developers.google.com/youtube/v3/docs/core_errors, sample JSON response).
+- `quota_exhausted = True`: every Data API call (session initiation, lists) answers 403 quotaExceeded,
+  domain youtube.quota (https://developers.google.com/youtube/v3/docs/errors, "Core API errors"); the
+  session PUTs belong to an insert already charged. `requests_during_quota` counts the calls that hit it.
+- `daily_upload_limit = n`: the (n+1)-th session initiation answers 400 uploadLimitExceeded, domain
+  youtube.video (https://developers.google.com/youtube/v3/docs/videos/insert#errors); `new_day()` resets it.
+- `processing_reads = n`: videos.list shows status.uploadStatus "uploaded" for the first n reads of a video,
+  then "processed" (https://developers.google.com/youtube/v3/docs/videos#status.uploadStatus).
+- `visibility`: "immediate" | "late" | "never": whether a new video shows in the uploads playlist
+  (playlistItems.list), the read a gone session is reconciled with; "late" = until `reveal()`. The
+  playlist's lag is observed behaviour, not documented: the fake makes it explicit.
+- `session_expiry = "on_complete"`: a session is forgotten (404) as soon as its video exists, as after the
+  week a session lives (https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol,
+  step 4: "404 Not Found ... the upload session has expired").
 """
 
 from __future__ import annotations
@@ -35,6 +52,11 @@ def google_error(status: int, reason: str, message: str, domain: str = "youtube.
 
 
 class YouTubeFake(FakeServer):
+    # Every call of the publish sequence whose answer can be lost: the session initiation, then the PUTs.
+    CREATE_POINTS: dict[str, list[tuple[str, str]]] = {
+        "video": [("POST", r"/upload/youtube/v3/videos$"), ("PUT", r"/upload/youtube/v3/videos$")],
+    }
+
     def __init__(self, client_id: str = "yt-client.apps.googleusercontent.com", client_secret: str = "yt-secret",
                  refresh_token: str = "yt-refresh") -> None:
         super().__init__()
@@ -45,6 +67,14 @@ class YouTubeFake(FakeServer):
         self.channel_id = "UC" + secrets.token_urlsafe(16)
         self.sessions: dict[str, dict[str, Any]] = {}
         self.videos: dict[str, dict[str, Any]] = {}
+        self.visibility = "immediate"
+        self.quota_exhausted = False
+        self.requests_during_quota = 0
+        self.daily_upload_limit: int | None = None
+        self.uploads_today = 0
+        self.processing_reads = 0
+        self.session_expiry = "never"
+        self.token_lifetime = 3599  # expires_in of a new access token (an hour, as Google's token endpoint)
         self.route("POST", r"/token", self._token)
         self.route("POST", r"/upload/youtube/v3/videos", self._start)
         self.route("PUT", r"/upload/youtube/v3/videos", self._put)
@@ -54,6 +84,25 @@ class YouTubeFake(FakeServer):
 
     def live_posts(self) -> list[dict[str, Any]]:
         return list(self.videos.values())
+
+    def reveal(self) -> None:
+        """Every video hidden by visibility "late" shows in the uploads playlist ("never" stays hidden)."""
+        with self.lock:
+            if self.visibility != "never":
+                for video in self.videos.values():
+                    video["hidden"] = False
+
+    def new_day(self) -> None:
+        """The channel's upload count starts again (the quota switch is the test's own)."""
+        with self.lock:
+            self.uploads_today = 0
+
+    def _quota_error(self) -> Response | None:
+        if not self.quota_exhausted:
+            return None
+        self.requests_during_quota += 1
+        return google_error(403, "quotaExceeded", "The request cannot be completed because you have exceeded your "
+                            "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.", domain="youtube.quota")
 
     def forget_sessions(self) -> None:
         """Every session expires (their URIs answer 404)."""
@@ -72,7 +121,7 @@ class YouTubeFake(FakeServer):
                                  400)
         token = "ya29." + secrets.token_urlsafe(24)
         self.access_tokens.add(token)
-        return Response.json({"access_token": token, "expires_in": 3599, "token_type": "Bearer",
+        return Response.json({"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer",
                               "scope": "https://www.googleapis.com/auth/youtube.upload "
                                        "https://www.googleapis.com/auth/youtube.readonly"})
 
@@ -85,9 +134,12 @@ class YouTubeFake(FakeServer):
 
     # -- the resumable upload
     def _start(self, request: Request) -> Response:
-        refused = self._auth_error(request)
+        refused = self._auth_error(request) or self._quota_error()
         if refused:
             return refused
+        if self.daily_upload_limit is not None and self.uploads_today >= self.daily_upload_limit:
+            return google_error(400, "uploadLimitExceeded", "The user has exceeded the number of videos they may "
+                                "upload.")
         if request.param("uploadType") != "resumable":
             return google_error(400, "badRequest", "uploadType must be resumable here", domain="global")
         parts = set((request.param("part") or "").split(","))
@@ -143,16 +195,20 @@ class YouTubeFake(FakeServer):
             return Response(308, b"", {"Content-Length": "0", **headers})
         if session["video"] is None:
             session["video"] = self._create_video(session)
+            if self.session_expiry == "on_complete":
+                session["gone"] = True  # this answer still goes out; the next status query finds nothing
         return Response.json(self._resource(session["video"]), 200)
 
     def _create_video(self, session: dict[str, Any]) -> str:
         video_id = secrets.token_urlsafe(8)[:11]
+        self.uploads_today += 1
         snippet = dict(session["body"].get("snippet") or {})
         status = dict(session["body"].get("status") or {})
         self.videos[video_id] = {"id": video_id, "created": time.time(), "snippet": snippet,
                                  "status": {"uploadStatus": "uploaded",
                                             "privacyStatus": status.get("privacyStatus", "public"),
                                             "selfDeclaredMadeForKids": status.get("selfDeclaredMadeForKids", False)},
+                                 "hidden": self.visibility != "immediate", "reads": 0,
                                  "size": len(session["data"]), "looks_like_video": looks_like(bytes(session["data"]),
                                                                                               "video")}
         return video_id
@@ -166,16 +222,22 @@ class YouTubeFake(FakeServer):
 
     # -- reads
     def _videos(self, request: Request) -> Response:
-        refused = self._auth_error(request)
+        refused = self._auth_error(request) or self._quota_error()
         if refused:
             return refused
         ids = [i for i in (request.param("id") or "").split(",") if i]
+        for i in ids:
+            if i in self.videos:
+                video = self.videos[i]
+                video["reads"] += 1
+                if video["reads"] > self.processing_reads and video["status"]["uploadStatus"] == "uploaded":
+                    video["status"]["uploadStatus"] = "processed"
         items = [self._resource(i) for i in ids if i in self.videos]
         return Response.json({"kind": "youtube#videoListResponse", "etag": secrets.token_hex(8), "items": items,
                               "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}})
 
     def _channels(self, request: Request) -> Response:
-        refused = self._auth_error(request)
+        refused = self._auth_error(request) or self._quota_error()
         if refused:
             return refused
         if request.param("mine") != "true":
@@ -185,21 +247,22 @@ class YouTubeFake(FakeServer):
              "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + self.channel_id[2:]}}}]})
 
     def _playlist_items(self, request: Request) -> Response:
-        refused = self._auth_error(request)
+        refused = self._auth_error(request) or self._quota_error()
         if refused:
             return refused
         if request.param("playlistId") != "UU" + self.channel_id[2:]:
             return google_error(404, "playlistNotFound", "The playlist identified with the request's playlistId "
                                 "parameter cannot be found.")
         limit = int(request.param("maxResults") or 5)
-        videos = sorted(self.videos.values(), key=lambda v: v["created"], reverse=True)[:limit]
+        shown = [v for v in self.videos.values() if not v["hidden"]]
+        videos = sorted(shown, key=lambda v: v["created"], reverse=True)[:limit]
         items = [{"kind": "youtube#playlistItem", "id": secrets.token_urlsafe(12),
                   "snippet": {"publishedAt": rfc3339(v["created"]), "title": v["snippet"].get("title", ""),
                               "description": v["snippet"].get("description", ""), "channelId": self.channel_id,
                               "playlistId": request.param("playlistId"),
                               "resourceId": {"kind": "youtube#video", "videoId": v["id"]}}} for v in videos]
         return Response.json({"kind": "youtube#playlistItemListResponse", "items": items,
-                              "pageInfo": {"totalResults": len(self.videos), "resultsPerPage": limit}})
+                              "pageInfo": {"totalResults": len(shown), "resultsPerPage": limit}})
 
 
 def dumps(value: Any) -> bytes:

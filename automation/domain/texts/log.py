@@ -145,3 +145,7 @@ RECIPIENT = "Penerima"
 
 def no_email(name: object) -> str:
     return f"{name} tidak punya Email di tab Petugas."
+
+
+# --- youtube (issue 11)
+YOUTUBE_ON_HOLD = "YouTube tidak dihubungi sampai %s: %s"

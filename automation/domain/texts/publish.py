@@ -426,3 +426,33 @@ def lost_answer_unconfirmed(platform: object, at: datetime | None, settle_second
             f"terlihat di akun setelah {settle_seconds:.0f} detik. sop-konten tidak mengirim ulang agar tidak "
             f"tayang dua kali. Buka akun {platform}: bila sudah tayang, salin tautannya ke kolom Tautan Publikasi "
             "dan ubah status menjadi Terbit; bila belum, unggah manual lalu lakukan hal yang sama.")
+
+
+# --- youtube (issue 11)
+def youtube_quota_until(reason: object, until: datetime) -> str:
+    return (f"Kuota harian YouTube Data API habis ({reason}); belum ada yang terunggah. Kuota pulih tengah malam "
+            f"waktu Pasifik ({_wib(until)}); sampai saat itu sop-konten tidak menghubungi YouTube, lalu mencoba lagi.")
+
+
+def youtube_upload_limit(until: datetime) -> str:
+    return ("Batas unggah harian kanal YouTube tercapai (uploadLimitExceeded); belum ada yang terunggah. "
+            f"sop-konten mencoba lagi setelah {_wib(until)}.")
+
+
+def youtube_rate_limited(reason: object, until: datetime) -> str:
+    return f"YouTube meminta jeda ({reason}); belum ada yang terunggah, dicoba lagi setelah {_wib(until)}."
+
+
+def youtube_account_refused(status: object, reason: object, message: object) -> str:
+    return (f"YouTube menolak akun ini ({status} {reason}: {message}); belum ada yang terunggah. Periksa izin "
+            "aplikasi, kanal YouTube dan akun yang tersambung, lalu ubah status agar dicoba lagi.")
+
+
+def youtube_token_revoked(reason: object, env: object) -> str:
+    return (f"Token YouTube ditolak ({reason}); belum ada yang terunggah. Sambungkan ulang akun dan perbarui {env}, "
+            "lalu ubah status agar dicoba lagi.")
+
+
+def youtube_video_refused(status: object, reason: object, message: object) -> str:
+    return (f"YouTube menolak video ini ({status} {reason}: {message}); belum ada yang terunggah. Perbaiki judul, "
+            "deskripsi, kategori atau berkas videonya.")
