@@ -31,7 +31,7 @@ from tests.platform_fakes.tiktok import tiktok_answer
 MiB = 1024 * 1024
 CHUNK = 5 * MiB  # the smallest chunk TikTok takes
 SIZE = 2 * CHUNK + 100 * 1024  # two chunks, the last one holding the rest
-QUICK = {**FAST, "poll_timeout": 0.05}
+QUICK = {**FAST, "poll_timeout": 0.05}  # FAST settle_seconds (0.1) bounds the wait for a post id
 
 
 @pytest.fixture(autouse=True)
@@ -307,8 +307,9 @@ def test_a_lost_answer_at_every_step_never_posts_twice_nor_reports_a_live_post_f
 def test_a_live_post_waiting_for_moderation_is_unknown_then_published_once_it_has_an_id(tmp_path):
     with TikTokFake(visibility="late") as tt:
         state = MemoryState()
-        outcome = direct(tt).publish(post(tmp_path), state)
+        outcome = direct(tt, poll_timeout=300).publish(post(tmp_path), state)
         assert isinstance(outcome, Unknown) and "moderasi TikTok" in outcome.reason and len(tt.posts) == 1
+        assert len(tt.requests_to("POST", r"/status/fetch/$")) < 30  # waited settle_seconds, not poll_timeout
         assert isinstance(direct(tt).reconcile(post(tmp_path), state), Unknown)
         tt.reveal()
         assert isinstance(direct(tt).reconcile(post(tmp_path), state), Published)

@@ -233,7 +233,7 @@ class TikTokPlatform(Adapter):
         if rule.action == RETRY:
             if code == "rate_limit_exceeded":
                 problem = publish_text.tiktok_rate_limited(code)
-            elif code.startswith("spam_risk") or code == "reached_active_user_cap":
+            elif code.startswith("spam_risk"):
                 problem = publish_text.tiktok_spam_limit(code)
             else:
                 problem = publish_text.tiktok_retry_later(code, message)
@@ -415,7 +415,8 @@ class TikTokPlatform(Adapter):
         """Read the status until it settles. The create is done: whatever goes wrong now, the post may go
         live, so an unreadable status is Unknown, never Failed."""
         publish_id = str(state.get()["publish_id"])
-        waited = 0.0
+        waited = moderated = 0.0
+        step = max(self.poll_interval, 0.001)
         while True:
             try:
                 data = self._status(publish_id)
@@ -424,12 +425,15 @@ class TikTokPlatform(Adapter):
             outcome = self._terminal(post, state, publish_id, data)
             if outcome is not None:
                 return outcome
-            if waited >= self.poll_timeout:
-                if data.get("status") == "PUBLISH_COMPLETE":
+            if data.get("status") == "PUBLISH_COMPLETE":
+                # live, waiting for moderation to give the id: as long as any post may take to show
+                if moderated >= min(self.poll_timeout, self.settle_seconds):
                     return Unknown(publish_text.tiktok_awaiting_post_id(publish_id))
+                moderated += step
+            elif waited >= self.poll_timeout:
                 return Unknown(publish_text.tiktok_processing(publish_id, data.get('status')))
             self.sleep(self.poll_interval)
-            waited += max(self.poll_interval, 0.001)
+            waited += step
 
     def _terminal(self, post: Post, state: PublishState, publish_id: str, data: dict[str, Any]) -> Outcome | None:
         status = str(data.get("status") or "")
