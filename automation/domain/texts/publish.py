@@ -456,3 +456,71 @@ def youtube_token_revoked(reason: object, env: object) -> str:
 def youtube_video_refused(status: object, reason: object, message: object) -> str:
     return (f"YouTube menolak video ini ({status} {reason}: {message}); belum ada yang terunggah. Perbaiki judul, "
             "deskripsi, kategori atau berkas videonya.")
+
+# --- tiktok (issue 11)
+
+def _megabytes(size: float) -> str:
+    return f"{size / 1_000_000:.1f} MB ({size:,.0f} bita)".replace(",", ".")
+
+
+def _minutes(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 60} menit {whole % 60} detik" if whole >= 60 else f"{seconds:.1f} detik"
+
+
+def tiktok_chunk_size_invalid(value: object, low: float, high: float) -> str:
+    return (f"[publish.tiktok] chunk_size = {value} tidak sesuai aturan TikTok: setiap potongan unggahan "
+            f"harus antara {_megabytes(low)} dan {_megabytes(high)}; contoh yang aman: 10485760 (10 MiB).")
+
+
+def tiktok_video_empty(size: object) -> str:
+    return f"Berkas video kosong ({size} bita); tidak ada yang dapat diunggah ke TikTok."
+
+
+def tiktok_too_many_chunks(size: float, chunk: float, limit: object) -> str:
+    return (f"Video {_megabytes(size)} terlalu besar untuk TikTok dengan potongan {_megabytes(chunk)}: "
+            f"paling banyak {limit} potongan; perkecil videonya.")
+
+
+def tiktok_video_too_long(name: object, seconds: float, limit: float) -> str:
+    return (f"Video {name} berdurasi {_minutes(seconds)}, sedangkan akun TikTok ini hanya boleh mengunggah "
+            f"video paling lama {_minutes(limit)} (max_video_post_duration_sec); potong videonya lalu "
+            "unggah lagi.")
+
+
+def tiktok_posting_banned(code: object) -> str:
+    return (f"TikTok melarang akun ini membuat unggahan baru ({code}); tidak dicoba lagi otomatis. "
+            "Periksa pemberitahuan di aplikasi TikTok akun resmi dan selesaikan dulu dengan TikTok.")
+
+
+def tiktok_retry_later(code: object, message: object) -> str:
+    return f"TikTok belum dapat menerima unggahan ({code}: {message}); belum ada yang terbit, akan dicoba lagi."
+
+
+def tiktok_needs_person(code: object, message: object, log_id: object) -> str:
+    return (f"TikTok menolak unggahan ({code}: {message}){log_id}; perlu ditangani admin akun atau "
+            "aplikasi TikTok sebelum dicoba lagi.")
+
+
+def tiktok_waiting(problem: object, until: datetime | None) -> str:
+    return f"{problem} Menunggu batas TikTok sampai {_wib(until)} sebelum mencoba lagi."
+
+
+def tiktok_chunk_out_of_step(status: object) -> str:
+    return f"TikTok menyatakan potongan video tidak sesuai kemajuan unggahan (HTTP {status}); dilanjutkan dari yang sudah diterima."
+
+
+def tiktok_awaiting_post_id(publish_id: object) -> str:
+    return (f"TikTok sudah menerbitkan video (publish_id {publish_id}, PUBLISH_COMPLETE), tetapi tautannya baru "
+            "diberikan setelah moderasi TikTok selesai (biasanya beberapa menit, kadang beberapa jam). "
+            "sop-konten tidak mengunggah ulang. Buka akun TikTok: salin tautan video itu ke kolom Tautan "
+            "Publikasi dan ubah status menjadi Terbit.")
+
+
+def tiktok_failed_retry(reason: object) -> str:
+    return f"TikTok gagal memproses video ({reason}); tidak ada yang terbit, akan dicoba lagi nanti."
+
+
+def tiktok_failed_person(reason: object) -> str:
+    return (f"Unggahan TikTok dihentikan ({reason}): akses aplikasi dicabut atau unggahan dibatalkan; "
+            "sambungkan ulang akun TikTok bila perlu, lalu ubah status agar diunggah lagi.")
