@@ -146,6 +146,15 @@ def environment(scenario: Scenario, site: MediaSite) -> Iterator[Env]:
         assert getattr(fake, "spec_violations", []) == []
 
 
+# Platforms whose only read of an unanswered create is not definitive (X's timeline lags): such a create
+# is never sent again and ends Unknown for a person (issue 11's one rule), here with nothing live.
+UNCONFIRMABLE = {"X"}
+
+
+def unconfirmed_and_nothing_live(env: Env, outcome: Any) -> bool:
+    return env.name in UNCONFIRMABLE and isinstance(outcome, Unknown) and env.live() == 0
+
+
 def count_saves(env: Env, post: Post) -> int:
     counter = CrashingState(MemoryState(), at=-1)
     outcome = env.adapter().publish(post, counter)
@@ -180,6 +189,8 @@ def test_a_crash_at_every_save_still_publishes_exactly_once(scenario: Scenario, 
         with environment(scenario, site) as env:
             crashed, outcome = run_with_crash(env, post, at, mode)
             assert crashed, f"save {at} of {saves} never happened"
+            if unconfirmed_and_nothing_live(env, outcome):  # the crash came between the intent and the send
+                continue
             assert isinstance(outcome, env.expected), f"crash {mode} save {at}: {outcome}"
             assert env.live() == 1, f"crash {mode} save {at}: {env.live()} posts"
 
@@ -209,6 +220,9 @@ def test_an_unclear_answer_at_every_create_call_never_posts_twice(scenario: Scen
         overrides = {"timeout": SHORT_TIMEOUT, "upload_timeout": SHORT_TIMEOUT} if fault == "delay_after" else {}
         outcome = env.adapter(**overrides).publish(post, state)
         assert env.fake.faults[0].seen == 1, "the fault was never triggered"
+        if fault == "error_before" and unconfirmed_and_nothing_live(env, outcome):  # a 5xx may have posted
+            assert env.adapter().publish(post, state) == outcome and env.live() == 0
+            return
         assert isinstance(outcome, env.expected), outcome
         assert env.live() == 1
         assert env.adapter().publish(post, state) == outcome
@@ -217,16 +231,16 @@ def test_an_unclear_answer_at_every_create_call_never_posts_twice(scenario: Scen
 
 def test_an_answer_that_never_comes_back_ends_unknown_not_in_a_second_post(site: MediaSite,
                                                                            files: dict[str, MediaFile]) -> None:
-    """X keeps answering 503 after doing the work but the post is not in the timeline yet (a lagging
-    read): after max_create_attempts the outcome is Unknown, and at most one post per create call."""
+    """X answers 503 to the post and the timeline does not show it (a lagging read): the outcome is
+    Unknown and the post is never sent again (issue 11: the timeline is not a definitive read)."""
     scenario = SCENARIOS[8]  # x-text
     with environment(scenario, site) as env:
-        env.fake.visibility_delay = 60.0  # the timeline does not show new posts within the test
+        env.fake.visibility = "never"  # the timeline does not show new posts within the test
         env.fake.fail("POST", r"/2/tweets$", "error_before", times=5, status=503,
                       body={"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank",
                             "status": 503})
         outcome = env.adapter().publish(scenario.post(files), MemoryState())
         assert isinstance(outcome, Unknown), outcome
-        assert "periksa" in outcome.reason
-        assert len(env.fake.requests_to("POST", r"/2/tweets$")) == 2  # max_create_attempts
+        assert "tidak mengirim ulang" in outcome.reason
+        assert len(env.fake.requests_to("POST", r"/2/tweets$")) == 1  # never sent again
 

@@ -13,6 +13,12 @@ the repository (X's terms, not an open licence), so the part the fake needs is e
 
 Like X, the timeline shows text HTML-escaped (&amp;), links shortened to t.co and a t.co link for
 attached media appended; a duplicate text is refused with 403 and no id.
+
+The uniform fake API of issue 11: `visibility` ("immediate" | "late" | "never": whether a new post shows
+in the timeline, the read the adapter reconciles with; X's timeline lags behind a create), `reveal()`,
+`live_posts()` and `CREATE_POINTS` (every call of a publish sequence whose answer can be lost).
+Media processing moves pending -> in_progress -> succeeded (or failed, `processing_fails`) over
+`processing_checks` STATUS reads; `tweet_limit` gives POST /2/tweets a rate limit with X's headers.
 """
 
 from __future__ import annotations
@@ -181,14 +187,28 @@ def problem(status: int, title: str, detail: str, kind: str = "about:blank", **e
 
 
 class XFake(FakeServer):
+    _UPLOAD = r"/2/media/upload/initialize$", r"/2/media/upload/\d+/append$", r"/2/media/upload/\d+/finalize$"
+    CREATE_POINTS: dict[str, list[tuple[str, str]]] = {
+        "text": [("POST", r"/2/tweets$")],
+        "image": [*(("POST", path) for path in _UPLOAD), ("POST", r"/2/tweets$")],
+        "images": [*(("POST", path) for path in _UPLOAD), ("POST", r"/2/tweets$")],
+        "video": [*(("POST", path) for path in _UPLOAD), ("POST", r"/2/tweets$")],
+    }
+
     def __init__(self, tokens: set[str] | None = None, user_id: str = "1593481270000000000",
-                 username: str = "pemkotjogja", visibility_delay: float = 0.0, processing_checks: int = 1) -> None:
+                 username: str = "pemkotjogja", visibility: str = "immediate", processing_checks: int = 1,
+                 processing_fails: bool = False, tweet_limit: int | None = None) -> None:
         super().__init__()
         self.tokens = set(tokens or {"x-token"})
         self.user_id = user_id
         self.username = username
-        self.visibility_delay = visibility_delay
+        self.visibility = visibility
         self.processing_checks = processing_checks  # STATUS polls a video stays in_progress
+        self.processing_fails = processing_fails  # processing ends "failed" (an unsupported video)
+        # POST /2/tweets per 15-minute window, answered with X's x-rate-limit-* headers (docs.x.com
+        # /x-api/fundamentals/rate-limits); None: no headers, no limit.
+        self.tweet_limit = tweet_limit
+        self.tweet_window: list[float] = []
         self.spec = SPEC_SUBSET
         self.spec_violations: list[str] = []
         self.uploads: dict[str, dict[str, Any]] = {}
@@ -206,6 +226,13 @@ class XFake(FakeServer):
 
     def live_posts(self) -> list[dict[str, Any]]:
         return list(self.tweets)
+
+    def reveal(self) -> None:
+        """Every live post shows in the timeline from now on (unless X never shows it: "never")."""
+        with self.lock:
+            if self.visibility != "never":
+                for tweet in self.tweets:
+                    tweet["hidden"] = False
 
     # -- the OpenAPI checks
     def _operation(self, request: Request) -> str:
@@ -326,10 +353,14 @@ class XFake(FakeServer):
         if upload is None or not upload["finalized"]:
             return problem(400, "Invalid Request", "Unknown media", "https://api.x.com/2/problems/invalid-request")
         upload["checks"] += 1
-        if upload["state"] != "succeeded":
-            upload["state"] = "succeeded" if upload["checks"] > self.processing_checks else "in_progress"
+        # GET media/upload (STATUS) reference: "pending" -> "in_progress" -> ["failed" | "succeeded"]. X's v1.1
+        # page shows a failed state with error {code, name, message}; the v2 description (2.167) has no such
+        # property (additionalProperties: false), so the fake leaves it out.
+        if upload["state"] in ("pending", "in_progress"):
+            done = "failed" if self.processing_fails else "succeeded"
+            upload["state"] = done if upload["checks"] > self.processing_checks else "in_progress"
         info = {"state": upload["state"], "progress_percent": 100 if upload["state"] == "succeeded" else 50}
-        if upload["state"] != "succeeded":
+        if upload["state"] in ("pending", "in_progress"):
             info["check_after_secs"] = 1
         return self._answer(request, {"data": {"id": media_id, "media_key": f"7_{media_id}",
                                                "processing_info": info}}, 200)
@@ -347,12 +378,34 @@ class XFake(FakeServer):
             if upload is None or upload.get("state") != "succeeded":
                 return problem(400, "Invalid Request", f"Your media IDs are invalid: {media_id}",
                                "https://api.x.com/2/problems/invalid-request")
-        if any(t["source_text"] == text for t in self.tweets):
-            return problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
+        limited = self._rate_limit()
+        if limited is not None and limited.status == 429:
+            return limited
+        if any(t["source_text"] == text for t in self.tweets):  # hidden ones too: they are live
+            # The answer X gives (github.com/akrherz/iembot/issues/163; not in the OpenAPI description).
+            return Response.json({"detail": "You are not allowed to create a Tweet with duplicate content.",
+                                  "type": "about:blank", "title": "Forbidden", "status": 403}, 403)
         tweet_id = str(next(self.ids))
         self.tweets.append({"id": tweet_id, "source_text": text, "created": time.time(), "media_ids": media_ids,
-                            "text": self._render(text, media_ids)})
-        return self._answer(request, {"data": {"id": tweet_id, "text": self._render(text, media_ids)}}, 201)
+                            "text": self._render(text, media_ids), "hidden": self.visibility != "immediate"})
+        answer = self._answer(request, {"data": {"id": tweet_id, "text": self._render(text, media_ids)}}, 201)
+        answer.headers.update(limited.headers if limited is not None else {})
+        return answer
+
+    def _rate_limit(self) -> Response | None:
+        """X's rate-limit headers for POST /2/tweets (a 429 once the window is used up); None without a limit."""
+        if self.tweet_limit is None:
+            return None
+        now = time.time()
+        self.tweet_window = [t for t in self.tweet_window if now - t < 900]
+        reset = str(int((self.tweet_window[0] if self.tweet_window else now) + 900))
+        if len(self.tweet_window) >= self.tweet_limit:
+            return Response.json({"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
+                                  "status": 429}, 429, **{"x-rate-limit-limit": str(self.tweet_limit),
+                                                          "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset})
+        self.tweet_window.append(now)
+        return Response(200, b"", {"x-rate-limit-limit": str(self.tweet_limit), "x-rate-limit-reset": reset,
+                                   "x-rate-limit-remaining": str(self.tweet_limit - len(self.tweet_window))})
 
     @staticmethod
     def _render(text: str, media_ids: list[str]) -> str:
@@ -376,8 +429,7 @@ class XFake(FakeServer):
         assert request.match is not None
         if request.match["id"] != self.user_id:
             return self._answer(request, {"meta": {"result_count": 0}}, 200)
-        now = time.time()
-        items = [t for t in self.tweets if now - t["created"] >= self.visibility_delay]
+        items = [t for t in self.tweets if not t["hidden"]]
         start = request.param("start_time")
         if start:
             begin = calendar.timegm(time.strptime(start[:19], "%Y-%m-%dT%H:%M:%S"))

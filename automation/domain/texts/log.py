@@ -149,3 +149,8 @@ def no_email(name: object) -> str:
 
 # --- youtube (issue 11)
 YOUTUBE_ON_HOLD = "YouTube tidak dihubungi sampai %s: %s"
+
+# --- x (issue 11)
+X_RATE_LIMIT_HELD = "X: %s tidak dikirim; batas permintaan X berlaku sampai %s"
+X_SEGMENT_AGAIN = "X: potongan %d berkas %s tanpa jawaban; dikirim ulang ke unggahan yang sama (%s)"
+X_UPLOAD_AGAIN = "X: unggahan berkas %s tidak dapat dilanjutkan (%s); diunggah dari awal"

@@ -524,3 +524,24 @@ def tiktok_failed_retry(reason: object) -> str:
 def tiktok_failed_person(reason: object) -> str:
     return (f"Unggahan TikTok dihentikan ({reason}): akses aplikasi dicabut atau unggahan dibatalkan; "
             "sambungkan ulang akun TikTok bila perlu, lalu ubah status agar diunggah lagi.")
+
+# --- x (issue 11)
+X_DUPLICATE_LIVE = "X menolak teks yang sama persis karena teks itu sudah tayang di akun ini"
+
+
+def x_rate_limited_until(at: datetime | None) -> str:
+    when = f"setelah {_wib(at)}" if at else "nanti"
+    return f"X membatasi jumlah permintaan (HTTP 429); belum ada yang terkirim, dicoba lagi {when}."
+
+
+def x_client_forbidden(detail: object) -> str:
+    return (f"X menolak aplikasi sop-konten ({detail}); admin perlu memeriksa akses aplikasi di X Developer "
+            "Portal. Belum ada yang terbit.")
+
+
+def x_invalid_request(status: object, detail: object) -> str:
+    return f"X menolak permintaan (HTTP {status}: {detail}); belum ada yang terbit, periksa teks dan berkasnya."
+
+
+def x_media_failed_detail(name: object, detail: object) -> str:
+    return f"X gagal memproses berkas {name} ({detail}); periksa format dan ukurannya."
