@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from PIL import Image
 
 from tests.people import actor, make_workspace, status
@@ -52,3 +53,40 @@ def test_step_7_is_counted_whether_the_system_or_the_admin_published(tmp_path):
     data = openpyxl.load_workbook(xlsx)["Data Aktivasi"]
     published = {(row[0], row[6], row[7]) for row in data.iter_rows(min_row=2, values_only=True) if row[1] == 7}
     assert published == {(automatic, "Terbit", "sop-konten"), (by_hand, "Terbit", "Andi Admin Medsos")}
+
+
+@pytest.mark.slow
+def test_step_7_is_counted_on_the_google_register_too(google_emulator, service_account_key, tmp_path):
+    from tests.google_office import make_office
+
+    office = make_office(google_emulator, service_account_key, tmp_path / "kantor")
+    office.propose("Festival Gudeg", Jenis="Infografis", Platform="Facebook", Caption="Festival Gudeg.")
+    office.once(at=f"{DAY}T09:00")
+    item = office.rows()[0]["ID"]
+    folder = next((office.root / "drive").glob(f"*/{item}*"))
+    Image.new("RGB", (1200, 1500), (200, 120, 40)).save(folder / "poster.png")
+    for minute, (step, value) in enumerate(MOVES, start=1):
+        office.decide(item, step, value)
+        office.once(at=f"{DAY}T09:{minute:02d}")
+    assert office.row(item)[status(7)] == "Terbit"
+    out = office.main("report", at=f"{DAY}T16:00")
+    xlsx = office.root / "laporan" / "laporan-sop-2026-11.xlsx"
+    assert office.last_code == 0 and str(xlsx) in out
+    assert counts(xlsx) == {n: 1 for n in range(1, 8)}
+
+
+@pytest.mark.slow
+def test_the_command_on_an_empty_month_says_so_and_logs_each_stage_once(tmp_path):
+    import stat
+
+    ws = make_workspace(tmp_path / "kantor")
+    ws.once(at=f"{DAY}T09:00")  # the journal exists, nothing has happened yet
+    result = ws.sop_konten("report", at=f"{DAY}T16:00")  # stderr is a pipe here, as in a log
+    assert "Tidak ada data untuk periode ini (1 November 2026 s.d. 30 November 2026)" in result.stdout
+    assert "\r" not in result.stderr
+    stages = [line.split(":")[0].strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert stages == ["Ringkasan", "Monitoring SOP", "Beban Kerja", "Revisi & Penolakan", "Grafik",
+                      "Data Aktivasi", "Menyimpan"]
+    folder = ws.root / "laporan"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o640}
