@@ -56,6 +56,7 @@ CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
 MONITORING_WIDTHS = (8, 44, 24, 56, 30, 14)
 LINE_POINTS = 15.0  # one line of Excel's default 11-point font: its default row height
 ROW_PADDING_POINTS = 3.0
+MAX_ROW_POINTS = 409.0  # the tallest row Excel allows
 TITLE_POINTS = 20.0  # the 13-point title
 MARGIN_INCHES = 0.5
 FILE_MODE = 0o640  # the report is for the office group: owner writes, group reads, others nothing
@@ -480,11 +481,15 @@ def _write_rework(ws, report: Report, tell: Progress) -> None:
     for column in range(1, len(REWORK_HEADERS) + 1):
         ws.cell(row=last, column=column).font = _bold()
     _widths(ws, (5, 24, 34, 15, 9, 9, 15, 60))
+    from openpyxl.styles import Alignment
+
+    for row in range(2, last):  # the item lists wrap within their column, printed whole
+        ws.cell(row=row, column=len(REWORK_HEADERS)).alignment = Alignment(wrap_text=True, vertical="top")
     end = _notes(ws, last + 2, [
         report_text.rework_period(report.period_text),
         *report_text.REWORK_NOTES,
     ])
-    _fit_rows(ws, 1, 1)
+    _fit_rows(ws, 1, last)
     ws.freeze_panes = "A2"
     _print_ready(ws, 1, end)
     tell(SHEET_REWORK, total, total)
@@ -605,7 +610,7 @@ def _fit_rows(ws, first: int, last: int) -> None:
             width = sum(ws.column_dimensions[get_column_letter(cell.column + k)].width
                         for k in range(spans.get(row, 1)))
             lines = max(lines, text_lines(cell.value, width))
-        ws.row_dimensions[row].height = lines * LINE_POINTS + ROW_PADDING_POINTS
+        ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + ROW_PADDING_POINTS)
 
 
 def _print_ready(ws, title_row: int, last_row: int) -> None:

@@ -741,3 +741,15 @@ def test_each_value_is_printed_next_to_its_bar(written):
             else:
                 assert first - box.x1 <= LABEL_GAP + 2, (step.label, box, first)
     assert MARKER_WIDTH < LABEL_GAP * 2
+
+
+def test_the_item_lists_of_the_rework_sheet_wrap_in_rows_tall_enough(written):
+    _, xlsx, _, _ = written
+    ws = openpyxl.load_workbook(xlsx)["Revisi & Penolakan"]
+    width = ws.column_dimensions["H"].width
+    listed = [row for row in range(2, 9) if ws[f"H{row}"].value]
+    assert listed
+    for row in listed:
+        assert ws[f"H{row}"].alignment.wrap_text
+        needed = _needed_lines(ws[f"H{row}"].value, width) * 15
+        assert ws.row_dimensions[row].height >= min(needed, 409), row
