@@ -184,12 +184,16 @@ def cmd_run(args) -> int:
 
     import schedule
 
+    from automation.commands.cycle_log import CycleLog
+
+    cycle_log = CycleLog(log)
+
     def cycle():
         summary = _cycle(app)
         if isinstance(summary, str):  # logged, not raised: the daemon keeps polling and the cycle is retried
-            log.error(log_text.CYCLE_FAILED, summary)
+            cycle_log.failed(summary)
             return
-        (log.error if summary.error else log.info)(log_text.CYCLE, summary.line())
+        cycle_log.cycle(summary)
 
     config_path = _config_path(args.config, create=True)
     if stop["requested"]:
@@ -251,10 +255,11 @@ def cmd_setup(args) -> int:
 
 def cmd_report(args) -> int:
     from automation.bootstrap import Backends
-    from automation.report.monitoring import generate_report, print_progress
+    from automation.report.monitoring import ProgressPrinter, generate_report
 
     config = load_config(_config_path(args.config, create=False))
-    xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=print_progress)
+    xlsx, png = generate_report(config, start=args.start, end=args.end, out=args.out, progress=ProgressPrinter(),
+                                notice=print)
     print(cli_text.report_written(xlsx))
     print(cli_text.chart_written(png))
     backends = Backends(config)

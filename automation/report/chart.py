@@ -30,6 +30,7 @@ BAND = 60  # vertical room per step
 BAR = 16  # thickness of one bar
 BAR_GAP = 2  # between the median and the p90 bar
 MARKER_WIDTH = 3  # the standard's vertical line
+LABEL_GAP = 4  # between a bar's end and its printed value
 TARGET_TICKS = 6
 
 BACKGROUND = (255, 255, 255)
@@ -144,6 +145,15 @@ def _bar(x0: int, y0: int, value: float | None, scale: float) -> Box | None:
     return Box(x0, y0, x0 + bar_length(value, scale), y0 + BAR)
 
 
+def label_x(bar_end: int, standard: Box, text_width: int) -> int:
+    """Where a bar's value starts: LABEL_GAP after the bar's end. Only when the text would cross the
+    standard's line does it move just past that line, so a value is never read as far from its bar."""
+    x = bar_end + LABEL_GAP
+    if x < standard.x1 and x + text_width > standard.x0 - 1:
+        return standard.x1 + LABEL_GAP
+    return x
+
+
 def render_chart(rows: Sequence[ChartRow], subtitle: str = "", title: str = TITLE,
                  width: int = WIDTH) -> tuple[Image.Image, ChartGeometry]:
     g = chart_geometry(rows, width)
@@ -179,7 +189,9 @@ def render_chart(rows: Sequence[ChartRow], subtitle: str = "", title: str = TITL
             if box is None:
                 continue
             draw.rectangle((box.x0, box.y0, box.x1 - 1, box.y1 - 1), fill=color)
-            draw.text((max(box.x1, s.x1) + 5, box.y0 + 1), format_minutes(value), fill=TEXT, font=fonts.small)
+            text = format_minutes(value)
+            x = label_x(box.x1, s, int(math.ceil(fonts.small.getlength(text))))
+            draw.text((x, box.y0 + 1), text, fill=TEXT, font=fonts.small)
         if row.median is None and row.p90 is None:
             draw.text((g.plot.x0 + 8, y - 8), NO_DATA, fill=MUTED, font=fonts.small)
 

@@ -29,12 +29,13 @@ import os
 import statistics
 import sys
 import tempfile
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from automation.domain.sop import REJECT, Sop, Step, normalise
@@ -51,6 +52,15 @@ ZONE = "Asia/Jakarta"
 DEFAULT_THRESHOLD = 0.8
 PROGRESS_EVERY = 1000  # rows between two progress calls on a long sheet
 CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
+# Printing (Permenpan RB 35/2012 form on A4). Widths in Excel's characters; heights in points.
+MONITORING_WIDTHS = (8, 44, 24, 56, 30, 14)
+LINE_POINTS = 15.0  # one line of Excel's default 11-point font: its default row height
+ROW_PADDING_POINTS = 3.0
+MAX_ROW_POINTS = 409.0  # the tallest row Excel allows
+TITLE_POINTS = 20.0  # the 13-point title
+MARGIN_INCHES = 0.5
+FILE_MODE = 0o640  # the report is for the office group: owner writes, group reads, others nothing
+FOLDER_MODE = 0o750
 
 Progress = Callable[[str, int, int], None]
 
@@ -155,6 +165,15 @@ class Report:
         from automation.report.chart import ChartRow
 
         return [ChartRow(s.label, s.standard, s.median, s.p90) for s in self.summary]
+
+    @property
+    def empty(self) -> bool:
+        """No step ended in the period: the report says so in words, not only with "Belum ada data"."""
+        return not self.activations
+
+    @property
+    def empty_notice(self) -> list[str]:
+        return [report_text.empty_period(self.period_text)] if self.empty else []
 
     @property
     def rework_items(self) -> tuple[str, ...]:
@@ -276,6 +295,11 @@ def is_rejection(step: Step, status: str) -> bool:
 
 # --- periods and words ---------------------------------------------------------
 
+def month_to_date(today: date) -> tuple[date, date]:
+    """From the 1st of `today`'s month up to `today`: a new office has data in it from its first day."""
+    return today.replace(day=1), today
+
+
 def last_month(today: date) -> tuple[date, date]:
     """The calendar month before `today`'s: its first and its last day."""
     last = today.replace(day=1) - timedelta(days=1)
@@ -331,7 +355,7 @@ def write_report(report: Report, out: Path, progress: Progress | None = None) ->
     if out.suffix.lower() != ".xlsx":
         out = out.with_name(out.name + ".xlsx")
     png = out.with_suffix(".png")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(out.parent)
     tell = progress or (lambda stage, done, total: None)
 
     wb = openpyxl.Workbook()
@@ -370,21 +394,26 @@ def _write_summary(ws, report: Report, tell: Progress) -> None:
         _row(ws, i, (s.number, s.activity, s.role, s.count, _minutes(s.median), _minutes(s.p90),
                      _minutes(s.maximum), s.standard, _share(s.on_time_share)))
         _formats(ws, i, {5: "0.0", 6: "0.0", 7: "0.0", 8: "0", 9: "0.0%"})
-    _notes(ws, total + 3, [
+    _widths(ws, (5, 60, 34, 9, 15, 19, 17, 18, 13))
+    end = _notes(ws, total + 3, [
+        *report.empty_notice,
         report_text.summary_period(report.period_text),
         *report_text.SUMMARY_NOTES,
         *_skipped_note(report),
     ])
-    _widths(ws, (5, 60, 34, 9, 15, 19, 17, 18, 13))
+    _fit_rows(ws, 1, 1)
     ws.freeze_panes = "A2"
+    _print_ready(ws, 1, end)
     tell(SHEET_SUMMARY, total, total)
 
 
 def _write_monitoring(ws, report: Report, tell: Progress) -> None:
     total = len(report.monitoring)
     tell(SHEET_MONITORING, 0, total)
+    _widths(ws, MONITORING_WIDTHS)
     ws["A1"] = report_text.MONITORING_TITLE
     ws["A1"].font = _bold(size=13)
+    ws.row_dimensions[1].height = TITLE_POINTS
     block = tuple(zip(report_text.MONITORING_FIELDS, (
         report.sop_name,
         report.unit,
@@ -404,12 +433,14 @@ def _write_monitoring(ws, report: Report, tell: Progress) -> None:
         _row(ws, i, (m.number, m.procedure, m.assessment, m.note, m.action or None, m.initials or None))
         for column in range(1, len(MONITORING_HEADERS) + 1):
             ws.cell(row=i, column=column).alignment = wrap
-    _notes(ws, header_row + total + 2, [
+    end = _notes(ws, header_row + total + 2, [
+        *report.empty_notice,
         report_text.assessment_rule(format_percent(report.threshold)),
         *report_text.MONITORING_NOTES,
     ])
-    _widths(ws, (10, 48, 28, 62, 34, 16))
+    _fit_rows(ws, header_row, header_row + total)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    _print_ready(ws, header_row, end)
     tell(SHEET_MONITORING, total, total)
 
 
@@ -424,12 +455,14 @@ def _write_workload(ws, report: Report, tell: Progress) -> None:
         _formats(ws, i, {median_column: "0.0"})
         if (i - 1) % PROGRESS_EVERY == 0:
             tell(SHEET_WORKLOAD, i - 1, total)
-    _notes(ws, total + 3, [
+    _widths(ws, (30, *([16] * len(report.step_labels)), 9, 15))
+    end = _notes(ws, total + 3, [
         report_text.workload_period(report.period_text),
         report_text.WORKLOAD_NOTE,
     ])
-    _widths(ws, (30, *([16] * len(report.step_labels)), 9, 15))
+    _fit_rows(ws, 1, 1)
     ws.freeze_panes = "B2"
+    _print_ready(ws, 1, end)
     tell(SHEET_WORKLOAD, total, total)
 
 
@@ -447,12 +480,18 @@ def _write_rework(ws, report: Report, tell: Progress) -> None:
                     len(items), None))
     for column in range(1, len(REWORK_HEADERS) + 1):
         ws.cell(row=last, column=column).font = _bold()
-    _notes(ws, last + 2, [
+    _widths(ws, (5, 24, 34, 15, 9, 9, 15, 60))
+    from openpyxl.styles import Alignment
+
+    for row in range(2, last):  # the item lists wrap within their column, printed whole
+        ws.cell(row=row, column=len(REWORK_HEADERS)).alignment = Alignment(wrap_text=True, vertical="top")
+    end = _notes(ws, last + 2, [
         report_text.rework_period(report.period_text),
         *report_text.REWORK_NOTES,
     ])
-    _widths(ws, (5, 24, 34, 15, 9, 9, 15, 60))
+    _fit_rows(ws, 1, last)
     ws.freeze_panes = "A2"
+    _print_ready(ws, 1, end)
     tell(SHEET_REWORK, total, total)
 
 
@@ -471,7 +510,9 @@ def _write_data(ws, report: Report, tell: Progress) -> None:
         if n % PROGRESS_EVERY == 0:
             tell(SHEET_DATA, n, total)
     _widths(ws, (14, 5, 18, 12, 17, 17, 12, 30, 12, 18, 12))
+    _fit_rows(ws, 1, 1)
     ws.freeze_panes = "A2"
+    _print_ready(ws, 1, total + 1)
     if total:
         ws.auto_filter.ref = f"A1:K{total + 1}"
     tell(SHEET_DATA, total, total)
@@ -532,12 +573,63 @@ def _formats(ws, row: int, formats: dict[int, str]) -> None:
         ws.cell(row=row, column=column).number_format = number_format
 
 
-def _notes(ws, row: int, lines: Sequence[str]) -> None:
-    from openpyxl.styles import Font
+def _notes(ws, row: int, lines: Sequence[str]) -> int:
+    """The notes under a table, each across the table's columns and wrapped within them; returns the last row."""
+    from openpyxl.styles import Alignment, Font
 
+    columns = ws.max_column
     ws.cell(row=row, column=1, value=report_text.NOTES).font = _bold()
     for offset, line in enumerate(lines, start=1):
-        ws.cell(row=row + offset, column=1, value=line).font = Font(italic=True, color="555555")
+        cell = ws.cell(row=row + offset, column=1, value=line)
+        cell.font = Font(italic=True, color="555555")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if columns > 1:
+            ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=columns)
+        _fit_rows(ws, row + offset, row + offset)
+    return row + len(lines)
+
+
+def text_lines(text: object, width: float) -> int:
+    """Lines a wrapped cell `width` characters wide needs for `text`, broken at spaces like Excel does. A line
+    is taken as two characters narrower than the column: proportional letters are narrower than Excel's
+    width unit, so the row is never too short, at worst a little roomy."""
+    room = max(1, int(width) - 2)
+    return sum(max(1, len(textwrap.wrap(part, room, break_on_hyphens=False))) for part in str(text).split("\n"))
+
+
+def _fit_rows(ws, first: int, last: int) -> None:
+    """Row heights that show every wrapped cell whole: Excel sizes rows only when it edits them itself."""
+    from openpyxl.utils import get_column_letter
+
+    spans = {r.min_row: r.max_col - r.min_col + 1 for r in ws.merged_cells.ranges}
+    for row in range(first, last + 1):
+        lines = 1
+        for cell in ws[row]:
+            if cell.value is None or not cell.alignment.wrap_text:
+                continue
+            width = sum(ws.column_dimensions[get_column_letter(cell.column + k)].width
+                        for k in range(spans.get(row, 1)))
+            lines = max(lines, text_lines(cell.value, width))
+        ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + ROW_PADDING_POINTS)
+
+
+def _print_ready(ws, title_row: int, last_row: int) -> None:
+    """A4 landscape, every column on the page width, as many pages down as the rows need, the table's
+    header row on every page."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+
+    last_column = get_column_letter(ws.max_column)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: no limit, pages follow the rows
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=MARGIN_INCHES, right=MARGIN_INCHES, top=MARGIN_INCHES,
+                                  bottom=MARGIN_INCHES)
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_area = f"A1:{last_column}{max(last_row, title_row)}"
 
 
 def _widths(ws, widths: Sequence[float]) -> None:
@@ -545,6 +637,18 @@ def _widths(ws, widths: Sequence[float]) -> None:
 
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _make_folder(folder: Path) -> None:
+    """Create `folder` and its missing parents as FOLDER_MODE whatever the umask; existing ones are left."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        os.chmod(created, FOLDER_MODE)
 
 
 class _replacing:
@@ -565,6 +669,7 @@ class _replacing:
             self.temporary.unlink(missing_ok=True)
             return False
         try:
+            os.chmod(self.temporary, FILE_MODE)  # mkstemp makes it private; chmod, not the umask, decides
             os.replace(self.temporary, self.path)
         except PermissionError as error:  # Windows: the file is open in Excel
             self.temporary.unlink(missing_ok=True)
@@ -575,9 +680,9 @@ class _replacing:
 # --- the command ---------------------------------------------------------------
 
 def resolve_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """Neither given: last calendar month. Only --from: up to today. Only --to: from the 1st of its month."""
+    """Neither given: the current month to date. Only --from: up to today. Only --to: from the 1st of its month."""
     if start is None and end is None:
-        return last_month(today)
+        return month_to_date(today)
     if start is None:
         assert end is not None  # both None returned above
         start = end.replace(day=1)
@@ -607,11 +712,13 @@ def parse_day(text: str) -> date:
 
 def generate_report(config, start: date | None = None, end: date | None = None, out: Path | None = None,
                     today: date | None = None, threshold: float = DEFAULT_THRESHOLD,
-                    progress: Progress | None = None) -> tuple[Path, Path]:
+                    progress: Progress | None = None,
+                    notice: Callable[[str], None] | None = None) -> tuple[Path, Path]:
     """What `sop-konten report` does: read the journal, build the report, write XLSX and PNG.
 
     `config` is a loaded `automation.config.Config`. `today` defaults to the configured clock's
     date (it honours SOP_KONTEN_FIXED_TIME). Raises ReportError (and SopError) with one sentence.
+    `notice(sentence)` is told when the period has no data (the files are written all the same).
     """
     from automation.bootstrap import Backends
 
@@ -625,14 +732,32 @@ def generate_report(config, start: date | None = None, end: date | None = None, 
     finally:
         backends.close()
     report = build_report(backends.sop, completions, start, end, threshold, made_on=today, zone=config.timezone)
+    if notice is not None:
+        for sentence in report.empty_notice:
+            notice(sentence)
     return write_report(report, Path(out) if out else default_output(config.base, start, end), progress)
 
 
-def print_progress(stage: str, done: int, total: int) -> None:
-    """A progress callback for the command line, on stderr: a line per finished sheet; on a terminal the
-    line of a long sheet is rewritten every 1,000 rows, elsewhere (logs) only the finished line is kept."""
-    finished = done == total
-    if finished:
-        print(f"\r  {stage}: {done}/{total}", file=sys.stderr, flush=True)
-    elif done and done % PROGRESS_EVERY == 0 and sys.stderr.isatty():
-        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+class ProgressPrinter:
+    """The command's progress on stderr, one line per stage whatever the output is.
+
+    On a terminal the line of a stage is rewritten in place while it runs (every 1,000 rows of a long
+    sheet) and ends when the stage does. Elsewhere (a log file, a pipe) only the finished line is
+    written, without carriage returns, so a log holds each stage once.
+    """
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.terminal = self.stream.isatty()
+        self.finished: set[str] = set()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage in self.finished:
+            return  # a stage with nothing to do is finished at its start already
+        line = report_text.progress_line(stage, done, total)
+        if done == total:
+            self.finished.add(stage)
+            print(f"\r{line}" if self.terminal else line, file=self.stream, flush=True)
+        elif self.terminal and done % PROGRESS_EVERY == 0:
+            print(f"\r{line}", end="", file=self.stream, flush=True)
+

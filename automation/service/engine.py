@@ -712,4 +712,6 @@ def _merge(first: RowDecision, second: RowDecision) -> RowDecision:
         events=first.events + second.events,
         effects=first.effects + second.effects,
         cell_notes={**first.cell_notes, **second.cell_notes},
+        # a publish finished in the same cycle ends step 7 here: its completion is the report's only record
+        completions=first.completions + second.completions,
     )

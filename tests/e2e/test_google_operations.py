@@ -200,11 +200,11 @@ def test_the_report_also_goes_to_a_laporan_tab(office, google_emulator):
     item = office.rows()[0]["ID"]
     office.decide(item, 2, "Diterima")
     office.once(at="2026-10-05T09:08")
-    out = office.main("report", at="2026-11-03T10:00")
+    out = office.main("report", at="2026-10-20T10:00")  # the month to date: 1 to 20 October
     assert office.last_code == 0 and "Tab Laporan:" in out
     values = google_emulator.values(office.spreadsheet, "Laporan")
     flat = [str(v) for row in values for v in row]
     assert "Ringkasan" in flat and "Monitoring SOP" in flat
     assert any("Berjalan dengan baik" in v for v in flat)
-    office.main("report", at="2026-11-03T10:05")  # replaced, not stacked
+    office.main("report", at="2026-10-20T10:05")  # replaced, not stacked
     assert len(google_emulator.values(office.spreadsheet, "Laporan")) == len(values)

@@ -12,7 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "automation"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+DOCS = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]  # with the guides in docs/panduan/
+GUIDES = ROOT / "docs" / "panduan"
+GUIDE_NAMES = ["kontributor", "tim-konten", "desainer-editor", "ketua-tim", "kabid-ikp", "admin-medsos", "operator"]
+# A relative Markdown link: [text](target), not a web address.
+_LINK = re.compile(r"\]\((?!https?://|#)([^)\s]+)\)")
 
 # A module's row in architecture.md: a table row whose first cell is its path.
 _LISTING = re.compile(r"^\|\s*`(automation/[^`|]+?\.py)`\s*\|", re.MULTILINE)
@@ -162,3 +166,14 @@ def test_a_moved_path_or_name_is_reported(tmp_path):
     assert missing_paths(text, tmp_path) == ["automation/engine.py", "automation/service/engine.run"]
     assert unknown_names(text, tmp_path) == ["automation.engine", "automation.engine.Engine",
                                              "automation.service.Engine", "automation.service.engine.run"]
+
+
+def test_every_role_has_a_guide_linked_from_the_readme_and_every_link_of_a_guide_works():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in GUIDE_NAMES:
+        assert (GUIDES / f"{name}.md").is_file(), name
+        assert f"](docs/panduan/{name}.md)" in readme, name
+    broken = [f"{doc.relative_to(ROOT)}: {target}" for doc in [ROOT / "README.md", *GUIDES.glob("*.md")]
+              for target in _LINK.findall(doc.read_text(encoding="utf-8"))
+              if not (doc.parent / target.split("#")[0]).exists()]
+    assert not broken

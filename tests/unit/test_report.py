@@ -377,7 +377,7 @@ def test_last_month():
 
 def test_resolve_period_and_default_output(tmp_path):
     today = date(2026, 11, 3)
-    assert resolve_period(None, None, today) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert resolve_period(None, None, today) == (date(2026, 11, 1), today)  # the month to date
     assert resolve_period(date(2026, 10, 15), None, today) == (date(2026, 10, 15), today)
     assert resolve_period(None, date(2026, 9, 20), today) == (date(2026, 9, 1), date(2026, 9, 20))
     with pytest.raises(ReportError):
@@ -482,7 +482,7 @@ def test_generate_report_reads_the_journal_of_a_workspace(tmp_path):
 
     config = load_config(init_workspace(tmp_path / "kantor"))
     with pytest.raises(ReportError, match="jurnal"):
-        generate_report(config, today=MADE_ON)
+        generate_report(config, start=START, end=END, today=MADE_ON)
     history = make_history(items=40, seed=7)
     journal = Journal(config.journal)
     by_key = {(c.item_id, c.step, c.activation): c.working_minutes for c in history}
@@ -492,7 +492,7 @@ def test_generate_report_reads_the_journal_of_a_workspace(tmp_path):
          for c in history],
         lambda start, end: by_key[next(keys)])
     journal.close()
-    xlsx, png = generate_report(config, today=MADE_ON)
+    xlsx, png = generate_report(config, start=START, end=END, today=MADE_ON)
     assert xlsx == config.base / "laporan" / "laporan-sop-2026-10.xlsx" and png.exists()
     ws = openpyxl.load_workbook(xlsx)["Ringkasan"]
     expected = hand_figures(in_october(history))
@@ -518,3 +518,238 @@ def _activation(item, step, status, actor, minutes, ended):
     start = end - timedelta(minutes=minutes)
     return CompletedActivation(item, step, 1, start.isoformat(), end.isoformat(), status, actor, minutes)
 
+
+
+# --- the default period and an empty one ----------------------------------------------------------
+
+def _workspace_with(tmp_path, history):
+    from automation.commands.workspace import init_workspace
+    from automation.config import load_config
+    from automation.domain.workflow import Completion
+
+    config = load_config(init_workspace(tmp_path / "kantor"))
+    journal = Journal(config.journal)
+    minutes = iter([c.working_minutes for c in history])
+    journal.record_completions(
+        [Completion(c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor) for c in history],
+        lambda start, end: next(minutes))
+    journal.close()
+    return config
+
+
+def test_the_default_period_is_the_current_month_to_date(tmp_path):
+    history = make_history(items=40, seed=7)
+    config = _workspace_with(tmp_path, history)
+    told = []
+    xlsx, _ = generate_report(config, today=MADE_ON, notice=told.append)  # 3 November: 1 to 3 November
+    assert xlsx.name == "laporan-sop-2026-11-01_2026-11-03.xlsx" and told == []
+    low, high = datetime(2026, 11, 1, tzinfo=WIB), datetime(2026, 11, 4, tzinfo=WIB)
+    november = [c for c in history if low <= datetime.fromisoformat(c.ended_at) < high]
+    assert november, "the history must reach into November"
+    expected = hand_figures(november)
+    ws = openpyxl.load_workbook(xlsx)["Ringkasan"]
+    assert [ws.cell(row=n + 1, column=4).value for n in range(1, 8)] == [expected[n]["count"] for n in range(1, 8)]
+    monitoring = openpyxl.load_workbook(xlsx)["Monitoring SOP"]
+    assert monitoring["C5"].value == "1 November 2026 s.d. 3 November 2026"
+
+
+def test_an_empty_period_says_so_in_the_command_and_in_the_workbook(tmp_path):
+    config = _workspace_with(tmp_path, make_history(items=5, seed=3))
+    told = []
+    xlsx, _ = generate_report(config, start=date(2026, 1, 1), end=date(2026, 1, 31), today=MADE_ON,
+                              notice=told.append)
+    sentence = "Tidak ada data untuk periode ini (1 Januari 2026 s.d. 31 Januari 2026): belum ada langkah SOP yang selesai."
+    assert told == [sentence]
+    book = openpyxl.load_workbook(xlsx)
+    for name in ("Ringkasan", "Monitoring SOP"):
+        cells = [c.value for row in book[name].iter_rows() for c in row]
+        assert sentence in cells, name
+
+
+# --- printing, file modes, progress -------------------------------------------------------------------
+
+A4_LANDSCAPE_POINTS = (842, 595)
+
+
+def _points(excel_width):
+    """Excel's column width in points: characters of 7 px plus 5 px padding, at 96 px per inch."""
+    return (excel_width * 7 + 5) * 0.75
+
+
+def test_every_sheet_prints_on_a4_across_one_page_width_with_its_header_repeated(written):
+    _, xlsx, _, _ = written
+    book = openpyxl.load_workbook(xlsx)
+    title_rows = {"Monitoring SOP": "$8:$8"}
+    for name in SHEETS:
+        if name == "Grafik":
+            continue
+        ws = book[name]
+        setup = ws.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), name  # 9: A4
+        assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+        assert ws.print_title_rows == title_rows.get(name, "$1:$1"), name
+        assert ws.print_area, name
+
+
+def _needed_lines(text, width):
+    """Hand count: words laid on lines of `width` - 2 characters, a word longer than a line split."""
+    room = int(width) - 2
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used = None
+        for word in paragraph.split(" "):
+            while len(word) > room:
+                lines += used is not None
+                used, word = None, word[room:]
+                lines += 1
+            if used is None:
+                used = len(word)
+            elif used + 1 + len(word) <= room:
+                used += 1 + len(word)
+            else:
+                lines += 1
+                used = len(word)
+        lines += 1
+    return lines
+
+
+def test_the_monitoring_form_rows_fit_their_wrapped_text_and_the_form_fits_one_page(written):
+    _, xlsx, _, _ = written
+    ws = openpyxl.load_workbook(xlsx)["Monitoring SOP"]
+    widths = {col: ws.column_dimensions[col].width for col in "ABCDEF"}
+    for row in range(8, 16):  # the header row and the seven steps
+        height = ws.row_dimensions[row].height
+        assert height is not None, row
+        for col, width in widths.items():
+            value = ws[f"{col}{row}"].value
+            if value is not None:
+                assert height >= _needed_lines(value, width) * 15, (row, col, value)
+    # One page: the form scaled to the page's width must be no taller than the page.
+    margins = ws.page_margins
+    page_width = A4_LANDSCAPE_POINTS[0] - 72 * (margins.left + margins.right)
+    page_height = A4_LANDSCAPE_POINTS[1] - 72 * (margins.top + margins.bottom)  # header and footer sit in these
+    scale = min(1.0, page_width / sum(_points(w) for w in widths.values()))
+    last = int(ws.print_area.split("$")[-1])
+    height = sum(ws.row_dimensions[r].height or 15 for r in range(1, last + 1))
+    assert height * scale <= page_height, (height, scale, page_height)
+
+
+@pytest.mark.slow
+def test_the_monitoring_form_prints_on_one_page_in_libreoffice(written, tmp_path):
+    """Measured with LibreOffice when it is installed; without it the page setup above is what is checked."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    _, xlsx, _, _ = written
+    book = openpyxl.load_workbook(xlsx)
+    for name in book.sheetnames:
+        if name != "Monitoring SOP":
+            del book[name]
+    form = tmp_path / "form.xlsx"
+    book.save(form)
+    if soffice is None:  # no converter on this machine: the saved form keeps its print settings
+        ws = openpyxl.load_workbook(form)["Monitoring SOP"]
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.paperSize == 9
+        return
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(form)],
+                   check=True, capture_output=True, timeout=120)
+    pdf = (tmp_path / "form.pdf").read_bytes()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+@pytest.mark.parametrize("umask", [0o077, 0o022, 0o002])
+def test_the_files_are_readable_by_the_group_whatever_the_umask(tmp_path, umask):
+    import os
+    import stat
+
+    report = build_report(SOP, [_activation("K-2026-0001", 1, "Diajukan", "Rina", 3, "2026-10-05T09:00")],
+                          START, END)
+    previous = os.umask(umask)
+    try:
+        xlsx, png = write_report(report, tmp_path / "laporan" / "bulan" / "laporan.xlsx")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(xlsx.stat().st_mode) == 0o640 and stat.S_IMODE(png.stat().st_mode) == 0o640
+    for folder in (tmp_path / "laporan", tmp_path / "laporan" / "bulan"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+
+
+class _Stream:
+    def __init__(self, terminal):
+        import io
+
+        self.buffer = io.StringIO()
+        self.terminal = terminal
+
+    def isatty(self):
+        return self.terminal
+
+    def write(self, text):
+        return self.buffer.write(text)
+
+    def flush(self):
+        pass
+
+
+def _progress_of(report, tmp_path, terminal):
+    from automation.report.monitoring import ProgressPrinter
+
+    stream = _Stream(terminal)
+    write_report(report, tmp_path / f"progress-{terminal}.xlsx", progress=ProgressPrinter(stream))
+    return stream.buffer.getvalue()
+
+
+def test_progress_is_one_line_per_stage_outside_a_terminal(history, tmp_path):
+    stages = ["Ringkasan", "Monitoring SOP", "Beban Kerja", "Revisi & Penolakan", "Grafik", "Data Aktivasi",
+              "Menyimpan"]
+    for report in (build_report(SOP, history, START, END), build_report(SOP, [], START, END)):
+        text = _progress_of(report, tmp_path, terminal=False)
+        assert "\r" not in text
+        lines = text.splitlines()
+        assert [line.split(":")[0].strip() for line in lines] == stages  # an empty sheet too: once
+
+
+def test_progress_on_a_terminal_rewrites_a_long_stage_in_place(history, tmp_path):
+    text = _progress_of(build_report(SOP, history, START, END), tmp_path, terminal=True)
+    rows = len(in_october(history))
+    assert f"\r  Data Aktivasi: 1000/{rows}\r  Data Aktivasi: {rows}/{rows}\n" in text
+    finished = [part for part in text.split("\n") if part]
+    assert len(finished) == 7  # each stage ends its line once
+
+
+def test_each_value_is_printed_next_to_its_bar(written):
+    from automation.report.chart import LABEL_GAP, MARKER_WIDTH
+
+    report, _, png, _ = written
+    geometry = chart_geometry(report.chart_rows())
+    image = Image.open(png).convert("RGB")
+
+    def is_text(pixel):
+        return pixel[0] == pixel[1] == pixel[2] and pixel[0] < 160
+
+    for step in geometry.steps:
+        for box in (step.median, step.p90):
+            first = min(x for x in range(box.x1, geometry.width) for y in range(box.y0, box.y1)
+                        if is_text(image.getpixel((x, y))))
+            line = step.standard
+            if line.x0 >= box.x1 and line.x0 < first:  # the standard's line lies between: just past it
+                assert first - line.x1 <= LABEL_GAP + 2, (step.label, box, first)
+                assert line.x0 - box.x1 <= LABEL_GAP + 40  # and it moved only because the text would cross it
+            else:
+                assert first - box.x1 <= LABEL_GAP + 2, (step.label, box, first)
+    assert MARKER_WIDTH < LABEL_GAP * 2
+
+
+def test_the_item_lists_of_the_rework_sheet_wrap_in_rows_tall_enough(written):
+    _, xlsx, _, _ = written
+    ws = openpyxl.load_workbook(xlsx)["Revisi & Penolakan"]
+    width = ws.column_dimensions["H"].width
+    listed = [row for row in range(2, 9) if ws[f"H{row}"].value]
+    assert listed
+    for row in listed:
+        assert ws[f"H{row}"].alignment.wrap_text
+        needed = _needed_lines(ws[f"H{row}"].value, width) * 15
+        assert ws.row_dimensions[row].height >= min(needed, 409), row

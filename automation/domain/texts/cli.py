@@ -22,8 +22,8 @@ HELP_AUDIT_VERIFY = ("periksa rantai hash peristiwa di jurnal: sebutkan peristiw
                      "dihapus")
 HELP_REPORT = "tulis laporan pemantauan SOP (XLSX + grafik PNG) untuk satu periode"
 HELP_DIR = "folder ruang kerja (bawaan: %(default)s)"
-HELP_FROM = "tanggal awal periode"
-HELP_TO = "tanggal akhir periode"
+HELP_FROM = "tanggal awal periode (bawaan: tanggal 1 bulan ini)"
+HELP_TO = "tanggal akhir periode (bawaan: hari ini)"
 HELP_OUT = "berkas .xlsx yang ditulis (berkas .png diletakkan di sebelahnya)"
 CHECK_OK = "OK: konfigurasi, SOP, judul kolom register dan daftar petugas sesuai."
 

@@ -146,3 +146,13 @@ CHART_NO_DATA = "belum ada data"
 
 def chart_standard(minutes: object) -> str:
     return f"baku {minutes} menit"
+
+
+# --- a period without data and the command's progress --------------------------------------------------
+
+def empty_period(period: object) -> str:
+    return f"Tidak ada data untuk periode ini ({period}): belum ada langkah SOP yang selesai."
+
+
+def progress_line(stage: object, done: object, total: object) -> str:
+    return f"  {stage}: {done}/{total}"
