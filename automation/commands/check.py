@@ -92,9 +92,10 @@ def _register_problems(backends: Backends) -> list[str]:
             problems.append(str(exc))
         except RegisterError as exc:
             problems.append(str(exc))
-        lock = register.is_locked()
-        if lock:
-            problems.append(check_text.register_locked(lock))
+        lock = register.lock()
+        if lock is not None:
+            problems.append(check_text.register_locked_by(lock.file, lock.holder) if lock.holder
+                            else check_text.register_locked(lock.file))
     elif not problems:
         problems = _spreadsheet_problems(backends, register, roster)
     return problems

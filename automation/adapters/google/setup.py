@@ -144,15 +144,15 @@ def _cell(row: list[dict], index: int) -> dict:
 
 
 def _validations(contract: Contract, columns: dict[str, int], sheet_id: int) -> list[dict]:
-    """A dropdown on each status column with that step's values (set every time: cheap and idempotent)."""
-    sop = contract.sop
+    """A dropdown on each status column, `Jenis`, `Sumber` and `Platform` (values: `Contract.register_choices`,
+    the same as the workbook's); set every time: cheap and idempotent."""
     requests = []
-    for n in contract.step_numbers:
-        values = [*sop.step(n).statuses, sop.waiting, sop.in_progress]
+    for header, choices in contract.register_choices.items():
         requests.append({"setDataValidation": {
-            "range": _column(sheet_id, columns[contract.status(n)], from_row=1),
-            "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in values]},
-                     "strict": True, "showCustomUi": True}}})
+            "range": _column(sheet_id, columns[header], from_row=1),
+            "rule": {"condition": {"type": "ONE_OF_LIST",
+                                   "values": [{"userEnteredValue": v} for v in choices.values]},
+                     "strict": choices.strict, "showCustomUi": True}}})
     return requests
 
 
