@@ -73,9 +73,11 @@ def test_setup_on_the_local_backend_lays_out_an_old_register_once(ws, item):
     sheet.data_validations.dataValidation = []
     sheet.freeze_panes = "A2"
     wb.save(ws.register)
+    assert "Register belum ditata lengkap" in ws.main("check")
     first = ws.main("setup")
     assert "pilihan (dropdown)" in first and "dibekukan" in first
     assert "tidak ada yang diubah" in ws.main("setup")
+    assert "belum ditata" not in ws.main("check")
     assert ws.row(item)["Judul"] == "Festival Kuliner"
 
 
@@ -85,7 +87,8 @@ def test_a_register_left_open_brings_one_reminder_to_the_person_named_in_the_loc
     ws.once(at="2026-11-30T09:00")
     ws.once(at="2026-11-30T09:14")
     assert reminders(ws) == []  # not before the threshold (15 minutes)
-    ws.once(at="2026-11-30T09:15")
+    status_line = ws.once(at="2026-11-30T09:15")
+    assert "dibuka oleh Sari Tim Konten" in status_line  # the cycle's status says why nothing is written
     sent = reminders(ws)
     assert len(sent) == 1 and "sari@ikp.example" in sent[0]["To"]
     body = sent[0].get_body(("plain",)).get_content()

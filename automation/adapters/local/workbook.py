@@ -216,6 +216,13 @@ class WorkbookRegister:
                 raise RegisterError(reason)
         return changes
 
+    def layout_drift(self) -> list[str]:
+        """What `set_up` would change, changing nothing (`sop-konten check`)."""
+        if self.contract is None:
+            return []
+        wb, _ = self._load()
+        return lay_out(wb, self.contract)
+
     # --- reading ----------------------------------------------------------
 
     def read(self) -> RegisterSnapshot:

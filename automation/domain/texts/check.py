@@ -19,6 +19,10 @@ def setup_incomplete(changes: Iterable[str]) -> str:
     return f"Spreadsheet belum disiapkan lengkap ({'; '.join(changes)}); jalankan 'sop-konten setup'."
 
 
+def workbook_setup_incomplete(changes: Iterable[str]) -> str:
+    return f"Register belum ditata lengkap ({'; '.join(changes)}); jalankan 'sop-konten setup'."
+
+
 def drive_stages_ready(count: int) -> str:
     return f"Folder tahap Drive siap ({count} folder)."
 
