@@ -58,7 +58,7 @@ def header_frozen(tab: object) -> str:
 
 
 def conditional_formats(tab: object) -> str:
-    return f"{tab}: format bersyarat untuk baris yang terlambat dan yang ditolak"
+    return f"{tab}: format bersyarat untuk baris yang terlambat, ditolak dan terbit, dan status yang menunggu"
 
 
 def dropdown(tab: object, column: object) -> str:
