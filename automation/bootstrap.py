@@ -18,6 +18,7 @@ from automation.adapters.local.workbook import WorkbookRegister
 from automation.adapters.notify.outbox import OutboxNotifier
 from automation.adapters.notify.smtp import SmtpNotifier
 from automation.config import Config, ConfigError, io_reason, load_workspace_sop
+from automation.domain.contract import Contract
 from automation.domain.sop import Sop
 from automation.domain.texts import config as config_text
 from automation.domain.working_time import WorkingCalendar
@@ -25,6 +26,7 @@ from automation.ports import AssetStore, Clock, Notifier, Platform, Register, Ta
 from automation.service.engine import Engine
 from automation.service.journal import Journal
 from automation.service.publishing import PublishingService
+from automation.service.register_lock import LockWatch
 
 if TYPE_CHECKING:  # gspread loads only when the register is on Google
     from automation.sheets import SheetsRegister
@@ -87,7 +89,7 @@ class Backends:
     def register(self) -> Register:
         if self.uses_sheets:
             return self.sheets_register
-        return WorkbookRegister(self.config.register_path)
+        return WorkbookRegister(self.config.register_path, contract=Contract(self.sop))
 
     @cached_property
     def sheets_register(self) -> SheetsRegister:
@@ -178,6 +180,9 @@ def build_app(config: Config) -> App:
         before_effect=_crash_hook(),
         after_write=_crash_after_write_hook(),
         on_roster=channels.on_roster,
+        lock_watch=LockWatch(journal, channels.notifier, config.register_path.name, config.lock_reminder_minutes,
+                             config.operator_email, str(backends.sop.identity.get("unit", "")).strip())
+        if isinstance(register, WorkbookRegister) else None,
     )
     return App(config=config, sop=backends.sop, engine=engine, backends=backends)
 

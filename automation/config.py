@@ -61,6 +61,8 @@ class Config:
     publish_backend: str = "local"
     publish_path: Path = Path("published")
     token_warning_days: float = 14  # tell the admin this long before a platform token expires
+    lock_reminder_minutes: float = 15  # a workbook open this long with writes waiting: remind the person
+    operator_email: str = ""  # the server operator; reminders that name nobody in the roster go here
     google: GoogleConfig = field(default_factory=lambda: GoogleConfig())
     raw: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # unknown keys: ignored, but said once at start-up and by `check`
@@ -122,7 +124,7 @@ NOTIFY_CHANNELS = ("email", "apprise")
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"sop", "timezone", "poll_seconds", "journal", "register", "assets", "google", "notify",
                    "calendar", "publish"}),
-    "register": frozenset({"backend", "path", "spreadsheet"}),
+    "register": frozenset({"backend", "path", "spreadsheet", "lock_reminder_minutes", "operator_email"}),
     "assets": frozenset({"backend", "path", "settle_seconds", "root_folder", "shared_drive", "intake_seconds",
                          "cache_dir"}),
     "google": frozenset({"key_file", "api_base", "retry_attempts", "retry_base_seconds", "timeout_seconds"}),
@@ -208,6 +210,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         publish_backend=r.choice(publish, "publish.backend", ("local",), "local"),
         publish_path=base / r.relative_path(publish, "publish.path", "published"),
         token_warning_days=r.number(publish, "publish.token_warning_days", 14, minimum=0),
+        lock_reminder_minutes=r.number(register, "register.lock_reminder_minutes", 15, minimum=1),
+        operator_email=r.text(register, "register.operator_email", "") or parse_address(sender).addr_spec,
         google=GoogleConfig(
             key_file=(base / key_file) if key_file else None,
             api_base=r.text(google, "google.api_base", ""),

@@ -90,6 +90,22 @@ class RegisterError(Exception):
     """A problem with the register a person must fix; the message is one sentence."""
 
 
+@dataclass(frozen=True)
+class RegisterLock:
+    """The register held open in an editor (a lock file next to a local workbook)."""
+
+    file: str  # the lock file's name
+    holder: str  # the user name the editor wrote into it; "" when it names nobody
+    episode: str  # one opening: another opening of the file gives another value
+
+
+@runtime_checkable
+class LockReporting(Protocol):
+    """A register that can say who holds it open (writes wait until it is closed)."""
+
+    def lock(self) -> RegisterLock | None: ...
+
+
 # --- assets ---------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ The request count does not depend on the number of rows.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,10 +32,11 @@ from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch,
 
 log = logging.getLogger("sop_konten.sheets")
 
-ID, TITLE, DUE = "ID", "Judul", "Tenggat"
+ID, TITLE, DUE, NOTES = "ID", "Judul", "Tenggat", "Catatan Sistem"
 OVERDUE_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}  # #F4CCCC
 NO_COLOR = {"red": 1, "green": 1, "blue": 1}
 LOG_ROWS_KEY, LOG_NO_KEY = "sheets.log_rows", "sheets.log_last_no"
+NOTES_KEY = "sheets.cell_notes"  # {item ID: {column: note}}: the notes the daemon put, to remove them once stale
 
 
 class KeyValue(Protocol):
@@ -147,6 +149,7 @@ class SheetsRegister:
         sheet_id = self._sheet_ids[self.register_tab]
         data, requests = [], []
         skipped: list[tuple[str, str]] = []
+        notes = _Notes(self.state)
         rows = fresh.locator()
         for update in batch.updates:
             index = rows.find(update.anchor)
@@ -167,6 +170,12 @@ class SheetsRegister:
                              "values": [[change.value]]})
                 if change.note:
                     requests.append(_note(sheet_id, row - 1, column, change.note))
+                    notes.put(update.anchor.item_id, change.column, change.note)
+                if change.column == NOTES:
+                    noted_now = {c.column for c in update.changes if c.note}
+                    for stale in notes.stale(update.anchor.item_id, change.value, noted_now):
+                        if stale in fresh.headers:
+                            requests.append(_note(sheet_id, row - 1, fresh.headers.index(stale), ""))
             if update.overdue is not None and DUE in fresh.headers:
                 requests.append(_fill(sheet_id, row - 1, fresh.headers.index(DUE), update.overdue))
         for values in batch.appends:
@@ -188,6 +197,7 @@ class SheetsRegister:
             if batch.appends:
                 return WriteResult(written=False, reason=store_text.write_failed("spreadsheets:batchUpdate", status_of(exc)))
         else:
+            notes.save()
             if log_rows:
                 self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
                 self.state.set_meta(LOG_NO_KEY, str(int(log_rows[-1][0])))
@@ -242,8 +252,38 @@ def _table(values: list[list[str]]) -> Table:
 
 
 def _note(sheet_id: int, row: int, column: int, note: str) -> dict:
+    """Set the cell's note; "" removes it (a field in the mask left out of the data is cleared)."""
     return {"updateCells": {"range": _cell(sheet_id, row, column), "fields": "note",
-                            "rows": [{"values": [{"note": note}]}]}}
+                            "rows": [{"values": [{"note": note} if note else {}]}]}}
+
+
+class _Notes:
+    """The cell notes the daemon put, per item: a note whose reason `Catatan Sistem` no longer
+    carries is removed in the same `spreadsheets:batchUpdate` (the sheet's notes are not read)."""
+
+    def __init__(self, state: KeyValue) -> None:
+        self.state = state
+        self.by_item: dict[str, dict[str, str]] = json.loads(state.get_meta(NOTES_KEY) or "{}")
+        self.changed = False
+
+    def put(self, item_id: str, column: str, note: str) -> None:
+        if item_id:
+            self.by_item.setdefault(item_id, {})[column] = note
+            self.changed = True
+
+    def stale(self, item_id: str, notes_value: str, noted_now: set[str]) -> list[str]:
+        noted = self.by_item.get(item_id, {})
+        gone = [c for c, note in noted.items() if c not in noted_now and note.strip() not in notes_value]
+        for column in gone:
+            del noted[column]
+            self.changed = True
+        if item_id in self.by_item and not noted:
+            del self.by_item[item_id]
+        return gone
+
+    def save(self) -> None:
+        if self.changed:
+            self.state.set_meta(NOTES_KEY, json.dumps(self.by_item, ensure_ascii=False, sort_keys=True))
 
 
 def _fill(sheet_id: int, row: int, column: int, overdue: bool) -> dict:

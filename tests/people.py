@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
+from automation.adapters.local.workbook import cell_text
 from automation.domain.contract import Contract
 from automation.domain.sop import load_sop
 
@@ -86,9 +87,10 @@ class Workspace:
         ws = wb[tab]
         headers = [str(c.value or "") for c in ws[1]]
         out = []
-        for values in ws.iter_rows(min_row=2, values_only=True):
-            if any(v not in (None, "") for v in values):
-                out.append({h: "" if v is None else str(v) for h, v in zip(headers, values, strict=False)})
+        for cells in ws.iter_rows(min_row=2):
+            values = [cell_text(c.value, c.number_format) for c in cells]  # as the daemon reads them
+            if any(values):
+                out.append(dict(zip(headers, values, strict=False)))
         return out
 
     def row(self, item_id: str) -> dict[str, str]:

@@ -59,6 +59,7 @@ def run_checks(config_path: Path) -> CheckResult:
     try:
         if "register.path" not in files:
             result.problems.extend(_register_problems(backends))
+            result.warnings.extend(_workbook_layout(backends))
         result.problems.extend(_asset_problems(backends) + _backend_problems(backends))
     finally:
         backends.close()
@@ -92,12 +93,25 @@ def _register_problems(backends: Backends) -> list[str]:
             problems.append(str(exc))
         except RegisterError as exc:
             problems.append(str(exc))
-        lock = register.is_locked()
-        if lock:
-            problems.append(check_text.register_locked(lock))
+        lock = register.lock()
+        if lock is not None:
+            problems.append(check_text.register_locked_by(lock.file, lock.holder) if lock.holder
+                            else check_text.register_locked(lock.file))
     elif not problems:
         problems = _spreadsheet_problems(backends, register, roster)
     return problems
+
+
+def _workbook_layout(backends: Backends) -> list[str]:
+    """A local register without the dropdowns and formats `setup` gives: worth saying, not stopping for."""
+    register = backends.register
+    if not isinstance(register, WorkbookRegister):
+        return []
+    try:
+        drift = register.layout_drift()
+    except RegisterError:
+        return []  # said among the problems already
+    return [check_text.workbook_setup_incomplete(drift)] if drift else []
 
 
 def _spreadsheet_problems(backends: Backends, register, roster) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from automation.adapters.local.workbook import WorkbookRegister
 from automation.bootstrap import Backends
 from automation.config import load_config
 from automation.domain.contract import Contract, parse_roster
@@ -26,8 +27,12 @@ def run_setup(config_path: Path) -> list[str]:
     if not backends.uses_sheets:
         from automation.commands.workspace import init_workspace
 
+        existed = config.register_path.exists()
         init_workspace(config.base, sop)
         lines.append(check_text.local_register_ready(config.register_path))
+        if existed:  # a new workbook is laid out when created; an existing one is brought up to date in place
+            changes = WorkbookRegister(config.register_path, contract=Contract(sop)).set_up()
+            lines += [check_text.changed(c) for c in changes] or [check_text.WORKBOOK_UP_TO_DATE]
     return lines
 
 

@@ -31,7 +31,7 @@ def init_workspace(folder: Path, sop: Sop | None = None) -> Path:
     if not config.register_path.exists():
         roster = [(*SAMPLE_ROSTER.get(role, (register_text.sample_person(role), "")), role, YES) for role in sop.roles]
         WorkbookRegister.create(config.register_path, Contract(sop).register_headers, ROSTER_HEADERS,
-                                LOG_HEADERS, roster)
+                                LOG_HEADERS, roster, contract=Contract(sop))
     FolderAssetStore(config.assets_path, sop.intake_stage).ensure_stages(sop.stages)
     config.outbox_path.mkdir(parents=True, exist_ok=True)
     config.publish_path.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,15 @@ LOG_HEADERS = ("No", "Waktu", "ID", "Langkah", "Dari", "Menjadi", "Oleh", "Keter
 ID_PREFIX = "K"
 ID_PATTERN = re.compile(r"^K-(\d{4})-(\d{4,})$")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+TIME_SUFFIX = " - Waktu"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a dropdown offers; `strict`: anything else is refused by the sheet itself."""
+
+    values: tuple[str, ...]
+    strict: bool = True  # False for `Platform`, which takes several values, comma-separated
 
 
 class HeaderError(Exception):
@@ -56,7 +65,7 @@ class Contract:
     @cached_property
     def _step_columns(self) -> dict[int, tuple[str, str, str]]:
         """Computed once: the names are asked for several times per row on every poll."""
-        return {s.number: (f"{s.label} - Pelaksana", f"{s.label} - Status", f"{s.label} - Waktu")
+        return {s.number: (f"{s.label} - Pelaksana", f"{s.label} - Status", f"{s.label}{TIME_SUFFIX}")
                 for s in self.sop.steps}
 
     @property
@@ -74,6 +83,28 @@ class Contract:
     def daemon_columns(self) -> tuple[str, ...]:
         """Columns only the daemon writes."""
         return (ID, FOLDER, STAGE, DUE, LINKS) + tuple(self.time(n) for n in self.step_numbers)
+
+    @cached_property
+    def time_columns(self) -> tuple[str, ...]:
+        """Columns holding a date-time: real date-time cells where the register can hold them."""
+        return (SCHEDULE, DUE) + tuple(self.time(n) for n in self.step_numbers)
+
+    def status_choices(self, step: int) -> tuple[str, ...]:
+        """The values of a status column: the step's outcomes, then the waiting and informative ones."""
+        sop = self.sop
+        return (*sop.step(step).statuses, sop.waiting, sop.in_progress, sop.needs_check)
+
+    @cached_property
+    def register_choices(self) -> dict[str, Choices]:
+        """The register's dropdowns, one source for every backend's setup."""
+        sop = self.sop
+        choices = {TYPE: Choices(sop.types), SOURCE: Choices(sop.sources), PLATFORM: Choices(sop.platforms, False)}
+        choices.update({self.status(n): Choices(self.status_choices(n)) for n in self.step_numbers})
+        return choices
+
+    @cached_property
+    def roster_choices(self) -> dict[str, Choices]:
+        return {ROLE: Choices(self.sop.roles), ACTIVE: Choices((YES, NO))}
 
     def column_map(self, table: Table, tab: str = REGISTER_TAB) -> dict[str, int]:
         return locate_columns(table.headers, self.register_headers, tab)

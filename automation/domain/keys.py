@@ -45,9 +45,11 @@ class KeyKind(StrEnum):
     PUBLISH_UNCONFIRMED = "publish-unconfirmed"
     PUBLISH_MANUAL = "publish-manual"
     TOKEN = "token"
+    LOCK_REMINDER = "lock-reminder"
 
 
 TOKEN_ITEM = "token"  # the item part of a token warning's key, which belongs to no item
+REGISTER_ITEM = "register"  # the item part of a lock reminder's key, which belongs to no item
 DIGEST_PREFIX = "digest"
 
 
@@ -77,6 +79,11 @@ class EffectKey:
     def token_warning(cls, platform: str, expiry_day: str, email: str) -> EffectKey:
         """The admin's warning that a platform token expires on `expiry_day` (ISO date)."""
         return cls(TOKEN_ITEM, platform, expiry_day, KeyKind.TOKEN, email)
+
+    @classmethod
+    def lock_reminder(cls, lock_file: str, episode: str, email: str) -> EffectKey:
+        """The one reminder to close the register, per opening (`episode`) of the workbook."""
+        return cls(REGISTER_ITEM, lock_file, episode, KeyKind.LOCK_REMINDER, email)
 
     def is_a(self, kind: KeyKind) -> bool:
         return self.kind == kind

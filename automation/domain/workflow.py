@@ -32,6 +32,7 @@ from automation.domain.contract import (
     Roster,
 )
 from automation.domain.keys import EffectKey, EffectKind, KeyKind
+from automation.domain.register_time import parse_register_time
 from automation.domain.results import (
     MANUAL_STATE,
     PUBLISHED_STATE,
@@ -700,14 +701,10 @@ def _canonical_field(column: str, value: str, sop: Sop) -> str:
 
 
 def parse_time(text: str, reference: datetime | None) -> datetime | None:
-    """`YYYY-MM-DD HH:MM` in the register's zone; None when unreadable."""
-    try:
-        parsed = datetime.strptime(text.strip(), TIME_FORMAT)
-    except ValueError:
-        try:
-            parsed = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            return None
+    """A register time in the register's zone (the spellings of `parse_register_time`); None when unreadable."""
+    parsed = parse_register_time(text)
+    if parsed is None:
+        return None
     if reference is not None and reference.tzinfo is not None:
         parsed = parsed.replace(tzinfo=reference.tzinfo)
     return parsed

@@ -45,8 +45,10 @@ from automation.service.messages import DIGEST, RenderedMessage, kind_of, render
 log = logging.getLogger(__name__)
 
 # Sent at once even with the digest on: someone must act now. (A manual upload is the admin's
-# next task on a post that is due; a day's wait would defeat the schedule.)
-URGENT_KINDS = frozenset({"escalation", "publish_failed", "publish_unconfirmed", "publish_manual"})
+# next task on a post that is due; a day's wait would defeat the schedule. A register left open
+# holds every write back until it is closed.)
+URGENT_KINDS = frozenset({"escalation", "publish_failed", "publish_unconfirmed", "publish_manual",
+                          "register_locked"})
 PENDING, SENT = "pending", "sent"
 
 _SCHEMA = """

@@ -56,6 +56,7 @@ from automation.ports import (
     ContentDigesting,
     Flushing,
     IntakeEntry,
+    LockReporting,
     Notifier,
     Publisher,
     Register,
@@ -70,6 +71,7 @@ from automation.ports import (
 from automation.service.journal import DONE, FAILED, Journal, PendingWrite
 from automation.service.messages import ItemLinks, render
 from automation.service.publishing import PublishingService
+from automation.service.register_lock import LockWatch
 
 log = logging.getLogger("sop_konten.engine")
 
@@ -122,6 +124,7 @@ class Engine:
     before_effect: Callable[[int, Effect], None] = lambda count, effect: None  # crash-injection hook for tests
     after_write: Callable[[], None] = lambda: None  # crash-injection hook: after the register write, before the commit
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
+    lock_watch: LockWatch | None = None  # a reminder to close a register left open (local workbook)
 
     def __post_init__(self):
         self._left_alone_told: set[tuple[str, str]] = set()
@@ -196,8 +199,11 @@ class Engine:
             if not result.written:  # the pending write stays: the next cycle reads whether any of it landed
                 summary.deferred = result.reason
                 log.warning(log_text.REGISTER_NOT_WRITTEN_RETRY, result.reason)
+                self._register_waits(now, roster, summary)
                 return summary
             summary.written = True
+            if self.lock_watch is not None:
+                self.lock_watch.closed()
             self.after_write()
             for anchor, column in result.skipped:  # told once: a merged cell stays skipped every cycle
                 told = (str(anchor), column) in self._left_alone_told
@@ -210,6 +216,16 @@ class Engine:
             summary.transitions += kinds.count(KeyKind.TRANSITION)
             summary.undone += kinds.count(KeyKind.UNDO)
         return summary
+
+    def _register_waits(self, now: datetime, roster: Roster, summary: CycleSummary) -> None:
+        """The write waits: if an editor holds the register open, remind the person once it is too long."""
+        if self.lock_watch is None or not isinstance(self.register, LockReporting):
+            return
+        lock = self.register.lock()
+        if lock is not None:
+            told = self.lock_watch.waiting(lock, now, roster)
+            if told:
+                summary.problems.append(told)
 
     def _settle_pending_write(self, rows: list[dict[str, str]], now: datetime) -> None:
         """A write journaled but not committed (a crash in between): commit the items whose write landed.

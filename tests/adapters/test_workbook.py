@@ -419,3 +419,227 @@ def test_write_keeps_what_openpyxl_does_not_touch(tmp_path):
     wb = openpyxl.load_workbook(register.path)
     assert wb["Catatan Saya"]["A1"].value == "pribadi"
     assert wb["Register"].freeze_panes == "A2"
+
+
+# --- the layout: set up like the Google register ---------------------------------
+
+def sop_contract():
+    from automation.domain.contract import Contract
+    from automation.domain.sop import load_sop
+
+    return Contract(load_sop(None))
+
+
+def laid_out(folder: Path, contract=None) -> WorkbookRegister:
+    from automation.domain.contract import LOG_HEADERS as LOG
+    from automation.domain.contract import ROSTER_HEADERS as ROSTER_COLUMNS
+
+    contract = contract or sop_contract()
+    return WorkbookRegister.create(folder / "register.xlsx", contract.register_headers, ROSTER_COLUMNS, LOG,
+                                   [["Sari", "sari@example.go.id", "Tim Konten", "Ya"]], contract=contract)
+
+
+def validations_by_column(ws) -> dict[str, object]:
+    headers = [c.value for c in ws[1]]
+    found = {}
+    for validation in ws.data_validations.dataValidation:
+        for ref in str(validation.sqref).split():
+            column = openpyxl.utils.range_boundaries(ref)[0]
+            found[headers[column - 1]] = validation
+    return found
+
+
+def test_setup_gives_strict_dropdowns_from_the_sop_on_every_status_and_choice_column(tmp_path):
+    contract = sop_contract()
+    register = laid_out(tmp_path, contract)
+    wb = openpyxl.load_workbook(register.path)
+    dropdowns = validations_by_column(wb["Register"])
+    sop = contract.sop
+    for n in contract.step_numbers:
+        validation = dropdowns[contract.status(n)]
+        listed = validation.formula1.strip('"').split(",")
+        assert listed == [*sop.step(n).statuses, sop.waiting, sop.in_progress, sop.needs_check]
+        assert validation.type == "list" and validation.showErrorMessage and validation.errorStyle == "stop"
+    assert dropdowns["Jenis"].formula1 == '"Infografis,Video"' and dropdowns["Jenis"].showErrorMessage
+    assert dropdowns["Sumber"].showErrorMessage
+    assert not dropdowns["Platform"].showErrorMessage  # several platforms, comma-separated, are allowed
+    roster = validations_by_column(wb["Petugas"])
+    assert roster["Aktif"].formula1 == '"Ya,Tidak"' and roster["Aktif"].showErrorMessage
+    assert roster["Peran"].formula1.strip('"').split(",") == list(sop.roles)
+
+
+def test_setup_colours_panes_widths_and_step_fills(tmp_path):
+    contract = sop_contract()
+    register = laid_out(tmp_path, contract)
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert ws.freeze_panes == "C2"  # the header row and ID, Judul stay in view
+    formulas = [rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules]
+    assert any('="Ditolak"' in f for f in formulas) and any('="Terbit"' in f for f in formulas)
+    assert any("NOW()" in f for f in formulas) and formulas.count('"Menunggu"') == len(contract.step_numbers)
+    rejected = next(r for cf in ws.conditional_formatting for r in cf.rules if '="Ditolak"' in r.formula[0])
+    assert rejected.dxf.font.strike
+    headers = [c.value for c in ws[1]]
+
+    def width(header):
+        return ws.column_dimensions[openpyxl.utils.get_column_letter(headers.index(header) + 1)].width
+
+    assert width("Caption") >= 40 and width("Judul") >= 30 and width(contract.status(1)) >= 14
+    fills = {ws.cell(1, headers.index(contract.status(n)) + 1).fill.fgColor.rgb for n in contract.step_numbers}
+    assert len(fills) == len(contract.step_numbers)  # one fill per step group
+    actor_fill = ws.cell(1, headers.index(contract.actor(2)) + 1).fill.fgColor.rgb
+    assert actor_fill == ws.cell(1, headers.index(contract.status(2)) + 1).fill.fgColor.rgb
+
+
+def test_setup_twice_changes_nothing(tmp_path):
+    register = laid_out(tmp_path)
+    before = register.path.read_bytes()
+    assert register.set_up() == []
+    assert register.path.read_bytes() == before
+
+
+def test_an_old_workbook_is_upgraded_in_place_and_keeps_every_value(tmp_path):
+    contract = sop_contract()
+    from automation.domain.contract import LOG_HEADERS as LOG
+    from automation.domain.contract import ROSTER_HEADERS as ROSTER_COLUMNS
+
+    old = WorkbookRegister.create(tmp_path / "register.xlsx", contract.register_headers[:-1], ROSTER_COLUMNS, LOG,
+                                  [["Sari", "sari@example.go.id", "Tim Konten", "Ya"]])
+    headers = list(contract.register_headers[:-1])
+    values = {"ID": "K-2026-0001", "Judul": "Lebaran", "Jadwal Tayang": "22/12/2026 07.00",
+              contract.time(1): "2026-11-30 09:00", "Tenggat": "2026-11-30 10:00", contract.status(2): "Oke",
+              "Caption": "=1+1"}
+
+    def fill(wb):
+        ws = wb["Register"]
+        for header, value in values.items():
+            cell = ws.cell(2, headers.index(header) + 1)
+            cell.value, cell.data_type = value, "s"
+        mine = openpyxl.worksheet.datavalidation.DataValidation(type="whole")
+        mine.add("AZ2:AZ10")  # a person's own rule elsewhere stays
+        ws.add_data_validation(mine)
+
+    person_edits(old.path, fill)
+    before = old.read().register
+    register = WorkbookRegister(old.path, contract=contract)
+    changes = register.set_up()
+    assert changes and any("Tautan Publikasi" in c for c in changes)  # the missing header was added
+    after = register.read().register
+    assert after.headers == (*before.headers, "Tautan Publikasi")
+    assert [row[:len(before.headers)] for row in after.rows] == list(before.rows)
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    waktu_cell = ws.cell(2, headers.index(contract.time(1)) + 1)
+    assert isinstance(waktu_cell.value, datetime) and waktu_cell.number_format == "dd/mm/yyyy hh:mm"
+    assert ws.cell(2, headers.index("Jadwal Tayang") + 1).value == "22/12/2026 07.00"  # a person's value
+    assert "AZ2:AZ10" in {str(v.sqref) for v in ws.data_validations.dataValidation}
+    assert register.set_up() == []
+
+
+def test_setup_waits_while_the_workbook_is_open(tmp_path):
+    register = laid_out(tmp_path)
+    (tmp_path / ".~lock.register.xlsx#").write_text(",Sari,host,30.11.2026 09:00,file:///x;", encoding="utf-8")
+    with pytest.raises(RegisterError, match="register.xlsx"):
+        register.set_up()
+
+
+# --- date-time cells ----------------------------------------------------------------
+
+def test_times_are_written_as_date_time_cells_and_read_back_as_the_same_text(tmp_path):
+    contract = sop_contract()
+    register = laid_out(tmp_path, contract)
+    register.write(WriteBatch(appends=({"ID": "K-2026-0001", "Judul": "Lebaran",
+                                        contract.time(1): "2026-11-30 09:00"},)))
+    register.write(WriteBatch(updates=(update_by_id("K-2026-0001", change("Tenggat", "", "2026-12-01 13:30"),
+                                                    change("Catatan Sistem", "", "2026-12-01 13:30")),)))
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    headers = [c.value for c in ws[1]]
+    due = ws.cell(2, headers.index("Tenggat") + 1)
+    assert due.value == datetime(2026, 12, 1, 13, 30) and due.number_format == "dd/mm/yyyy hh:mm"
+    assert isinstance(ws.cell(2, headers.index(contract.time(1)) + 1).value, datetime)
+    assert ws.cell(2, headers.index("Catatan Sistem") + 1).value == "2026-12-01 13:30"  # not a time column
+    row = dict(zip(register.read().register.headers, register.read().register.rows[0], strict=True))
+    assert row["Tenggat"] == "2026-12-01 13:30" and row[contract.time(1)] == "2026-11-30 09:00"
+    # compare-and-set sees the date-time cell as the text it reads as
+    result = register.write(WriteBatch(updates=(update_by_id("K-2026-0001",
+                                                             change("Tenggat", "2026-12-01 13:30", "")),)))
+    assert result.skipped == () and register.read().register.rows[0][headers.index("Tenggat")] == ""
+
+
+def test_text_and_date_time_cells_typed_by_people_both_read(tmp_path):
+    contract = sop_contract()
+    register = laid_out(tmp_path, contract)
+    headers = list(contract.register_headers)
+
+    def type_times(wb):
+        ws = wb["Register"]
+        ws.cell(2, 1).value = "K-2026-0001"
+        ws.cell(2, headers.index("Jadwal Tayang") + 1).value = "22/12/2026 07.00"
+        ws.cell(3, 1).value = "K-2026-0002"
+        typed = ws.cell(3, headers.index("Jadwal Tayang") + 1)
+        typed.value, typed.number_format = datetime(2026, 12, 22, 7, 0), "dd/mm/yyyy hh:mm"
+
+    person_edits(register.path, type_times)
+    rows = register.read().register.rows
+    column = headers.index("Jadwal Tayang")
+    assert rows[0][column] == "22/12/2026 07.00" and rows[1][column] == "2026-12-22 07:00"
+
+
+def test_a_time_not_in_the_daemons_spelling_stays_text(tmp_path):
+    contract = sop_contract()
+    register = laid_out(tmp_path, contract)
+    register.write(WriteBatch(appends=({"ID": "K-2026-0001", "Jadwal Tayang": "22 Desember 2026 07.00"},)))
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert ws.cell(2, list(contract.register_headers).index("Jadwal Tayang") + 1).value == "22 Desember 2026 07.00"
+
+
+# --- cell notes ------------------------------------------------------------------------
+
+def test_a_note_is_removed_once_catatan_sistem_no_longer_carries_its_reason(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Lebaran", "Oke", "lama"]],
+                             headers=["ID", "Judul", "Tahap", "Catatan Sistem"])
+    reason = "'Oke' bukan status yang sah."
+    register.write(WriteBatch(updates=(update_by_id(
+        "K-001", change("Tahap", "Oke", "2. Pertimbangan", note=reason),
+        change("Catatan Sistem", "lama", f"[2026-11-30 09:00] {reason}")),)))
+    person_edits(register.path, lambda wb: setattr(wb["Register"]["B2"], "comment",
+                                                   openpyxl.comments.Comment("catatan saya", "Sari")))
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert ws["C2"].comment is not None and reason in ws["C2"].comment.text
+    register.write(WriteBatch(updates=(update_by_id(
+        "K-001", change("Catatan Sistem", f"[2026-11-30 09:00] {reason}", "masih ada masalah lain")),)))
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert ws["C2"].comment is None  # the problem is gone
+    assert ws["B2"].comment is not None and "catatan saya" in ws["B2"].comment.text  # a person's note stays
+
+
+def test_a_note_stays_while_its_reason_is_still_told(tmp_path):
+    register = make_register(tmp_path, [["K-001", "Lebaran", "Oke", ""]],
+                             headers=["ID", "Judul", "Tahap", "Catatan Sistem"])
+    reason = "'Oke' bukan status yang sah."
+    register.write(WriteBatch(updates=(update_by_id(
+        "K-001", change("Tahap", "Oke", "2. Pertimbangan", note=reason),
+        change("Catatan Sistem", "", f"[2026-11-30 09:00] {reason}")),)))
+    register.write(WriteBatch(updates=(update_by_id(
+        "K-001", change("Catatan Sistem", f"[2026-11-30 09:00] {reason}",
+                        f"[2026-11-30 09:00] {reason}\nJudul kosong.")),)))
+    assert openpyxl.load_workbook(register.path)["Register"]["C2"].comment is not None
+
+
+# --- who holds the workbook open -------------------------------------------------------
+
+@pytest.mark.parametrize(("lock_name", "content", "holder"), [
+    (".~lock.register.xlsx#", b",Sari Wulandari,PC-HUMAS,30.11.2026 09:00,file:///home/sari/.config/lo/4;",
+     ""),
+    (".~lock.register.xlsx#", b"Sari Wulandari,sari,PC-HUMAS,30.11.2026 09:00,file:///x;", "Sari Wulandari"),
+    ("~$register.xlsx", bytes([4]) + b"Budi" + b" " * 50, "Budi"),
+])
+def test_the_lock_file_names_who_holds_the_workbook(tmp_path, lock_name, content, holder):
+    register = make_register(tmp_path)
+    assert register.lock() is None
+    (tmp_path / lock_name).write_bytes(content)
+    lock = register.lock()
+    assert lock is not None and lock.file == lock_name
+    assert lock.holder == (holder or "Sari Wulandari")  # an empty name field: the system user's field
+    first = lock.episode
+    (tmp_path / lock_name).unlink()
+    (tmp_path / lock_name).write_bytes(content + b" ")
+    assert register.lock().episode != first  # another opening

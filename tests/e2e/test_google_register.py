@@ -85,6 +85,27 @@ def test_a_rejected_edit_gets_a_cell_note(office, google_emulator):
                              or "")
 
 
+def test_the_note_is_removed_once_its_problem_is_gone(office, google_emulator):
+    from gspread.utils import rowcol_to_a1
+
+    from automation.domain.contract import Contract
+    from automation.domain.sop import load_sop
+
+    office.propose("Catatan hilang")
+    office.once()
+    item = office.rows()[0]["ID"]
+    cell = f"Register!{rowcol_to_a1(office.row_number(item), Contract(load_sop()).register_headers.index(status(6)) + 1)}"
+    office.decide(item, 6, "Disetujui")  # not active yet: undone, with a note
+    office.once(at="2026-11-30T09:05")
+    assert "belum aktif" in (google_emulator.note(office.spreadsheet, cell) or "")
+    google_emulator.clear_log()
+    office.decide(item, 2, "Diterima")
+    office.once(at="2026-11-30T09:10")
+    assert office.row(item)[status(3)] == "Menunggu" and "belum aktif" not in office.row(item)["Catatan Sistem"]
+    assert google_emulator.note(office.spreadsheet, cell) is None
+    assert google_emulator.count("sheets.spreadsheets.batchUpdate") == 1  # in the one batchUpdate of the write
+
+
 def test_a_spreadsheet_not_shared_names_the_account_to_share_with(google_emulator, service_account_key, tmp_path):
     office = make_office(google_emulator, service_account_key, tmp_path / "kantor")
     google_emulator.unshare(office.spreadsheet, DAEMON_EMAIL)

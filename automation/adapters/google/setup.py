@@ -30,7 +30,7 @@ from automation.domain.contract import (
     Roster,
 )
 from automation.domain.texts import check as check_text
-from automation.domain.texts.register import STAGE_REJECTED
+from automation.domain.texts.register import STAGE_PUBLISHED, STAGE_REJECTED
 
 TAG = "sop-konten: "  # protected ranges carrying this description are ours to keep up to date
 FROZEN_ROWS = 1
@@ -144,15 +144,15 @@ def _cell(row: list[dict], index: int) -> dict:
 
 
 def _validations(contract: Contract, columns: dict[str, int], sheet_id: int) -> list[dict]:
-    """A dropdown on each status column with that step's values (set every time: cheap and idempotent)."""
-    sop = contract.sop
+    """A dropdown on each status column, `Jenis`, `Sumber` and `Platform` (values: `Contract.register_choices`,
+    the same as the workbook's); set every time: cheap and idempotent."""
     requests = []
-    for n in contract.step_numbers:
-        values = [*sop.step(n).statuses, sop.waiting, sop.in_progress]
+    for header, choices in contract.register_choices.items():
         requests.append({"setDataValidation": {
-            "range": _column(sheet_id, columns[contract.status(n)], from_row=1),
-            "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in values]},
-                     "strict": True, "showCustomUi": True}}})
+            "range": _column(sheet_id, columns[header], from_row=1),
+            "rule": {"condition": {"type": "ONE_OF_LIST",
+                                   "values": [{"userEnteredValue": v} for v in choices.values]},
+                     "strict": choices.strict, "showCustomUi": True}}})
     return requests
 
 
@@ -169,8 +169,10 @@ def _rules(contract: Contract, columns: dict[str, int], sheet_id: int) -> list[d
     overdue = (f'=AND(${due}2<>"", ${stage}2<>"{STAGE_REJECTED}", '
                f'DATEVALUE(LEFT(${due}2,10))+TIMEVALUE(RIGHT(${due}2,5))<NOW())')
     rejected = f'=${stage}2="{STAGE_REJECTED}"'
+    published = f'=${stage}2="{STAGE_PUBLISHED}"'
     whole = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": 0,
              "endColumnIndex": len(columns)}
+    statuses = [_column(sheet_id, columns[contract.status(n)], from_row=1) for n in contract.step_numbers]
     return [
         {"ranges": [whole], "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
                                                            "values": [{"userEnteredValue": overdue}]},
@@ -179,6 +181,12 @@ def _rules(contract: Contract, columns: dict[str, int], sheet_id: int) -> list[d
                                                            "values": [{"userEnteredValue": rejected}]},
                                              "format": {"textFormat": {"strikethrough": True},
                                                         "backgroundColor": {"red": 0.9, "green": 0.9, "blue": 0.9}}}},
+        {"ranges": [whole], "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                                           "values": [{"userEnteredValue": published}]},
+                                             "format": {"backgroundColor": {"red": 0.851, "green": 0.918, "blue": 0.827}}}},
+        {"ranges": statuses, "booleanRule": {"condition": {"type": "TEXT_EQ",
+                                                            "values": [{"userEnteredValue": contract.sop.waiting}]},
+                                              "format": {"backgroundColor": {"red": 1, "green": 0.949, "blue": 0.8}}}},
     ]
 
 

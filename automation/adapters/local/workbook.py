@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -28,6 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automation.adapters.local.workbook_layout import daemon_time, is_time_column, lay_out, set_date_time
+from automation.domain.contract import NOTES, Contract
 from automation.domain.rows import RowLocator
 from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
@@ -36,6 +39,7 @@ from automation.faults import reached
 from automation.ports import (
     CellChange,
     RegisterError,
+    RegisterLock,
     RegisterSnapshot,
     RowAnchor,
     RowUpdate,
@@ -93,6 +97,22 @@ def set_text(cell, value: str) -> None:
     cell.data_type = "s"  # openpyxl turns "=..." into a formula; force text
 
 
+def lock_holder(lock_name: str, data: bytes) -> str:
+    """The user name in an editor's lock file.
+
+    LibreOffice writes one line `name,system user,host,date,profile;` (the name from
+    Tools > Options > User Data, else empty: then the system user). Excel's `~$` file starts
+    with the name's length in one byte, then the name (Windows code page), padded.
+    """
+    if lock_name.startswith(".~lock."):
+        fields = data.decode("utf-8", "replace").split(";", 1)[0].split(",")
+        return next((f.strip() for f in fields[:2] if f.strip()), "")
+    if data:
+        length = data[0]
+        return data[1:1 + length].decode("cp1252", "replace").strip("\x00 ").strip()
+    return ""
+
+
 @dataclass(frozen=True)
 class _FileStamp:
     """Enough to notice that someone saved the file after we read it."""
@@ -133,8 +153,10 @@ class WorkbookRegister:
         id_header: str = "ID",
         title_header: str = "Judul",
         between: Callable[[str], None] = _no_step,
+        contract: Contract | None = None,
     ) -> None:
         self.path = Path(path)
+        self.contract = contract  # its time columns are written as date-time cells; setup lays the sheet out
         self.between = between
         self.register_tab = register_tab
         self.roster_tab = roster_tab
@@ -171,9 +193,35 @@ class WorkbookRegister:
         for title, headers, rows in tabs:
             ws = wb.create_sheet(title)
             _write_header_sheet(ws, headers, rows)
+        if register.contract is not None:
+            lay_out(wb, register.contract)
         register.path.parent.mkdir(parents=True, exist_ok=True)
         _save_atomically(wb, register.path)
         return register
+
+    def set_up(self) -> list[str]:
+        """Lay the workbook out like the Google register (`workbook_layout`); what changed, [] when nothing.
+
+        Saved as every write is (never over a person's save); refused while the file is open in an editor."""
+        if self.contract is None:
+            return []
+        lock = self.is_locked()
+        if lock:
+            raise RegisterError(store_text.workbook_open(self.path.name, lock))
+        wb, read = self._load()
+        changes = lay_out(wb, self.contract)
+        if changes:
+            reason = self._replace_if_unchanged(wb, read)
+            if reason:
+                raise RegisterError(reason)
+        return changes
+
+    def layout_drift(self) -> list[str]:
+        """What `set_up` would change, changing nothing (`sop-konten check`)."""
+        if self.contract is None:
+            return []
+        wb, _ = self._load()
+        return lay_out(wb, self.contract)
 
     # --- reading ----------------------------------------------------------
 
@@ -203,6 +251,19 @@ class WorkbookRegister:
                 return candidate
         return ""
 
+    def lock(self) -> RegisterLock | None:
+        """Who holds the workbook open, from the editor's lock file; None when nobody does."""
+        name = self.is_locked()
+        if not name:
+            return None
+        try:
+            with open(self.path.parent / name, "rb") as handle:
+                data = handle.read(4096)
+                st = os.fstat(handle.fileno())
+        except OSError:  # closed meanwhile, or unreadable: still locked as far as writes go
+            return RegisterLock(name, "", name)
+        return RegisterLock(name, lock_holder(name, data), f"{st.st_ino}-{st.st_mtime_ns}")
+
     # --- writing ----------------------------------------------------------
 
     def write(self, batch: WriteBatch) -> WriteResult:
@@ -224,9 +285,9 @@ class WorkbookRegister:
                 store_text.workbook_column_missing(self.id_header, self.register_tab, self.path.name)
             )
         for update in batch.updates:
-            changed |= _apply_update(register_ws, rows, update, skipped)
+            changed |= _apply_update(register_ws, rows, update, skipped, self.contract)
         for values in batch.appends:
-            changed |= _append_row(register_ws, rows, values, skipped, self.id_header)
+            changed |= _append_row(register_ws, rows, values, skipped, self.id_header, self.contract)
         changed |= _append_log_rows(log_ws, batch.log_rows)
 
         if not changed:  # nothing to save: leave the file (and its mtime) alone
@@ -344,6 +405,35 @@ class WorkbookRegister:
         return ws
 
 
+def set_value(cell, value: str, time_column: bool) -> None:
+    """A time the daemon spells (`YYYY-MM-DD HH:MM`) in a time column becomes a date-time cell (it reads
+    back as the same text); anything else, and every other column, is stored as text."""
+    when = daemon_time(value) if time_column else None
+    if when is not None:
+        set_date_time(cell, when)
+    else:
+        set_text(cell, value)
+
+
+def _like_column(ws: Worksheet, cell, column: int) -> None:
+    """A new row's cell wraps like its column (openpyxl does not apply a column's style to new cells)."""
+    dimension = ws.column_dimensions.get(get_column_letter(column))
+    if dimension is not None and dimension.alignment.wrap_text:
+        cell.alignment = copy(dimension.alignment)
+
+
+def _drop_stale_notes(ws: Worksheet, row: int, notes: str, noted_now: set[str], columns: dict[str, int]) -> None:
+    """The daemon's cell notes on `row` whose reason `Catatan Sistem` no longer carries: the problem is gone."""
+    keep = {columns[c] for c in noted_now if c in columns}
+    for cells in ws.iter_rows(min_row=row, max_row=row):
+        for cell in cells:
+            comment = cell.comment
+            if (comment is None or cell.column in keep or comment.author != NOTE_AUTHOR
+                    or comment.text.strip() in notes):
+                continue
+            cell.comment = None
+
+
 # --- sheet helpers ----------------------------------------------------------
 
 def _headers(ws: Worksheet) -> tuple[str, ...]:
@@ -429,7 +519,8 @@ def _last_log_no(ws: Worksheet) -> int:
     return max((n for n in numbers if n is not None), default=0)
 
 
-def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: list[tuple[str, str]]) -> bool:
+def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: list[tuple[str, str]],
+                  contract: Contract | None = None) -> bool:
     where = _describe(update.anchor)
     row = rows.find(update.anchor)
     if row is None:
@@ -438,8 +529,10 @@ def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: li
         return False
     changed = False
     for change in update.changes:
-        if _set_if_unchanged(ws, row, rows.columns.get(change.column), change):
+        if _set_if_unchanged(ws, row, rows.columns.get(change.column), change, contract):
             changed = True
+            if change.column == NOTES:
+                _drop_stale_notes(ws, row, change.value, {c.column for c in update.changes if c.note}, rows.columns)
         else:
             skipped.append((where, change.column))
     if update.overdue is not None:
@@ -460,7 +553,8 @@ def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) ->
     return True
 
 
-def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange) -> bool:
+def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange,
+                      contract: Contract | None = None) -> bool:
     """Compare-and-set one cell; False when it was left alone."""
     if column is None:
         log.warning(log_text.COLUMN_NOT_FOUND, change.column)
@@ -470,7 +564,7 @@ def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellC
         return False
     if _cell_text(cell) != change.expected:
         return False
-    set_text(cell, change.value)
+    set_value(cell, change.value, is_time_column(contract, change.column))
     if change.note:
         note = Comment(change.note, NOTE_AUTHOR)
         note.width, note.height = 300, 120
@@ -479,7 +573,7 @@ def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellC
 
 
 def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped: list[tuple[str, str]],
-                id_header: str) -> bool:
+                id_header: str, contract: Contract | None = None) -> bool:
     item_id = values.get(id_header, "").strip()
     if item_id and item_id in rows.ids:
         return False  # the row is there already (an earlier write landed): never appended twice
@@ -492,7 +586,9 @@ def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped:
             log.warning(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
             skipped.append((store_text.NEW_ROW, header))
             continue
-        set_text(ws.cell(rows.last_row, column), value)
+        cell = ws.cell(rows.last_row, column)
+        set_value(cell, value, is_time_column(contract, header))
+        _like_column(ws, cell, column)
     return True
 
 

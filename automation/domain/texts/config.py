@@ -106,6 +106,8 @@ journal = "journal.sqlite3"
 backend = "workbook"          # "workbook" (register.xlsx) atau "sheets" (Google Sheets)
 path = "register.xlsx"
 # spreadsheet = ""            # untuk "sheets": ID atau URL spreadsheet
+# lock_reminder_minutes = 15  # register.xlsx terbuka selama ini sementara perubahan menunggu: kirim pengingat
+# operator_email = ""         # penerima pengingat bila berkas kunci tidak menyebut petugas; kosong: notify.sender
 
 [assets]
 backend = "folders"           # "folders" (lokal) atau "drive" (Google Drive)

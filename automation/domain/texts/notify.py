@@ -101,6 +101,7 @@ def kind_labels(digest: str) -> dict[str, str]:
         "publish_unconfirmed": "Perlu Dicek",
         "publish_manual": "Unggah manual",
         "token_expiry": "Token akan kedaluwarsa",
+        "register_locked": "Register masih dibuka",
         digest: "Ringkasan harian",
     }
 

@@ -91,7 +91,8 @@ def value_not_allowed(column: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 def schedule_unreadable(text: str) -> str:
-    return f"Jadwal Tayang '{text}' tidak terbaca; tulis sebagai TTTT-BB-HH JJ:MM (WIB), misalnya 2026-12-01 09:00."
+    return (f"Jadwal Tayang '{text}' tidak terbaca; tulis tanggal dan jam (WIB), misalnya 22/12/2026 07.00, "
+            "22-12-2026 07:00, 22 Desember 2026 07.00 atau 2026-12-22 07:00.")
 
 
 def schedule_in_past(text: str) -> str:
