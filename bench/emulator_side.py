@@ -146,6 +146,8 @@ def people_edit(emulator: Any, count: int, reserve: int = 100) -> dict:
             spare -= 1
         column = CONTRACT.status(step)
         person = emulator.as_person(actor_email(step))
+        if value in ("Revisi", "Ditolak"):  # these decisions wait for a reason in Catatan Petugas
+            person.set_cell(office.spreadsheet, (r, "Catatan Petugas"), "Perlu diperbaiki.", sheet="Register")
         person.set_cell(office.spreadsheet, (r, column), value, sheet="Register")
         if twin is not None:
             with emulator.state.lock:

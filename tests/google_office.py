@@ -74,9 +74,12 @@ class GoogleOffice:
         return self.person(contributor).append_row(self.spreadsheet, "Register", {
             "Judul": title, actor(1): contributor, status(1): "Diajukan", **fields})
 
-    def decide(self, item_id: str, step: int, value: str, who: str | None = None) -> None:
-        self.person(who or ACTORS[step]).set_cell(self.spreadsheet, (self.row_number(item_id), status(step)), value,
-                                                  sheet="Register")
+    def decide(self, item_id: str, step: int, value: str, who: str | None = None,
+               reason: str = "Perlu diperbaiki.") -> None:
+        person = self.person(who or ACTORS[step])
+        if value in ("Revisi", "Ditolak"):  # these decisions wait for a reason in Catatan Petugas
+            person.set_cell(self.spreadsheet, (self.row_number(item_id), "Catatan Petugas"), reason, sheet="Register")
+        person.set_cell(self.spreadsheet, (self.row_number(item_id), status(step)), value, sheet="Register")
 
 
 SENDER = "sop-konten@kominfo.example"

@@ -22,8 +22,12 @@ ID, TITLE, TYPE, SOURCE, PLATFORM, SCHEDULE, CAPTION, FOLDER = (
     "ID", "Judul", "Jenis", "Sumber", "Platform", "Jadwal Tayang", "Caption", "Folder Aset",
 )
 STAGE, DUE, NOTES, LINKS = "Tahap", "Tenggat", "Catatan Sistem", "Tautan Publikasi"
+OFFICER_NOTE = "Catatan Petugas"  # the deciding person's reason (Revisi, Ditolak); the daemon clears it once recorded
 ITEM_FIELDS = (ID, TITLE, TYPE, SOURCE, PLATFORM, SCHEDULE, CAPTION, FOLDER)
-TAIL_FIELDS = (STAGE, DUE, NOTES, LINKS)
+TAIL_FIELDS = (STAGE, DUE, NOTES, OFFICER_NOTE, LINKS)
+# Columns added after registers were in use: a register without them still works (read as empty,
+# never written) until `sop-konten setup` adds them.
+OPTIONAL_HEADERS = (OFFICER_NOTE,)
 
 NAME, EMAIL, ROLE, ACTIVE = "Nama", "Email", "Peran", "Aktif"
 ROSTER_HEADERS = (NAME, EMAIL, ROLE, ACTIVE)
@@ -107,25 +111,28 @@ class Contract:
         return {ROLE: Choices(self.sop.roles), ACTIVE: Choices((YES, NO))}
 
     def column_map(self, table: Table, tab: str = REGISTER_TAB) -> dict[str, int]:
-        return locate_columns(table.headers, self.register_headers, tab)
+        """Header -> position of every column present; a missing optional column is simply absent."""
+        return locate_columns(table.headers, self.register_headers, tab, optional=OPTIONAL_HEADERS)
 
     def rows(self, table: Table) -> list[dict[str, str]]:
         """Register rows as {header: value} for the contract's columns, in sheet order."""
         columns = self.column_map(table)
-        return [{h: row[i] if i < len(row) else "" for h, i in columns.items()} for row in table.rows]
+        return [{h: row[columns[h]] if h in columns and columns[h] < len(row) else "" for h in self.register_headers}
+                for row in table.rows]
 
 
-def locate_columns(headers: tuple[str, ...], required: tuple[str, ...], tab: str) -> dict[str, int]:
+def locate_columns(headers: tuple[str, ...], required: tuple[str, ...], tab: str,
+                   optional: tuple[str, ...] = ()) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, header in enumerate(headers):
         key = header.strip()
         if key and key not in positions:
             positions[key] = index
-    missing = [h for h in required if h not in positions]
+    missing = [h for h in required if h not in positions and h not in optional]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
         raise HeaderError(store_text.column_missing(names, tab))
-    return {h: positions[h] for h in required}
+    return {h: positions[h] for h in required if h in positions}
 
 
 # --- roster ---------------------------------------------------------------

@@ -41,6 +41,8 @@ class KeyKind(StrEnum):
     ESCALATE = "escalate"
     REJECTED = "rejected"
     PUBLISHED = "published"
+    RECEIVED = "received"  # the contributor's receipt: the idea is registered under its ID
+    ACCEPTED = "accepted"  # the contributor is told the idea was accepted
     PUBLISH_FAILED = "publish-failed"
     PUBLISH_UNCONFIRMED = "publish-unconfirmed"
     PUBLISH_MANUAL = "publish-manual"

@@ -27,6 +27,7 @@ class SopError(Exception):
 class Outcome:
     status: str
     goto: str | int  # NEXT, REJECT, FINISH or the number of the step to go back to
+    note_required: bool = False  # the decision waits for a reason in Catatan Petugas (default: Revisi, Ditolak)
 
     @property
     def ends_item(self) -> bool:
@@ -92,6 +93,10 @@ class Sop:
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]
+
+    def is_revision_target(self, number: int) -> bool:
+        """True when some decision sends items back to this step: a new activation of it is a revision."""
+        return any(o.goto == number for s in self.steps for o in s.outcomes)
 
     @property
     def check_step(self) -> Step | None:
@@ -256,7 +261,10 @@ def _parse_step(reader: _Reader, index: int, raw: Any, roles: tuple[str, ...], c
             reader.fail(f"{okey}.goto", config_text.revision_step_range(index))
         if goto == NEXT and index + 1 >= count:
             reader.fail(f"{okey}.goto", config_text.LAST_STEP_NO_NEXT)
-        outcomes.append(Outcome(status=status, goto=goto))
+        note = item.get("note_required", goto == REJECT or isinstance(goto, int))
+        if not isinstance(note, bool):
+            reader.fail(f"{okey}.note_required", config_text.NOTE_REQUIRED_INVALID)
+        outcomes.append(Outcome(status=status, goto=goto, note_required=note))
     if len({normalise(o.status) for o in outcomes}) != len(outcomes):
         reader.fail(f"{key}.outcomes", config_text.STATUS_TWICE)
     return Step(

@@ -20,6 +20,7 @@ from automation.domain.contract import (
     ID,
     LINKS,
     NOTES,
+    OFFICER_NOTE,
     PLATFORM,
     SCHEDULE,
     SOURCE,
@@ -65,6 +66,8 @@ class ItemState:
     approved: Mapping[str, str] = field(default_factory=dict)  # part -> SHA-256 at the approval (approval.py)
     # column -> the value whose undo is already told; an edit that cannot be undone (merged cells) is told once
     undone: Mapping[str, str] = field(default_factory=dict)
+    # status column -> a decision typed but waiting for its reason in Catatan Petugas (kept in the cell)
+    held: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ class Context:
     contents: Callable[[str], Mapping[str, str] | None] = lambda item_id: {}
     # notes for the files in the item's folder that are never read (links, special files)
     refused_files: Callable[[str], Sequence[str]] = lambda item_id: ()
+    # the register has a Catatan Petugas column: decisions that need a reason wait for one
+    officer_notes: bool = True
 
     @property
     def stamp(self) -> str:
@@ -173,8 +178,12 @@ class _Decider:
         self.consumed: set[str] = set()  # status cells a transition has taken up
         self.completions: list[Completion] = []
         self.approval_event: int | None = None  # index in events of an approval made in this decision
+        self.decision_notes: dict[int, str] = {}  # step -> the reason recorded with its decision now
         # undos told earlier whose cell still holds the same value: not told again
         self.undone = {c: v for c, v in previous.undone.items() if self.seen.get(c) == v}
+        self.held: dict[str, str] = {}  # decisions waiting for a reason, found again in this decision
+        for column in previous.held:
+            self.row[column] = self.sop.waiting  # accepted is "waiting"; the typed decision is only shown
 
     # -- main -------------------------------------------------------------
     def run(self) -> RowDecision:
@@ -187,6 +196,7 @@ class _Decider:
         self._assign_missing_actor()
         self._start_action()
         self._time_standards()
+        self._drop_finished_tasks()
         self._write_notes()
         return RowDecision(self.state.item_id, self.state, self.row, self.events, self.effects, self.cell_notes,
                            self.completions)
@@ -199,6 +209,16 @@ class _Decider:
         self.events.append(Event(self._key(1, 1, KeyKind.CREATED), self.state.item_id, self.sop.first.label, "",
                                  self.sop.waiting, self.seen[self.c.actor(1)], CREATED_REMARK))
         self._place(self.sop.stage_of(1))
+        self._tell_contributor(KeyKind.RECEIVED, 1, 1)
+
+    def _tell_contributor(self, kind: KeyKind, step_number: int, activation: int, **params: str) -> None:
+        """The contributor hears of their idea: received, accepted, rejected, published."""
+        contributor = self._contributor()
+        if contributor is None or not contributor.email:
+            return
+        self._effect(EffectKind.NOTIFY, step_number, activation, kind, contributor.email,
+                     template=str(kind), to=contributor.email, to_name=contributor.name, step=str(step_number),
+                     **params)
 
     def _person_changed(self, column: str) -> bool:
         return self.seen[column] != self.previous.row.get(column, "")
@@ -208,7 +228,8 @@ class _Decider:
             step = self.sop.step(self.state.active)
             column = self.c.status(step.number)
             before = self.previous.row.get(column, "")
-            if column in self.consumed or normalise(self.seen[column]) == normalise(before):
+            waiting = normalise(self.previous.held.get(column, "")) == normalise(self.seen[column]) != ""
+            if column in self.consumed or (normalise(self.seen[column]) == normalise(before) and not waiting):
                 return  # no new decision (a final status merely retyped is not one)
             outcome = step.outcome(self.seen[column])
             if outcome is None or not self._guard(step, outcome):
@@ -223,6 +244,11 @@ class _Decider:
     def _guard(self, step: Step, outcome: Outcome) -> bool:
         if step.number == 1 and not self.seen[TITLE].strip():
             self._reject(self.c.status(1), texts.TITLE_REQUIRED)
+            return False
+        if outcome.note_required and self.ctx.officer_notes and not self.seen[OFFICER_NOTE].strip():
+            column = self.c.status(step.number)
+            self.held[column] = outcome.status
+            self.row[column] = outcome.status  # the decision stays in the cell and waits for its reason
             return False
         if self._approves(step, outcome) and self.ctx.contents(self.state.item_id) is None:
             self._reject(self.c.status(step.number), texts.approval_files_unreadable(step, outcome.status))
@@ -252,12 +278,20 @@ class _Decider:
             remark = remark or texts.moved_to(self.sop.step(target))
             if self._approves(step, outcome):
                 self.approval_event = len(self.events)  # bound once the person's other edits are in the row
+            if n == 2 and any(o.goto == REJECT for o in step.outcomes):
+                self._tell_contributor(KeyKind.ACCEPTED, n, activation)
         elif isinstance(outcome.goto, int):
             target = outcome.goto
             remark = remark or texts.revision_to(self.sop.step(target))
         else:
             target = 0
             remark = remark or (texts.REJECTED_REMARK if outcome.goto == REJECT else texts.PUBLISHED_REMARK)
+        note = self.seen[OFFICER_NOTE].strip() if OFFICER_NOTE not in self.consumed else ""
+        if note:
+            remark = f"{remark} {texts.officer_note_remark(note)}"
+            self.row[OFFICER_NOTE] = ""  # recorded in the Log: the cell is free for the next decision
+            self.consumed.add(OFFICER_NOTE)
+        self.decision_notes[n] = note
         ended = datetime.strptime(at, TIME_FORMAT).replace(tzinfo=self.ctx.now.tzinfo)
         self.completions.append(Completion(self.state.item_id, n, activation,
                                            self.state.activated_at or ended.isoformat(), ended.isoformat(),
@@ -268,9 +302,10 @@ class _Decider:
             self.ctx.workload[actor] = max(0, self.ctx.workload[actor] - 1)
         self.transitioned = True
         if target:
-            self._activate(target, reuse_actor=isinstance(outcome.goto, int))
+            extra = {"note": note, "by": actor, "from_step": str(n)} if isinstance(outcome.goto, int) else None
+            self._activate(target, reuse_actor=isinstance(outcome.goto, int), extra=extra)
         else:
-            self._end(REJECTED if outcome.goto == REJECT else PUBLISHED, n, activation)
+            self._end(REJECTED if outcome.goto == REJECT else PUBLISHED, n, activation, note)
 
     def _bind_approval(self) -> None:
         """Record what was approved: the row as the approver left it (caption, platforms, schedule) and the files."""
@@ -303,15 +338,29 @@ class _Decider:
             person = found if found and found.active and found.role == step.role else None
         self.row[self.c.status(number)] = self.sop.waiting
         self.row[STAGE] = step.label
-        self.row[DUE] = self.ctx.due(self.ctx.now, step.minutes).strftime(TIME_FORMAT)
+        self.row[DUE] = self.ctx.due(self._step_start(step), step.minutes).strftime(TIME_FORMAT)
         self._place(self.sop.stage_of(number))
         if step.check:
             self._effect(EffectKind.CHECK, number, activations[number], KeyKind.CHECK, None, platforms=self.row[PLATFORM],
                          title=self.row[TITLE], caption=self.row[CAPTION], kind=self.row[TYPE])
-        if not step.action:
+        if reuse_actor and not template:
+            template = "revision"
+        extra = {**(extra or {}), "round": str(activations[number])}
+        if step.action:  # the system acts for the step's actor, who is told the result, not given a task
+            self._assign(step, person, "", extra, notify=False)
+        else:
             self._assign(step, person, template, extra)
 
-    def _end(self, outcome: str, step_number: int, activation: int) -> None:
+    def _step_start(self, step: Step) -> datetime:
+        """When the active step's time standard starts: now, or a publishing step's later schedule."""
+        started = datetime.fromisoformat(self.state.activated_at) if self.state.activated_at else self.ctx.now
+        if step.action == "publish":
+            when = parse_time(self.row[SCHEDULE], self.ctx.now) if self.row[SCHEDULE].strip() else None
+            if when is not None and when > started:
+                return when
+        return started
+
+    def _end(self, outcome: str, step_number: int, activation: int, note: str = "") -> None:
         self.state = replace(self.state, active=0, outcome=outcome, activated_at="")
         self.row[DUE] = ""
         if outcome == REJECTED:
@@ -325,6 +374,12 @@ class _Decider:
             kind = KeyKind.REJECTED if outcome == REJECTED else KeyKind.PUBLISHED
             self._effect(EffectKind.NOTIFY, step_number, activation, kind, contributor.email or contributor.name,
                          template=str(kind), to=contributor.email, to_name=contributor.name, step=str(step_number),
+                         links=self.row[LINKS], note=note)
+        step = self.sop.step(step_number)
+        admin = self.ctx.roster.find(self.row[self.c.actor(step_number)])
+        if outcome == PUBLISHED and step.action and admin is not None and admin != contributor:
+            self._effect(EffectKind.NOTIFY, step_number, activation, KeyKind.PUBLISHED, admin.email or admin.name,
+                         template="publish_result", to=admin.email, to_name=admin.name, step=str(step_number),
                          links=self.row[LINKS])
 
     def _contributor(self) -> Person | None:
@@ -338,17 +393,21 @@ class _Decider:
 
     # -- assignment -------------------------------------------------------
     def _assign(self, step: Step, preferred: Person | None = None, template: str = "",
-                extra: Mapping[str, str] | None = None) -> None:
+                extra: Mapping[str, str] | None = None, notify: bool = True) -> None:
         person = preferred or self._least_loaded(step.role)
         if person is not None:
-            self._set_actor(step, person, template=template, extra=extra)
+            self._set_actor(step, person, template=template, extra=extra, notify=notify)
 
     def _set_actor(self, step: Step, person: Person, reassigned: bool = False, template: str = "",
-                   extra: Mapping[str, str] | None = None) -> None:
+                   extra: Mapping[str, str] | None = None, notify: bool = True) -> None:
         self.row[self.c.actor(step.number)] = person.name
+        self.row[STAGE] = texts.stage_held(step, person.name)
         self.ctx.workload[person.name] = self.ctx.workload.get(person.name, 0) + 1
+        if not notify:
+            return
         activation = self.state.activations.get(step.number, 1)
-        template = template or ("reassigned" if reassigned else ("revision" if activation > 1 else "task"))
+        template = template or ("reassigned" if reassigned else "task" if activation == 1
+                                else "revision" if self.sop.is_revision_target(step.number) else "review_revised")
         self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.TASK, person.email or person.name,
                      template=template, to=person.email, to_name=person.name, step=str(step.number), **(extra or {}))
 
@@ -362,9 +421,9 @@ class _Decider:
         if self.state.outcome != OPEN:
             return
         step = self.sop.step(self.state.active)
-        if step.number == 1 or step.action or self.row[self.c.actor(step.number)]:
+        if step.number == 1 or self.row[self.c.actor(step.number)]:
             return
-        self._assign(step)
+        self._assign(step, notify=not step.action)
 
     # -- publishing -------------------------------------------------------
     def _start_action(self) -> None:
@@ -492,7 +551,7 @@ class _Decider:
         overdue = False
         if self.state.outcome == OPEN and self.state.activated_at and self.state.active > 1:
             step = self.sop.step(self.state.active)
-            started = datetime.fromisoformat(self.state.activated_at)
+            started = self._step_start(step)
             activation = self.state.activations.get(step.number, 1)
             remind_at = self.ctx.due(started, step.minutes * self.sop.reminder_percent / 100)
             escalate_at = self.ctx.due(started, step.minutes * self.sop.escalation_percent / 100)
@@ -532,6 +591,8 @@ class _Decider:
         step_number, part = self._step_column(column)
         if column == NOTES:
             self.row[NOTES] = value  # people may clear or annotate the system's notes
+        elif column == OFFICER_NOTE:
+            self.row[OFFICER_NOTE] = value  # the deciding person's reason, recorded with their decision
         elif self.previous.outcome != OPEN:
             self._reject(column, texts.item_ended(self.previous.outcome == PUBLISHED))
         elif column in EDITABLE_ITEM_FIELDS:
@@ -555,6 +616,8 @@ class _Decider:
             informative = canonical(value, (self.sop.waiting, self.sop.in_progress, self.sop.needs_check))
             if informative:
                 self.row[column] = informative
+            elif not value.strip() and column in self.previous.held:
+                self.row[column] = self.sop.waiting  # the decision waiting for its reason is withdrawn
             elif not value.strip():
                 self._reject(column, texts.status_cleared(step))
             elif step.outcome(value):
@@ -622,7 +685,7 @@ class _Decider:
             self.row[NOTES] = "\n".join(stamped + [w for w in warnings if w not in self.notes])
         elif self.transitioned or warnings != self.previous.warnings:
             self.row[NOTES] = "\n".join(warnings)
-        self.state = replace(self.state, undone=dict(self.undone))
+        self.state = replace(self.state, undone=dict(self.undone), held=dict(self.held))
         changed = self.row != dict(self.previous.row) or self.state != self.previous or bool(self.events)
         version = self.previous.version + 1 if changed else self.previous.version
         self.state = replace(self.state, row=dict(self.row), warnings=warnings, version=version)
@@ -632,6 +695,8 @@ class _Decider:
         if self.state.outcome != OPEN:
             return ()
         warnings = field_warnings(self.row, self.sop)
+        for column, value in self.held.items():
+            warnings.append(texts.reason_needed(self.sop.step(self._step_column(column)[0]), value))
         warnings.extend(self.ctx.refused_files(self.state.item_id))
         step = self.sop.step(self.state.active)
         if step.number > 1 and not step.action and not self.row[self.c.actor(step.number)]:
@@ -645,6 +710,17 @@ class _Decider:
             if all(r is None for r in results.values()):
                 warnings.extend(p for p in self._publish_problems() if p not in warnings)
         return tuple(dict.fromkeys(warnings))
+
+    def _drop_finished_tasks(self) -> None:
+        """No task mail for a step its person already finished in the same save."""
+        finished = {(c.step, c.activation) for c in self.completions}
+        kept = []
+        for effect in self.effects:
+            key = EffectKey.parse(effect.key)
+            if effect.kind == EffectKind.NOTIFY and key.is_a(KeyKind.TASK) and (key.step, key.activation) in finished:
+                continue
+            kept.append(effect)
+        self.effects = kept
 
     # -- effects ----------------------------------------------------------
     def _key(self, step: int, activation: int, kind: KeyKind, target: str | None = None) -> str:

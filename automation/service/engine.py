@@ -175,6 +175,7 @@ class Engine:
         self._settle_pending_write(rows, now)
         states = self.journal.states()
         ctx = self._context(roster, now, states)
+        ctx.officer_notes = cols.OFFICER_NOTE in snapshot.register.headers
         decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
         if isinstance(self.assets, UnsafeFileReporting):  # uploads left alone have no row to carry a note
             summary.problems.extend(self.assets.refused_intake())

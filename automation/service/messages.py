@@ -44,9 +44,10 @@ from automation.ports import Message
 PREFIX = "[sop-konten]"
 
 # The message kinds, by the `template` parameter of a notify effect.
-ASSIGNMENT_KINDS = ("task", "revision", "reassigned", "approval_changed")
-STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", "rejected", "published",
-              "publish_failed", "publish_unconfirmed", "publish_manual")
+ASSIGNMENT_KINDS = ("task", "revision", "review_revised", "reassigned", "approval_changed")
+CONTRIBUTOR_KINDS = ("received", "accepted", "rejected", "published")  # to people who may be outside the office
+STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", *CONTRIBUTOR_KINDS,
+              "publish_failed", "publish_unconfirmed", "publish_manual", "publish_result")
 KINDS = (*STEP_KINDS, "token_expiry")
 DIGEST = "digest"
 
@@ -60,6 +61,8 @@ _KEY_KINDS = {
     "escalate": "escalation",
     "rejected": "rejected",
     "published": "published",
+    "received": "received",
+    "accepted": "accepted",
     "publish-failed": "publish_failed",
     "publish-unconfirmed": "publish_unconfirmed",
     "publish-manual": "publish_manual",
@@ -137,7 +140,11 @@ class Renderer:
             raise ValueError(f"unknown message template {kind!r}")
         step: Step | None = sop.step(int(params["step"])) if kind in STEP_KINDS or params.get("step") else None
         name = params.get("to_name", "")
+        if "@" in name:  # only an address is known: "Yth. Bapak/Ibu", not "Yth. budi@..."
+            name = ""
         where = []
+        if kind in CONTRIBUTOR_KINDS:
+            links = ItemLinks(row="", folder="")  # the register and folders are for staff: no link they cannot open
         if links.row:
             where.append(notify_text.register_row(item_id, links.row))
         if links.folder:
@@ -160,6 +167,10 @@ class Renderer:
             "problem": params.get("problem", ""),
             "retry": _yes(params.get("retry", "")),
             "note": params.get("note", ""),
+            "by": params.get("by", ""),
+            "from_step": sop.step(int(params["from_step"])).label if params.get("from_step", "").isdigit() else "",
+            "revision_round": str(int(params["round"]) - 1) if params.get("round", "").isdigit()
+            and int(params["round"]) > 1 else "",
             "changes": [line.strip() for line in params.get("changes", "").splitlines() if line.strip()],
             "caption": params.get("caption", ""),
             "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],

@@ -63,7 +63,7 @@ def assert_reopened(ws, item, *changed):
     row = ws.row(item)
     assert posts(ws, item) == []
     assert row[status(6)] == "Menunggu" and row[actor(6)] == "Ratna Kabid IKP"
-    assert row[status(7)] == "" and row["Tahap"] == "6. Persetujuan"
+    assert row[status(7)] == "" and row["Tahap"].startswith("6. Persetujuan")
     assert ws.folder_stage(item) == "06 Persetujuan"
     for what in changed:
         assert what in row["Catatan Sistem"]

@@ -165,7 +165,8 @@ def run_moves(ws, moves, env) -> int:
     crashes = 0
     for minute, move in enumerate(moves):
         if move:
-            ws.edit(ws.rows()[0]["ID"], {status(move[0]): move[1]})
+            reason = {"Catatan Petugas": "Perbaiki."} if move[1] in ("Revisi", "Ditolak") else {}
+            ws.edit(ws.rows()[0]["ID"], {status(move[0]): move[1], **reason})
         at = f"2026-11-30T09:{minute:02d}"
         result = ws.sop_konten("once", at=at, env=env, check=False)
         if result.returncode == 70:

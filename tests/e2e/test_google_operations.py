@@ -117,9 +117,9 @@ def test_rows_moved_between_read_and_write_never_get_a_misplaced_value(office, g
     assert rows["Dahlia"]["ID"] == by_title["Dahlia"] and rows["Dahlia"][status(3)] == "Menunggu"
     assert rows["Dahlia"][actor(3)] == "Sari Tim Konten"
     assert rows["Anggrek"]["Tahap"] == "Ditolak" and rows["Anggrek"][status(3)] == ""
-    assert rows["Bougenvil"][status(3)] == "" and rows["Bougenvil"]["Tahap"] == "2. Pertimbangan"
+    assert rows["Bougenvil"][status(3)] == "" and rows["Bougenvil"]["Tahap"].startswith("2. Pertimbangan")
     if move != "delete":
-        assert rows["Cempaka"][status(3)] == "" and rows["Cempaka"]["Tahap"] == "2. Pertimbangan"
+        assert rows["Cempaka"][status(3)] == "" and rows["Cempaka"]["Tahap"].startswith("2. Pertimbangan")
     for row in rows.values():  # every row still has its own ID beside its own title
         assert row["ID"] == by_title[row["Judul"]]
 

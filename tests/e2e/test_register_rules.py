@@ -111,6 +111,7 @@ def test_system_columns_are_restored(ws, item):
 
 
 def test_a_rejected_item_accepts_no_more_changes(ws, item):
+    ws.edit(item, {"Catatan Petugas": "Bukan kewenangan Pemkot."})
     advance(ws, item, (2, "Ditolak"))
     ws.edit(item, {status(3): "Selesai", "Judul": "Judul baru"})
     ws.once()
@@ -157,14 +158,14 @@ def test_revisi_sends_the_item_back_to_the_designer(ws, item, reviewer):
     moves = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")][: reviewer - 2]
     advance(ws, item, *moves)
     mails_before = len(ws.mails())
-    ws.edit(item, {status(reviewer): "Revisi"})
+    ws.edit(item, {status(reviewer): "Revisi", "Catatan Petugas": "Tanggal acara salah."})
     ws.once(at="2026-11-30T11:00")
     row = ws.row(item)
     assert row[status(4)] == "Menunggu" and row[actor(4)] == "Dimas Desainer"
     assert row[waktu(4)] == ""
     for later in range(5, 8):
         assert row[status(later)] == row[actor(later)] == row[waktu(later)] == ""
-    assert row["Tahap"] == "4. Desain"
+    assert row["Tahap"].startswith("4. Desain")
     assert ws.folder_stage(item) == "04 Desain"
     mail = ws.mails()[mails_before]
     assert "dimas@ikp.example" in str(mail["To"]) and "revisi" in mail["Subject"].lower()
@@ -180,7 +181,7 @@ def test_revisi_sends_the_item_back_to_the_designer(ws, item, reviewer):
 def test_ditolak_ends_the_item_and_tells_the_contributor(ws, item, step):
     moves = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")][: step - 2]
     advance(ws, item, *moves)
-    ws.edit(item, {status(step): "Ditolak"})
+    ws.edit(item, {status(step): "Ditolak", "Catatan Petugas": "Sudah diliput."})
     ws.once(at="2026-11-30T15:00")
     row = ws.row(item)
     assert row["Tahap"] == "Ditolak" and row["Tenggat"] == ""
@@ -189,6 +190,7 @@ def test_ditolak_ends_the_item_and_tells_the_contributor(ws, item, step):
     assert ws.folder_stage(item) == "99 Ditolak"
     last = ws.mails()[-1]
     assert "rina@kontributor.example" in str(last["To"]) and "ditolak" in last["Subject"].lower()
+    assert "Alasan: Sudah diliput." in last.get_content()
     assert not (ws.root / "published" / "instagram" / item).exists()
 
 

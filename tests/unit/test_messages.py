@@ -42,6 +42,10 @@ PARAMS = {
     "publish_unconfirmed": {"step": "7", "platform": "Facebook", "problem": "Waktu tunggu habis."},
     "publish_manual": {"step": "7", "platform": "TikTok", "note": "Buka kotak masuk TikTok lalu terbitkan video.",
                        "caption": "Selamat Hari Jadi #jogja", "files": "video.mp4\nsampul.jpg"},
+    "review_revised": {"step": "5", "round": "2"},
+    "received": {"step": "1"},
+    "accepted": {"step": "2"},
+    "publish_result": {"step": "7", "links": "Instagram: https://instagram.com/p/1"},
     "token_expiry": {"platform": "Instagram", "expires": "2026-12-01 09:00", "days": "7",
                      "account": "@pemkotjogja"},
 }

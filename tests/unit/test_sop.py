@@ -31,8 +31,8 @@ def test_the_yogyakarta_sop_as_the_document_has_it():
     headers = Contract(sop).register_headers
     assert headers[:8] == ("ID", "Judul", "Jenis", "Sumber", "Platform", "Jadwal Tayang", "Caption", "Folder Aset")
     assert "6. Persetujuan - Status" in headers
-    assert headers[-4:] == ("Tahap", "Tenggat", "Catatan Sistem", "Tautan Publikasi")
-    assert len(headers) == 8 + 7 * 3 + 4
+    assert headers[-5:] == ("Tahap", "Tenggat", "Catatan Sistem", "Catatan Petugas", "Tautan Publikasi")
+    assert len(headers) == 8 + 7 * 3 + 5
 
 
 def raw_sop():
@@ -132,7 +132,7 @@ def test_another_units_sop_runs_by_changing_the_file_only(tmp_path):
     assert ws.row(item)["2. Redaksi - Status"] == "Menunggu"
     ws.edit(item, {"2. Redaksi - Status": "siap"})
     ws.once(at="2026-11-30T09:10")
-    ws.edit(item, {"3. Pengesahan - Status": "Ulang"})
+    ws.edit(item, {"3. Pengesahan - Status": "Ulang", "Catatan Petugas": "Foto kurang jelas."})
     ws.once(at="2026-11-30T09:20")
     assert ws.row(item)["2. Redaksi - Status"] == "Menunggu"
     ws.edit(item, {"2. Redaksi - Status": "Siap"})

@@ -25,6 +25,7 @@ from automation.domain.contract import (
     ID,
     LINKS,
     NOTES,
+    OFFICER_NOTE,
     PLATFORM,
     SCHEDULE,
     SOURCE,
@@ -128,6 +129,7 @@ item_edits = st.one_of(
     st.tuples(st.just(SOURCE), st.sampled_from(["", "Pemkot Yogyakarta", "pemda diy", "Koran"])),
     st.tuples(st.just(PLATFORM), st.sampled_from(["", "Instagram", "instagram, x", "Myspace"])),
     st.tuples(st.just(CAPTION), free_text),
+    st.tuples(st.just(OFFICER_NOTE), st.sampled_from(["", "Perbaiki warna judul", "  "])),
     st.tuples(st.just(SCHEDULE), st.one_of(
         st.just(""), st.integers(-600, 600).map(Relative), st.sampled_from(["besok pagi", "2026-13-01 09:00"]))),
 )
@@ -150,7 +152,9 @@ def move(active: int) -> st.SearchStrategy[list[tuple[str, str]]]:
         return st.lists(random_edit, min_size=1, max_size=1)
     own = SOP.step(active).statuses
     value = st.one_of(spelled([forward(active)]), spelled([*own, IN_PROGRESS, WAITING, ""]))
-    return st.lists(st.tuples(st.just(status(active)), value), min_size=1, max_size=1)
+    decision = st.lists(st.tuples(st.just(status(active)), value), min_size=1, max_size=1)
+    reason = st.just([(OFFICER_NOTE, "Perbaiki warna judul")])
+    return st.one_of(decision, st.tuples(reason, decision).map(lambda t: t[0] + t[1]))
 
 
 @functools.cache
@@ -275,8 +279,18 @@ def check_poll(poll: Poll) -> None:
         value = row[status(n)]
         assert value in ("", *OPEN_MARKS, *SOP.step(n).statuses), f"{status(n)} = {value!r}"
 
+    # 8. a decision waiting for its reason is one that needs a reason, on the active step, with no reason given
+    for column, value in state.held.items():
+        assert state.outcome == OPEN and column == status(state.active), (column, state.active)
+        outcome = SOP.step(state.active).outcome(value)
+        assert outcome is not None and outcome.note_required and row[column] == value
+        assert not row[OFFICER_NOTE].strip()
+
+    def held(n: int) -> bool:
+        return state.outcome == OPEN and n == state.active and status(n) in state.held
+
     # 1. exactly one waiting step while open, none once ended
-    waiting = [n for n in STEPS if row[status(n)] in OPEN_MARKS]
+    waiting = [n for n in STEPS if row[status(n)] in OPEN_MARKS or held(n)]
     if state.outcome == OPEN:
         assert waiting == [state.active], f"waiting {waiting}, active {state.active}"
     else:
@@ -288,10 +302,10 @@ def check_poll(poll: Poll) -> None:
         value = row[status(n)]
         if unfinished:
             assert value == "", f"{status(n)} = {value!r} after an unfinished step"
-        if not completed(n, value):
+        if not completed(n, value) or held(n):
             unfinished = True
     # ...and, precisely, the shape of the row for the item's outcome
-    ending = [n for n in STEPS if (o := SOP.step(n).outcome(row[status(n)])) and o.ends_item]
+    ending = [n for n in STEPS if (o := SOP.step(n).outcome(row[status(n)])) and o.ends_item and not held(n)]
     if state.outcome == OPEN:
         assert ending == []
         last_done = state.active - 1
@@ -315,7 +329,7 @@ def check_poll(poll: Poll) -> None:
         assert row[STAGE] == ("Terbit" if state.outcome == PUBLISHED else "Ditolak")
         assert row[DUE] == ""
     for n in STEPS:
-        if completed(n, row[status(n)]):
+        if completed(n, row[status(n)]) and not held(n):
             assert STAMP.match(row[waktu(n)]), f"{waktu(n)} = {row[waktu(n)]!r}"
             datetime.strptime(row[waktu(n)], TIME_FORMAT)
         else:
@@ -328,7 +342,7 @@ def check_poll(poll: Poll) -> None:
         assert state.outcome == previous.outcome and state.active == 0
         assert not [e for e in decision.events if e.key.endswith("/transition")]
         for column in CONTRACT.register_headers:
-            if column != NOTES:
+            if column not in (NOTES, OFFICER_NOTE):  # free text: the system's notes, the person's reason
                 assert row[column] == previous.row[column], f"{column} changed after the end"
 
 
@@ -386,10 +400,11 @@ def check_transitions_logged(poll: Poll) -> None:
             taken = SOP.step(n).outcome(logged.after)
             if not taken.is_revision:  # a revision clears its own step too
                 assert row[status(n)] == logged.after and row[waktu(n)] == stamp, (n, logged)
-        elif not cleared and completed(n, old[status(n)]):
+        elif not cleared and completed(n, old[status(n)]) and status(n) not in previous.held:
             assert (row[status(n)], row[waktu(n)]) == (old[status(n)], old[waktu(n)]), n
         # forwards: a status that became a completed outcome was logged as a transition
-        if completed(n, row[status(n)]) and not completed(n, old[status(n)]):
+        waits = n == state.active and status(n) in state.held  # a decision waiting for its reason
+        if completed(n, row[status(n)]) and not completed(n, old[status(n)]) and not waits:
             assert n in last_event, f"{status(n)} became {row[status(n)]!r} without a transition event"
 
 
@@ -534,7 +549,7 @@ def test_revisi_is_not_undone_by_a_respelled_final_status():
     alone = office.poll([(status(4), " selesai")])
     assert alone.decision.cell_notes[status(4)].endswith("sudah final dan tidak dapat diubah; dikembalikan.")
     assert office.sheet[status(4)] == "Selesai" and office.state.active == 5
-    office.poll([(status(5), "Revisi"), (status(4), " selesai")])
+    office.poll([(status(5), "Revisi"), (OFFICER_NOTE, "Perbaiki warna judul"), (status(4), " selesai")])
     assert office.state.active == 4, "the Revisi must leave step 4 waiting for the designer"
     assert office.sheet[status(4)] == WAITING and office.sheet[status(5)] == ""
     assert office.state.activations[4] == 2

@@ -261,3 +261,5 @@ def os_reason(code: int | None, fallback: object) -> str:
     """The reason for an OSError's errno."""
     return io_reason(errno.errorcode.get(code, "") if code is not None else "", fallback)
 
+
+NOTE_REQUIRED_INVALID = "harus true atau false (apakah keputusan ini menunggu alasan di kolom Catatan Petugas)."

@@ -91,6 +91,10 @@ def kind_labels(digest: str) -> dict[str, str]:
     return {
         "task": "Tugas baru",
         "revision": "Revisi",
+        "review_revised": "Hasil revisi",
+        "received": "Tanda terima",
+        "accepted": "Diterima",
+        "publish_result": "Hasil unggah",
         "reassigned": "Tugas dialihkan",
         "approval_changed": "Persetujuan diminta ulang",
         "reminder": "Pengingat",

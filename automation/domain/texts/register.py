@@ -194,3 +194,17 @@ def content_changed(changes: list[str], approval: Step) -> str:
 
 def approval_reopened(changes: list[str]) -> str:
     return f"Persetujuan dibuka lagi: konten berubah setelah disetujui ({'; '.join(changes)})."
+
+
+def officer_note_remark(note: str) -> str:
+    return f"Catatan Petugas: {note}"
+
+
+def reason_needed(step: Step, value: str) -> str:
+    return (f"Keputusan '{value.strip()}' pada {step.label} menunggu alasan: tulis alasannya di kolom "
+            "Catatan Petugas, lalu simpan. Keputusan diproses setelah alasan terisi.")
+
+
+def stage_held(step: Step, name: str) -> str:
+    """Tahap: the active step and who holds it."""
+    return f"{step.label} ({name})" if name else step.label
