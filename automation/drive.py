@@ -462,7 +462,7 @@ class DriveAssetStore:
             name = upload["name"]
             stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
             return _changed_at(upload), IntakeEntry(key=upload["id"], name=stem or name,
-                                                    uploader=self._uploader(upload))
+                                                    uploader=self._uploader(upload), files=(name,))
         try:
             children = self._list(f"{_q(upload['id'])} in parents and trashed = false", ENTRY_FIELDS,
                                   about=upload["id"])
@@ -473,8 +473,11 @@ class DriveAssetStore:
         if not material:
             return None
         newest = max(_changed_at(item) for item in [upload, *children])
-        uploader = self._contributor(children) or self._uploader(upload)
-        return newest, IntakeEntry(key=upload["id"], name=upload["name"], uploader=uploader)
+        note = self._contributor_file(children)
+        lines = note.splitlines()
+        uploader = (lines[0].strip() if lines else "") or self._uploader(upload)
+        return newest, IntakeEntry(key=upload["id"], name=upload["name"], uploader=uploader, contributor_file=note,
+                                   files=tuple(str(c["name"]) for c in material))
 
     def _uploader(self, upload: dict[str, Any]) -> str:
         """Who uploaded: the owner (My Drive), else the last modifying user (shared drives have no owners)."""
@@ -485,16 +488,15 @@ class DriveAssetStore:
                 return email
         return ""
 
-    def _contributor(self, children: list[dict[str, Any]]) -> str:
-        """First line of kontributor.txt (any capitalisation of the name), or ""."""
+    def _contributor_file(self, children: list[dict[str, Any]]) -> str:
+        """The text of kontributor.txt (any capitalisation of the name), or ""."""
         for child in children:
             if child["name"].strip().lower() == CONTRIBUTOR_FILE and child.get("md5Checksum"):
                 data = self._run(self.service.files().get_media(fileId=child["id"], supportsAllDrives=True),
                                  about=child["id"])
                 if isinstance(data, str):
                     data = data.encode("utf-8")
-                lines = data.decode("utf-8-sig", errors="replace").splitlines()
-                return lines[0].strip() if lines else ""
+                return data[: 64 * 1024].decode("utf-8-sig", errors="replace")
         return ""
 
     def claim_intake(self, entry: IntakeEntry, item_id: str, title: str, stage: str) -> str:

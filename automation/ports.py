@@ -114,6 +114,8 @@ class IntakeEntry:
     name: str  # what a person sees (file or folder name)
     uploader: str = ""  # e-mail of who uploaded, where known
     refused: tuple[str, ...] = ()  # names inside the upload that are links or special files (never read)
+    contributor_file: str = ""  # the text of kontributor.txt in an uploaded folder (domain/intake.py reads it)
+    files: tuple[str, ...] = ()  # the names of the uploaded files (Jenis is told from them)
 
 
 @dataclass(frozen=True)

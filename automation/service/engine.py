@@ -21,6 +21,7 @@ from pathlib import Path
 from automation.domain import contract as cols
 from automation.domain.approval import approved_content, content_changes
 from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
+from automation.domain.intake import contributor_details, kind_of_files
 from automation.domain.keys import EffectKey, EffectKind, KeyKind
 from automation.domain.results import (
     CHECKED_STATE,
@@ -386,7 +387,10 @@ class Engine:
                 continue  # its row is in the register already: never appended twice
             observed = {h: "" for h in self.contract.register_headers}
             observed[cols.TITLE] = entry.name
-            observed[self.contract.actor(1)] = entry.uploader
+            details = contributor_details(entry.contributor_file, self.sop)
+            observed[self.contract.actor(1)] = details.contact or entry.uploader
+            observed[cols.SOURCE] = details.source
+            observed[cols.TYPE] = details.kind or kind_of_files(entry.files, self.sop)
             previous = draft_state(self.contract, item_id, observed)
             observed[self.contract.status(1)] = self.sop.first.outcomes[0].status
             decision = decide_row(ctx, previous, observed)
@@ -394,8 +398,9 @@ class Engine:
             decision.effects.insert(0, Effect(claim_key, EffectKind.CLAIM, item_id, {
                 "entry": entry.key, "name": entry.name, "uploader": entry.uploader, "title": entry.name,
                 "stage": self.sop.stage_of(1)}))
+            remark = texts.intake_remark(details.unit)
             decision.events.insert(0, Event(str(EffectKey(item_id, 0, 0, KeyKind.INTAKE)), item_id, self.sop.first.label, "", "",
-                                            entry.uploader, texts.INTAKE_REMARK))
+                                            observed[self.contract.actor(1)], remark))
             seen_ids.add(item_id)
             appends.append(len(decisions))
             decisions.append(decision)

@@ -100,7 +100,8 @@ def test_a_folder_dropped_into_intake_becomes_a_row(ws):
     upload = ws.root / "drive" / "00 Masuk" / "Lomba Foto Malioboro"
     upload.mkdir()
     (upload / "foto1.jpg").write_bytes(b"\xff\xd8\xff fake jpeg")
-    (upload / "kontributor.txt").write_text("humas@jogjaprov.example\n", encoding="utf-8")
+    (upload / "kontributor.txt").write_text("Humas Pemda <humas@jogjaprov.example>\nBiro Umum Pemda DIY\n",
+                                            encoding="utf-8")
     past = time.time() - 60
     os.utime(upload / "foto1.jpg", (past, past))
     out = ws.once(at="2026-11-30T10:00")
@@ -108,6 +109,8 @@ def test_a_folder_dropped_into_intake_becomes_a_row(ws):
     row = ws.rows()[0]
     assert row["ID"] == "K-2026-0001" and row["Judul"] == "Lomba Foto Malioboro"
     assert row[actor(1)] == "humas@jogjaprov.example" and row[status(1)] == "Diajukan"
+    assert row["Sumber"] == "Pemda DIY" and row["Jenis"] == "Infografis"  # from the unit line and the photo
+    assert any("Biro Umum Pemda DIY" in r["Keterangan"] for r in ws.log())
     assert row[status(2)] == "Menunggu" and row[actor(2)] == "Sari Tim Konten"
     assert not upload.exists()
     folder = next((ws.root / "drive" / "02 Pertimbangan").glob("K-2026-0001*"))

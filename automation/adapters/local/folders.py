@@ -241,11 +241,14 @@ class FolderAssetStore:
             if not files and not _scan(entry)[1]:
                 return None  # empty: probably still being filled (refused links still make an item with notes)
             newest = max(_changed_at(path) for path in [entry, *files])
-            listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=_contributor(entry),
-                                 refused=tuple(_scan(entry)[1]))
+            note = _contributor_file(entry)
+            lines = note.splitlines()
+            listed = IntakeEntry(key=_intake_key(entry), name=entry.name, uploader=lines[0].strip() if lines else "",
+                                 refused=tuple(_scan(entry)[1]), contributor_file=note,
+                                 files=tuple(path.name for path in files))
         elif _is_plain_file(st):
             newest = _changed_at(entry)
-            listed = IntakeEntry(key=_intake_key(entry), name=entry.stem or entry.name)
+            listed = IntakeEntry(key=_intake_key(entry), name=entry.stem or entry.name, files=(entry.name,))
         else:
             self._warn_unsafe(entry, st)
             return None
@@ -326,17 +329,15 @@ def _material_files(folder: Path) -> list[Path]:
     return [path for relative, path in files if Path(relative).name.lower() != CONTRIBUTOR_FILE]
 
 
-def _contributor(folder: Path) -> str:
-    """First line of kontributor.txt (any capitalisation of the name), or ""."""
+def _contributor_file(folder: Path) -> str:
+    """The text of kontributor.txt (any capitalisation of the name), or ""."""
     for relative, path in _scan(folder)[0]:
         if relative.lower() == CONTRIBUTOR_FILE:
             try:
                 with open_regular(path) as handle:
-                    text = handle.read(64 * 1024).decode("utf-8-sig", errors="replace")
+                    return handle.read(64 * 1024).decode("utf-8-sig", errors="replace")
             except OSError:
                 return ""
-            lines = text.splitlines()
-            return lines[0].strip() if lines else ""
     return ""
 
 

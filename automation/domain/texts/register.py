@@ -208,3 +208,8 @@ def reason_needed(step: Step, value: str) -> str:
 def stage_held(step: Step, name: str) -> str:
     """Tahap: the active step and who holds it."""
     return f"{step.label} ({name})" if name else step.label
+
+
+def intake_remark(unit: str) -> str:
+    """The Log line of an item made from an upload; the contributor's unit where kontributor.txt names it."""
+    return f"{INTAKE_REMARK} Unit pengaju: {unit}." if unit.strip() else INTAKE_REMARK
