@@ -426,3 +426,29 @@ def lost_answer_unconfirmed(platform: object, at: datetime | None, settle_second
             f"terlihat di akun setelah {settle_seconds:.0f} detik. sop-konten tidak mengirim ulang agar tidak "
             f"tayang dua kali. Buka akun {platform}: bila sudah tayang, salin tautannya ke kolom Tautan Publikasi "
             "dan ubah status menjadi Terbit; bila belum, unggah manual lalu lakukan hal yang sama.")
+
+
+# --- facebook (issue 11)
+def facebook_upload_offsets(start: object, end: object) -> str:
+    return f"Facebook meminta potongan video dari bita {start} sampai {end}."
+
+
+def facebook_video_incomplete(video_id: object) -> str:
+    return (f"Unggahan video Facebook {video_id} tidak maju (potongan berkas tidak diterima); "
+            "akan dilanjutkan dari bagian yang sudah diterima.")
+
+
+def facebook_video_not_finished(video_id: object) -> str:
+    return f"Facebook belum menerima penyelesaian unggahan video {video_id}; akan diperiksa lagi lewat id video itu."
+
+
+def facebook_video_processing(video_id: object) -> str:
+    return (f"Video Facebook {video_id} sudah terkirim dan masih diproses Facebook (bisa beberapa menit). "
+            "Jangan unggah ulang: pemeriksaan berikutnya memastikan tautannya lewat id video itu. Bila perlu "
+            "dipastikan sekarang, buka Video di halaman Facebook; setelah tayang, salin tautannya ke kolom "
+            "Tautan Publikasi dan ubah status menjadi Terbit.")
+
+
+def facebook_video_failed(video_id: object, detail: object) -> str:
+    return (f"Facebook gagal memproses video {video_id} sehingga tidak tayang ({detail}). Periksa berkas "
+            "video (format, durasi, ukuran), lalu kirim ulang.")
