@@ -279,3 +279,11 @@ def test_a_transient_error_with_an_unknown_code_is_retried_not_failed(fb, tmp_pa
             response=graph_error("Please retry", 99999, is_transient=True))
     outcome = adapter(fb, None).publish(post(tmp_path, "klip.mp4"), MemoryState())
     assert isinstance(outcome, Published) and len(fb.live_posts()) == 1
+
+
+def test_a_refused_repeat_of_an_unanswered_finish_is_never_called_nothing_live(fb, tmp_path):
+    fb.fail("POST", r"/videos\?upload_phase=finish$", "drop_before")
+    fb.fail("POST", r"/videos\?upload_phase=finish$", "error_before",
+            response=invalid_parameter("(#100) The upload session is already finished"))
+    outcome = adapter(fb, None, poll_timeout=0.03).publish(post(tmp_path, "klip.mp4"), MemoryState())
+    assert isinstance(outcome, Unknown) and "masih diproses" in outcome.reason

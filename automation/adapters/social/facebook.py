@@ -455,9 +455,11 @@ class FacebookPlatform(GraphAdapter):
             state.save(video_offset=exc.start, video_end=exc.end)
             return False
         except Rejected:
-            if earlier and self._video_status(str(s["video_id"]))[0] in ("live", "processing"):
+            # After an unanswered finish, a refused repeat may mean the first one went through: the video
+            # id's status decides from here (Unknown while unclear), never "nothing is live".
+            if earlier and self._video_status(str(s["video_id"]))[0] != "error":
                 state.save(video_finish_at=self.now_iso(), video_finished=True, step="video_processing")
-                return True  # an earlier finish went through; this one was refused as a repeat
+                return True
             raise
         if answer.get("success") is False:
             raise NoAnswer(publish_text.facebook_video_not_finished(s.get("video_id")))
@@ -496,9 +498,7 @@ class FacebookPlatform(GraphAdapter):
                 return self._published(video_id, str(answer.get("permalink_url") or ""))
             if verdict == "error":
                 return self._video_failed(state, answer)
-            if verdict in ("unfinished", "expired"):  # cannot be after an answered finish
-                raise NoAnswer(publish_text.facebook_video_not_finished(video_id))
-            if read + 1 < reads:
+            if read + 1 < reads:  # after an answered finish every other status is Facebook still at work
                 self.sleep(self.poll_interval)
         return Unknown(publish_text.facebook_video_processing(video_id))
 
