@@ -287,3 +287,10 @@ def test_a_refused_repeat_of_an_unanswered_finish_is_never_called_nothing_live(f
             response=invalid_parameter("(#100) The upload session is already finished"))
     outcome = adapter(fb, None, poll_timeout=0.03).publish(post(tmp_path, "klip.mp4"), MemoryState())
     assert isinstance(outcome, Unknown) and "masih diproses" in outcome.reason
+
+
+def test_a_finished_video_whose_status_cannot_be_read_is_never_called_failed(fb, tmp_path):
+    fb.processing_reads = 10
+    fb.fail("GET", r"/v\d+\.\d+/\d+$", "error_before", times=100, response=service_unavailable())  # the status
+    outcome = adapter(fb, None).publish(post(tmp_path, "klip.mp4"), MemoryState())
+    assert isinstance(outcome, Unknown), outcome

@@ -466,6 +466,10 @@ class FacebookPlatform(GraphAdapter):
         state.save(video_finished=True, step="video_processing")
         return True
 
+    def _unsure(self, s: dict) -> bool:
+        """A finished video may go live while its status cannot be read: never "nothing is live"."""
+        return super()._unsure(s) or bool(s.get("video_finished") and not s.get("post_id"))
+
     def _video_status(self, video_id: str) -> tuple[str, dict[str, Any]]:
         """live | processing | unfinished | error, from the video's status
         (https://developers.facebook.com/docs/graph-api/reference/video-status/ : video_status, and the
