@@ -545,3 +545,28 @@ def x_invalid_request(status: object, detail: object) -> str:
 
 def x_media_failed_detail(name: object, detail: object) -> str:
     return f"X gagal memproses berkas {name} ({detail}); periksa format dan ukurannya."
+
+# --- facebook (issue 11)
+def facebook_upload_offsets(start: object, end: object) -> str:
+    return f"Facebook meminta potongan video dari bita {start} sampai {end}."
+
+
+def facebook_video_incomplete(video_id: object) -> str:
+    return (f"Unggahan video Facebook {video_id} tidak maju (potongan berkas tidak diterima); "
+            "akan dilanjutkan dari bagian yang sudah diterima.")
+
+
+def facebook_video_not_finished(video_id: object) -> str:
+    return f"Facebook belum menerima penyelesaian unggahan video {video_id}; akan diperiksa lagi lewat id video itu."
+
+
+def facebook_video_processing(video_id: object) -> str:
+    return (f"Video Facebook {video_id} sudah terkirim dan masih diproses Facebook (bisa beberapa menit). "
+            "Jangan unggah ulang: pemeriksaan berikutnya memastikan tautannya lewat id video itu. Bila perlu "
+            "dipastikan sekarang, buka Video di halaman Facebook; setelah tayang, salin tautannya ke kolom "
+            "Tautan Publikasi dan ubah status menjadi Terbit.")
+
+
+def facebook_video_failed(video_id: object, detail: object) -> str:
+    return (f"Facebook gagal memproses video {video_id} sehingga tidak tayang ({detail}). Periksa berkas "
+            "video (format, durasi, ukuran), lalu kirim ulang.")
