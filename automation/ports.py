@@ -185,12 +185,20 @@ class AccessChecking(Protocol):
 # --- notifications --------------------------------------------------------
 
 @dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str  # "image/jpeg"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Message:
     key: str  # idempotency key; also the basis of the Message-ID
     to: str  # e-mail address
     to_name: str
     subject: str
     body: str  # plain text, UTF-8
+    attachments: tuple[Attachment, ...] = ()  # e-mail only (pictures to decide from); other channels skip them
 
 
 class Notifier(Protocol):

@@ -51,6 +51,7 @@ from automation.faults import reached
 from automation.ports import (
     AddressChecking,
     AssetStore,
+    Attachment,
     BatchPlacing,
     CellChange,
     Clock,
@@ -70,7 +71,7 @@ from automation.ports import (
     WriteBatch,
 )
 from automation.service.journal import DONE, FAILED, Journal, PendingWrite
-from automation.service.messages import ItemLinks, render
+from automation.service.messages import DECISION_KINDS, ItemLinks, decision_pictures, render
 from automation.service.publishing import PublishingService
 from automation.service.register_lock import LockWatch
 
@@ -555,6 +556,35 @@ class Engine:
             if decision is not None:
                 self._perform(effect, decision, ctx, summary)
 
+    def _decision_material(self, params: Mapping[str, str], item_id: str,
+                           decision: RowDecision) -> tuple[dict[str, str], tuple[Attachment, ...]]:
+        """For a mail asking the reviewer or the approver to decide: what they decide on, so they can
+        decide from the mail (caption per platform, platforms, schedule, the check's warnings, pictures)."""
+        out = dict(params)
+        deciding = {s.number for s in (self.sop.check_step, self.sop.approval_step) if s is not None}
+        if params.get("template") not in DECISION_KINDS or not params.get("step", "").isdigit() \
+                or int(params["step"]) not in deciding:
+            return out, ()
+        row = decision.row
+        out.update(decision="ya", platforms=row[cols.PLATFORM], schedule=row[cols.SCHEDULE],
+                   caption=row[cols.CAPTION])
+        check = self.sop.check_step
+        if check is not None:
+            key = str(EffectKey(item_id, check.number, decision.state.activations.get(check.number, 1),
+                                KeyKind.CHECK))
+            _, result, _ = self.journal.outcome(key)
+            if isinstance(result, ActionResult) and result.problem:
+                out["warnings"] = result.problem
+        try:
+            files = list(self.assets.media(item_id))
+        except Exception as exc:  # the mail goes without pictures; the folder link is in it
+            log.warning(log_text.MEDIA_NOT_READABLE, item_id, exc)
+            return out, ()
+        pictures, others = decision_pictures(files)
+        out["pictures"] = "\n".join(a.name for a in pictures)
+        out["other_files"] = "\n".join(others)
+        return out, pictures
+
     def _apply_result(self, decision: RowDecision, result: EffectResult | None) -> None:
         if isinstance(result, FolderResult) and result.link:
             decision.row[cols.FOLDER] = result.link
@@ -576,8 +606,11 @@ class Engine:
                 result = FolderResult(self.assets.place_item(effect.item_id, p["title"], p["stage"]))
             elif effect.kind == EffectKind.NOTIFY:
                 links = ItemLinks(row=self.register.link(effect.item_id), folder=self.assets.link(effect.item_id))
-                message = render(self.sop, effect.key, p, effect.item_id, decision.row[cols.TITLE],
+                params, pictures = self._decision_material(p, effect.item_id, decision)
+                message = render(self.sop, effect.key, params, effect.item_id, decision.row[cols.TITLE],
                                  decision.row[cols.DUE], links)
+                if pictures:
+                    message = replace(message, attachments=pictures)
                 reachable = self.notifier.accepts(message) if isinstance(self.notifier, AddressChecking) else False
                 if not message.to and not reachable:
                     log.warning(log_text.NO_ADDRESS, p.get("to_name"), effect.key)

@@ -36,15 +36,24 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from automation.domain.captions import caption_problems, measure
 from automation.domain.keys import is_digest_key, key_kind
+from automation.domain.platform_rules import rules_for
 from automation.domain.sop import Sop, Step
 from automation.domain.texts import notify as notify_text
-from automation.ports import Message
+from automation.ports import Attachment, MediaFile, Message
 
 PREFIX = "[sop-konten]"
 
 # The message kinds, by the `template` parameter of a notify effect.
 ASSIGNMENT_KINDS = ("task", "revision", "review_revised", "reassigned", "approval_changed")
+# Assignment mails of the reviewing and approving steps carry what is decided on (engine._decision_material).
+DECISION_KINDS = ("task", "review_revised", "reassigned", "approval_changed", "reminder")
+PICTURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+                 ".webp": "image/webp"}
+PICTURE_MAX_BYTES = 3 * 1024 * 1024  # one attachment; larger files are named, the folder link is in the mail
+PICTURES_MAX_BYTES = 8 * 1024 * 1024  # all of them: most mail servers take 10 MB or more
+PICTURES_MAX_COUNT = 10
 CONTRIBUTOR_KINDS = ("received", "accepted", "rejected", "published")  # to people who may be outside the office
 STEP_KINDS = (*ASSIGNMENT_KINDS, "reminder", "escalation", *CONTRIBUTOR_KINDS,
               "publish_failed", "publish_unconfirmed", "publish_manual", "publish_result")
@@ -173,6 +182,13 @@ class Renderer:
             and int(params["round"]) > 1 else "",
             "changes": [line.strip() for line in params.get("changes", "").splitlines() if line.strip()],
             "caption": params.get("caption", ""),
+            "decision": _yes(params.get("decision", "")),
+            "platforms": params.get("platforms", ""),
+            "schedule": params.get("schedule", ""),
+            "platform_lines": platform_lines(params.get("platforms", ""), params.get("caption", ""), title),
+            "warnings": [line.strip() for line in params.get("warnings", "").splitlines() if line.strip()],
+            "pictures": [line.strip() for line in params.get("pictures", "").splitlines() if line.strip()],
+            "other_files": [line.strip() for line in params.get("other_files", "").splitlines() if line.strip()],
             "files": [line.strip() for line in params.get("files", "").splitlines() if line.strip()],
             "instructions": params.get("instructions", ""),
             "account": params.get("account", ""),
@@ -269,3 +285,38 @@ def linkify(text: str) -> Markup:
         else:
             parts.append(escape(piece))
     return Markup("").join(parts)
+
+
+def platform_lines(platforms: str, caption: str, title: str) -> list[str]:
+    """One line per platform: the caption's length against the platform's limit, and its problems."""
+    lines = []
+    for name in (part.strip() for part in platforms.split(",") if part.strip()):
+        rules = rules_for(name)
+        if rules is None:
+            continue
+        limit = rules.caption.max_length
+        length = measure(caption, rules.caption.unit)
+        problems = caption_problems(name, caption, title)
+        lines.append(notify_text.platform_caption_line(name, length, limit, problems))
+    return lines
+
+
+def decision_pictures(files: Sequence[MediaFile]) -> tuple[tuple[Attachment, ...], list[str]]:
+    """The item's pictures to attach (capped in size and number) and the names of the other files."""
+    pictures: list[Attachment] = []
+    others: list[str] = []
+    total = 0
+    for media in sorted(files, key=lambda m: m.name):
+        kind = PICTURE_TYPES.get(Path(media.name).suffix.lower())
+        try:
+            size = media.path.stat().st_size
+        except OSError:
+            others.append(media.name)
+            continue
+        if kind is None or size > PICTURE_MAX_BYTES or total + size > PICTURES_MAX_BYTES \
+                or len(pictures) >= PICTURES_MAX_COUNT:
+            others.append(media.name)
+            continue
+        pictures.append(Attachment(name=media.name, content_type=kind, data=media.path.read_bytes()))
+        total += size
+    return tuple(pictures), others

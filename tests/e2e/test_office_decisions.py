@@ -137,3 +137,30 @@ def test_a_scheduled_item_waits_for_its_schedule_without_false_alarms(ws, at_kor
     ws.once(at="2026-12-01T09:00")
     late = [m["Subject"] for m in ws.mails()[before:]]
     assert not [s for s in late if "Eskalasi" in s or "Pengingat" in s], late
+
+
+def test_the_reviewer_and_the_approver_can_decide_from_the_mail(ws):
+    from PIL import Image
+
+    caption = "Festival Kuliner Jogja 2026 di Alun-alun Utara. " * 7  # 343 characters: too long for X
+    ws.propose("Festival Kuliner", Jenis="Infografis", Platform="Instagram, X", Caption=caption.strip(),
+               **{"Jadwal Tayang": "2026-12-22 07:00"})
+    ws.once(at="2026-11-30T08:00")
+    item = ws.rows()[0]["ID"]
+    folder = next((ws.root / "drive").glob(f"*/{item}*"))
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.jpg")
+    (folder / "klip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    moved(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), hour=8)
+    [mail] = [m for m in to(ws, "budi@ikp.example") if "5. Koreksi" in m["Subject"]]
+    body = mail.get_body(("plain",)).get_content()
+    assert "Platform : Instagram, X" in body and "Jadwal   : 2026-12-22 07:00 WIB" in body
+    assert "Festival Kuliner Jogja 2026" in body
+    assert "- X: " in body and "280" in body  # the caption as X counts it, over its limit
+    assert "- Instagram: " in body and "sesuai aturan platform" in body
+    assert "Catatan Petugas" in body and "Sesuai / Revisi" in body
+    attached = [part.get_filename() for part in mail.iter_attachments()]
+    assert attached == ["poster.jpg"]
+    assert "klip.mp4" in body  # a video is named, not attached
+    moved(ws, item, (5, "Sesuai"), hour=9)
+    [approval] = [m for m in to(ws, "kabid@ikp.example") if "6. Persetujuan" in m["Subject"]]
+    assert [part.get_filename() for part in approval.iter_attachments()] == ["poster.jpg"]

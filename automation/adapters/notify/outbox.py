@@ -57,6 +57,10 @@ def build_email(message: Message, sender: str) -> EmailMessage:
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to the daemon
     # quoted-printable keeps the message 7-bit clean for any server and readable as a file
     email.set_content(message.body, charset="utf-8", cte="quoted-printable")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                             filename=attachment.name)
     return email
 
 

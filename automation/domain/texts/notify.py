@@ -158,3 +158,9 @@ def register_row(item_id: object, link: object) -> str:
 
 def asset_folder(link: object) -> str:
     return f"Folder aset: {link}"
+
+
+def platform_caption_line(platform: str, length: int, limit: int | None, problems: list[str]) -> str:
+    """A decision mail's line per platform: how long the caption is there, and what is wrong with it."""
+    size = f"{length} dari {limit} karakter" if limit else f"{length} karakter"
+    return f"{platform}: {size}" + (f" - {' '.join(problems)}" if problems else ", sesuai aturan platform")
