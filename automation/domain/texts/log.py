@@ -145,3 +145,7 @@ RECIPIENT = "Penerima"
 
 def no_email(name: object) -> str:
     return f"{name} tidak punya Email di tab Petugas."
+
+
+# --- instagram (issue 11)
+INSTAGRAM_CONTAINER_NOT_READ = "%s: status kontainer Instagram %s tidak terbaca: %s"
