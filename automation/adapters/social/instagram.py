@@ -72,7 +72,7 @@ MAX_CHILDREN = INSTAGRAM.image.max_count if INSTAGRAM.image else 1
 
 
 def login_of(config: dict[str, Any]) -> str:
-    """"instagram" or "facebook": the explicit `login`, else the one the base URL implies, else "facebook"
+    """The login, "instagram" or "facebook": the explicit `login`, else the one the base URL implies, else "facebook"
     (the base URL default of earlier versions). A pair that contradicts itself is refused."""
     login = cfg_text(config, "login").lower()
     if login and login not in LOGINS:
