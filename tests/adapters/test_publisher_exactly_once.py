@@ -127,7 +127,7 @@ SCENARIOS = [
 def environment(scenario: Scenario, site: MediaSite) -> Iterator[Env]:
     name = scenario.platform
     if name == "Instagram":
-        fake: Any = InstagramFake(processing_seconds=0.02)
+        fake: Any = InstagramFake()
         config = {"ig_user_id": fake.ig_user_id}
     elif name == "Facebook":
         fake = FacebookFake()

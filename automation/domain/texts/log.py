@@ -158,3 +158,6 @@ YOUTUBE_ON_HOLD = "YouTube tidak dihubungi sampai %s: %s"
 X_RATE_LIMIT_HELD = "X: %s tidak dikirim; batas permintaan X berlaku sampai %s"
 X_SEGMENT_AGAIN = "X: potongan %d berkas %s tanpa jawaban; dikirim ulang ke unggahan yang sama (%s)"
 X_UPLOAD_AGAIN = "X: unggahan berkas %s tidak dapat dilanjutkan (%s); diunggah dari awal"
+
+# --- instagram (issue 11)
+INSTAGRAM_CONTAINER_NOT_READ = "%s: status kontainer Instagram %s tidak terbaca: %s"

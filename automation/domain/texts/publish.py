@@ -570,3 +570,63 @@ def facebook_video_processing(video_id: object) -> str:
 def facebook_video_failed(video_id: object, detail: object) -> str:
     return (f"Facebook gagal memproses video {video_id} sehingga tidak tayang ({detail}). Periksa berkas "
             "video (format, durasi, ukuran), lalu kirim ulang.")
+
+# --- instagram (issue 11)
+
+def instagram_try_again(code: object, message: object, trace: object) -> str:
+    return (f"Gangguan sementara di Instagram (kode {code}: {message}){trace}; belum ada yang terbit, "
+            "unggahan dicoba lagi otomatis.")
+
+
+def instagram_not_ready(code: object, message: object) -> str:
+    return f"Instagram belum siap menerbitkan media (kode {code}: {message}); belum terbit, dilanjutkan nanti."
+
+
+def instagram_needs_person(code: object, message: object, trace: object) -> str:
+    return (f"Instagram menolak unggahan (kode {code}: {message}){trace}; belum ada yang terbit. Periksa izin "
+            "aplikasi, token dan akun Instagram, lalu minta unggah ulang.")
+
+
+def instagram_spam_suspected(message: object, trace: object) -> str:
+    return (f"Instagram menduga unggahan ini spam dan membatasi akun (kode 4/2207051: {message}){trace}; belum "
+            "ada yang terbit dan sop-konten tidak mengulangnya otomatis. Buka aplikasi Instagram, selesaikan "
+            "pemberitahuan di akun (laporkan bila ini keliru), lalu minta unggah ulang.")
+
+
+def instagram_account_restricted(message: object, trace: object) -> str:
+    return (f"Akun Instagram tidak aktif, sedang diverifikasi atau dibatasi (kode 25/2207050: {message}){trace}; "
+            "belum ada yang terbit. Masuk ke aplikasi Instagram dan selesaikan langkah yang diminta, lalu minta "
+            "unggah ulang.")
+
+
+def instagram_post_must_change(code: object, message: object, trace: object) -> str:
+    return (f"Instagram menolak berkas atau keterangan ini (kode {code}: {message}){trace}; belum ada yang terbit. "
+            "Perbaiki berkas atau keterangannya sesuai ketentuan Instagram.")
+
+
+def instagram_live_not_visible(at: datetime | None) -> str:
+    return (f"Instagram menolak menerbitkan ulang kontainer yang diminta pada {_wib(at)}: unggahan itu sudah "
+            "tayang, tetapi belum muncul di daftar media akun. sop-konten memeriksanya lagi pada siklus "
+            "berikutnya; bila tetap tidak muncul, buka akun Instagram, salin tautan unggahan itu ke kolom "
+            "Tautan Publikasi dan ubah status menjadi Terbit.")
+
+
+def instagram_publish_unconfirmed(at: datetime | None) -> str:
+    return (f"Jawaban Instagram atas permintaan terbit pada {_wib(at)} hilang dan kontainernya masih berstatus "
+            "siap terbit. Jangan unggah ulang manual: sop-konten meminta terbit lagi untuk kontainer yang sama "
+            "(Instagram menolaknya bila sudah tayang) lalu mencari unggahannya di akun.")
+
+
+def instagram_login_mismatch(login: object, key: object, url: object) -> str:
+    return (f'[publish.instagram] login = "{login}" tidak cocok dengan {key} = "{url}": Instagram Login memakai '
+            'https://graph.instagram.com, Facebook Login memakai https://graph.facebook.com.')
+
+
+def instagram_login_invalid(login: object) -> str:
+    return f'[publish.instagram] login harus "instagram" (Instagram Login) atau "facebook" (Facebook Login), bukan "{login}".'
+
+
+INSTAGRAM_FACEBOOK_LOGIN_NO_REFRESH = (
+    'Token Instagram lewat Facebook Login (login = "facebook") tidak diperbarui dengan refresh_access_token. '
+    "Gunakan token Halaman yang diturunkan dari token pengguna berumur panjang (tidak kedaluwarsa), atau "
+    "tukar token pengguna baru lewat Facebook Login, lalu simpan di token_file/variabel lingkungannya.")
