@@ -25,7 +25,7 @@ from automation.adapters.media.prepare import (
 from automation.domain.platform_rules import RULES, rules_for
 from tests import media_samples as samples
 
-IMAGE_PLATFORMS = ["Instagram", "Facebook", "X", "TikTok"]
+IMAGE_PLATFORMS = ["Instagram", "Facebook", "X"]  # TikTok: videos only (see platform_rules)
 SIZES = [(10, 10), (300, 300), (5000, 1000), (1000, 5000), (4000, 3000)]
 
 
@@ -132,7 +132,7 @@ def test_crop_keeps_the_middle(tmp_path):
 
 
 def test_other_platforms_keep_the_aspect_ratio(sized, tmp_path):
-    for platform in ("Facebook", "X", "TikTok"):
+    for platform in ("Facebook", "X"):
         result = prepare_image(sized[(5000, 1000)], platform, tmp_path)
         assert abs(result.width / result.height - 5) < 0.02, platform
 
@@ -667,8 +667,16 @@ def test_same_stem_gets_distinct_outputs(tmp_path, sized):
     folder.mkdir()
     shutil.copy(sized[(300, 300)], folder / "poster.png")
     shutil.copy(sized[(4000, 3000)], folder / "poster.jpg")
-    result = prepare(list(folder.iterdir()), "TikTok", "Infografis", tmp_path / "out")
-    assert [path.name for path in result.files] == ["poster-tiktok.jpg", "poster-2-tiktok.jpg"]
+    result = prepare(list(folder.iterdir()), "X", "Infografis", tmp_path / "out")
+    assert [path.name for path in result.files] == ["poster-x.jpg", "poster-2-x.jpg"]
+
+
+def test_tiktok_takes_no_still_images(tmp_path, sized):
+    result = prepare([sized[(300, 300)]], "TikTok", "Infografis", tmp_path / "out")
+    assert result.problems == (
+        "TikTok: hanya menerima video; Jenis 'Infografis' (gambar) tidak dapat diterbitkan di TikTok.",
+    )
+    assert not prepare_image(sized[(300, 300)], "TikTok", tmp_path).ok
 
 
 def test_no_media_and_wrong_kind(tmp_path, item):
