@@ -64,14 +64,12 @@ class VideoRules:
     max_bytes: int | None = None
     min_side: int | None = None  # shorter side, pixels
     max_side: int | None = None  # longer side, pixels
-    min_width: int | None = None
+    max_short_side: int | None = None  # shorter side, pixels
     max_width: int | None = None
     min_fps: float | None = None
     max_fps: float | None = None
     min_ratio: float | None = None  # width / height, as displayed
     max_ratio: float | None = None
-    min_height: int | None = None
-    max_height: int | None = None
     audio_profiles: frozenset[str] = frozenset()  # FFmpeg profile names of the audio codec ("LC"); empty = any
     max_audio_sample_rate: int | None = None  # Hz
     max_audio_channels: int | None = None
@@ -234,7 +232,8 @@ X = PlatformRules(
     # X API docs > Media > Best practices (docs.x.com/x-api/media/quickstart/best-practices, and the
     # older developer.twitter.com/en/docs/twitter-api/v1/media/upload-media/uploading-media/media-best-practices):
     # a video uploaded with media_category=amplify_video is at most 512 MB, 0.5 s to 140 s, 32 x 32 to
-    # 1280 x 1024 pixels, aspect ratio 1:3 to 3:1, at most 60 FPS, H.264 (High profile advised) with
+    # 1280 x 1024 pixels (either way round: 720 x 1280 is its recommended portrait size, so 1280 is the
+    # long side and 1024 the short one), aspect ratio 1:3 to 3:1, at most 60 FPS, H.264 (High profile advised) with
     # AAC-LC audio, mono or stereo. Longer and larger videos follow the account's Premium status, which
     # the API does not tell before the upload: the free account's limits are the safe ones.
     # Containers: the media_type enum of POST /2/media/upload/initialize has video/mp4 and
@@ -248,10 +247,9 @@ X = PlatformRules(
         min_seconds=0.5,
         max_seconds=140,
         max_bytes=512 * MB,
-        min_width=32,
-        max_width=1280,
-        min_height=32,
-        max_height=1024,
+        min_side=32,
+        max_side=1280,
+        max_short_side=1024,
         min_ratio=1 / 3,
         max_ratio=3,
         max_fps=60,

@@ -259,14 +259,10 @@ def _picture_problems(video: VideoRules, facts: MediaFacts, prefix: str, who: st
         problems.append(media_text.short_side_too_small(prefix, dims, who, id_int(video.min_side)))
     if video.max_side is not None and long > video.max_side:
         problems.append(media_text.long_side_too_large(prefix, dims, who, id_int(video.max_side)))
-    if video.min_width is not None and width < video.min_width:
-        problems.append(media_text.too_narrow(prefix, id_int(width), who, id_int(video.min_width)))
+    if video.max_short_side is not None and short > video.max_short_side:
+        problems.append(media_text.short_side_too_large(prefix, dims, who, id_int(video.max_short_side)))
     if video.max_width is not None and width > video.max_width:
         problems.append(media_text.too_wide(prefix, id_int(width), who, id_int(video.max_width)))
-    if video.min_height is not None and height < video.min_height:
-        problems.append(media_text.too_low(prefix, id_int(height), who, id_int(video.min_height)))
-    if video.max_height is not None and height > video.max_height:
-        problems.append(media_text.too_tall(prefix, id_int(height), who, id_int(video.max_height)))
     if _ratio_outside(width, height, video.min_ratio, video.max_ratio):
         problems.append(media_text.wrong_ratio(prefix, id_ratio(width / height), who,
                                                id_ratio(video.min_ratio or 0), id_ratio(video.max_ratio or 0)))

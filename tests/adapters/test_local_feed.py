@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from automation.adapters.local.feed import LocalFeedPublisher, platform_folder, sweep_staging
+from automation.domain.platform_rules import INSTAGRAM
+from automation.domain.texts import captions as caption_text
+from automation.domain.texts import media as media_text
 from automation.ports import MediaFile, Post
+from automation.service.publishing import PublishingService
+from tests import media_samples
 
 WIB = timezone(timedelta(hours=7))
 
@@ -148,15 +155,6 @@ def test_sweep_removes_only_the_feeds_own_stale_staging(tmp_path):
 
 # --- the faithful preview: PublishingService in local mode ---------------------------------------------
 
-from html.parser import HTMLParser  # noqa: E402
-
-from PIL import Image  # noqa: E402
-
-from automation.domain.platform_rules import INSTAGRAM  # noqa: E402
-from automation.domain.texts import captions as caption_text  # noqa: E402
-from automation.domain.texts import media as media_text  # noqa: E402
-from automation.service.publishing import PublishingService  # noqa: E402
-from tests import media_samples  # noqa: E402
 
 
 class FolderAssets:

@@ -363,16 +363,8 @@ def wrong_ratio(subject: object, ratio: object, who: object, low: object, high: 
     return f"{subject} berasio {ratio}; {who}menerima rasio {low} sampai {high}."
 
 
-def too_narrow(subject: object, width: object, who: object, limit: object) -> str:
-    return f"{subject} lebarnya {width} piksel; {who}minimal {limit} piksel."
-
-
-def too_tall(subject: object, height: object, who: object, limit: object) -> str:
-    return f"{subject} tingginya {height} piksel; {who}maksimal {limit} piksel."
-
-
-def too_low(subject: object, height: object, who: object, limit: object) -> str:
-    return f"{subject} tingginya {height} piksel; {who}minimal {limit} piksel."
+def short_side_too_large(subject: object, dims: object, who: object, limit: object) -> str:
+    return f"{subject} berukuran {dims}; sisi terpendek {who}maksimal {limit} piksel."
 
 
 def wrong_audio_profile(subject: object, profile: object, accepts: object, allowed: object) -> str:
