@@ -38,7 +38,10 @@ _RATIO_SLACK = 1e-3
 
 @dataclass(frozen=True)
 class MediaFacts:
-    """What a media file is, read from its content (see adapters/media/prepare.py `inspect`)."""
+    """What a media file is, read from its content (see adapters/media/prepare.py `inspect`).
+
+    None means "not known": a rule about an unknown fact is not applied (a file that could not be
+    read says so in `problems`)."""
 
     name: str
     kind: str = UNKNOWN  # "image" | "video" | "unknown"
@@ -139,7 +142,7 @@ def _image_problems(platform: str, rules: ImageRules, facts: MediaFacts) -> list
     """A prepared image against the rules the platform REFUSES by (widths it rescales itself are not)."""
     subject = media_text.image_subject_of(platform, facts.name)
     problems = []
-    if facts.format not in rules.accepted_formats:
+    if facts.format is not None and facts.format not in rules.accepted_formats:
         problems.append(media_text.image_wrong_format(subject, facts.format or media_text.UNKNOWN, platform,
                                                       _format_list(rules.accepted_formats)))
     limit = rules.max_bytes
@@ -199,10 +202,10 @@ def _video_problems(platform: str, video: VideoRules, facts: MediaFacts) -> list
     who = f"{video.label} " if video.label else ""
     accepts = media_text.only_accepts(video.label) if video.label else media_text.ACCEPTED_ONLY
     problems = []
-    if video.containers and facts.container not in video.containers:
+    if video.containers and facts.container is not None and facts.container not in video.containers:
         problems.append(media_text.wrong_container(prefix, facts.container or media_text.UNKNOWN, accepts,
                                                    _format_list(video.containers)))
-    if video.video_codecs and facts.video_codec not in video.video_codecs:
+    if video.video_codecs and facts.video_codec is not None and facts.video_codec not in video.video_codecs:
         problems.append(media_text.wrong_video_codec(prefix, codec_label(facts.video_codec), accepts,
                                                      _codec_list(video.video_codecs)))
     problems += _audio_problems(video, facts, prefix, who, accepts)

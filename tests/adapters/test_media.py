@@ -772,3 +772,25 @@ def test_the_media_host_never_hands_out_a_links_target(tmp_path):
         host.url_for(tmp_path / "tautan.png")
     assert not any((tmp_path / "publik").glob("*")) if (tmp_path / "publik").exists() else True
     assert host.url_for(secret).startswith("https://media.example/")  # a plain file is served
+
+
+def test_the_audio_profile_rate_and_channels_are_read_for_the_checks(videos):
+    info = probe_video(videos["4s"])
+    assert (info.audio_codec, info.audio_profile, info.audio_sample_rate, info.audio_channels) == (
+        "aac", "LC", 48_000, 2)
+    facts = media.facts(info)
+    assert (facts.kind, facts.format, facts.audio_profile, facts.width, facts.height) == (
+        "video", "MP4", "LC", 320, 568)
+    assert video_problems(info, "X") == []  # 320 x 568, AAC-LC stereo, 4 s: within X's rules
+    silent = probe_video(videos["mpeg4"])
+    assert silent.audio_profile in (None, "LC")
+
+
+def test_check_post_reads_the_files_and_applies_the_one_check(videos, sized, tmp_path):
+    from automation.ports import MediaFile, Post
+
+    post = Post(key="k", item_id="K-1", platform="X", title="", caption="Teks", kind="Video",
+                media=(MediaFile("klip-4s.mp4", videos["4s"]), MediaFile("poster.png", sized[(300, 300)])))
+    assert media.check_post(post) == ["X: unggah satu video saja, atau 1–4 gambar, bukan keduanya."]
+    reel = dataclasses.replace(post, platform="Instagram", media=(MediaFile("klip-4s.mp4", videos["4s"]),))
+    assert media.check_post(reel) == []

@@ -692,8 +692,19 @@ def video_problems(info: MediaInfo, platform: str) -> list[str]:
 
 def check_post(post: Post, *, caption_limit: int | None = None) -> list[str]:
     """The platform's rules against the post as it would be sent: its files read from their bytes,
-    then `post_check.post_problems`. The adapters' `check()` and the local preview both call it."""
-    described = [facts(inspect(media.path), Path(media.name).name or media.path.name) for media in post.media]
+    then `post_check.post_problems`. The adapters' `check()` and the local preview both call it.
+
+    A file whose signature says image or video but whose content does not decode is judged by what
+    is known (kind, format, bytes): saying it is corrupt is `prepare`'s job, which runs first in
+    every publication and at Koreksi and names the file; a missing file or one that is no media at
+    all is reported here too."""
+    described = []
+    for media in post.media:
+        info = inspect(media.path)
+        name = Path(media.name).name or media.path.name
+        if info.problems and info.kind in (IMAGE, VIDEO) and info.size:
+            info = replace(info, problems=())
+        described.append(facts(info, name))
     return post_problems(post.platform, post.caption, post.title, described, caption_limit=caption_limit)
 
 
