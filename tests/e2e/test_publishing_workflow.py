@@ -199,6 +199,7 @@ def local_item(ws, caption, platform, approve=True):
     return item
 
 
+@pytest.mark.slow
 def test_local_mode_publishes_what_each_platform_would_receive(local_ws):
     item = local_item(local_ws, "Festival Gudeg 2026 di Alun-alun Utara. #JogjaIstimewa", "Instagram, X")
     row = local_ws.row(item)
@@ -215,6 +216,7 @@ def test_local_mode_publishes_what_each_platform_would_receive(local_ws):
     assert 'data-platform="Instagram"' in page and 'data-platform="X"' in page and 'data-frame="16:9"' in page
 
 
+@pytest.mark.slow
 def test_local_mode_reports_at_koreksi_what_the_platforms_would_refuse(local_ws):
     caption = "Jogja " * 58 + "Istimewa"  # 356 characters: too long for X
     item = local_item(local_ws, caption, "Instagram, X, TikTok", approve=False)
