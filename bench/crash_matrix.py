@@ -38,7 +38,19 @@ import openpyxl  # noqa: E402
 from automation import faults  # noqa: E402
 from tests.people import Workspace, make_workspace, status  # noqa: E402
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # the local feed copies bytes; it does not decode them
+
+def _real_png() -> bytes:
+    """A real poster: local mode prepares and checks the media as the platform would (issue 11)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _real_png()
 UPLOAD_MTIME = 1_700_000_000  # fixed, so the two uploads of cycle 1 are listed in a fixed order
 CRASHED, RECOVERY_CYCLES = faults.CRASH_EXIT_CODE, 2
 INODE = re.compile(r"#\d+\b")

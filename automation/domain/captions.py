@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import floor
 
 from twitter_text import parse_tweet
@@ -177,15 +177,18 @@ def _quote_chars(chars: list[str]) -> str:
     return caption_text.quoted_chars(chars)
 
 
-def caption_problems(platform: str, caption: str, title: str = "") -> list[str]:
+def caption_problems(platform: str, caption: str, title: str = "", *, max_length: int | None = None) -> list[str]:
     """Indonesian sentences naming every way `caption` (and `title`) breaks `platform`'s limits.
 
     `title` is the register's Judul; only platforms with a title field (YouTube) read it. When it is
-    empty, the YouTube title is derived from the caption (see `youtube_title`).
+    empty, the YouTube title is derived from the caption (see `youtube_title`). `max_length` replaces
+    the table's caption length (an X account allowed longer posts, from the config).
     """
     rules = rules_for(platform)
     if rules is None:
         return [caption_text.unknown_platform(platform)]
+    if max_length is not None:
+        rules = replace(rules, caption=replace(rules.caption, max_length=max_length))
     caption = unicodedata.normalize("NFC", caption or "")
     title = unicodedata.normalize("NFC", title or "")
     problems: list[str] = []

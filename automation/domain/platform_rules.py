@@ -2,8 +2,9 @@
 
 Every number here comes from a platform's reference page (named in the comments, read in
 late 2026). Platforms change their limits: re-check the page before changing a number, and
-change it here only: `captions.py`, `adapters/media/prepare.py` and the publishing adapters
-(`adapters/social/*.py`) read every limit from this module.
+change it here only: `captions.py`, `post_check.py` (the one check of a post, used by the
+adapters' `check()`, by the local preview and at Koreksi) and `adapters/media/prepare.py` read
+every limit from this module. `FeedShape` is how each app shows a post, drawn by the local feed.
 
 Sizes are decimal (1 MB = 1,000,000 bytes): where a platform does not say whether it means
 MB or MiB, the decimal figure is the smaller and therefore the safe one.
@@ -63,9 +64,28 @@ class VideoRules:
     max_bytes: int | None = None
     min_side: int | None = None  # shorter side, pixels
     max_side: int | None = None  # longer side, pixels
+    max_short_side: int | None = None  # shorter side, pixels
     max_width: int | None = None
     min_fps: float | None = None
     max_fps: float | None = None
+    min_ratio: float | None = None  # width / height, as displayed
+    max_ratio: float | None = None
+    audio_profiles: frozenset[str] = frozenset()  # FFmpeg profile names of the audio codec ("LC"); empty = any
+    max_audio_sample_rate: int | None = None  # Hz
+    max_audio_channels: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedShape:
+    """How the platform's own feed shows a post: what the local preview page imitates.
+
+    These are display habits of the apps, not limits of the API: they are not checked, only drawn."""
+
+    image_frame: tuple[int, int] | None  # the width:height a single image is cropped to; None: its own ratio
+    video_frame: tuple[int, int]  # the width:height a video is shown in
+    video_fills: bool  # True: the video is cropped to fill the frame (full-screen vertical apps)
+    caption_fold: int | None  # characters shown before "... more"; None: the whole caption is shown
+    title_shown: bool = False  # the post shows a separate title (YouTube)
 
 
 @dataclass(frozen=True)
@@ -73,9 +93,12 @@ class PlatformRules:
     name: str  # as the register spells it
     slug: str  # for file names
     caption: CaptionRules
-    image: ImageRules | None  # None: the platform takes no images
+    image: ImageRules | None  # None: the platform takes no images (or sop-konten does not post them there)
     video: VideoRules | None  # None: the platform takes no videos
     sources: tuple[str, ...]
+    shape: FeedShape = FeedShape(image_frame=None, video_frame=(16, 9), video_fills=False, caption_fold=None)
+    caption_required: bool = False  # sop-konten refuses an empty caption here (the post's only text)
+    media_required: bool = False  # the platform has no text-only post
 
 
 # Display names of codecs and containers, for messages.
@@ -122,9 +145,10 @@ INSTAGRAM = PlatformRules(
         max_width=1440,
         same_ratio_in_carousel=True,
     ),
-    # IG User Media reference, "Reel specifications": MOV or MP4 (MPEG-4 Part 14), H.264 or HEVC,
-    # AAC (at most 48 kHz, mono or stereo), 23-60 FPS, at most 1920 px wide, 3 s to 15 min, at most
-    # 300 MB.
+    # IG User Media reference, "Reel specifications"
+    # (developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#reel-specifications):
+    # MOV or MP4 (MPEG-4 Part 14), H.264 or HEVC, AAC at most 48 kHz with 1 or 2 channels, 23-60 FPS,
+    # at most 1920 px wide, aspect ratio 0.01:1 to 10:1 (9:16 recommended), 3 s to 15 min, at most 300 MB.
     video=VideoRules(
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset({"h264", "hevc"}),
@@ -135,12 +159,20 @@ INSTAGRAM = PlatformRules(
         max_width=1920,
         min_fps=23,
         max_fps=60,
+        min_ratio=0.01,
+        max_ratio=10,
+        max_audio_sample_rate=48_000,
+        max_audio_channels=2,
         label="Reels",
     ),
     sources=(
         "Meta for Developers: Instagram Platform > Content Publishing",
         "Meta for Developers: Instagram Graph API reference > IG User > Media (image, reel specifications)",
     ),
+    # The app shows a feed image in its own ratio (4:5 to 1.91:1, which prepare_image guarantees), a
+    # Reel full-screen 9:16, and cuts a caption after about 125 characters ("... selengkapnya").
+    shape=FeedShape(image_frame=None, video_frame=(9, 16), video_fills=True, caption_fold=125),
+    media_required=True,
 )
 
 FACEBOOK = PlatformRules(
@@ -172,6 +204,10 @@ FACEBOOK = PlatformRules(
         "Meta for Developers: Graph API reference > Page > Photos, Page > Feed",
         "Meta for Developers: Video API > Publishing (Page videos)",
     ),
+    # The feed shows an image in its own ratio and cuts a long post after a few lines (about 480
+    # characters on the web) with "Lihat selengkapnya".
+    shape=FeedShape(image_frame=None, video_frame=(16, 9), video_fills=False, caption_fold=480),
+    caption_required=True,
 )
 
 X = PlatformRules(
@@ -193,21 +229,29 @@ X = PlatformRules(
         max_count=4,
         max_long_side=4096,
     ),
-    # X API v2 docs > Media > Introduction (docs.x.com/x-api/media, "Media types & size restrictions"):
-    # video uploaded through the API at most 512 MB (media_category amplify_video / tweet_video). The
-    # Best practices page (docs.x.com/x-api/media/quickstart/best-practices, "Size and duration limits")
-    # gives default accounts 0.5 s to 20 minutes and 8 GB for video on a Post, 140 s / 512 MB in a DM;
-    # where the two pages differ we keep the smaller size. H.264 (High profile advised), AAC-LC audio,
-    # at most 60 FPS, aspect ratio 1:3 to 3:1. Containers: the media_type enum of
-    # POST /2/media/upload/initialize (X API v2 OpenAPI 2.167) has video/mp4 and video/quicktime (also
-    # webm and mp2t, which do not carry H.264+AAC in practice).
+    # X API docs > Media > Best practices (docs.x.com/x-api/media/quickstart/best-practices, and the
+    # older developer.twitter.com/en/docs/twitter-api/v1/media/upload-media/uploading-media/media-best-practices):
+    # a video uploaded with media_category=amplify_video is at most 512 MB, 0.5 s to 140 s, 32 x 32 to
+    # 1280 x 1024 pixels (either way round: 720 x 1280 is its recommended portrait size, so 1280 is the
+    # long side and 1024 the short one), aspect ratio 1:3 to 3:1, at most 60 FPS, H.264 (High profile advised) with
+    # AAC-LC audio, mono or stereo. Longer and larger videos follow the account's Premium status, which
+    # the API does not tell before the upload: the free account's limits are the safe ones.
+    # Containers: the media_type enum of POST /2/media/upload/initialize has video/mp4 and
+    # video/quicktime (also webm and mp2t, which do not carry H.264+AAC in practice).
     video=VideoRules(
         containers=frozenset({"MP4", "MOV"}),
         video_codecs=frozenset({"h264"}),
         audio_codecs=frozenset({"aac"}),
+        audio_profiles=frozenset({"LC"}),
+        max_audio_channels=2,
         min_seconds=0.5,
-        max_seconds=20 * 60,
+        max_seconds=140,
         max_bytes=512 * MB,
+        min_side=32,
+        max_side=1280,
+        max_short_side=1024,
+        min_ratio=1 / 3,
+        max_ratio=3,
         max_fps=60,
     ),
     sources=(
@@ -215,6 +259,9 @@ X = PlatformRules(
         "X Developer Platform: X API v2 > Media > Best practices (size and duration limits, specifications)",
         "X Developer Platform: X API v2 > Media > Introduction (image 5 MB, GIF 15 MB, video 512 MB)",
     ),
+    # The timeline crops a single image to 16:9 and shows a video in 16:9; a post is never cut.
+    shape=FeedShape(image_frame=(16, 9), video_frame=(16, 9), video_fills=False, caption_fold=None),
+    caption_required=True,
 )
 
 YOUTUBE = PlatformRules(
@@ -246,6 +293,10 @@ YOUTUBE = PlatformRules(
         "Google for Developers: YouTube Data API v3 reference > Videos (snippet.title, snippet.description)",
         "YouTube Help: Supported YouTube file formats; Upload videos longer than 15 minutes",
     ),
+    # The watch page shows the video in a 16:9 player, the title, and the description's first lines
+    # (about 100 characters before "...selengkapnya").
+    shape=FeedShape(image_frame=None, video_frame=(16, 9), video_fills=False, caption_fold=100, title_shown=True),
+    media_required=True,
 )
 
 TIKTOK = PlatformRules(
@@ -254,19 +305,15 @@ TIKTOK = PlatformRules(
     # TikTok for Developers > Content Posting API reference > Direct Post: post_info.title (the caption
     # of a video) at most 2,200 UTF-16 runes.
     caption=CaptionRules(max_length=2200, unit=UTF16),
-    # TikTok for Developers > Content Posting API > Media Transfer Guide, "Image restrictions": WebP and
-    # JPEG, at most 1080p, at most 20 MB each; photo posts take up to 35 images.
-    image=ImageRules(
-        accepted_formats=frozenset({"JPEG", "WEBP"}),
-        output_format="JPEG",
-        max_bytes=20 * MB,
-        max_count=35,
-        max_long_side=1920,
-        max_short_side=1080,
-    ),
-    # Media Transfer Guide, "Video restrictions": MP4 (recommended), WebM, MOV; H.264 (recommended),
-    # H.265, VP8, VP9; 23-60 FPS; 360-4096 px on both sides; up to 10 minutes through the API
-    # (creators may be limited to 3 or 5); at most 4 GB. TikTok's posting guide: at least 3 seconds.
+    # TikTok's photo posts (Media Transfer Guide, "Image restrictions": WebP and JPEG, at most 1080p and
+    # 20 MB, up to 35 images) take only PULL_FROM_URL from a verified domain; sop-konten's TikTok
+    # adapter posts videos only, so a still image for TikTok is a problem to report.
+    image=None,
+    # Media Transfer Guide (developers.tiktok.com/doc/content-posting-api-media-transfer-guide),
+    # "Video restrictions": MP4 (recommended), WebM, MOV; H.264 (recommended), H.265, VP8, VP9;
+    # 23-60 FPS; 360-4096 px on both sides; up to 10 minutes through the API (the creator's own
+    # maximum, max_video_post_duration_sec of creator_info/query, may be 3 or 5 minutes: the adapter
+    # reads it before posting); at most 4 GB. TikTok's posting guide: at least 3 seconds.
     video=VideoRules(
         containers=frozenset({"MP4", "WEBM", "MOV"}),
         video_codecs=frozenset({"h264", "hevc", "vp8", "vp9"}),
@@ -283,6 +330,9 @@ TIKTOK = PlatformRules(
         "TikTok for Developers: Content Posting API > Media Transfer Guide (video and image restrictions)",
         "TikTok for Developers: Content Posting API reference > Direct Post (post_info.title)",
     ),
+    # Full-screen 9:16 video, the caption cut after about 100 characters ("... lainnya").
+    shape=FeedShape(image_frame=None, video_frame=(9, 16), video_fills=True, caption_fold=100),
+    media_required=True,
 )
 
 RULES: dict[str, PlatformRules] = {rules.name: rules for rules in (INSTAGRAM, FACEBOOK, X, YOUTUBE, TIKTOK)}

@@ -1,22 +1,27 @@
 """Publishing one item to one platform, exactly once, with the journal as the adapters' memory.
 
-Platforms configured under `[publish.<platform>]` go through their adapters
-(`automation/adapters/social/`), with media prepared for each platform first;
-every other platform of an item goes to the local feed. The outcome is an
-`ActionResult` for the journal's ledger (state published, manual, unknown,
-failed or retrying).
+Every platform of an item goes the same way up to the send: its media are
+prepared for that platform (`adapters/media/prepare.py`), then the post is
+checked against the platform's rules (`domain/post_check.py`, through the
+adapter's `check()` where one is configured). Platforms configured under
+`[publish.<platform>]` are then sent through their adapters
+(`automation/adapters/social/`); every other platform goes to the local feed,
+which therefore previews exactly the files and caption the platform would get
+and refuses what the platform would refuse, with the same problem text. The
+outcome is an `ActionResult` for the journal's ledger (state published, manual,
+unknown, failed or retrying).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from automation.domain.captions import caption_problems
+from automation.domain.post_check import platform_title, post_problems
 from automation.domain.results import (
     FAILED_STATE,
     MANUAL_STATE,
@@ -36,6 +41,7 @@ from automation.ports import (
     Published,
     Publisher,
     PublishOutcome,
+    PublishResult,
     Unknown,
     UnsafeFileReporting,
 )
@@ -59,6 +65,13 @@ class JournalPublishState:
         self.journal.set_meta(self.meta_key, json.dumps(data, ensure_ascii=False, default=str))
 
 
+@runtime_checkable
+class PreviewFeed(Protocol):
+    """A local feed that also shows what was adjusted for the platform (adapters/local/feed.py)."""
+
+    def preview(self, post: Post, notes: Sequence[str] = ()) -> PublishResult: ...
+
+
 @dataclass
 class PublishingService:
     journal: Any
@@ -71,27 +84,26 @@ class PublishingService:
         unsafe = self._unsafe_files(item_id)
         if unsafe:  # a link may point outside the workspace: a person replaces it with the real file
             return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(unsafe))
-        files = tuple(self.assets.media(item_id))
-        adapter = self.platforms.get(platform)
-        if adapter is None:
-            post = Post(key=key, item_id=item_id, platform=platform, title=title, caption=caption, kind=kind,
-                        media=files)
-            return ActionResult(ok=True, state=PUBLISHED_STATE,
-                                links=((platform, self.local_feed.publish(post).link),))
         from automation.adapters.media import prepare as media
 
-        prepared = media.prepare([f.path for f in files], platform, kind, self.work_dir / item_id / platform)
+        files = [f.path for f in self.assets.media(item_id)]
+        prepared = media.prepare(files, platform, kind, self.work_dir / item_id / platform)
         if prepared.problems:
             return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(prepared.problems))
-        post = Post(key=key, item_id=item_id, platform=platform, title=title, caption=caption, kind=kind,
-                    media=tuple(MediaFile(name=p.name, path=p) for p in prepared.files))
-        problems = adapter.check(post)
+        post = self._post(key, item_id, platform, title, caption, kind, prepared.files)
+        problems = self._check(post)
         if problems:
             return ActionResult(ok=False, state=FAILED_STATE, problem=" ".join(problems))
+        adapter = self.platforms.get(platform)
+        if adapter is None:
+            feed = self.local_feed
+            result = feed.preview(post, prepared.notes) if isinstance(feed, PreviewFeed) else feed.publish(post)
+            return ActionResult(ok=True, state=PUBLISHED_STATE, links=((platform, result.link),))
         return action_result(platform, adapter.publish(post, JournalPublishState(self.journal, key)))
 
     def check(self, item_id: str, platforms: list[str], title: str, caption: str, kind: str) -> list[str]:
-        """Caption and media problems for every platform, found before the Kabid approves."""
+        """Caption and media problems for every platform, configured or not, found before the Kabid
+        approves: the same preparation and the same check as at publish time."""
         from automation.adapters.media import prepare as media
 
         problems: list[str] = self._unsafe_files(item_id)
@@ -101,11 +113,26 @@ class PublishingService:
         except Exception as exc:  # the check must never stop the workflow
             log.warning(log_text.MEDIA_NOT_READABLE, item_id, exc)
         for platform in platforms:
-            problems.extend(caption_problems(platform, caption, title))
-            if platform in self.platforms:
-                prepared = media.prepare(files, platform, kind, self.work_dir / item_id / f"check-{platform}")
+            prepared = media.prepare(files, platform, kind, self.work_dir / item_id / f"check-{platform}")
+            if prepared.problems:  # the media said why; the caption is still worth checking
                 problems.extend(prepared.problems)
+                problems.extend(post_problems(platform, caption, platform_title(platform, title, caption), None))
+                continue
+            problems.extend(self._check(self._post("", item_id, platform, title, caption, kind, prepared.files)))
         return list(dict.fromkeys(problems))
+
+    def _post(self, key: str, item_id: str, platform: str, title: str, caption: str, kind: str,
+              files: Sequence[Path]) -> Post:
+        return Post(key=key, item_id=item_id, platform=platform, title=platform_title(platform, title, caption),
+                    caption=caption, kind=kind, media=tuple(MediaFile(name=path.name, path=path) for path in files))
+
+    def _check(self, post: Post) -> list[str]:
+        """The platform's own check: the adapter's where one is configured (it may know more, such as
+        a longer X limit), else the same domain rules through the media reader."""
+        from automation.adapters.media import prepare as media
+
+        adapter = self.platforms.get(post.platform)
+        return adapter.check(post) if adapter is not None else media.check_post(post)
 
     def _unsafe_files(self, item_id: str) -> list[str]:
         return self.assets.unsafe_files(item_id) if isinstance(self.assets, UnsafeFileReporting) else []

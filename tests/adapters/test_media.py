@@ -25,7 +25,7 @@ from automation.adapters.media.prepare import (
 from automation.domain.platform_rules import RULES, rules_for
 from tests import media_samples as samples
 
-IMAGE_PLATFORMS = ["Instagram", "Facebook", "X", "TikTok"]
+IMAGE_PLATFORMS = ["Instagram", "Facebook", "X"]  # TikTok: videos only (see platform_rules)
 SIZES = [(10, 10), (300, 300), (5000, 1000), (1000, 5000), (4000, 3000)]
 
 
@@ -132,7 +132,7 @@ def test_crop_keeps_the_middle(tmp_path):
 
 
 def test_other_platforms_keep_the_aspect_ratio(sized, tmp_path):
-    for platform in ("Facebook", "X", "TikTok"):
+    for platform in ("Facebook", "X"):
         result = prepare_image(sized[(5000, 1000)], platform, tmp_path)
         assert abs(result.width / result.height - 5) < 0.02, platform
 
@@ -667,8 +667,16 @@ def test_same_stem_gets_distinct_outputs(tmp_path, sized):
     folder.mkdir()
     shutil.copy(sized[(300, 300)], folder / "poster.png")
     shutil.copy(sized[(4000, 3000)], folder / "poster.jpg")
-    result = prepare(list(folder.iterdir()), "TikTok", "Infografis", tmp_path / "out")
-    assert [path.name for path in result.files] == ["poster-tiktok.jpg", "poster-2-tiktok.jpg"]
+    result = prepare(list(folder.iterdir()), "X", "Infografis", tmp_path / "out")
+    assert [path.name for path in result.files] == ["poster-x.jpg", "poster-2-x.jpg"]
+
+
+def test_tiktok_takes_no_still_images(tmp_path, sized):
+    result = prepare([sized[(300, 300)]], "TikTok", "Infografis", tmp_path / "out")
+    assert result.problems == (
+        "TikTok: hanya menerima video; Jenis 'Infografis' (gambar) tidak dapat diterbitkan di TikTok.",
+    )
+    assert not prepare_image(sized[(300, 300)], "TikTok", tmp_path).ok
 
 
 def test_no_media_and_wrong_kind(tmp_path, item):
@@ -764,3 +772,25 @@ def test_the_media_host_never_hands_out_a_links_target(tmp_path):
         host.url_for(tmp_path / "tautan.png")
     assert not any((tmp_path / "publik").glob("*")) if (tmp_path / "publik").exists() else True
     assert host.url_for(secret).startswith("https://media.example/")  # a plain file is served
+
+
+def test_the_audio_profile_rate_and_channels_are_read_for_the_checks(videos):
+    info = probe_video(videos["4s"])
+    assert (info.audio_codec, info.audio_profile, info.audio_sample_rate, info.audio_channels) == (
+        "aac", "LC", 48_000, 2)
+    facts = media.facts(info)
+    assert (facts.kind, facts.format, facts.audio_profile, facts.width, facts.height) == (
+        "video", "MP4", "LC", 320, 568)
+    assert video_problems(info, "X") == []  # 320 x 568, AAC-LC stereo, 4 s: within X's rules
+    silent = probe_video(videos["mpeg4"])
+    assert silent.audio_profile in (None, "LC")
+
+
+def test_check_post_reads_the_files_and_applies_the_one_check(videos, sized, tmp_path):
+    from automation.ports import MediaFile, Post
+
+    post = Post(key="k", item_id="K-1", platform="X", title="", caption="Teks", kind="Video",
+                media=(MediaFile("klip-4s.mp4", videos["4s"]), MediaFile("poster.png", sized[(300, 300)])))
+    assert media.check_post(post) == ["X: unggah satu video saja, atau 1–4 gambar, bukan keduanya."]
+    reel = dataclasses.replace(post, platform="Instagram", media=(MediaFile("klip-4s.mp4", videos["4s"]),))
+    assert media.check_post(reel) == []

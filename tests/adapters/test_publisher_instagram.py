@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -156,7 +157,9 @@ def test_reconcile_with_nothing_pending_says_safe_to_publish(ig, site, tmp_path)
 
 
 def test_only_jpeg_images_and_a_media_host_are_accepted(ig, site, tmp_path):
-    png = adapter(ig, site).publish(post(tmp_path, "poster.png"), MemoryState())
+    png_file = media(tmp_path / "m", "poster.png", b"\x89PNG\r\n\x1a\n" + bytes(64))  # read by content, not name
+    png_post = dataclasses.replace(post(tmp_path), media=(png_file,))
+    png = adapter(ig, site).publish(png_post, MemoryState())
     assert isinstance(png, Failed) and not png.retry and "JPEG" in png.problem
     no_host = adapter(ig, None).publish(post(tmp_path, "poster.jpg"), MemoryState())
     assert isinstance(no_host, Failed) and not no_host.retry and "media_host" in no_host.problem

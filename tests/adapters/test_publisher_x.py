@@ -181,13 +181,13 @@ def test_the_adapter_counts_as_the_caption_check_does(xf, tmp_path, caption):
     """The emoji family weighs 2 and a bare domain 23 in both places: exactly 281, over by one."""
     assert caption_problems("X", caption) == ["X: 281 karakter berbobot (tautan dihitung 23); batasnya 280."]
     outcome = adapter(xf).publish(post(tmp_path, caption=caption), MemoryState())
-    assert isinstance(outcome, Failed) and not outcome.retry and "281 dari 280" in outcome.problem
+    assert isinstance(outcome, Failed) and not outcome.retry and "281 karakter berbobot" in outcome.problem
     assert xf.live_posts() == []
 
 
 def test_a_text_too_long_is_caught_before_any_call(xf, tmp_path):
     outcome = adapter(xf).publish(post(tmp_path, caption="x" * 281), MemoryState())
-    assert isinstance(outcome, Failed) and not outcome.retry and "281 dari 280" in outcome.problem
+    assert isinstance(outcome, Failed) and not outcome.retry and "281 karakter berbobot" in outcome.problem
     assert xf.log == []
     assert isinstance(adapter(xf, max_length=25000).publish(post(tmp_path, caption="x" * 281), MemoryState()),
                       Published)

@@ -19,6 +19,17 @@ from tests.people import actor, make_workspace, status
 SCHEDULE = "2026-11-30 12:00"  # publication waits for it: the window in which content may change
 
 
+def poster(colour: tuple[int, int, int]) -> bytes:
+    """A real PNG (local mode prepares and checks the media as a platform would), one per colour."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1350), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def ws(tmp_path):
     return make_workspace(tmp_path / "kantor")
@@ -31,7 +42,7 @@ def approved(ws, schedule=SCHEDULE, platform="Instagram, X"):
     ws.once(at="2026-11-30T09:00")
     item = ws.rows()[0]["ID"]
     folder = next((ws.root / "drive").glob(f"*/{item}*"))
-    (folder / "poster.png").write_bytes(b"\x89PNG\r\n\x1a\nposter as approved")
+    (folder / "poster.png").write_bytes(poster((200, 120, 40)))  # as approved
     for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"),
                                             (6, "Disetujui")], start=1):
         ws.edit(item, {status(step): value})
@@ -97,7 +108,7 @@ def test_nothing_changed_publishes_as_before_and_the_log_shows_the_approved_dige
 
 def test_a_file_changed_after_approval_is_not_published_and_the_approval_reopens(ws):
     item = approved(ws)
-    (folder_of(ws, item) / "poster.png").write_bytes(b"\x89PNG\r\n\x1a\nposter changed afterwards")
+    (folder_of(ws, item) / "poster.png").write_bytes(poster((40, 120, 200)))  # changed afterwards
     ws.once(at="2026-11-30T12:00")
     assert_reopened(ws, item, "berkas poster.png diubah")
     ws.once(at="2026-11-30T12:01")  # told once, not every cycle
@@ -161,7 +172,7 @@ def test_a_file_changed_right_before_the_post_goes_out_is_caught_then(ws):
 
     def change_the_file(count, effect):
         if effect.kind == EffectKind.PUBLISH and not swapped:
-            (folder_of(other, item) / "poster.png").write_bytes(b"\x89PNG\r\n\x1a\nswapped before the post")
+            (folder_of(other, item) / "poster.png").write_bytes(poster((0, 0, 0)))  # swapped before the post
             swapped.append(effect.key)
 
     app.engine.before_effect = change_the_file

@@ -9,6 +9,7 @@ import time
 
 import openpyxl
 import pytest
+from PIL import Image
 
 from tests.people import actor, make_workspace, status, waktu
 
@@ -170,6 +171,10 @@ def run_moves(ws, moves, env) -> int:
         if move:
             reason = {"Catatan Petugas": "Perbaiki."} if move[1] in ("Revisi", "Ditolak") else {}
             ws.edit(ws.rows()[0]["ID"], {status(move[0]): move[1], **reason})
+        if minute == 1:  # a real poster: local mode prepares and checks the media as the platforms would
+            folder = next(p for p in (ws.root / "drive").glob("*/K-2026-0001*") if p.is_dir())
+            if not (folder / "poster.png").exists():
+                Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
         at = f"2026-11-30T09:{minute:02d}"
         result = ws.sop_konten("once", at=at, env=env, check=False)
         if result.returncode == 70:

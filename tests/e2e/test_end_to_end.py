@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PIL import Image
 
 from tests.people import actor, make_workspace, status, waktu
 
@@ -42,7 +43,7 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
 
     # material for the design goes into the item's folder
     folder = next((ws.root / "drive" / "02 Pertimbangan").glob(f"{item}*"))
-    (folder / "poster.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")  # prepared per platform
 
     steps = [
         # (step, value, time, next step, its actor, its e-mail, stage folder)
@@ -76,7 +77,7 @@ def test_an_idea_goes_through_every_step_and_is_published(ws):
 
     for platform in ("instagram", "x"):
         post = ws.root / "published" / platform / item
-        assert (post / "poster.png").exists()
+        assert (post / f"poster-{platform}.jpg").exists()  # what the platform would be sent
         data = json.loads((post / "post.json").read_text(encoding="utf-8"))
         assert data["caption"].startswith("Vaksinasi gratis")
     page = (ws.root / "published" / "index.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import make_office
@@ -34,6 +35,9 @@ def test_the_whole_sop_on_google_sheets(office):
     office.propose("Jadwal Vaksinasi", Platform="Instagram", Caption="Ayo vaksin")
     assert office.once(at="2026-11-30T09:00").startswith("1 item baru, 1 perpindahan")
     item = office.rows()[0]["ID"]
+    # a real poster: local publishing prepares and checks the media as Instagram would
+    folder = next(p for p in (office.root / "drive").glob(f"*/{item}*") if p.is_dir())
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
     row = office.row(item)
     assert item == "K-2026-0001" and row[waktu(1)] == "2026-11-30 09:00"
     assert row[status(2)] == "Menunggu" and row[actor(2)] == "Sari Tim Konten" and row["Tahap"].startswith("2. Pertimbangan")

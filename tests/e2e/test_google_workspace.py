@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_office import OWNER, make_office
@@ -30,7 +33,9 @@ def test_the_whole_sop_with_sheets_drive_and_gmail(office, google_emulator):
     assert stages[0] == "00 Masuk" and stages[-1] == "99 Ditolak" and len(stages) == 10
     intake = next(f.id for f in google_emulator.files_in(office.root_folder) if f.name == "00 Masuk")
     google_emulator.share(intake, "rina@kontributor.example", "writer")  # the office shares the intake folder
-    google_emulator.upload_file(intake, "Festival Gudeg.png", b"\x89PNG\r\n\x1a\nfake", "rina@kontributor.example")
+    poster = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(poster, "PNG")  # prepared for Instagram at publication
+    google_emulator.upload_file(intake, "Festival Gudeg.png", poster.getvalue(), "rina@kontributor.example")
     office.once(at="2026-11-30T09:00")
     (row,) = office.rows()
     item = row["ID"]
@@ -55,7 +60,7 @@ def test_the_whole_sop_with_sheets_drive_and_gmail(office, google_emulator):
     assert row[status(7)] == "Terbit" and row["Tautan Publikasi"].startswith("Instagram: ")
     assert stage_of(google_emulator, office, item) == "08 Terbit"
     post = office.root / "published" / "instagram" / item
-    assert (post / "Festival Gudeg.png").read_bytes().startswith(b"\x89PNG")
+    assert (post / "Festival Gudeg-instagram.jpg").read_bytes().startswith(b"\xff\xd8\xff")  # as Instagram gets it
     sent = google_emulator.sent_messages
     assert sent[-1]["to"].endswith("<rina@kontributor.example>") and "terbit" in sent[-1]["subject"].lower()
     assert all(m["from"].endswith(f"<{office_sender()}>") for m in sent)

@@ -172,3 +172,61 @@ def test_bad_media_is_caught_at_koreksi_and_blocks_nothing_silently(ws, platform
     row = ws.row(item)
     assert row[status(7)] == "Menunggu" and "Instagram: gagal" in row["Tautan Publikasi"]
     assert ig.live_posts() == []
+
+
+# --- local mode: the same checks and preparation, the feed as a faithful preview (issue 11) ---------------
+
+
+@pytest.fixture
+def local_ws(tmp_path):
+    return make_workspace(tmp_path / "kantor-lokal")  # no [publish.<platform>]: every platform is local
+
+
+def local_item(ws, caption, platform, approve=True):
+    from tests import media_samples
+
+    ws.propose("Festival Gudeg", Jenis="Infografis", Platform=platform, Caption=caption)
+    ws.once(at="2026-11-30T09:00")
+    item = ws.rows()[0]["ID"]
+    folder = next((ws.root / "drive").glob(f"*/{item}*"))
+    media_samples.save(media_samples.picture((3000, 1000), "RGBA"), folder / "1-spanduk.png")
+    media_samples.cmyk_jpeg(folder, "2-cetak.jpg", size=(1200, 1500))
+    media_samples.save(media_samples.picture((800, 800), "I;16"), folder / "3-enam-belas-bit.png")
+    moves = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")] + ([(6, "Disetujui")] if approve else [])
+    for minute, (step, value) in enumerate(moves, start=1):
+        ws.edit(item, {status(step): value})
+        ws.once(at=f"2026-11-30T09:{minute:02d}")
+    return item
+
+
+@pytest.mark.slow
+def test_local_mode_publishes_what_each_platform_would_receive(local_ws):
+    item = local_item(local_ws, "Festival Gudeg 2026 di Alun-alun Utara. #JogjaIstimewa", "Instagram, X")
+    row = local_ws.row(item)
+    assert row[status(7)] == "Terbit", row["Catatan Sistem"]
+    instagram = local_ws.root / "published" / "instagram" / item
+    sent = sorted(p.name for p in instagram.iterdir() if p.suffix == ".jpg")
+    assert sent == ["1-spanduk-instagram.jpg", "2-cetak-instagram.jpg", "3-enam-belas-bit-instagram.jpg"]
+    for name in sent:
+        with Image.open(instagram / name) as image:
+            assert image.format == "JPEG" and image.mode == "RGB" and 320 <= image.width <= 1440
+            assert 0.8 <= image.width / image.height <= 1.91
+    assert not list(instagram.glob("*.png"))  # never the designer's originals
+    page = (local_ws.root / "published" / "index.html").read_text(encoding="utf-8")
+    assert 'data-platform="Instagram"' in page and 'data-platform="X"' in page and 'data-frame="16:9"' in page
+
+
+@pytest.mark.slow
+def test_local_mode_reports_at_koreksi_what_the_platforms_would_refuse(local_ws):
+    caption = "Jogja " * 58 + "Istimewa"  # 356 characters: too long for X
+    item = local_item(local_ws, caption, "Instagram, X, TikTok", approve=False)
+    notes = local_ws.row(item)["Catatan Sistem"]
+    assert "X: 356 karakter berbobot" in notes and "280" in notes
+    assert "TikTok: hanya menerima video" in notes
+    local_ws.edit(item, {status(6): "Disetujui"})
+    local_ws.once(at="2026-11-30T09:10")
+    row = local_ws.row(item)
+    assert "X: gagal" in row["Tautan Publikasi"] and "TikTok: gagal" in row["Tautan Publikasi"]
+    assert not (local_ws.root / "published" / "x" / item).exists()
+    assert not (local_ws.root / "published" / "tiktok" / item).exists()
+    assert (local_ws.root / "published" / "instagram" / item / "post.json").is_file()

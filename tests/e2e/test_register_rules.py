@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from PIL import Image
 
 from tests.people import actor, make_workspace, status, waktu
 
@@ -22,9 +23,13 @@ def advance(ws, item, *moves, start_hour=9):
 
 @pytest.fixture
 def item(ws):
-    ws.propose("Festival Kuliner", Jenis="Video", Platform="Instagram")
+    ws.propose("Festival Kuliner", Jenis="Infografis", Platform="Instagram")
     ws.once(at="2026-11-30T08:00")
-    return ws.rows()[0]["ID"]
+    item = ws.rows()[0]["ID"]
+    # local mode prepares and checks the media as Instagram would: a real poster, so the item can go live
+    folder = next((ws.root / "drive").glob(f"*/{item}*"))
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
+    return item
 
 
 def note(ws, item):

@@ -262,3 +262,11 @@ def test_caption_problems_never_raise(text):
         assert isinstance(caption_problems(name, text, text[:120]), list)
     too_long = any("karakter berbobot" in problem for problem in caption_problems("X", text))
     assert too_long == (x_weighted_length(text) > 280)
+
+
+def test_a_configured_caption_limit_replaces_the_tables():
+    long_post = "a" * 300
+    assert caption_problems("X", long_post) == ["X: 300 karakter berbobot (tautan dihitung 23); batasnya 280."]
+    assert caption_problems("X", long_post, max_length=25_000) == []
+    assert caption_problems("X", long_post, max_length=100) == [
+        "X: 300 karakter berbobot (tautan dihitung 23); batasnya 100."]

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from automation.domain.contract import Contract
 from automation.domain.sop import SopError, default_sop_path, load_sop, parse_sop
@@ -129,6 +130,9 @@ def test_another_units_sop_runs_by_changing_the_file_only(tmp_path):
     ws.edit(None, {"Judul": "Kerja bakti", "Platform": "instagram", "1. Usulan - Status": "Diusulkan"})
     ws.once(at="2026-11-30T09:00")
     item = ws.rows()[0]["ID"]
+    # a real poster: local publishing prepares and checks the media as Instagram would
+    folder = next(p for p in (root / "drive").glob(f"*/{item}*") if p.is_dir())
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
     assert ws.row(item)["2. Redaksi - Status"] == "Menunggu"
     ws.edit(item, {"2. Redaksi - Status": "siap"})
     ws.once(at="2026-11-30T09:10")

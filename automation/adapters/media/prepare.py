@@ -35,8 +35,8 @@ from typing import Any, cast
 
 from PIL import Image, ImageCms, ImageColor, ImageOps, UnidentifiedImageError
 
+from automation.domain import post_check
 from automation.domain.platform_rules import (
-    CODEC_NAMES,
     ImageRules,
     PlatformRules,
     id_bytes,
@@ -45,14 +45,18 @@ from automation.domain.platform_rules import (
     id_ratio,
     rules_for,
 )
+from automation.domain.post_check import MediaFacts, post_problems
 from automation.domain.texts import captions as caption_text
 from automation.domain.texts import log as log_text
 from automation.domain.texts import media as media_text
+from automation.ports import Post
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "MediaInfo",
+    "check_post",
+    "facts",
     "PreparedMedia",
     "PreparedSet",
     "heif_supported",
@@ -169,6 +173,9 @@ class MediaInfo:
     container: str | None = None  # a video's container (MP4, MOV, WEBM, MKV, ...)
     video_codec: str | None = None  # FFmpeg codec name: h264, hevc, vp9, mpeg4, ...
     audio_codec: str | None = None  # aac, opus, mp3, ...; None when there is no audio track
+    audio_profile: str | None = None  # FFmpeg's name of the audio profile: "LC", "HE-AAC", ...
+    audio_sample_rate: int | None = None  # Hz
+    audio_channels: int | None = None
     fps: float | None = None
     frames: int = 1  # frames of an animated image
     has_alpha: bool = False
@@ -570,6 +577,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
             videos = list(media.streams.video)
             audios = list(media.streams.audio)
             audio_codec = audios[0].codec_context.name if audios else None
+            audio = _audio_facts(audios[0].codec_context) if audios else {}
             if not videos:
                 return MediaInfo(
                     path,
@@ -610,6 +618,7 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
                 audio_codec=audio_codec,
                 fps=fps,
                 notes=_mismatch_note(path, container),
+                **audio,
             )
             if not decoded or not complete or not width or not height:
                 return replace(info, problems=corrupt.problems)
@@ -617,6 +626,17 @@ def _probe_video(path: Path, size: int, container: str | None) -> MediaInfo:
     except Exception as exc:
         log.info(log_text.MEDIA_BROKEN_VIDEO, path, exc)
         return corrupt
+
+
+def _audio_facts(context: Any) -> dict[str, Any]:
+    """Profile, sample rate and channels of an audio stream, as far as FFmpeg tells them."""
+    layout = getattr(context, "layout", None)
+    channels = getattr(layout, "nb_channels", None) or getattr(context, "channels", None)
+    return {
+        "audio_profile": getattr(context, "profile", None) or None,
+        "audio_sample_rate": int(context.sample_rate) if getattr(context, "sample_rate", None) else None,
+        "audio_channels": int(channels) if channels else None,
+    }
 
 
 def _reaches_end(media: Any, stream: Any) -> bool:
@@ -640,100 +660,52 @@ def _reaches_end(media: Any, stream: Any) -> bool:
     return last is not None and last >= end - 0.3
 
 
-def _prefixed(platform: str, sentence: str) -> str:
-    """'Instagram: gambar ...' from 'Gambar ...': a platform's name before a sentence about a file."""
-    return f"{platform}: {sentence[:1].lower()}{sentence[1:]}"
+_prefixed = post_check.prefixed
 
 
-def _codec_label(codec: str | None) -> str:
-    return CODEC_NAMES.get(codec or "", (codec or media_text.UNKNOWN).upper())
-
-
-def _codec_list(codecs: Iterable[str]) -> str:
-    labels = sorted(_codec_label(codec) for codec in codecs)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + media_text.OR + labels[-1]
-
-
-def _codec_list_plain(names: Iterable[str]) -> str:
-    labels = sorted(names)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + media_text.OR + labels[-1]
-
-
-def _limit_seconds(seconds: float) -> str:
-    if seconds < 60:
-        return media_text.seconds(id_dec(seconds, 1).removesuffix(',0'))
-    if seconds < 3600 or seconds % 3600:
-        return media_text.minutes(id_int(round(seconds / 60)))
-    return media_text.hours(id_int(round(seconds / 3600)))
-
-
-def _measured_seconds(seconds: float) -> str:
-    if seconds < 60:
-        return media_text.seconds(id_dec(seconds, 1))
-    whole = int(round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = (([media_text.hours(hours)] if hours else []) + [media_text.minutes(minutes)]
-             + ([media_text.seconds(secs)] if secs else []))
-    return " ".join(parts)
+def facts(info: MediaInfo, name: str | None = None) -> MediaFacts:
+    """What the domain's check needs to know of a file (named `name`, by default its file name)."""
+    return MediaFacts(
+        name=name or info.name,
+        kind=info.kind,
+        format=info.container if info.kind == VIDEO else info.format,
+        size=info.size,
+        width=info.width,
+        height=info.height,
+        frames=info.frames,
+        duration=info.duration,
+        container=info.container,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec,
+        audio_profile=info.audio_profile,
+        audio_sample_rate=info.audio_sample_rate,
+        audio_channels=info.audio_channels,
+        fps=info.fps,
+        problems=info.problems,
+    )
 
 
 def video_problems(info: MediaInfo, platform: str) -> list[str]:
     """What stops `platform` from taking the video described by `info` (Indonesian sentences)."""
-    rules = rules_for(platform)
-    if rules is None:
-        return [caption_text.unknown_platform(platform)]
-    name = info.name
-    if info.problems:
-        return [_prefixed(rules.name, problem) for problem in info.problems]
-    if info.kind != VIDEO:
-        return [media_text.not_a_video(rules.name, name)]
-    video = rules.video
-    if video is None:
-        return [media_text.takes_no_video(rules.name, name)]
-    prefix = media_text.video_subject(rules.name, name)
-    who = f"{video.label} " if video.label else ""
-    accepts = media_text.only_accepts(video.label) if video.label else media_text.ACCEPTED_ONLY
-    problems = []
-    if video.containers and info.container not in video.containers:
-        problems.append(media_text.wrong_container(prefix, info.container or media_text.UNKNOWN, accepts,
-                                                   _codec_list_plain(video.containers)))
-    if video.video_codecs and info.video_codec not in video.video_codecs:
-        problems.append(media_text.wrong_video_codec(prefix, _codec_label(info.video_codec), accepts,
-                                                     _codec_list(video.video_codecs)))
-    if video.audio_codecs and info.audio_codec and info.audio_codec not in video.audio_codecs:
-        problems.append(media_text.wrong_audio_codec(prefix, _codec_label(info.audio_codec), accepts,
-                                                     _codec_list(video.audio_codecs)))
-    if info.duration is not None:
-        if video.min_seconds is not None and info.duration < video.min_seconds:
-            problems.append(media_text.too_short(prefix, _measured_seconds(info.duration), who,
-                                                 _limit_seconds(video.min_seconds)))
-        if video.max_seconds is not None and info.duration > video.max_seconds:
-            problems.append(media_text.too_long(prefix, _measured_seconds(info.duration), who,
-                                                _limit_seconds(video.max_seconds)))
-    if video.max_bytes is not None and info.size > video.max_bytes:
-        problems.append(media_text.too_large(prefix, id_bytes(info.size), who, id_bytes(video.max_bytes)))
-    if info.width and info.height:
-        short, long = sorted((info.width, info.height))
-        dims = media_text.pixels(id_int(info.width), id_int(info.height))
-        if video.min_side is not None and short < video.min_side:
-            problems.append(media_text.short_side_too_small(prefix, dims, who, id_int(video.min_side)))
-        if video.max_side is not None and long > video.max_side:
-            problems.append(media_text.long_side_too_large(prefix, dims, who, id_int(video.max_side)))
-        if video.max_width is not None and info.width > video.max_width:
-            problems.append(media_text.too_wide(prefix, id_int(info.width), who, id_int(video.max_width)))
-    if info.fps and (video.min_fps is not None or video.max_fps is not None):
-        too_slow = video.min_fps is not None and info.fps < video.min_fps - 0.01
-        too_fast = video.max_fps is not None and info.fps > video.max_fps + 0.01
-        if too_slow or too_fast:
-            if video.min_fps is not None and video.max_fps is not None:
-                bounds = f"{id_int(video.min_fps)}–{id_int(video.max_fps)} fps"
-            elif video.max_fps is not None:
-                bounds = media_text.fps_at_most(id_int(video.max_fps))
-            else:
-                bounds = media_text.fps_at_least(id_int(video.min_fps or 0))
-            problems.append(media_text.wrong_fps(prefix, id_dec(info.fps), accepts, bounds))
-    return problems
+    return post_check.video_problems(facts(info), platform)
+
+
+def check_post(post: Post, *, caption_limit: int | None = None) -> list[str]:
+    """The platform's rules against the post as it would be sent: its files read from their bytes,
+    then `post_check.post_problems`. The adapters' `check()` and the local preview both call it.
+
+    A file whose signature says image or video but whose content does not decode is judged by what
+    is known (kind, format, bytes): saying it is corrupt is `prepare`'s job, which runs first in
+    every publication and at Koreksi and names the file; a missing file or one that is no media at
+    all is reported here too."""
+    described = []
+    for media in post.media:
+        info = inspect(media.path)
+        name = Path(media.name).name or media.path.name
+        if info.problems and info.kind in (IMAGE, VIDEO) and info.size:
+            info = replace(info, problems=())
+        described.append(facts(info, name))
+    return post_problems(post.platform, post.caption, post.title, described, caption_limit=caption_limit)
 
 
 # --- image conversion ----------------------------------------------------------------------------------

@@ -64,7 +64,6 @@ from automation.adapters.social.base import (
     same_text,
     split_media,
 )
-from automation.domain.captions import measure
 from automation.domain.platform_rules import FACEBOOK
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
@@ -315,18 +314,9 @@ class FacebookPlatform(GraphAdapter):
         return facebook_error(self.tokens, response)
 
     def check(self, post: Post) -> list[str]:
-        images, videos, others = split_media(post)
-        problems = [publish_text.not_image_or_video(m.name) for m in others]
-        if videos and (images or len(videos) > 1):
-            problems.append(publish_text.ONE_VIDEO_OR_IMAGES)
-        if len(images) > MAX_PHOTOS:
-            problems.append(publish_text.at_most_images_per_post(MAX_PHOTOS))
-        if not post.caption.strip():
-            problems.append(publish_text.CAPTION_REQUIRED)
-        length = measure(post.caption, CAPTION.unit)
-        if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(publish_text.caption_too_long(length, CAPTION.max_length))
-        return problems
+        from automation.adapters.media.prepare import check_post
+
+        return check_post(post)  # the rules: domain/post_check.py
 
     # -- the sequence
     def _pending(self, s: dict) -> str | None:

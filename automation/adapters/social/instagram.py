@@ -58,7 +58,6 @@ from automation.adapters.social.base import (
 )
 from automation.adapters.social.facebook import GraphAdapter
 from automation.adapters.social.instagram_errors import Action, InstagramRefusal, instagram_error
-from automation.domain.captions import count_hashtags, count_mentions, measure
 from automation.domain.platform_rules import INSTAGRAM
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
@@ -110,25 +109,9 @@ class InstagramPlatform(GraphAdapter):
         return instagram_error(self.tokens, response)
 
     def check(self, post: Post) -> list[str]:
-        images, videos, others = split_media(post)
-        problems = [publish_text.not_image_or_video(m.name) for m in others]
-        if not images and not videos:
-            problems.append(publish_text.NEED_MEDIA)
-        if videos and (images or len(videos) > 1):
-            problems.append(publish_text.one_reel_or_images(MAX_CHILDREN))
-        if len(images) > MAX_CHILDREN:
-            problems.append(publish_text.at_most_images_per_post(MAX_CHILDREN))
-        problems += [publish_text.jpeg_only(m.name) for m in images
-                     if (m.path.suffix or m.name).lower() not in (".jpg", ".jpeg")
-                     and not m.name.lower().endswith((".jpg", ".jpeg"))]
-        length = measure(post.caption, CAPTION.unit)
-        if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(publish_text.caption_too_long(length, CAPTION.max_length))
-        if CAPTION.max_hashtags is not None and count_hashtags(post.caption) > CAPTION.max_hashtags:
-            problems.append(publish_text.at_most_hashtags(CAPTION.max_hashtags))
-        if CAPTION.max_mentions is not None and count_mentions(post.caption) > CAPTION.max_mentions:
-            problems.append(publish_text.at_most_mentions(CAPTION.max_mentions))
-        return problems
+        from automation.adapters.media.prepare import check_post
+
+        return check_post(post)  # the rules: domain/post_check.py
 
     # -- the sequence
     def _pending(self, s: dict) -> str | None:

@@ -50,7 +50,6 @@ from automation.adapters.social.base import (
     pending_step,
     split_media,
 )
-from automation.domain.captions import measure
 from automation.domain.platform_rules import TIKTOK
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
@@ -194,14 +193,9 @@ class TikTokPlatform(Adapter):
         self._account_hold: tuple[datetime, str] | None = None  # rate limits are per access token
 
     def check(self, post: Post) -> list[str]:
-        images, videos, others = split_media(post)
-        problems = [publish_text.not_video(m.name) for m in others + images]
-        if len(videos) != 1:
-            problems.append(publish_text.NEED_ONE_VIDEO)
-        length = measure(post.caption, CAPTION.unit)  # TikTok counts UTF-16 units: an emoji is 2
-        if CAPTION.max_length is not None and length > CAPTION.max_length:
-            problems.append(publish_text.caption_too_long_utf16(length, CAPTION.max_length))
-        return problems
+        from automation.adapters.media.prepare import check_post
+
+        return check_post(post)  # the rules: domain/post_check.py
 
     # -- HTTP
     def _interpret(self, response: requests.Response) -> Exception:

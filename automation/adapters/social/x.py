@@ -52,7 +52,6 @@ from automation.adapters.social.base import (
     split_media,
 )
 from automation.domain import platform_rules
-from automation.domain.captions import x_weighted_length
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
 from automation.ports import MediaFile, Post
@@ -162,26 +161,9 @@ class XPlatform(Adapter):
         self.api.session.hooks["response"].append(self._note_limits)
 
     def check(self, post: Post) -> list[str]:
-        images, videos, others = split_media(post)
-        image_rules, video_rules = RULES.image, RULES.video
-        assert image_rules is not None and video_rules is not None  # X takes both
-        problems = [publish_text.not_image_or_video(m.name) for m in others]
-        if videos and (images or len(videos) > 1):
-            problems.append(publish_text.one_video_or_images(image_rules.max_count))
-        if len(images) > image_rules.max_count:
-            problems.append(publish_text.at_most_images(image_rules.max_count))
-        for media in images + videos:
-            limit = (video_rules.max_bytes if media in videos
-                     else image_rules.max_animated_bytes if mime_type(media) == "image/gif"
-                     else image_rules.max_bytes)
-            if limit is not None and media.path.is_file() and media.path.stat().st_size > limit:
-                problems.append(publish_text.file_too_large(media.name, limit // platform_rules.MB))
-        if not post.caption.strip():
-            problems.append(publish_text.TEXT_REQUIRED)
-        length = x_weighted_length(post.caption)
-        if length > self.max_length:
-            problems.append(publish_text.x_text_too_long(length, self.max_length))
-        return problems
+        from automation.adapters.media.prepare import check_post
+
+        return check_post(post, caption_limit=self.max_length)  # the rules: domain/post_check.py
 
     # -- HTTP
     def _interpret(self, response: requests.Response) -> Exception:

@@ -51,7 +51,6 @@ from automation.adapters.social.base import (
     redact,
     split_media,
 )
-from automation.domain.captions import measure
 from automation.domain.platform_rules import YOUTUBE
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
@@ -183,16 +182,9 @@ class YouTubePlatform(Adapter):
         self._http: Any = None
 
     def check(self, post: Post) -> list[str]:
-        images, videos, others = split_media(post)
-        problems = [publish_text.not_video(m.name) for m in others + images]
-        if len(videos) != 1:
-            problems.append(publish_text.NEED_ONE_VIDEO)
-        title = post.title.strip()
-        if not title or len(title) > TITLE_LIMIT or "<" in title or ">" in title:
-            problems.append(publish_text.youtube_title_required(TITLE_LIMIT))
-        if measure(post.caption, YOUTUBE.caption.unit) > DESCRIPTION_LIMIT or "<" in post.caption or ">" in post.caption:
-            problems.append(publish_text.youtube_description_too_long(DESCRIPTION_LIMIT))
-        return problems
+        from automation.adapters.media.prepare import check_post
+
+        return check_post(post)  # the rules: domain/post_check.py
 
     # -- credentials and HTTP
     def _credentials(self) -> Any:

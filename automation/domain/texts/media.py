@@ -354,3 +354,67 @@ def unsafe_file(name: str) -> str:
     """The note on an item whose folder holds a link or a special file (never read nor published)."""
     return (f"File '{name}' di folder aset adalah tautan (symlink), tautan keras, atau file khusus; "
             "file itu tidak dibaca dan tidak diterbitkan. Ganti dengan salinan file aslinya.")
+
+
+# --- the one check of a post against a platform's rules (domain/post_check.py) ----------------------
+
+
+def wrong_ratio(subject: object, ratio: object, who: object, low: object, high: object) -> str:
+    return f"{subject} berasio {ratio}; {who}menerima rasio {low} sampai {high}."
+
+
+def short_side_too_large(subject: object, dims: object, who: object, limit: object) -> str:
+    return f"{subject} berukuran {dims}; sisi terpendek {who}maksimal {limit} piksel."
+
+
+def wrong_audio_profile(subject: object, profile: object, accepts: object, allowed: object) -> str:
+    return f"{subject} memakai profil suara AAC {profile}; {accepts} AAC {allowed}."
+
+
+def audio_rate_too_high(subject: object, rate: object, who: object, limit: object) -> str:
+    return f"{subject} memakai laju sampel suara {rate} Hz; {who}maksimal {limit} Hz."
+
+
+def too_many_channels(subject: object, channels: object, who: object, limit: object) -> str:
+    return f"{subject} memiliki {channels} kanal suara; {who}maksimal {limit} (mono atau stereo)."
+
+
+def image_subject_of(platform: object, name: object) -> str:
+    return f"{platform}: gambar '{name}'"
+
+
+def image_wrong_format(subject: object, fmt: object, platform: object, allowed: object) -> str:
+    return f"{subject} berformat {fmt}; {platform} hanya menerima {allowed}."
+
+
+def image_too_large(subject: object, size: object, limit: object) -> str:
+    return f"{subject} berukuran {size}; maksimal {limit}."
+
+
+def still_image_for_video_only(platform: object, name: object) -> str:
+    return (f"{platform}: hanya menerima video; gambar diam '{name}' tidak dapat diterbitkan di {platform}. "
+            f"Hapus {platform} dari kolom Platform atau sediakan videonya.")
+
+
+def not_image_or_video(platform: object, name: object) -> str:
+    return f"{platform}: file '{name}' bukan gambar atau video."
+
+
+def needs_media(platform: object) -> str:
+    return f"{platform}: tidak menerima unggahan tanpa gambar atau video; tambahkan file ke folder aset."
+
+
+def needs_video(platform: object) -> str:
+    return f"{platform}: butuh tepat satu video."
+
+
+def video_or_images(platform: object, count: object) -> str:
+    return f"{platform}: unggah satu video saja, atau 1–{count} gambar, bukan keduanya."
+
+
+def too_many_images(platform: object, count: object, limit: object) -> str:
+    return f"{platform}: {count} gambar; paling banyak {limit} per unggahan."
+
+
+def caption_required(platform: object) -> str:
+    return f"{platform}: Caption kosong; isi kolom Caption."
