@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("lost_answers.json"))
     args = parser.parse_args(argv)
     os.environ.update(TOKENS)
+    logging.disable(logging.WARNING)  # the adapters' warnings for every lost answer would drown the table
     results = []
     with tempfile.TemporaryDirectory() as work, MediaSite(Path(work)) as site:
         files = sample_files(Path(work) / "media")

@@ -117,3 +117,25 @@ def test_a_spreadsheet_not_shared_names_the_account_to_share_with(google_emulato
     assert office.last_code == 1
     assert out == (f"Gagal: Spreadsheet {office.spreadsheet} belum dibagikan ke akun layanan {DAEMON_EMAIL}; "
                    "bagikan sebagai Editor lalu jalankan lagi.")
+
+
+def test_a_revision_waits_for_its_reason_and_records_it_on_google_sheets(office):
+    """Issue 12 on the Google backend: the reason in Catatan Petugas, the Log, the cleared cell, the mail."""
+    office.propose("Jadwal Vaksinasi", Platform="Instagram", Caption="Ayo vaksin")
+    office.once(at="2026-11-30T09:00")
+    item = office.rows()[0]["ID"]
+    for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai")], start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-30T09:{minute:02d}")
+    office.person("budi@kominfo.example").set_cell(office.spreadsheet, (office.row_number(item), status(5)), "Revisi",
+                                               sheet="Register")
+    office.once(at="2026-11-30T09:10")
+    row = office.row(item)
+    assert row[status(5)] == "Revisi" and row["Tahap"].startswith("5.")
+    assert "menunggu alasan" in row["Catatan Sistem"]
+    office.person("budi@kominfo.example").set_cell(office.spreadsheet, (office.row_number(item), "Catatan Petugas"),
+                                               "Logo terlalu kecil.", sheet="Register")
+    office.once(at="2026-11-30T09:11")
+    row = office.row(item)
+    assert row["Tahap"] == "4. Desain (Dimas Desainer)" and row["Catatan Petugas"] == ""
+    assert any(r[5] == "Revisi" and "Logo terlalu kecil." in r[7] for r in office.log())

@@ -473,7 +473,7 @@ class Adapter(ABC):
             return self._manual(post)
         problems = self.check(post)
         if problems:
-            return Failed(f"{self.name}: " + " ".join(problems), retry=False)
+            return Failed(" ".join(problems), retry=False)  # the problems name the platform
         last = ""
         for _ in range(4):
             try:
