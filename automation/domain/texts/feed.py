@@ -24,5 +24,3 @@ def shape_label(media: str, frame: str) -> str:
     return f"{media} {frame}"
 
 
-def media_count(count: int) -> str:
-    return f"{count} berkas"

@@ -103,10 +103,8 @@ LIVE_POST_NOT_READ = "%s %s: unggahan yang sudah tayang belum dapat dibaca: %s"
 TOKEN_EXPIRY_UNKNOWN = "masa berlaku token %s tidak diketahui: %s"
 FACEBOOK_PERMALINK_NOT_READ = "tautan Facebook untuk %s tidak terbaca: %s"
 FACEBOOK_SEVERAL_POSTS = "Facebook: %d kiriman cocok dengan %s; yang paling lama dipakai"
-FACEBOOK_POST_AGAIN = "Facebook: %s tidak ada di halaman %.0f detik setelah niat kirim; dikirim ulang"
 INSTAGRAM_LIMIT_NOT_READ = "batas unggah Instagram tidak terbaca: %s"
 INSTAGRAM_PERMALINK_NOT_READ = "tautan Instagram untuk %s tidak terbaca: %s"
-X_POST_AGAIN = "X: %s tidak ada di linimasa %.0f detik setelah niat kirim; dikirim ulang"
 
 
 # the cycle's summary line (logged after each cycle, printed by `sop-konten once`)
@@ -144,7 +142,6 @@ def cycle_line(parts: list[str], tail: list[str]) -> str:
 
 # problems the cycle reports in its summary
 RECIPIENT = "Penerima"
-
 
 
 def no_email(name: object) -> str:

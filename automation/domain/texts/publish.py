@@ -130,10 +130,6 @@ def youtube_credentials_missing(client_id_env: object, secret_env: object, token
     return f"Kredensial YouTube belum lengkap: isi variabel lingkungan {client_id_env}, {secret_env} dan {token_env}{also}."
 
 
-def youtube_token_rejected(reason: object, env: object) -> str:
-    return f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {env}."
-
-
 # Platform refusals and HTTP answers (detail of a failed or retried upload).
 
 def meta_rejected(platform: object, code: object, sub: object, message: object, trace: object) -> str:
@@ -202,35 +198,12 @@ def x_http_error(status: object, detail: object) -> str:
     return f"HTTP {status}: {detail}"
 
 
-def x_rate_limited(when: object) -> str:
-    return f"X membatasi jumlah permintaan (HTTP 429); belum ada yang terbit, dicoba lagi{when}."
-
-
-X_DUPLICATE = "X menolak: teks yang sama persis sudah pernah diunggah akun ini; ubah teksnya atau periksa akun."
-
-
 def x_forbidden(detail: object) -> str:
     return f"X menolak unggahan (HTTP 403: {detail}); periksa izin aplikasi dan akun."
 
 
-def youtube_rejected(status: object, reason: object, message: object) -> str:
-    return f"YouTube menolak video ({status} {reason}: {message})."
-
-
 def youtube_http_error(status: object, reason: object, message: object) -> str:
     return f"HTTP {status} {reason}: {message}"
-
-
-def youtube_token_rejected_nothing_sent(reason: object, env: object) -> str:
-    return f"Token YouTube ditolak ({reason}): sambungkan ulang akun dan perbarui {env}. Belum ada yang terunggah."
-
-
-def youtube_quota(reason: object) -> str:
-    return f"Kuota YouTube habis ({reason}); belum ada yang terunggah, dicoba lagi setelah kuota pulih."
-
-
-def youtube_forbidden(reason: object, message: object) -> str:
-    return f"YouTube menolak (403 {reason}: {message}); periksa izin akun dan kanal."
 
 
 def http_status(name: object, status_code: object) -> str:
@@ -239,35 +212,11 @@ def http_status(name: object, status_code: object) -> str:
 
 # --- a post a platform cannot take (checked at review time and before publishing) ------------------------
 
-NEED_ONE_VIDEO = "Butuh tepat satu video."
-NEED_MEDIA = "Butuh gambar atau video."
-ONE_VIDEO_OR_IMAGES = "Unggah satu video saja, atau gambar saja."
-CAPTION_REQUIRED = "Keterangan (caption) wajib diisi."
 TEXT_REQUIRED = "Teks unggahan wajib diisi."
 
 
 def not_image_or_video(name: object) -> str:
     return f"Berkas {name} bukan gambar atau video."
-
-
-def not_video(name: object) -> str:
-    return f"Berkas {name} bukan video."
-
-
-def at_most_images_per_post(count: object) -> str:
-    return f"Paling banyak {count} gambar per unggahan."
-
-
-def at_most_images(count: object) -> str:
-    return f"Paling banyak {count} gambar."
-
-
-def one_video_or_images(count: object) -> str:
-    return f"Unggah satu video saja, atau 1-{count} gambar."
-
-
-def one_reel_or_images(count: object) -> str:
-    return f"Unggah satu video (Reels) saja, atau 1-{count} gambar."
 
 
 def caption_too_long(length: object, limit: object) -> str:
@@ -278,48 +227,11 @@ def caption_too_long_utf16(length: object, limit: object) -> str:
     return f"Keterangan terlalu panjang ({length} dari {limit}; emoji dihitung 2)."
 
 
-def file_too_large(name: object, megabytes: object) -> str:
-    return f"Berkas {name} terlalu besar (maks {megabytes} MB)."
-
-
-def x_text_too_long(length: object, limit: object) -> str:
-    return f"Teks terlalu panjang ({length} dari {limit}; tautan dihitung 23, emoji 2)."
-
-
-def youtube_title_required(limit: object) -> str:
-    return f"Judul video wajib diisi, paling panjang {limit} karakter, tanpa < atau >."
-
-
-def youtube_description_too_long(limit: object) -> str:
-    return f"Deskripsi paling panjang {limit} byte, tanpa < atau >."
-
-
-def jpeg_only(name: object) -> str:
-    return f"Hanya gambar JPEG yang diterima; ubah {name} ke .jpg."
-
-
-def at_most_hashtags(count: object) -> str:
-    return f"Paling banyak {count} tagar."
-
-
-def at_most_mentions(count: object) -> str:
-    return f"Paling banyak {count} sebutan @akun."
-
-
 # --- where a publish stands when it cannot be settled (written to the register) ----------------------------
 
-FACEBOOK_NOT_FOUND = ("Unggahan ke Facebook tidak ditemukan di halaman setelah beberapa kali dicoba; periksa "
-                      "halaman sebelum mengunggah ulang.")
-X_NOT_FOUND = ("Unggahan ke X tidak ditemukan di linimasa akun setelah beberapa kali dicoba; periksa akun "
-               "sebelum mengunggah ulang.")
-YOUTUBE_SESSION_GONE = ("Sesi unggah YouTube sudah tidak ada dan videonya tidak ditemukan di kanal; periksa "
-                        "YouTube Studio.")
 INSTAGRAM_PUBLISHED_NOT_FOUND = ("Instagram melaporkan kontainer sudah terbit, tetapi unggahannya belum ditemukan di "
                                  "akun; periksa akun dan isi tautannya.")
-INSTAGRAM_NOT_PUBLISHED = "Instagram belum menerbitkan kontainer setelah dua kali diminta; periksa akun."
 INSTAGRAM_MEDIA_FAILED = "Instagram gagal memproses media; periksa format dan ukuran berkas."
-TIKTOK_PULL_UNANSWERED = ("Permintaan ke TikTok (PULL_FROM_URL) tidak terjawab dan publish_id tidak diketahui: "
-                          "TikTok mungkin sedang mengambil video. Periksa akun/kotak masuk TikTok.")
 NO_REASON = "tanpa alasan"
 REFRESH_X_MISSING = "tidak ada refresh_token/client_id"
 REFRESH_TIKTOK_MISSING = "refresh_token/client_key/client_secret belum lengkap"
