@@ -231,8 +231,9 @@ def test_intake_lists_a_file_and_a_folder_with_their_uploaders(google_emulator, 
 
     entries = store.list_intake()
     assert sorted(entries, key=lambda e: e.name) == [
-        IntakeEntry(key=poster, name="Poster HUT Kota", uploader=CONTRIBUTOR),
-        IntakeEntry(key=folder, name="Video Banjir", uploader="budi@jogjakota.go.id"),
+        IntakeEntry(key=poster, name="Poster HUT Kota", uploader=CONTRIBUTOR, files=("Poster HUT Kota.jpg",)),
+        IntakeEntry(key=folder, name="Video Banjir", uploader="budi@jogjakota.go.id",
+                    contributor_file="budi@jogjakota.go.id\nBudi\n", files=("klip.mp4",)),  # BOM removed
     ]
     assert empty not in {e.key for e in entries}
 
