@@ -139,3 +139,34 @@ def test_a_revision_waits_for_its_reason_and_records_it_on_google_sheets(office)
     row = office.row(item)
     assert row["Tahap"] == "4. Desain (Dimas Desainer)" and row["Catatan Petugas"] == ""
     assert any(r[5] == "Revisi" and "Logo terlalu kecil." in r[7] for r in office.log())
+
+
+def test_receipt_and_a_scheduled_item_without_false_alarms_on_google_sheets(office):
+    """Issue 12 on the Google backend: the contributor's receipt; step 7 belongs to the Admin Medsos and
+    its Tenggat counts from Jadwal Tayang, so no reminder or escalation fires before the schedule."""
+    import email
+    import email.policy
+
+    office.propose("Festival Gudeg", Platform="Instagram", Caption="Festival Gudeg 2026",
+                   **{"Jadwal Tayang": "22/12/2026 07.00"})
+    office.once(at="2026-11-30T09:00")
+    item = office.rows()[0]["ID"]
+    folder = next(p for p in (office.root / "drive").glob(f"*/{item}*") if p.is_dir())
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
+
+    def mails():
+        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted((office.root / "outbox").glob("*.eml"))]
+
+    assert any("rina@kontributor.example" in str(m["To"]) and f"tercatat: {item}" in m["Subject"] for m in mails())
+    for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"),
+                                            (6, "Disetujui")], start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-30T09:{minute:02d}")
+    row = office.row(item)
+    assert row["Tahap"] == "7. Unggah (Andi Admin Medsos)" and row[actor(7)] == "Andi Admin Medsos"
+    assert row["Tenggat"] >= "2026-12-22 07:00", row["Tenggat"]
+    before = len(mails())
+    office.once(at="2026-11-30T15:00")
+    office.once(at="2026-12-01T09:00")
+    assert not [m["Subject"] for m in mails()[before:] if "Eskalasi" in m["Subject"] or "Pengingat" in m["Subject"]]
