@@ -297,7 +297,9 @@ def platform_lines(platforms: str, caption: str, title: str) -> list[str]:
         limit = rules.caption.max_length
         length = measure(caption, rules.caption.unit)
         problems = caption_problems(name, caption, title)
-        lines.append(notify_text.platform_caption_line(name, length, limit, problems))
+        fold = rules.shape.caption_fold
+        shown = caption.strip()[:fold].rstrip() if fold is not None and len(caption.strip()) > fold else ""
+        lines.append(notify_text.platform_caption_line(name, length, limit, problems, shown))
     return lines
 
 

@@ -157,6 +157,7 @@ def test_the_reviewer_and_the_approver_can_decide_from_the_mail(ws):
     assert "Festival Kuliner Jogja 2026" in body
     assert "- X: " in body and "280" in body  # the caption as X counts it, over its limit
     assert "- Instagram: " in body and "sesuai aturan platform" in body
+    assert 'di linimasa terlihat: "Festival Kuliner Jogja 2026' in body  # Instagram folds after 125 characters
     assert "Catatan Petugas" in body and "Sesuai / Revisi" in body
     attached = [part.get_filename() for part in mail.iter_attachments()]
     assert attached == ["poster.jpg"]

@@ -160,7 +160,10 @@ def asset_folder(link: object) -> str:
     return f"Folder aset: {link}"
 
 
-def platform_caption_line(platform: str, length: int, limit: int | None, problems: list[str]) -> str:
-    """A decision mail's line per platform: how long the caption is there, and what is wrong with it."""
+def platform_caption_line(platform: str, length: int, limit: int | None, problems: list[str],
+                          shown: str = "") -> str:
+    """A decision mail's line per platform: how long the caption is there, what is wrong with it, and
+    (`shown`) what the feed shows before "selengkapnya" when it folds the caption."""
     size = f"{length} dari {limit} karakter" if limit else f"{length} karakter"
-    return f"{platform}: {size}" + (f" - {' '.join(problems)}" if problems else ", sesuai aturan platform")
+    line = f"{platform}: {size}" + (f" - {' '.join(problems)}" if problems else ", sesuai aturan platform")
+    return line + (f'; di linimasa terlihat: "{shown}... selengkapnya"' if shown else "")
