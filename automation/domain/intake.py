@@ -12,19 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from automation.domain.sop import Sop, canonical
+from automation.domain.texts.register import UNIT_SOURCE_WORDS
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff"})
 _FIELD = re.compile(r"^\s*(sumber|jenis|unit|kontak)\s*:\s*(.*)$", re.I)
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 
-# Words in a unit's name that tell its Sumber (the SOP's list of sources); first match wins.
-_UNIT_SOURCES = (
-    (("kementerian", "kemen"), "Kementerian"),
-    (("pemda diy", "pemerintah daerah diy", "daerah istimewa", "pemprov"), "Pemda DIY"),
-    (("pemkot", "kota yogyakarta", "kota jogja", "kemantren", "kelurahan"), "Pemkot Yogyakarta"),
-    (("lembaga", "badan", "komisi", "otoritas"), "Lembaga"),
-)
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,7 @@ def unit_source(unit: str, sop: Sop) -> str:
     if exact:
         return exact
     lowered = unit.lower()
-    for words, source in _UNIT_SOURCES:
+    for words, source in UNIT_SOURCE_WORDS:
         if any(word in lowered for word in words) and canonical(source, sop.sources):
             return canonical(source, sop.sources) or ""
     return ""

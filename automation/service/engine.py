@@ -11,6 +11,7 @@ it recognises its own write instead of undoing it as a person's edit.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
@@ -75,6 +76,7 @@ from automation.service.messages import DECISION_KINDS, ItemLinks, decision_pict
 from automation.service.publishing import PublishingService
 from automation.service.register_lock import LockWatch
 
+INTAKE_DETAILS = "intake.details."  # journal meta key prefix: contact, unit, Sumber, Jenis of an upload
 log = logging.getLogger("sop_konten.engine")
 
 # folders first: messages link to them
@@ -388,10 +390,10 @@ class Engine:
                 continue  # its row is in the register already: never appended twice
             observed = {h: "" for h in self.contract.register_headers}
             observed[cols.TITLE] = entry.name
-            details = contributor_details(entry.contributor_file, self.sop)
-            observed[self.contract.actor(1)] = details.contact or entry.uploader
-            observed[cols.SOURCE] = details.source
-            observed[cols.TYPE] = details.kind or kind_of_files(entry.files, self.sop)
+            details = self._intake_details(item_id)
+            observed[self.contract.actor(1)] = details.get("contact") or entry.uploader
+            observed[cols.SOURCE] = details.get("source", "")
+            observed[cols.TYPE] = details.get("kind", "")
             previous = draft_state(self.contract, item_id, observed)
             observed[self.contract.status(1)] = self.sop.first.outcomes[0].status
             decision = decide_row(ctx, previous, observed)
@@ -399,7 +401,7 @@ class Engine:
             decision.effects.insert(0, Effect(claim_key, EffectKind.CLAIM, item_id, {
                 "entry": entry.key, "name": entry.name, "uploader": entry.uploader, "title": entry.name,
                 "stage": self.sop.stage_of(1)}))
-            remark = texts.intake_remark(details.unit)
+            remark = texts.intake_remark(details.get("unit", ""))
             decision.events.insert(0, Event(str(EffectKey(item_id, 0, 0, KeyKind.INTAKE)), item_id, self.sop.first.label, "", "",
                                             observed[self.contract.actor(1)], remark))
             seen_ids.add(item_id)
@@ -454,10 +456,21 @@ class Engine:
             if self.journal.intake_item(entry.key):
                 continue
             item_id = format_id(ctx.now.year, next_seq())
+            details = contributor_details(entry.contributor_file, self.sop)
+            # kept before the claim: a cycle that dies before the row is written makes the same row again
+            self.journal.set_meta(f"{INTAKE_DETAILS}{item_id}", json.dumps({
+                "contact": details.contact, "unit": details.unit, "source": details.source,
+                "kind": details.kind or kind_of_files(entry.files, self.sop)}, ensure_ascii=False))
             self.journal.claim_intake(entry.key, item_id, entry.name, entry.uploader)
             self._intake_refused[item_id] = [media_text.unsafe_file(name) for name in entry.refused]
             found.append((entry, item_id))
         return found
+
+    def _intake_details(self, item_id: str) -> dict[str, str]:
+        """What kontributor.txt and the files said of an upload, as journaled when it got its ID."""
+        text = self.journal.get_meta(f"{INTAKE_DETAILS}{item_id}")
+        found = json.loads(text) if text else {}
+        return {k: str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
     # -- effects ----------------------------------------------------------
     def _journal_and_perform(self, decisions: list[RowDecision], ctx: Context, summary: CycleSummary) -> None:

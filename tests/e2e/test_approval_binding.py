@@ -82,7 +82,7 @@ def assert_reopened(ws, item, *changed):
     mail = kabid_mails(ws, item)[-1]
     assert mail["Subject"].startswith("[sop-konten] Persetujuan diminta ulang: 6. Persetujuan")
     for what in changed:
-        assert what in mail.get_content()
+        assert what in mail.get_body(("plain",)).get_content()  # the pictures are attached
     reopened = [r for r in ws.log() if r["ID"] == item and r["Keterangan"].startswith("Persetujuan dibuka lagi")]
     assert len(reopened) == 1 and reopened[0]["Dari"] == "Disetujui" and reopened[0]["Menjadi"] == "Menunggu"
     assert journal_state(ws, item).approved == {}

@@ -213,3 +213,12 @@ def stage_held(step: Step, name: str) -> str:
 def intake_remark(unit: str) -> str:
     """The Log line of an item made from an upload; the contributor's unit where kontributor.txt names it."""
     return f"{INTAKE_REMARK} Unit pengaju: {unit}." if unit.strip() else INTAKE_REMARK
+
+
+# Words in a unit's name (kontributor.txt) that tell its Sumber, as people write them; first match wins.
+UNIT_SOURCE_WORDS = (
+    (("kementerian", "kemen"), "Kementerian"),
+    (("pemda diy", "pemerintah daerah diy", "daerah istimewa", "pemprov"), "Pemda DIY"),
+    (("pemkot", "kota yogyakarta", "kota jogja", "kemantren", "kelurahan"), "Pemkot Yogyakarta"),
+    (("lembaga", "badan", "komisi", "otoritas"), "Lembaga"),
+)
