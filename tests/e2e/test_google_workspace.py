@@ -62,7 +62,9 @@ def test_the_whole_sop_with_sheets_drive_and_gmail(office, google_emulator):
     post = office.root / "published" / "instagram" / item
     assert (post / "Festival Gudeg-instagram.jpg").read_bytes().startswith(b"\xff\xd8\xff")  # as Instagram gets it
     sent = google_emulator.sent_messages
-    assert sent[-1]["to"].endswith("<rina@kontributor.example>") and "terbit" in sent[-1]["subject"].lower()
+    to_contributor = [m for m in sent if m["to"].endswith("<rina@kontributor.example>")]
+    assert "terbit" in to_contributor[-1]["subject"].lower()  # after the receipt and "diterima"
+    assert "sudah diunggah" in sent[-1]["subject"] and "andi@" in sent[-1]["to"]  # the admin's result
     assert all(m["from"].endswith(f"<{office_sender()}>") for m in sent)
     assert google_emulator.drive_calls_without_supports_all_drives() == []
     count = len(sent)
