@@ -74,43 +74,6 @@ GRAPH_VERSION = "v21.0"
 THROTTLED = {4, 9, 17, 32, 341, 613, 80001, 80002, 80004}
 CAPTION = FACEBOOK.caption
 MAX_PHOTOS = FACEBOOK.image.max_count if FACEBOOK.image else 1
-def graph_error(platform: str, tokens: TokenSource, response: requests.Response) -> Exception:
-    """A Graph API error answer ({"error": {message, type, code, error_subcode, fbtrace_id}}) as Rejected/NoAnswer.
-
-    What `GraphAdapter` (Instagram) reads; Facebook reads its own table, `facebook_error`.
-    """
-    body = error_json(response).get("error") or {}
-    if not isinstance(body, dict):
-        body = {}
-    try:
-        code = int(body.get("code") or 0)
-        sub = int(body.get("error_subcode") or 0)
-    except (TypeError, ValueError):
-        code, sub = 0, 0
-    message = str(body.get("error_user_msg") or body.get("message") or response.reason or "").strip()
-    trace = f" [fbtrace {body['fbtrace_id']}]" if body.get("fbtrace_id") else ""
-    status = response.status_code
-    if status >= 500 or code in (1, 2) or not body:
-        return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
-    if code in (190, 102) or status == 401 or (code == 10 and sub in (458, 459, 460, 463, 464, 467)):
-        return Rejected(tokens.expired_problem(publish_text.error_code(code)), retry=True)
-    if sub == 2207042 or (platform == "Instagram" and code == 9):
-        return Rejected(publish_text.INSTAGRAM_QUOTA_REACHED, retry=True)
-    if code in THROTTLED or status == 429:
-        return Rejected(publish_text.meta_rate_limited(platform, code, message), retry=True)
-    if code == 9004 or sub == 2207052:
-        return Rejected(publish_text.meta_media_unreachable(platform, message), retry=True)
-    if code == 10 or 200 <= code <= 299:
-        return Rejected(publish_text.meta_no_permission(platform, code, message), retry=False)
-    if code == 368:
-        return Rejected(publish_text.meta_policy_block(platform, message), retry=False)
-    if code == 506:
-        return Rejected(publish_text.meta_duplicate(platform, message), retry=False)
-    if body.get("is_transient") is True:
-        return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
-    return Rejected(publish_text.meta_rejected(platform, code, sub, message, trace), retry=False)
-
-
 # --- Facebook's error table ----------------------------------------------------------
 # What each documented Graph error means for a Page post: (the action, the page that says so).
 # Actions: "unclear" (the outcome of a create is unknown: settled by reading the platform; reads retry),
@@ -249,9 +212,6 @@ class GraphAdapter(Adapter):
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.graph = f"{self.base('base_url', self.default_base)}/{self.text('api_version', GRAPH_VERSION)}"
-
-    def _interpret(self, response: requests.Response) -> Exception:
-        return graph_error(self.name, self.tokens, response)
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.access_token()}"}

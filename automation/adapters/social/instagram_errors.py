@@ -24,7 +24,8 @@ from enum import Enum
 
 import requests
 
-from automation.adapters.social.base import NoAnswer, Rejected, TokenSource, error_json
+from automation.adapters.social.base import NoAnswer, Rejected, TokenSource
+from automation.adapters.social.facebook import GraphError
 from automation.domain.texts import publish as publish_text
 
 # The Instagram Platform's error reference (code, subcode, user message, recommended solution).
@@ -139,20 +140,14 @@ def lookup(code: int, subcode: int, transient: bool) -> Row | None:
 
 def instagram_error(tokens: TokenSource, response: requests.Response) -> Exception:
     """An Instagram error answer as InstagramRefusal (nothing published) or NoAnswer (outcome unknown)."""
-    body = error_json(response).get("error") or {}
-    if not isinstance(body, dict):
-        body = {}
-    try:
-        code = int(body.get("code") or 0)
-        sub = int(body.get("error_subcode") or 0)
-    except (TypeError, ValueError):
-        code, sub = 0, 0
-    message = str(body.get("error_user_msg") or body.get("message") or response.reason or "").strip()
-    trace = f" [fbtrace {body['fbtrace_id']}]" if body.get("fbtrace_id") else ""
+    error = GraphError.read(response)
     status = response.status_code
-    if status >= 500 or not body:
-        return NoAnswer(publish_text.meta_http_error(status, code, message, trace))
-    row = lookup(code, sub, body.get("is_transient") is True)
+    if error is None or status >= 500:
+        return NoAnswer(publish_text.meta_http_error(status, error.code if error else 0,
+                                                     error.message if error else str(response.reason or ""),
+                                                     error.trace if error else ""))
+    code, sub, message, trace = error.code, error.sub, error.message, error.trace
+    row = lookup(code, sub, error.transient)
     if row is None and status == 401:
         row = Row(Action.TOKEN)
     if row is None and status == 429:
