@@ -71,7 +71,6 @@ from automation.ports import Failed, MediaFile, Post
 
 GRAPH_BASE = "https://graph.facebook.com"
 GRAPH_VERSION = "v21.0"
-THROTTLED = {4, 9, 17, 32, 341, 613, 80001, 80002, 80004}
 CAPTION = FACEBOOK.caption
 MAX_PHOTOS = FACEBOOK.image.max_count if FACEBOOK.image else 1
 # --- Facebook's error table ----------------------------------------------------------
