@@ -127,6 +127,16 @@ class Workspace:
             out.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
         return out
 
+    def staff_mails(self) -> list[email.message.EmailMessage]:
+        """The office's mails: those to the contributor (receipt, news) left out."""
+        return [m for m in self.mails() if "kontributor.example" not in str(m["To"])]
+
+    def advance(self, item_id: str, *moves: tuple[int, str], start_hour: int = 9) -> None:
+        """Apply (step, status) moves, one cycle each, a minute apart from `start_hour`:01."""
+        for minute, (number, value) in enumerate(moves, start=1):
+            self.edit(item_id, {status(number): value})
+            self.once(at=f"2026-11-30T{start_hour:02d}:{minute:02d}")
+
     def folder_stage(self, item_id: str) -> str:
         found = [p.parent.name for p in (self.root / "drive").glob(f"*/{item_id}*") if p.is_dir()]
         assert len(found) == 1, f"{item_id} folders: {found}"

@@ -20,18 +20,12 @@ def to(ws, address):
     return [m for m in ws.mails() if address in str(m["To"])]
 
 
-def moved(ws, item, *moves, hour=9):
-    for minute, (number, value) in enumerate(moves, start=1):
-        ws.edit(item, {status(number): value})
-        ws.once(at=f"2026-11-30T{hour:02d}:{minute:02d}")
-
-
 @pytest.fixture
 def at_koreksi(ws):
     ws.propose("Festival Kuliner", Jenis="Infografis", Platform="Instagram")
     ws.once(at="2026-11-30T08:00")
     item = ws.rows()[0]["ID"]
-    moved(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), hour=8)
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), start_hour=8)
     return item
 
 
@@ -127,7 +121,7 @@ def test_no_task_mail_for_a_step_finished_in_the_same_save(ws):
 def test_a_scheduled_item_waits_for_its_schedule_without_false_alarms(ws, at_koreksi):
     item = at_koreksi
     ws.edit(item, {"Jadwal Tayang": "2026-12-22 07:00"})
-    moved(ws, item, (5, "Sesuai"), (6, "Disetujui"))
+    ws.advance(item, (5, "Sesuai"), (6, "Disetujui"))
     row = ws.row(item)
     assert row["Tahap"].startswith("7.")
     assert row[actor(7)] == "Andi Admin Medsos"  # step 7 belongs to the Admin Medsos
@@ -150,7 +144,7 @@ def test_the_reviewer_and_the_approver_can_decide_from_the_mail(ws):
     folder = next((ws.root / "drive").glob(f"*/{item}*"))
     Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.jpg")
     (folder / "klip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
-    moved(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), hour=8)
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), start_hour=8)
     [mail] = [m for m in to(ws, "budi@ikp.example") if "5. Koreksi" in m["Subject"]]
     body = mail.get_body(("plain",)).get_content()
     assert "Platform : Instagram, X" in body and "Jadwal   : 2026-12-22 07:00 WIB" in body
@@ -162,6 +156,6 @@ def test_the_reviewer_and_the_approver_can_decide_from_the_mail(ws):
     attached = [part.get_filename() for part in mail.iter_attachments()]
     assert attached == ["poster.jpg"]
     assert "klip.mp4" in body  # a video is named, not attached
-    moved(ws, item, (5, "Sesuai"), hour=9)
+    ws.advance(item, (5, "Sesuai"), start_hour=9)
     [approval] = [m for m in to(ws, "kabid@ikp.example") if "6. Persetujuan" in m["Subject"]]
     assert [part.get_filename() for part in approval.iter_attachments()] == ["poster.jpg"]

@@ -14,13 +14,6 @@ def ws(tmp_path):
     return make_workspace(tmp_path / "kantor")
 
 
-def advance(ws, item, *moves, start_hour=9):
-    """Apply (step, value) moves one cycle each."""
-    for minute, (number, value) in enumerate(moves, start=1):
-        ws.edit(item, {status(number): value})
-        ws.once(at=f"2026-11-30T{start_hour:02d}:{minute:02d}")
-
-
 @pytest.fixture
 def item(ws):
     ws.propose("Festival Kuliner", Jenis="Infografis", Platform="Instagram")
@@ -87,7 +80,7 @@ def test_proses_is_information_on_the_waiting_step(ws, item):
 
 
 def test_a_completed_status_cannot_be_changed_or_cleared(ws, item):
-    advance(ws, item, (2, "Diterima"))
+    ws.advance(item, (2, "Diterima"))
     ws.edit(item, {status(2): "Ditolak"})
     ws.once()
     row = ws.row(item)
@@ -117,7 +110,7 @@ def test_system_columns_are_restored(ws, item):
 
 def test_a_rejected_item_accepts_no_more_changes(ws, item):
     ws.edit(item, {"Catatan Petugas": "Bukan kewenangan Pemkot."})
-    advance(ws, item, (2, "Ditolak"))
+    ws.advance(item, (2, "Ditolak"))
     ws.edit(item, {status(3): "Selesai", "Judul": "Judul baru"})
     ws.once()
     row = ws.row(item)
@@ -126,7 +119,7 @@ def test_a_rejected_item_accepts_no_more_changes(ws, item):
 
 
 def test_a_published_item_accepts_no_more_changes(ws, item):
-    advance(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
     assert ws.row(item)[status(7)] == "Terbit"
     ws.edit(item, {status(7): "Menunggu", "Caption": "ubah"})
     ws.once()
@@ -161,7 +154,7 @@ def test_submitting_without_a_title_is_refused(ws):
 @pytest.mark.parametrize("reviewer", [5, 6])
 def test_revisi_sends_the_item_back_to_the_designer(ws, item, reviewer):
     moves = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")][: reviewer - 2]
-    advance(ws, item, *moves)
+    ws.advance(item, *moves)
     mails_before = len(ws.mails())
     ws.edit(item, {status(reviewer): "Revisi", "Catatan Petugas": "Tanggal acara salah."})
     ws.once(at="2026-11-30T11:00")
@@ -176,7 +169,7 @@ def test_revisi_sends_the_item_back_to_the_designer(ws, item, reviewer):
     assert "dimas@ikp.example" in str(mail["To"]) and "revisi" in mail["Subject"].lower()
     assert any(r["Menjadi"] == "Revisi" and r["Langkah"].startswith(f"{reviewer}.") for r in ws.log())
     # the loop closes: design again, review again, approve, publish
-    advance(ws, item, *[(n, v) for n, v in [(4, "Selesai"), (5, "Sesuai"), (6, "Disetujui")]], start_hour=12)
+    ws.advance(item, *[(n, v) for n, v in [(4, "Selesai"), (5, "Sesuai"), (6, "Disetujui")]], start_hour=12)
     row = ws.row(item)
     assert row[status(7)] == "Terbit" and row["Tahap"] == "Terbit"
     assert sum(1 for r in ws.log() if r["Langkah"] == "4. Desain" and r["Menjadi"] == "Selesai") == 2
@@ -185,7 +178,7 @@ def test_revisi_sends_the_item_back_to_the_designer(ws, item, reviewer):
 @pytest.mark.parametrize("step", [2, 6])
 def test_ditolak_ends_the_item_and_tells_the_contributor(ws, item, step):
     moves = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")][: step - 2]
-    advance(ws, item, *moves)
+    ws.advance(item, *moves)
     ws.edit(item, {status(step): "Ditolak", "Catatan Petugas": "Sudah diliput."})
     ws.once(at="2026-11-30T15:00")
     row = ws.row(item)
@@ -260,7 +253,7 @@ def test_a_role_without_active_members_is_noted_and_filled_later(ws, item):
         if row[2].value == "Desainer/Editor":
             row[3].value = "Tidak"
     wb.save(ws.register)
-    advance(ws, item, (2, "Diterima"), (3, "Selesai"))
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"))
     row = ws.row(item)
     assert row[status(4)] == "Menunggu" and row[actor(4)] == ""
     assert "Tidak ada petugas aktif dengan peran Desainer/Editor" in row["Catatan Sistem"]
@@ -275,7 +268,7 @@ def test_a_role_without_active_members_is_noted_and_filled_later(ws, item):
 
 def test_jadwal_tayang_holds_publication_until_its_time(ws, item):
     ws.edit(item, {"Jadwal Tayang": "2026-12-01 08:00"})
-    advance(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
     row = ws.row(item)
     assert row[status(7)] == "Menunggu" and "Dijadwalkan tayang 2026-12-01 08:00" in row["Catatan Sistem"]
     ws.once(at="2026-12-01T07:59")
@@ -287,7 +280,7 @@ def test_jadwal_tayang_holds_publication_until_its_time(ws, item):
 
 def test_an_unreadable_jadwal_tayang_blocks_publication_with_a_note(ws, item):
     ws.edit(item, {"Jadwal Tayang": "besok pagi"})
-    advance(ws, item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
+    ws.advance(item, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"))
     row = ws.row(item)
     assert row[status(7)] == "Menunggu"
     assert "Jadwal Tayang 'besok pagi' tidak terbaca" in row["Catatan Sistem"]

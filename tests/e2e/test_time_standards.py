@@ -15,13 +15,8 @@ def ws(tmp_path):
     return ws
 
 
-def staff_mails(ws):
-    """The office's mails (the contributor's receipt and news are tested in test_office_decisions.py)."""
-    return [m for m in ws.mails() if "kontributor.example" not in str(m["To"])]
-
-
 def subjects(ws):
-    return [(str(m["To"]), m["Subject"].split(":")[0].strip()) for m in staff_mails(ws)]
+    return [(str(m["To"]), m["Subject"].split(":")[0].strip()) for m in ws.staff_mails()]
 
 
 def test_reminder_then_escalation_each_exactly_once(ws):
@@ -33,19 +28,19 @@ def test_reminder_then_escalation_each_exactly_once(ws):
     ws.once(at="2026-11-30T09:20")
     ws.once(at="2026-11-30T11:00")
     assert subjects(ws)[2:] == [("Budi Ketua Tim <budi@ikp.example>", "[sop-konten] Eskalasi")]
-    escalation = staff_mails(ws)[2]
+    escalation = ws.staff_mails()[2]
     assert "Pelaksana: Sari Tim Konten" in escalation.get_content()
     ws.once(at="2026-12-01T09:00")
-    assert len(staff_mails(ws)) == 3
+    assert len(ws.staff_mails()) == 3
 
 
 @pytest.mark.slow
 def test_nothing_fires_again_after_a_restart(ws):
     ws.once(at="2026-11-30T09:25", process=True)
-    assert len(staff_mails(ws)) == 3
+    assert len(ws.staff_mails()) == 3
     ws.once(at="2026-11-30T09:26", process=True)
     ws.once(at="2026-11-30T10:26", process=True)
-    assert len(staff_mails(ws)) == 3
+    assert len(ws.staff_mails()) == 3
 
 
 def test_nothing_fires_after_the_step_is_done(ws):
@@ -61,7 +56,7 @@ def test_the_standard_is_counted_in_working_time(tmp_path):
     ws.once(at="2026-11-27T16:25")  # Friday: 5 working minutes left
     ws.once(at="2026-11-28T12:00")  # Saturday: still within the standard
     ws.once(at="2026-11-30T07:34")
-    assert len(staff_mails(ws)) == 1
+    assert len(ws.staff_mails()) == 1
     ws.once(at="2026-11-30T07:35")
     assert subjects(ws)[-1][1] == "[sop-konten] Pengingat"
 
