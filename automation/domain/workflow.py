@@ -32,8 +32,8 @@ from automation.domain.contract import (
     Person,
     Roster,
 )
+from automation.domain.fields import canonical_field, field_warnings, parse_time, split_platforms
 from automation.domain.keys import EffectKey, EffectKind, KeyKind
-from automation.domain.register_time import parse_register_time
 from automation.domain.results import (
     MANUAL_STATE,
     PUBLISHED_STATE,
@@ -203,7 +203,7 @@ class _Decider:
 
     def _created(self) -> None:
         for column in EDITABLE_ITEM_FIELDS:
-            self.row[column] = _canonical_field(column, self.row[column], self.sop)
+            self.row[column] = canonical_field(column, self.row[column], self.sop)
         self.row[STAGE] = self.sop.first.label
         self.state = replace(self.state, activated_at=self.ctx.now.isoformat())
         self.events.append(Event(self._key(1, 1, KeyKind.CREATED), self.state.item_id, self.sop.first.label, "",
@@ -466,7 +466,7 @@ class _Decider:
                          platform)
 
     def _publish_results(self, step: Step) -> dict[str, ActionResult | None]:
-        platforms = _split_platforms(self.row[PLATFORM], self.sop)
+        platforms = split_platforms(self.row[PLATFORM], self.sop)
         return {p: self._publish_result(step, p) for p in platforms}
 
     def _publish_result(self, step: Step, platform: str) -> ActionResult | None:
@@ -596,7 +596,7 @@ class _Decider:
         elif self.previous.outcome != OPEN:
             self._reject(column, texts.item_ended(self.previous.outcome == PUBLISHED))
         elif column in EDITABLE_ITEM_FIELDS:
-            self.row[column] = _canonical_field(column, value, self.sop)
+            self.row[column] = canonical_field(column, value, self.sop)
         elif column == LINKS and self.previous.active == len(self.sop.steps):
             self.row[LINKS] = value  # the admin publishing by hand gives the links
         elif part in ("status", "actor") and self.state.outcome != OPEN:
@@ -735,55 +735,6 @@ class _Decider:
                 target: str | None = None, /, **params: str) -> None:
         self.effects.append(Effect(self._key(step_number, activation, key_kind, target), effect_kind,
                                    self.state.item_id, params))
-
-
-# --- field rules ------------------------------------------------------------
-
-def field_warnings(row: Mapping[str, str], sop: Sop) -> list[str]:
-    warnings = []
-    if not row.get(TITLE, "").strip():
-        warnings.append(texts.TITLE_REQUIRED)
-    for column, allowed in ((TYPE, sop.types), (SOURCE, sop.sources)):
-        value = row.get(column, "").strip()
-        if value and canonical(value, allowed) is None:
-            warnings.append(texts.value_not_allowed(column, value, allowed))
-    for name in _split(row.get(PLATFORM, "")):
-        if canonical(name, sop.platforms) is None:
-            warnings.append(texts.value_not_allowed(PLATFORM, name, sop.platforms))
-    schedule = row.get(SCHEDULE, "").strip()
-    if schedule and parse_time(schedule, None) is None:
-        warnings.append(texts.schedule_unreadable(schedule))
-    return warnings
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _split_platforms(text: str, sop: Sop) -> list[str]:
-    found = [canonical(p, sop.platforms) for p in _split(text)]
-    return list(dict.fromkeys(p for p in found if p))
-
-
-def _canonical_field(column: str, value: str, sop: Sop) -> str:
-    if column == TYPE:
-        return canonical(value, sop.types) or value
-    if column == SOURCE:
-        return canonical(value, sop.sources) or value
-    if column == PLATFORM:
-        parts = [canonical(p, sop.platforms) or p for p in _split(value)]
-        return ", ".join(dict.fromkeys(parts)) if parts else value
-    return value
-
-
-def parse_time(text: str, reference: datetime | None) -> datetime | None:
-    """A register time in the register's zone (the spellings of `parse_register_time`); None when unreadable."""
-    parsed = parse_register_time(text)
-    if parsed is None:
-        return None
-    if reference is not None and reference.tzinfo is not None:
-        parsed = parsed.replace(tzinfo=reference.tzinfo)
-    return parsed
 
 
 def is_blank(row: Mapping[str, str]) -> bool:

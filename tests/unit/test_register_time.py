@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from automation.domain.fields import field_warnings, parse_time
 from automation.domain.register_time import parse_register_time
 from automation.domain.sop import load_sop
-from automation.domain.workflow import field_warnings, parse_time
 
 DECEMBER_22_7AM = datetime(2026, 12, 22, 7, 0)
 
