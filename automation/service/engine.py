@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -71,6 +72,7 @@ from automation.ports import (
     UnsafeFileReporting,
     WriteBatch,
 )
+from automation.service.health import CycleRecord, record_cycle, record_token_expiry
 from automation.service.journal import DONE, FAILED, Journal, PendingWrite
 from automation.service.messages import DECISION_KINDS, ItemLinks, decision_pictures, render
 from automation.service.publishing import PublishingService
@@ -129,21 +131,45 @@ class Engine:
     after_write: Callable[[], None] = lambda: None  # crash-injection hook: after the register write, before the commit
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
     lock_watch: LockWatch | None = None  # a reminder to close a register left open (local workbook)
+    request_counts: Callable[[], Mapping[str, int]] = dict  # API -> requests sent so far (Google backends)
 
     def __post_init__(self):
         self._left_alone_told: set[tuple[str, str]] = set()
         self.contract = Contract(self.sop)
         self._performed = 0
+        self._requests_seen: dict[str, int] = {}
         self._contents: dict[str, dict[str, str] | None] = {}
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
     # -- the cycle --------------------------------------------------------
     def run_once(self) -> CycleSummary:
+        started = time.perf_counter()
+        summary = CycleSummary(at=self.clock.now().replace(second=0, microsecond=0))
         try:
-            return self._cycle()
+            summary = self._cycle()
+            return summary
+        except Exception as exc:  # told by the caller; the health record still says the cycle failed
+            summary.error = str(exc) or type(exc).__name__
+            raise
         finally:
             self._flush_digest()
+            self._record_health(summary, time.perf_counter() - started)
+
+    def _record_health(self, summary: CycleSummary, seconds: float) -> None:
+        """The cycle's record for `status`, the Dasbor and /metrics; never stops the daemon."""
+        counts = dict(self.request_counts())
+        sent = {api: count - self._requests_seen.get(api, 0) for api, count in counts.items()}
+        self._requests_seen = counts
+        record = CycleRecord(
+            at=summary.at.isoformat(), seconds=round(seconds, 4), line=summary.line(), error=summary.error,
+            deferred=summary.deferred, written=summary.written, new_items=summary.new_items,
+            transitions=summary.transitions, undone=summary.undone, effects=dict(summary.effects),
+            failed_effects=len(summary.failed), problems=tuple(summary.problems))
+        try:
+            record_cycle(self.journal, record, sent)
+        except Exception as exc:  # a journal that cannot be written is told by the next cycle's own error
+            log.debug(log_text.UNEXPECTED_ERROR_DETAIL, exc_info=exc)
 
     def _flush_digest(self) -> None:
         if not isinstance(self.notifier, Flushing):
@@ -502,6 +528,7 @@ class Engine:
             expiry = adapter.token_expiry()
             if expiry is None:
                 continue
+            record_token_expiry(self.journal, name, expiry)
             days_left = (expiry - now).total_seconds() / 86400
             if days_left > self.token_warning_days:
                 continue

@@ -40,6 +40,18 @@ class CompletedActivation:
     actor: str
     working_minutes: float
 
+@dataclass(frozen=True)
+class LedgerLine:
+    """One effect as the ledger holds it, for the daemon's health views."""
+
+    key: str
+    kind: str
+    item_id: str
+    attempts: int
+    error: str
+    created_at: str
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
     item_id TEXT PRIMARY KEY,
@@ -276,6 +288,18 @@ class Journal:
         rows = self.db.execute(
             "SELECT key, kind, item_id, params FROM ledger WHERE status != ? ORDER BY rowid", (DONE,))
         return [Effect(k, EffectKind(kind), item, json.loads(params)) for k, kind, item, params in rows]
+
+    def effect_counts(self) -> dict[tuple[str, str], int]:
+        """(kind, status) -> how many effects: what /metrics and the Dasbor's Status page count."""
+        rows = self.db.execute("SELECT kind, status, COUNT(*) FROM ledger GROUP BY kind, status")
+        return {(kind, status): count for kind, status, count in rows}
+
+    def effects_with_status(self, status: str, limit: int = 200) -> list[LedgerLine]:
+        """The newest effects in one status (pending or failed), for people to read."""
+        rows = self.db.execute(
+            "SELECT key, kind, item_id, attempts, COALESCE(error, ''), created_at FROM ledger WHERE status=? "
+            "ORDER BY rowid DESC LIMIT ?", (status, limit))
+        return [LedgerLine(*row) for row in rows]
 
     # -- completed activations (for the monitoring report) ----------------
     def record_completions(self, completions: Iterable[Completion],
