@@ -156,6 +156,12 @@ def unavailable() -> ApiError:
 
 
 def fault_error(status: int, service: str, write: bool) -> ApiError:
+    """An injected failure in the shape of the API that failed: Drive (and Gmail) keep the legacy
+    ``errors[]`` list, Sheets answers the One Platform ``status`` form."""
+    if service == "drive.googleapis.com" and status != 429:
+        return drive_fault(status)
+    if service == "gmail.googleapis.com":
+        return gmail_fault(status)
     if status == 429:
         return rate_limited(service, write)
     if status == 500:
@@ -188,10 +194,45 @@ def drive_required(location: str) -> ApiError:
     return drive_error(400, f"Required parameter: {location}", "required", location=location)
 
 
+# The bodies of https://developers.google.com/drive/api/guides/handle-errors ("Resolve a 5xx error":
+# backendError, "Backend Error"; 403 insufficientFilePermissions; 404 notFound).
+_DRIVE_FAULTS = {
+    403: ("The user does not have sufficient permissions for this file.", "insufficientFilePermissions"),
+    404: ("File not found: .", "notFound"),
+}
+
+
+def drive_fault(status: int) -> ApiError:
+    if status >= 500:
+        return drive_error(status, "Backend Error", "backendError")
+    message, reason = _DRIVE_FAULTS.get(status, ("Injected fault.", "badRequest"))
+    return drive_error(status, message, reason)
+
+
 # --- Gmail --------------------------------------------------------------------------------------
+# Gmail answers the legacy errors[] list together with the One Platform status (the recorded 400 below);
+# the reasons and messages of the others are those of https://developers.google.com/gmail/api/guides/handle-errors.
+
+_GMAIL_FAULTS = {
+    400: ("Bad Request", "badRequest", "INVALID_ARGUMENT"),
+    403: ("The domain administrators have disabled Gmail apps.", "domainPolicy", "PERMISSION_DENIED"),
+    404: ("Requested entity was not found.", "notFound", "NOT_FOUND"),
+    429: ("Too many concurrent requests for user", "rateLimitExceeded", "RESOURCE_EXHAUSTED"),
+    500: ("Backend Error", "backendError", "INTERNAL"),
+    503: ("Backend Error", "backendError", "UNAVAILABLE"),
+}
+
+
+def _gmail_error(status: int, message: str, reason: str, grpc_status: str, domain: str = "global") -> ApiError:
+    err = google_error(status, message, grpc_status)
+    err.body["error"]["errors"] = [{"message": message, "domain": domain, "reason": reason}]
+    return err
+
+
+def gmail_fault(status: int) -> ApiError:
+    message, reason, grpc_status = _GMAIL_FAULTS.get(status, ("Injected fault.", "badRequest", "UNKNOWN"))
+    return _gmail_error(status, message, reason, grpc_status, "usageLimits" if status == 429 else "global")
+
 
 def gmail_failed_precondition() -> ApiError:
-    err = google_error(400, "Precondition check failed.", "FAILED_PRECONDITION")
-    err.body["error"]["errors"] = [{"message": "Precondition check failed.", "domain": "global",
-                                    "reason": "failedPrecondition"}]
-    return err
+    return _gmail_error(400, "Precondition check failed.", "failedPrecondition", "FAILED_PRECONDITION")
