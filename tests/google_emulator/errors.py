@@ -2,13 +2,18 @@
 
 Sheets (and other "One Platform" APIs) answer ``{"error": {code, message, status[, details]}}``.
 Drive v3 answers the older shape ``{"error": {code, message, errors: [{message, domain, reason,
-...}]}}``. Both come from the recorded cassettes or from Google's published error references.
+...}]}}`` (https://developers.google.com/drive/api/guides/handle-errors); Gmail v1 both the ``errors`` list
+and the ``status`` (https://developers.google.com/gmail/api/guides/handle-errors). They come from the
+recorded cassettes or from those published error references.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# A write into a protected range by someone not among its editors: HTTP 400 INVALID_ARGUMENT with this
+# message (not 403), as clients quote it (e.g. https://github.com/theoephraim/node-google-spreadsheet/pull/20);
+# who may edit: https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/sheets#ProtectedRange.
 PROTECTED_MESSAGE = (
     "You are trying to edit a protected cell or object. "
     "Please contact the spreadsheet owner to remove protection if you need to edit."
@@ -105,7 +110,7 @@ def unauthenticated(service: str, missing: bool) -> ApiError:
         "domain": "googleapis.com",
         "metadata": {"service": service},
     }])
-    if service == "drive.googleapis.com":  # Drive keeps its legacy errors[] list as well
+    if service in ("drive.googleapis.com", "gmail.googleapis.com"):  # both keep their legacy errors[] list
         err.body["error"]["errors"] = [{
             "message": "Login Required." if missing else "Invalid Credentials", "domain": "global",
             "reason": "required" if missing else "authError", "location": "Authorization",
@@ -223,7 +228,7 @@ _GMAIL_FAULTS = {
 }
 
 
-def _gmail_error(status: int, message: str, reason: str, grpc_status: str, domain: str = "global") -> ApiError:
+def gmail_error(status: int, message: str, reason: str, grpc_status: str, domain: str = "global") -> ApiError:
     err = google_error(status, message, grpc_status)
     err.body["error"]["errors"] = [{"message": message, "domain": domain, "reason": reason}]
     return err
@@ -231,8 +236,12 @@ def _gmail_error(status: int, message: str, reason: str, grpc_status: str, domai
 
 def gmail_fault(status: int) -> ApiError:
     message, reason, grpc_status = _GMAIL_FAULTS.get(status, ("Injected fault.", "badRequest", "UNKNOWN"))
-    return _gmail_error(status, message, reason, grpc_status, "usageLimits" if status == 429 else "global")
+    return gmail_error(status, message, reason, grpc_status, "usageLimits" if status == 429 else "global")
 
 
 def gmail_failed_precondition() -> ApiError:
-    return _gmail_error(400, "Precondition check failed.", "failedPrecondition", "FAILED_PRECONDITION")
+    return gmail_error(400, "Precondition check failed.", "failedPrecondition", "FAILED_PRECONDITION")
+
+
+def gmail_invalid_argument(message: str) -> ApiError:
+    return gmail_error(400, message, "invalidArgument", "INVALID_ARGUMENT")

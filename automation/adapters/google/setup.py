@@ -269,7 +269,7 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
             plan.requests.append({"addProtectedRange": {"protectedRange": body}})
             plan.changes.append(check_text.protection_added(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
-        elif (_users(current) - implicit != set(editors) or current.get("warningOnly", False)
+        elif (_users(current) - implicit != set(editors) - implicit or current.get("warningOnly", False)
               or _norm_range(current.get("range", {})) != _norm_range(grid_range)):
             plan.requests.append({"updateProtectedRange": {
                 "protectedRange": {**body, "protectedRangeId": current["protectedRangeId"]},
@@ -289,11 +289,11 @@ def _users(protected: dict) -> set[str]:
 
 def _implicit_editors(existing: dict[str, dict], wanted: dict[str, tuple[Any, list[str]]]) -> set[str]:
     """Editors Google lists on every protected range whatever the request said: the spreadsheet's owner
-    ("the owner ... can always edit", https://support.google.com/docs/answer/1218656). Someone found on
-    each of our ranges beyond the ones we set, the daemon-only ones included, is that; any other extra
-    editor is drift."""
-    extras = [_users(existing[d]) - set(editors) for d, (_, editors) in wanted.items() if d in existing]
-    return set.intersection(*extras) if len(extras) > 1 else set()
+    ("the owner ... can always edit", https://support.google.com/docs/answer/1218656), who may also have a
+    role. Someone listed on each of our ranges, the daemon-only ones included, is not compared; any other
+    extra or missing editor is drift."""
+    listed = [_users(existing[d]) for d in wanted if d in existing]
+    return set.intersection(*listed) if len(listed) > 1 else set()
 
 
 def _norm_range(grid: dict) -> dict:
