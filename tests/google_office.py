@@ -88,7 +88,8 @@ SENDER = "sop-konten@kominfo.example"
 def make_office(emulator, key_path: Path, root: Path, *, extra: str = "", drive: bool = False,
                 gmail: bool = False) -> GoogleOffice:
     spreadsheet = emulator.create_spreadsheet("Register Konten IKP", OWNER, sheets=["Register"],
-                                              shared_with={DAEMON_EMAIL: "writer"})
+                                              shared_with={DAEMON_EMAIL: "writer"},
+                                              locale="id_ID", time_zone="Asia/Jakarta")  # as an office's owner has it
     root.mkdir(parents=True, exist_ok=True)
     config = DEFAULT_CONFIG.replace('backend = "workbook"', 'backend = "sheets"')
     if drive:

@@ -1,10 +1,27 @@
 """One cell: what was entered, what it is worth, and how each render option shows it.
 
-Supported USER_ENTERED parsing (en_US): numbers (``12``, ``-1.5``, ``2,000,000.01``, ``1e3``),
-percentages (``50%``), booleans (``TRUE``/``FALSE``), ISO dates/date-times (``2020-01-01``,
-``2020-01-01 10:30[:00]``), US dates (``1/2/2020``), a leading apostrophe forcing text, and
-formulas. Formulas are stored as typed; only plain arithmetic (numbers, ``+ - * / ^``,
-parentheses) is evaluated. Any other formula is NOT evaluated: its value is the formula text.
+USER_ENTERED values "will be parsed as if the user typed them into the UI ... following the same rules
+that are applied when entering text into a cell via the Google Sheets UI"
+(https://developers.google.com/sheets/api/reference/rest/v4/ValueInputOption). Two things the UI does
+follow from that and are reproduced here:
+
+- the spreadsheet's ``locale`` decides the separators and the date order ("FORMATTED_VALUE ... formatting
+  is based on the spreadsheet's locale", https://developers.google.com/sheets/api/reference/rest/v4/ValueRenderOption;
+  ``SpreadsheetProperties.locale``, https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets#SpreadsheetProperties).
+  en_US: ``2,000,000.01``, ``1/2/2020`` = 2 January; id_ID: ``2.000.000,01``, ``1/2/2020`` = 1 February.
+  Other locales are read as en_US. The ``timeZone`` does not change what is stored: date-times are serial
+  numbers of the spreadsheet's own wall clock; it matters only to NOW()/TODAY(), which are not evaluated.
+- a cell formatted as plain text (``numberFormat.type`` TEXT, "Text formatting",
+  https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/cells#NumberFormatType) keeps what
+  is typed as text: ``0812345678`` keeps its 0, ``2026-12-01 10:00`` stays text, ``=1+1`` is not a formula
+  (Format > Number > Plain text, https://support.google.com/docs/answer/56470). JSON numbers and booleans
+  stay numbers and booleans ("Numbers will stay as numbers").
+
+Parsed otherwise: numbers (``12``, ``-1.5``, grouped, ``1e3``), percentages (``50%``), booleans
+(``TRUE``/``FALSE``), ISO dates/date-times (``2020-01-01``, ``2020-01-01 10:30[:00]``), short dates in the
+locale's order, a leading apostrophe forcing text, and formulas. Formulas are stored as typed; only plain
+arithmetic (numbers, ``+ - * / ^``, parentheses) is evaluated. Any other formula is NOT evaluated: its value
+is the formula text.
 """
 
 from __future__ import annotations
@@ -19,9 +36,46 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EPOCH = dt.datetime(1899, 12, 30)
-_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SHORT_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+DEFAULT_LOCALE = "en_US"
+
+
+@dataclass(frozen=True)
+class Locale:
+    decimal: str
+    group: str
+    day_first: bool
+    date_pattern: str  # the pattern a typed short date gets
+
+    def number(self) -> re.Pattern[str]:
+        g, d = re.escape(self.group), re.escape(self.decimal)
+        return re.compile(rf"[+-]?(\d{{1,3}}({g}\d{{3}})+|\d+)?({d}\d+)?([eE][+-]?\d+)?")
+
+    def to_float(self, text: str) -> float:
+        return float(text.replace(self.group, "").replace(self.decimal, "."))
+
+    def localized(self, text: str) -> str:
+        """``1,234.5`` (Python's rendering) in this locale's separators."""
+        return text.translate(str.maketrans({",": self.group, ".": self.decimal}))
+
+
+LOCALES = {
+    "en_US": Locale(decimal=".", group=",", day_first=False, date_pattern="M/d/yyyy"),
+    "id_ID": Locale(decimal=",", group=".", day_first=True, date_pattern="dd/MM/yyyy"),
+}
+
+
+def locale_rules(code: str | None) -> Locale:
+    code = (code or DEFAULT_LOCALE).replace("-", "_")
+    if code in LOCALES:
+        return LOCALES[code]
+    language = code.split("_")[0]
+    return next((rules for name, rules in LOCALES.items() if name.split("_")[0] == language), LOCALES[DEFAULT_LOCALE])
+
+
+def is_text_formatted(cell: Cell) -> bool:
+    return bool(cell.fmt) and (cell.fmt.get("numberFormat") or {}).get("type") == "TEXT"
 
 
 @dataclass
@@ -55,7 +109,7 @@ class Cell:
 
 # --- entering values ----------------------------------------------------------------------------
 
-def enter(cell: Cell, raw: Any, user_entered: bool) -> None:
+def enter(cell: Cell, raw: Any, user_entered: bool, locale: str = DEFAULT_LOCALE) -> None:
     """Store a JSON value as the API would for valueInputOption RAW / USER_ENTERED."""
     cell.formula = None
     cell.number_format = None
@@ -75,18 +129,23 @@ def enter(cell: Cell, raw: Any, user_entered: bool) -> None:
     if text.startswith("'"):
         cell.value = text[1:] or None
         return
+    if is_text_formatted(cell):
+        cell.value = text
+        return
     if text.startswith("=") and len(text) > 1:
         cell.formula = text
         cell.value = evaluate(text)
         return
-    parsed = parse_typed(text)
+    parsed = parse_typed(text, locale)
     if parsed is None:
         cell.value = text
     else:
         cell.value, cell.number_format = parsed
 
 
-def parse_typed(text: str) -> tuple[Any, str | None] | None:
+def parse_typed(text: str, locale: str = DEFAULT_LOCALE) -> tuple[Any, str | None] | None:
+    rules = locale_rules(locale)
+    number = rules.number()
     s = text.strip()
     if not s:
         return None
@@ -95,14 +154,14 @@ def parse_typed(text: str) -> tuple[Any, str | None] | None:
         return upper == "TRUE", None
     if s.endswith("%"):
         body = s[:-1].strip()
-        m = _NUMBER.fullmatch(body)
+        m = number.fullmatch(body)
         if m and any(ch.isdigit() for ch in body):
             decimals = len(m.group(3)) - 1 if m.group(3) else 0
-            return float(body.replace(",", "")) / 100, "0" + ("." + "0" * decimals if decimals else "") + "%"
+            return rules.to_float(body) / 100, "0" + ("." + "0" * decimals if decimals else "") + "%"
         return None
-    m = _NUMBER.fullmatch(s)
+    m = number.fullmatch(s)
     if m and any(ch.isdigit() for ch in s):
-        value = float(s.replace(",", ""))
+        value = rules.to_float(s)
         if m.group(2):  # thousands separators typed
             decimals = len(m.group(3)) - 1 if m.group(3) else 0
             return value, "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -116,13 +175,15 @@ def parse_typed(text: str) -> tuple[Any, str | None] | None:
             return None
         pattern = "yyyy-mm-dd" if m.group(4) is None else "yyyy-mm-dd h:mm:ss"
         return to_serial(when), pattern
-    m = _US_DATE.fullmatch(s)
+    m = _SHORT_DATE.fullmatch(s)
     if m:
+        first, second = int(m.group(1)), int(m.group(2))
+        day, month = (first, second) if rules.day_first else (second, first)
         try:
-            when = dt.datetime(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+            when = dt.datetime(int(m.group(3)), month, day)
         except ValueError:
             return None
-        return to_serial(when), "M/d/yyyy"
+        return to_serial(when), rules.date_pattern
     return None
 
 
@@ -177,7 +238,7 @@ def is_date_format(pattern: str | None) -> bool:
 
 
 def render(cell: Cell | None, value_option: str = "FORMATTED_VALUE",
-           date_option: str = "SERIAL_NUMBER") -> Any:
+           date_option: str = "SERIAL_NUMBER", locale: str = DEFAULT_LOCALE) -> Any:
     """The value of a cell for values.get; ``None`` for an empty cell."""
     if cell is None or not cell.has_value():
         return None
@@ -185,15 +246,16 @@ def render(cell: Cell | None, value_option: str = "FORMATTED_VALUE",
         return cell.formula
     value = cell.value
     if value_option == "FORMATTED_VALUE":
-        return formatted(cell)
+        return formatted(cell, locale)
     if isinstance(value, bool) or isinstance(value, str):
         return value
     if is_date_format(cell.number_format) and date_option == "FORMATTED_STRING":
-        return formatted(cell)
+        return formatted(cell, locale)
     return json_number(value)
 
 
-def formatted(cell: Cell) -> str:
+def formatted(cell: Cell, locale: str = DEFAULT_LOCALE) -> str:
+    rules = locale_rules(locale)
     value = cell.value
     if value is None:
         return ""
@@ -206,11 +268,11 @@ def formatted(cell: Cell) -> str:
         return format_date(value, pattern)
     if pattern and pattern.endswith("%"):
         decimals = len(pattern.split(".")[1]) - 1 if "." in pattern else 0
-        return f"{value * 100:.{decimals}f}%"
+        return rules.localized(f"{value * 100:.{decimals}f}%")
     if pattern and pattern.startswith("#,##0"):
         decimals = len(pattern.split(".")[1]) if "." in pattern else 0
-        return f"{value:,.{decimals}f}"
-    return general_number(value)
+        return rules.localized(f"{value:,.{decimals}f}")
+    return rules.localized(general_number(value))
 
 
 def general_number(value: float) -> str:
@@ -231,6 +293,8 @@ def format_date(serial: float, pattern: str) -> str:
                        round(when.second + when.microsecond / 1e6) % 60)
     if pattern == "M/d/yyyy":
         return f"{when.month}/{when.day}/{when.year}"
+    if pattern == "dd/MM/yyyy":
+        return f"{when:%d/%m/%Y}"
     if "h:mm" in pattern:
         return f"{when:%Y-%m-%d} {when.hour}:{when:%M:%S}"
     return f"{when:%Y-%m-%d}"
@@ -248,13 +312,13 @@ def extended_value(value: Any) -> dict[str, Any]:
     return {"stringValue": str(value)}
 
 
-def cell_data(cell: Cell) -> dict[str, Any]:
+def cell_data(cell: Cell, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if cell.has_value():
         data["userEnteredValue"] = ({"formulaValue": cell.formula} if cell.formula
                                     else extended_value(cell.value))
         data["effectiveValue"] = extended_value(cell.value)
-        data["formattedValue"] = formatted(cell)
+        data["formattedValue"] = formatted(cell, locale)
     if cell.fmt:
         data["userEnteredFormat"] = cell.fmt
     if cell.note:

@@ -2,13 +2,18 @@
 
 Sheets (and other "One Platform" APIs) answer ``{"error": {code, message, status[, details]}}``.
 Drive v3 answers the older shape ``{"error": {code, message, errors: [{message, domain, reason,
-...}]}}``. Both come from the recorded cassettes or from Google's published error references.
+...}]}}`` (https://developers.google.com/drive/api/guides/handle-errors); Gmail v1 both the ``errors`` list
+and the ``status`` (https://developers.google.com/gmail/api/guides/handle-errors). They come from the
+recorded cassettes or from those published error references.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# A write into a protected range by someone not among its editors: HTTP 400 INVALID_ARGUMENT with this
+# message (not 403), as clients quote it (e.g. https://github.com/theoephraim/node-google-spreadsheet/pull/20);
+# who may edit: https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/sheets#ProtectedRange.
 PROTECTED_MESSAGE = (
     "You are trying to edit a protected cell or object. "
     "Please contact the spreadsheet owner to remove protection if you need to edit."
@@ -105,7 +110,7 @@ def unauthenticated(service: str, missing: bool) -> ApiError:
         "domain": "googleapis.com",
         "metadata": {"service": service},
     }])
-    if service == "drive.googleapis.com":  # Drive keeps its legacy errors[] list as well
+    if service in ("drive.googleapis.com", "gmail.googleapis.com"):  # both keep their legacy errors[] list
         err.body["error"]["errors"] = [{
             "message": "Login Required." if missing else "Invalid Credentials", "domain": "global",
             "reason": "required" if missing else "authError", "location": "Authorization",
@@ -156,6 +161,12 @@ def unavailable() -> ApiError:
 
 
 def fault_error(status: int, service: str, write: bool) -> ApiError:
+    """An injected failure in the shape of the API that failed: Drive (and Gmail) keep the legacy
+    ``errors[]`` list, Sheets answers the One Platform ``status`` form."""
+    if service == "drive.googleapis.com" and status != 429:
+        return drive_fault(status)
+    if service == "gmail.googleapis.com":
+        return gmail_fault(status)
     if status == 429:
         return rate_limited(service, write)
     if status == 500:
@@ -188,10 +199,49 @@ def drive_required(location: str) -> ApiError:
     return drive_error(400, f"Required parameter: {location}", "required", location=location)
 
 
+# The bodies of https://developers.google.com/drive/api/guides/handle-errors ("Resolve a 5xx error":
+# backendError, "Backend Error"; 403 insufficientFilePermissions; 404 notFound).
+_DRIVE_FAULTS = {
+    403: ("The user does not have sufficient permissions for this file.", "insufficientFilePermissions"),
+    404: ("File not found: .", "notFound"),
+}
+
+
+def drive_fault(status: int) -> ApiError:
+    if status >= 500:
+        return drive_error(status, "Backend Error", "backendError")
+    message, reason = _DRIVE_FAULTS.get(status, ("Injected fault.", "badRequest"))
+    return drive_error(status, message, reason)
+
+
 # --- Gmail --------------------------------------------------------------------------------------
+# Gmail answers the legacy errors[] list together with the One Platform status (the recorded 400 below);
+# the reasons and messages of the others are those of https://developers.google.com/gmail/api/guides/handle-errors.
+
+_GMAIL_FAULTS = {
+    400: ("Bad Request", "badRequest", "INVALID_ARGUMENT"),
+    403: ("The domain administrators have disabled Gmail apps.", "domainPolicy", "PERMISSION_DENIED"),
+    404: ("Requested entity was not found.", "notFound", "NOT_FOUND"),
+    429: ("Too many concurrent requests for user", "rateLimitExceeded", "RESOURCE_EXHAUSTED"),
+    500: ("Backend Error", "backendError", "INTERNAL"),
+    503: ("Backend Error", "backendError", "UNAVAILABLE"),
+}
+
+
+def gmail_error(status: int, message: str, reason: str, grpc_status: str, domain: str = "global") -> ApiError:
+    err = google_error(status, message, grpc_status)
+    err.body["error"]["errors"] = [{"message": message, "domain": domain, "reason": reason}]
+    return err
+
+
+def gmail_fault(status: int) -> ApiError:
+    message, reason, grpc_status = _GMAIL_FAULTS.get(status, ("Injected fault.", "badRequest", "UNKNOWN"))
+    return gmail_error(status, message, reason, grpc_status, "usageLimits" if status == 429 else "global")
+
 
 def gmail_failed_precondition() -> ApiError:
-    err = google_error(400, "Precondition check failed.", "FAILED_PRECONDITION")
-    err.body["error"]["errors"] = [{"message": "Precondition check failed.", "domain": "global",
-                                    "reason": "failedPrecondition"}]
-    return err
+    return gmail_error(400, "Precondition check failed.", "failedPrecondition", "FAILED_PRECONDITION")
+
+
+def gmail_invalid_argument(message: str) -> ApiError:
+    return gmail_error(400, message, "invalidArgument", "INVALID_ARGUMENT")

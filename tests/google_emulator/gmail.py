@@ -8,7 +8,7 @@ import email.policy
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from .errors import gmail_failed_precondition, google_error, invalid_argument
+from .errors import gmail_error, gmail_failed_precondition, gmail_invalid_argument
 from .httpmsg import Req, Resp
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ def _decode_raw(raw: str) -> bytes:
     try:
         return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
     except Exception as exc:
-        raise invalid_argument("Invalid value for ByteString: " + raw[:20]) from exc
+        raise gmail_invalid_argument("Invalid value for ByteString: " + raw[:20]) from exc
 
 
 def _body_text(message: email.message.EmailMessage) -> str:
@@ -39,14 +39,14 @@ def send(state: State, req: Req) -> Resp:
         raise gmail_failed_precondition()
     user_id = req.params["userId"]
     if user_id != "me" and user_id.lower() != identity.subject.lower():
-        raise google_error(403, "Delegation denied for " + identity.subject, "PERMISSION_DENIED")
+        raise gmail_error(403, "Delegation denied for " + identity.subject, "forbidden", "PERMISSION_DENIED")
     body = req.json()
     if not body.get("raw"):
-        raise invalid_argument("'raw' RFC822 payload message string or uploading message via /upload/* URL required")
+        raise gmail_invalid_argument("'raw' RFC822 payload message string or uploading message via /upload/* URL required")
     raw = _decode_raw(body["raw"])
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not message.get("To") and not message.get("Cc") and not message.get("Bcc"):
-        raise invalid_argument("Invalid To header")
+        raise gmail_invalid_argument("Invalid To header")
     message_id = secrets.token_hex(8)
     thread_id = body.get("threadId") or message_id
     record: dict[str, Any] = {

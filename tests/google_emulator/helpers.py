@@ -38,12 +38,19 @@ class HelperMixin:
 
     def create_spreadsheet(self, title: str, owner: str, *, sheets: list[Any] | None = None,
                            values: dict[str, list[list[Any]]] | None = None, user_entered: bool = False,
-                           shared_with: dict[str, str] | None = None, parent: str | None = None) -> str:
+                           shared_with: dict[str, str] | None = None, parent: str | None = None,
+                           locale: str | None = None, time_zone: str | None = None) -> str:
         """Create a spreadsheet owned by ``owner`` (like files.create). ``sheets``: titles or
-        (title, rows, cols); ``values``: {sheet title: rows}; ``shared_with``: {email: role}."""
+        (title, rows, cols); ``values``: {sheet title: rows}; ``shared_with``: {email: role};
+        ``locale``/``time_zone``: as File > Settings sets them (an office in Indonesia: "id_ID",
+        "Asia/Jakarta"; default as the recorded API-created spreadsheets: "en_US", "Etc/GMT")."""
         with self.state.lock:
             f = self.state.drive.add_file(title, SPREADSHEET, owner, self._parent(parent, owner))
             ss = self.state.new_spreadsheet_for(f, owner)
+            if locale:
+                ss.properties["locale"] = locale
+            if time_zone:
+                ss.properties["timeZone"] = time_zone
             specs = sheets or ["Sheet1"]
             ss.sheets.clear()
             for i, spec in enumerate(specs):
@@ -58,7 +65,7 @@ class HelperMixin:
                     for c, value in enumerate(row):
                         if value not in (None, ""):
                             cell = sheet.cell(r, c)
-                            enter(cell, value, user_entered)
+                            enter(cell, value, user_entered, ss.locale)
             for email, role in (shared_with or {}).items():
                 self.share(f.id, email, role)
             return f.id
@@ -128,15 +135,16 @@ class HelperMixin:
             text = range_a1 or a1.quote_title(ss.sheets[0].title)
             sheet, bounds = ss.resolve(text)
             rect = bounds.clipped(sheet.rows, sheet.cols)
-            return rect_values(sheet, rect, "ROWS", render_option, "SERIAL_NUMBER").get("values", [])
+            return rect_values(sheet, rect, "ROWS", render_option, "SERIAL_NUMBER", ss.locale).get("values", [])
 
     def cell(self, spreadsheet_id: str, a1_ref: str, render_option: str = "FORMATTED_VALUE") -> Any:
         with self.state.lock:
-            sheet, bounds = self.state.sheets[spreadsheet_id].resolve(a1_ref)
+            ss = self.state.sheets[spreadsheet_id]
+            sheet, bounds = ss.resolve(a1_ref)
             cell = sheet.get(bounds.r0 or 0, bounds.c0 or 0)
             if render_option == "FORMATTED_VALUE":
-                return formatted(cell) if cell else ""
-            return render(cell, render_option)
+                return formatted(cell, ss.locale) if cell else ""
+            return render(cell, render_option, locale=ss.locale)
 
     def note(self, spreadsheet_id: str, a1_ref: str) -> str | None:
         with self.state.lock:

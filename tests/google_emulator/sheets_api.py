@@ -125,7 +125,8 @@ def values_batch_get_by_data_filter(state: State, req: Req) -> Resp:
     for flt in body.get("dataFilters") or []:
         for sheet_id, rect in sheets_metadata.filter_ranges(ss, flt):
             sheet = ss.sheet_by_id(sheet_id)
-            out.append({"valueRange": sheets_values.rect_values(sheet, rect, major, value_option, date_option),
+            out.append({"valueRange": sheets_values.rect_values(sheet, rect, major, value_option, date_option,
+                                                                   ss.locale),
                         "dataFilters": [flt]})
     result: dict[str, Any] = {"spreadsheetId": ss.id}
     if out:

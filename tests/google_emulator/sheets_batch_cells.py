@@ -9,6 +9,7 @@ from . import fieldmask
 from .cells import Cell, enter_extended
 from .errors import invalid_request
 from .sheets_metadata import METADATA_HANDLERS
+from .sheets_resource import normalize_format
 from .sheets_values import EditContext
 from .spreadsheet import COLUMNS, ROWS, Rect, Sheet, range_rect, rects_intersect
 
@@ -184,8 +185,17 @@ def _rule_sheet(ctx: EditContext, rule: dict[str, Any], kind: str, index: int) -
     return ctx.spreadsheet.sheet_by_id(next(iter(sheets)))
 
 
+def _stored_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule as Sheets keeps it: its format's colours 8-bit and doubled with their *Style twins."""
+    stored = copy.deepcopy(rule)
+    boolean = stored.get("booleanRule")
+    if isinstance(boolean, dict) and isinstance(boolean.get("format"), dict):
+        boolean["format"] = normalize_format(boolean["format"])
+    return stored
+
+
 def add_conditional_format_rule(ctx: EditContext, req: dict[str, Any], index: int) -> dict[str, Any]:
-    rule = copy.deepcopy(req.get("rule") or {})
+    rule = _stored_rule(req.get("rule") or {})
     sheet = _rule_sheet(ctx, rule, "addConditionalFormatRule", index)
     if not rule.get("booleanRule") and not rule.get("gradientRule"):
         raise invalid_request(index, "addConditionalFormatRule", "A rule must have a booleanRule or gradientRule.")
@@ -208,7 +218,7 @@ def update_conditional_format_rule(ctx: EditContext, req: dict[str, Any], index:
     sheet, at = _rule_at(ctx, req, kind, index)
     old = sheet.conditional_formats.pop(at)
     if req.get("rule"):
-        rule = copy.deepcopy(req["rule"])
+        rule = _stored_rule(req["rule"])
         _rule_sheet(ctx, rule, kind, index)
         new_index = at
     else:

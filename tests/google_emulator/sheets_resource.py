@@ -66,16 +66,29 @@ def strip_sheet_zero(rng: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _color_twins(holder: dict[str, Any], legacy: str, style: str) -> None:
+    """Store a colour both ways, 8-bit: Google keeps the deprecated ``Color`` field and its ``ColorStyle``
+    twin in step whichever one was written ("If backgroundColor is also set, this field takes precedence",
+    https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/cells#CellFormat; the recorded
+    WorksheetTest.test_format answers both for a ``backgroundColor`` write). A theme colour has no RGB twin."""
+    chosen = holder.get(style)
+    if isinstance(chosen, dict) and isinstance(chosen.get("rgbColor"), dict):
+        rgb = quantize_color(chosen["rgbColor"])
+    elif isinstance(holder.get(legacy), dict):
+        rgb = quantize_color(holder[legacy])
+    else:
+        return
+    holder[legacy] = rgb
+    holder[style] = {"rgbColor": dict(rgb)}
+
+
 def normalize_format(fmt: dict[str, Any]) -> dict[str, Any]:
-    """userEnteredFormat as stored by Sheets: 8-bit colours, *Style twins of colour fields."""
+    """A CellFormat as Sheets stores and echoes it: 8-bit colours, each colour with its *Style twin."""
     out = copy.deepcopy(fmt)
-    if "backgroundColor" in out:
-        out["backgroundColor"] = quantize_color(out["backgroundColor"])
-        out["backgroundColorStyle"] = {"rgbColor": dict(out["backgroundColor"])}
+    _color_twins(out, "backgroundColor", "backgroundColorStyle")
     text = out.get("textFormat")
-    if isinstance(text, dict) and "foregroundColor" in text:
-        text["foregroundColor"] = quantize_color(text["foregroundColor"])
-        text["foregroundColorStyle"] = {"rgbColor": dict(text["foregroundColor"])}
+    if isinstance(text, dict):
+        _color_twins(text, "foregroundColor", "foregroundColorStyle")
     return out
 
 
@@ -92,6 +105,15 @@ def protected_json(spreadsheet: Spreadsheet, owners: set[str], protected: dict[s
     if protected.get("unprotectedRanges"):
         out["unprotectedRanges"] = [strip_sheet_zero(r) for r in protected["unprotectedRanges"]]
     editors = {k: list(v) for k, v in protected.get("editors", {}).items() if v}
+    if not protected.get("warningOnly"):
+        # ProtectedRange.editors are "the users and groups with edit access to the protected range"
+        # (https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/sheets#ProtectedRange) and the
+        # owner always has it ("the owner ... can always edit", https://support.google.com/docs/answer/1218656):
+        # Google lists the owner even when the request named other editors only.
+        listed = {u.lower() for u in editors.get("users", [])}
+        extra = sorted(o for o in owners if o.lower() not in listed)
+        if extra:
+            editors["users"] = extra + editors.get("users", [])
     out["editors"] = editors
     return out
 
@@ -140,7 +162,8 @@ def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet, owners: set[str], viewer:
     return out
 
 
-def grid_data(sheet: Sheet, rect: tuple[int, int, int, int], metadata: list[dict[str, Any]] = ()) -> dict[str, Any]:
+def grid_data(sheet: Sheet, rect: tuple[int, int, int, int], metadata: list[dict[str, Any]] = (),
+              locale: str = "en_US") -> dict[str, Any]:
     r0, r1, c0, c1 = rect
     last_r, _ = sheet.value_extent(rect, predicate=lambda cell: not cell.is_blank())
     out: dict[str, Any] = {}
@@ -158,7 +181,7 @@ def grid_data(sheet: Sheet, rect: tuple[int, int, int, int], metadata: list[dict
             continue
         values = []
         for cell in cells:
-            data = cell_data(cell) if cell is not None else {}
+            data = cell_data(cell, locale) if cell is not None else {}
             if "userEnteredFormat" in data:
                 data["userEnteredFormat"] = normalize_format(data["userEnteredFormat"])
             values.append(data)
@@ -197,11 +220,13 @@ def spreadsheet_json(spreadsheet: Spreadsheet, owners: set[str], viewer: str, *,
                 wanted.append(sheet.sheet_id)
             if include_grid:
                 rect = bounds.clipped(sheet.rows, sheet.cols)
-                per_sheet.setdefault(sheet.sheet_id, []).append(grid_data(sheet, rect, spreadsheet.metadata))
+                per_sheet.setdefault(sheet.sheet_id, []).append(grid_data(sheet, rect, spreadsheet.metadata,
+                                                                          spreadsheet.locale))
         selected = [s for s in spreadsheet.sheets if s.sheet_id in wanted]
     elif include_grid:
         for sheet in spreadsheet.sheets:
-            per_sheet[sheet.sheet_id] = [grid_data(sheet, (0, sheet.rows, 0, sheet.cols), spreadsheet.metadata)]
+            per_sheet[sheet.sheet_id] = [grid_data(sheet, (0, sheet.rows, 0, sheet.cols), spreadsheet.metadata,
+                                                   spreadsheet.locale)]
     out: dict[str, Any] = {
         "spreadsheetId": spreadsheet.id,
         "properties": copy.deepcopy(spreadsheet.properties),

@@ -80,13 +80,14 @@ def value_range(spreadsheet: Spreadsheet, text: str, major: str | None, value_op
                 date_option: str) -> dict[str, Any]:
     major = _enum(major, (ROWS, "COLUMNS"), ROWS, "major_dimension", "Dimension")
     sheet, rect = read_rect(spreadsheet, text)
-    return rect_values(sheet, rect, major, value_option, date_option)
+    return rect_values(sheet, rect, major, value_option, date_option, spreadsheet.locale)
 
 
-def rect_values(sheet: Sheet, rect: Rect, major: str, value_option: str, date_option: str) -> dict[str, Any]:
+def rect_values(sheet: Sheet, rect: Rect, major: str, value_option: str, date_option: str,
+                locale: str) -> dict[str, Any]:
     r0, r1, c0, c1 = rect
     last_r, last_c = sheet.value_extent(rect)
-    matrix = [[render(sheet.get(r, c), value_option, date_option) for c in range(c0, last_c)]
+    matrix = [[render(sheet.get(r, c), value_option, date_option, locale) for c in range(c0, last_c)]
               for r in range(r0, last_r)]
     if major == "COLUMNS":
         matrix = [list(col) for col in zip(*matrix, strict=False)] if matrix else []
@@ -157,7 +158,7 @@ def write_matrix(ctx: EditContext, sheet: Sheet, r0: int, c0: int, data: list[li
             if isinstance(raw, dict | list):
                 raise invalid_argument(f"Invalid values[{i}][{j}]: {raw}")
             cell = sheet.cell(r0 + i, c0 + j)
-            enter(cell, raw, user_entered)
+            enter(cell, raw, user_entered, ctx.spreadsheet.locale)
             sheet.put(r0 + i, c0 + j, cell)
             rows_touched.add(r0 + i)
             cols_touched.add(c0 + j)

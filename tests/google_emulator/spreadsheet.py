@@ -269,6 +269,11 @@ class Spreadsheet:
     creator: str = ""
     rng: random.Random = field(default_factory=random.Random)
 
+    @property
+    def locale(self) -> str:
+        """Decides how typed values are read and numbers shown (see cells.py)."""
+        return str(self.properties.get("locale") or "en_US")
+
     # --- sheets ------------------------------------------------------------------------------
     def new_id(self) -> int:
         while True:

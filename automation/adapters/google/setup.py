@@ -98,14 +98,13 @@ def plan_setup(spreadsheet: gspread.Spreadsheet, contract: Contract, roster: Ros
     register = sheets[REGISTER_TAB]
     register_id = register["properties"]["sheetId"]
     columns = {h: i for i, h in enumerate(headers[REGISTER_TAB])}
-    wanted_rules = [_strip_ids(r) for r in _rules(contract, columns, register_id)]
-    if _our_rules(register) != wanted_rules:
+    if not _rules_in_place(register, _rules(contract, columns, register_id)):
         plan.requests.extend(_replace_rules(register, contract, columns, register_id))
         plan.changes.append(check_text.conditional_formats(REGISTER_TAB))
     second_row = _second_row(spreadsheet)
     for request in _validations(contract, columns, register_id):
         index = request["setDataValidation"]["range"]["startColumnIndex"]
-        if _cell(second_row, index).get("dataValidation") != request["setDataValidation"]["rule"]:
+        if not covers(_cell(second_row, index).get("dataValidation"), request["setDataValidation"]["rule"]):
             plan.requests.append(request)
             plan.changes.append(check_text.dropdown(REGISTER_TAB, _letter(index)))
     for request in _text_formats(contract, columns, register_id):
@@ -176,27 +175,54 @@ def _rules(contract: Contract, columns: dict[str, int], sheet_id: int) -> list[d
     return [
         {"ranges": [whole], "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
                                                            "values": [{"userEnteredValue": overdue}]},
-                                             "format": {"backgroundColor": {"red": 0.957, "green": 0.8, "blue": 0.8}}}},
+                                             "format": {"backgroundColorStyle": _rgb(0.957, 0.8, 0.8)}}},
         {"ranges": [whole], "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
                                                            "values": [{"userEnteredValue": rejected}]},
                                              "format": {"textFormat": {"strikethrough": True},
-                                                        "backgroundColor": {"red": 0.9, "green": 0.9, "blue": 0.9}}}},
+                                                        "backgroundColorStyle": _rgb(0.9, 0.9, 0.9)}}},
         {"ranges": [whole], "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
                                                            "values": [{"userEnteredValue": published}]},
-                                             "format": {"backgroundColor": {"red": 0.851, "green": 0.918, "blue": 0.827}}}},
+                                             "format": {"backgroundColorStyle": _rgb(0.851, 0.918, 0.827)}}},
         {"ranges": statuses, "booleanRule": {"condition": {"type": "TEXT_EQ",
                                                             "values": [{"userEnteredValue": contract.sop.waiting}]},
-                                              "format": {"backgroundColor": {"red": 1, "green": 0.949, "blue": 0.8}}}},
+                                              "format": {"backgroundColorStyle": _rgb(1, 0.949, 0.8)}}},
     ]
 
 
-def _our_rules(sheet: dict) -> list[dict]:
-    return [_strip_ids(r) for r in sheet.get("conditionalFormats", [])]
+def _rgb(red: float, green: float, blue: float) -> dict:
+    """A ColorStyle: `backgroundColor` is deprecated in favour of `backgroundColorStyle` (CellFormat,
+    https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/cells#CellFormat)."""
+    return {"rgbColor": {"red": red, "green": green, "blue": blue}}
 
 
-def _strip_ids(rule: dict) -> dict:
-    ranges = [{k: v for k, v in r.items() if not (k == "sheetId" and v == 0)} for r in rule.get("ranges", [])]
-    return {**rule, "ranges": ranges}
+# --- comparing what Google echoes with what setup sets ---------------------------------
+# Google answers more than it was sent: the deprecated colour next to its *Style twin, colours rounded to
+# 8 bits, defaults (false, 0, sheetId 0) left out as proto3 does. Only the fields setup sets are compared,
+# so `check` settles and a second `setup` sends nothing.
+
+COLOUR_STEP = 1 / 255  # Sheets keeps 8 bits per channel
+_COLOUR_KEYS = ("red", "green", "blue")
+
+
+def covers(echoed: Any, wanted: Any) -> bool:
+    """Whether `echoed` has every field of `wanted` with its value; fields only in `echoed` are ignored."""
+    if isinstance(wanted, dict):
+        if wanted and set(wanted) <= {*_COLOUR_KEYS, "alpha"}:
+            return isinstance(echoed, dict) and all(
+                abs(float(echoed.get(k, 0)) - float(wanted.get(k, 0))) <= COLOUR_STEP for k in _COLOUR_KEYS)
+        if echoed is None:
+            echoed = {}
+        return isinstance(echoed, dict) and all(covers(echoed.get(k), v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        echoed = echoed or []
+        return isinstance(echoed, list) and len(echoed) == len(wanted) and all(map(covers, echoed, wanted))
+    if echoed is None:  # proto3 leaves defaults out
+        return wanted in (False, 0, "", None)
+    return bool(echoed == wanted)
+
+
+def _rules_in_place(sheet: dict, wanted: list[dict]) -> bool:
+    return covers(sheet.get("conditionalFormats", []), wanted)
 
 
 def _replace_rules(sheet: dict, contract: Contract, columns: dict[str, int], sheet_id: int) -> list[dict]:
@@ -234,6 +260,7 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
     wanted = {d: (_column(register_id, c), e) for d, (c, e) in wanted_protections(contract, roster, account,
                                                                                   columns).items()}
     wanted[TAG + LOG_TAB] = ({"sheetId": sheets[LOG_TAB]["properties"]["sheetId"]}, [account.lower()])
+    implicit = _implicit_editors(existing, wanted)
     for description, (grid_range, editors) in wanted.items():
         current = existing.get(description)
         body = {"range": grid_range, "description": description, "warningOnly": False,
@@ -242,7 +269,7 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
             plan.requests.append({"addProtectedRange": {"protectedRange": body}})
             plan.changes.append(check_text.protection_added(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
-        elif (sorted(u.lower() for u in current.get("editors", {}).get("users", [])) != editors
+        elif (_users(current) - implicit != set(editors) - implicit or current.get("warningOnly", False)
               or _norm_range(current.get("range", {})) != _norm_range(grid_range)):
             plan.requests.append({"updateProtectedRange": {
                 "protectedRange": {**body, "protectedRangeId": current["protectedRangeId"]},
@@ -254,6 +281,19 @@ def _protections(plan: Plan, sheets: dict, contract: Contract, roster: Roster, a
             plan.requests.append({"deleteProtectedRange": {"protectedRangeId": current["protectedRangeId"]}})
             plan.changes.append(check_text.protection_removed(description[len(TAG):]))
             plan.protection_drift.append(description[len(TAG):])
+
+
+def _users(protected: dict) -> set[str]:
+    return {u.lower() for u in protected.get("editors", {}).get("users", [])}
+
+
+def _implicit_editors(existing: dict[str, dict], wanted: dict[str, tuple[Any, list[str]]]) -> set[str]:
+    """Editors Google lists on every protected range whatever the request said: the spreadsheet's owner
+    ("the owner ... can always edit", https://support.google.com/docs/answer/1218656), who may also have a
+    role. Someone listed on each of our ranges, the daemon-only ones included, is not compared; any other
+    extra or missing editor is drift."""
+    listed = [_users(existing[d]) for d in wanted if d in existing]
+    return set.intersection(*listed) if len(listed) > 1 else set()
 
 
 def _norm_range(grid: dict) -> dict:
