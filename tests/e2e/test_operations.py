@@ -263,3 +263,63 @@ def test_backup_while_the_journal_is_written_is_consistent(ws, tmp_path):
         stop.set()
         thread.join()
     assert counts == sorted(counts) and counts[0] < counts[-1] < written["count"] + 1
+
+
+# -- restore, as docs/operations.md describes it ----------------------------------------------------------
+
+def restore(backup, workspace, only=None):
+    """The documented restore, with the daemon stopped: the journal's -wal and -shm removed, then every file
+    of the backup (or those named in `only`) copied back to its place in the workspace."""
+    for name in ("journal.sqlite3-wal", "journal.sqlite3-shm"):
+        (workspace / name).unlink(missing_ok=True)
+    manifest = json.loads((backup / "cadangan.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if only is not None and entry["name"] not in only:
+            continue
+        (workspace / entry["name"]).write_bytes((backup / entry["name"]).read_bytes())
+
+
+def test_a_lost_workspace_restored_from_a_backup_carries_on_without_sending_twice(ws, capsys):
+    ws.propose("Dipulihkan")
+    ws.once(at="2026-11-30T08:00")
+    item = ws.rows()[0]["ID"]
+    assert run(ws, "backup", at="2026-11-30T08:02", capsys=capsys)[0] == 0
+    backup = ws.root / "cadangan" / "sop-konten-cadangan-20261130-080200"
+    ws.edit(item, {status(2): "Diterima"})
+    ws.once(at="2026-11-30T08:03")
+    sent = {m["Message-ID"] for m in ws.mails()}
+    for name in ("journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm", "register.xlsx"):
+        (ws.root / name).unlink(missing_ok=True)  # the disk is lost; the outbox (the mail server) is not
+
+    restore(backup, ws.root)
+    assert run(ws, "audit", "verify", capsys=capsys)[0] == 0
+    assert run(ws, "check", capsys=capsys)[0] == 0
+    ws.once(at="2026-11-30T08:04")  # within the step's 10 minutes: no reminder due
+    assert ws.row(item)[status(2)] == "Menunggu"  # the register as it was at the backup
+    ws.edit(item, {status(2): "Diterima"})  # the person's decision since then, made again
+    ws.once(at="2026-11-30T08:05")
+    assert ws.row(item)[status(3)] == "Menunggu"
+    assert {m["Message-ID"] for m in ws.mails()} == sent  # the same messages, none twice
+
+
+def test_a_journal_restored_behind_a_newer_register_keeps_peoples_decisions(ws, capsys):
+    """As with a Google spreadsheet, which no backup of the workspace holds: the register is newer than the
+    restored journal. Its statuses stand; the outbox sends nothing twice (docs/operations.md, what is lost)."""
+    ws.propose("Register lebih baru")
+    ws.once(at="2026-11-30T08:00")
+    item = ws.rows()[0]["ID"]
+    assert run(ws, "backup", at="2026-11-30T08:05", capsys=capsys)[0] == 0
+    backup = ws.root / "cadangan" / "sop-konten-cadangan-20261130-080500"
+    ws.edit(item, {status(2): "Diterima"})
+    ws.once(at="2026-11-30T08:30")
+    ws.edit(item, {status(3): "Selesai"})
+    ws.once(at="2026-11-30T09:00")
+    sent = len(ws.mails())
+
+    (ws.root / "journal.sqlite3").unlink()
+    restore(backup, ws.root, only={"journal.sqlite3"})
+    ws.once(at="2026-11-30T09:10")
+    row = ws.row(item)
+    assert (row[status(2)], row[status(3)], row[status(4)]) == ("Diterima", "Selesai", "Menunggu")
+    assert len(ws.mails()) == sent
+    assert run(ws, "audit", "verify", capsys=capsys)[0] == 0
