@@ -44,6 +44,13 @@ def run(ws, *args, capsys, at="2026-11-30T09:00"):
     return code, out, err
 
 
+def test_spans_are_said_as_people_say_them():
+    from automation.domain.texts.operations import duration
+
+    assert [duration(s) for s in (0, 45, 60, 90, 3600, 7500, 86400 * 4 + 3600, 86400 * 2)] == [
+        "0 detik", "45 detik", "1 menit", "1 menit 30 detik", "1 jam", "2 jam 5 menit", "4 hari 1 jam", "2 hari"]
+
+
 # -- status ----------------------------------------------------------------------------------------
 
 def test_status_before_any_cycle_says_never_run_and_exits_1(ws, capsys):

@@ -227,6 +227,19 @@ def test_the_build_context_holds_only_what_the_image_copies():
     assert copied == allowed
 
 
+def test_the_image_copies_what_installing_the_package_needs():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    copied = {part.rstrip("/") for name, arguments in STEPS if name == "COPY" and "--from" not in arguments
+              for part in shlex.split(arguments)[:-1]}
+    packages = {pattern.rstrip("*") for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert {"pyproject.toml", project["project"]["readme"], *packages} <= copied
+    installs = [arguments for name, arguments in STEPS if name == "RUN" and "pip install" in arguments]
+    extras = set(re.findall(r'"\.\[([\w,]+)\]"', installs[0])[0].split(","))
+    assert extras <= set(project["project"]["optional-dependencies"]) and "test" not in extras
+
+
 def test_the_parser_sees_what_these_rules_check():
     """The checks above would pass on nothing: the parser must find a user, a volume and a health check."""
     steps = instructions('FROM x:1.2.3-slim\nUSER 0\nHEALTHCHECK --interval=1m \\\n  CMD ["true"]\n')
