@@ -187,6 +187,16 @@ def build_app(config: Config) -> App:
     return App(config=config, sop=backends.sop, engine=engine, backends=backends)
 
 
+def delivery_ledger_path(config: Config) -> Path:
+    """The apprise channels' record of deliveries (SQLite): which channel already has which message."""
+    return config.base / config.raw.get("notify", {}).get("ledger", "notify-ledger.sqlite3")
+
+
+def digest_store_path(config: Config) -> Path:
+    """The daily digest's queue of messages (SQLite)."""
+    return config.base / (config.raw.get("notify", {}).get("digest", {}) or {}).get("store", "digest.sqlite3")
+
+
 def _notification_channels(backends: Backends) -> Channels:
     """E-mail alone by default; apprise channels and a daily digest when configured."""
     config = backends.config
@@ -211,7 +221,7 @@ def _notification_channels(backends: Backends) -> Channels:
         if "apprise" in channels:
             settings = AppriseSettings.from_table(notify.get("apprise", {}))
             routes = RosterRoutes(settings)
-            ledger = DeliveryLedger(config.base / notify.get("ledger", "notify-ledger.sqlite3"))
+            ledger = DeliveryLedger(delivery_ledger_path(config))
             backends.closables.append(ledger)
             apprise = AppriseNotifier(routes, ledger=ledger, html_email=settings.html_email)
             channel_map: dict[str, Notifier] = {"apprise": apprise}
@@ -222,7 +232,7 @@ def _notification_channels(backends: Backends) -> Channels:
         if digest.get("enabled"):
             from automation.service.digest import DigestNotifier, parse_send_at
 
-            notifier = DigestNotifier(notifier, config.base / digest.get("store", "digest.sqlite3"),
+            notifier = DigestNotifier(notifier, digest_store_path(config),
                                       parse_send_at(str(digest.get("send_at", "07:30"))), backends.clock,
                                       unit=str(backends.sop.identity.get("unit", "")))
             backends.closables.append(notifier)

@@ -1,4 +1,4 @@
-"""The `sop-konten` command: init, run, once, check, setup, report, audit."""
+"""The `sop-konten` command: init, run, once, check, setup, status, backup, report, audit."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from automation.config import CONFIG_NAME, load_config, load_workspace_sop
 from automation.domain.texts import cli as cli_text
 from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
+from automation.domain.texts import operations as ops_text
 
 DEFAULT_WORKSPACE = "sop-konten-data"
 CONFIG_ENV = "SOP_KONTEN_CONFIG"
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         ("once", cmd_once, cli_text.HELP_ONCE),
         ("check", cmd_check, cli_text.HELP_CHECK),
         ("setup", cmd_setup, cli_text.HELP_SETUP),
+        ("status", cmd_status, ops_text.HELP_STATUS),
     ):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
@@ -122,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=parse_day, metavar=cli_text.DATE_METAVAR, help=cli_text.HELP_TO)
     p.add_argument("--out", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.HELP_OUT)
     p.set_defaults(handler=cmd_report)
+
+    from automation.commands.backup import keep_count
+
+    p = sub.add_parser("backup", help=ops_text.HELP_BACKUP, description=ops_text.HELP_BACKUP)
+    p.add_argument("target", nargs="?", type=Path, metavar=ops_text.TARGET_METAVAR, help=ops_text.HELP_BACKUP_TARGET)
+    p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
+    p.add_argument("--with-secrets", action="store_true", help=ops_text.HELP_WITH_SECRETS)
+    p.add_argument("--keep", type=keep_count, metavar=ops_text.COUNT_METAVAR, default=0, help=ops_text.HELP_KEEP)
+    p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("audit", help=cli_text.HELP_AUDIT, description=cli_text.HELP_AUDIT)
     audit = p.add_subparsers(dest="audit_command", title=cli_text.COMMANDS, metavar=cli_text.COMMAND_METAVAR,
@@ -286,6 +297,28 @@ def cmd_check(args) -> int:
     for problem in result.problems:
         print(cli_text.check_problem(problem))
     return ExitCode.FAILED
+
+
+def cmd_status(args) -> int:
+    from automation.commands.status import workspace_status
+
+    status = workspace_status(load_config(_config_path(args.config, create=False)))
+    print("\n".join(status.lines))
+    return ExitCode.FAILED if status.stale else ExitCode.OK
+
+
+def cmd_backup(args) -> int:
+    from automation.adapters.clock import clock_from_environment
+    from automation.commands.backup import BackupError, make_backup
+
+    config = load_config(_config_path(args.config, create=False))
+    try:
+        backup = make_backup(config, clock_from_environment(config.timezone).now(), args.target,
+                             with_secrets=args.with_secrets, keep=args.keep)
+    except BackupError as exc:
+        raise UserError(str(exc)) from None
+    print("\n".join(backup.lines()))
+    return ExitCode.OK if backup.sound else ExitCode.FAILED
 
 
 def cmd_audit_verify(args) -> int:

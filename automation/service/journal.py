@@ -173,6 +173,17 @@ class Journal:
         self.db.executescript(SCHEMA)
         self._chain_existing_events()
 
+    @classmethod
+    def read_only(cls, path: Path) -> Journal:
+        """For readers beside the daemon (`status`, `backup`): creates, migrates and writes nothing.
+
+        SQLite's WAL lets them read a consistent snapshot while the daemon writes."""
+        journal = cls.__new__(cls)
+        journal.path = Path(path)
+        journal.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                     timeout=30)
+        return journal
+
     def close(self) -> None:
         self.db.close()
 

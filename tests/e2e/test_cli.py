@@ -161,7 +161,7 @@ def test_version_prints_the_program_and_its_version(tmp_path):
     assert result.stdout == f"sop-konten {__version__}\n"
 
 
-COMMANDS = ("init", "run", "once", "check", "setup", "report")
+COMMANDS = ("init", "run", "once", "check", "setup", "report", "status", "backup")
 ARGPARSE_ENGLISH = ("usage", "positional arguments", "options", "show this help", "optional arguments",
                     "default", "error")
 
@@ -171,8 +171,10 @@ def _catalogue_words() -> set[str]:
     import re
 
     from automation.domain.texts import cli as cli_text
+    from automation.domain.texts import operations as ops_text
 
-    texts = [v for k, v in vars(cli_text).items() if k.isupper() and isinstance(v, str)]
+    texts = [v for module in (cli_text, ops_text) for k, v in vars(module).items()
+             if k.isupper() and isinstance(v, str)]
     texts += list(cli_text.ARGPARSE.values()) + [cli_text.help_config("x")]
     return {w.lower() for text in texts for w in re.findall(r"[^\W\d_]+", text)}
 
@@ -187,7 +189,7 @@ def test_help_is_wholly_indonesian(tmp_path, command):
         assert english not in result.stdout.lower()
     # every other word is the program's, a command, an option or a file name
     known = _catalogue_words() | {"sop", "konten", "h", "help", "version", "v", "verbose", "config", "from",
-                                  "to", "out", "toml", "data", *COMMANDS}
+                                  "to", "out", "toml", "data", "with", "secrets", "keep", "tar", "gz", *COMMANDS}
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", result.stdout)}
     assert words <= known, sorted(words - known)
 
