@@ -6,6 +6,7 @@ Imports inside functions count: a cycle that only closes at call time is still a
 from __future__ import annotations
 
 import ast
+import logging
 import sys
 from pathlib import Path
 
@@ -18,7 +19,13 @@ PACKAGE = ROOT / "automation"
 def test_the_import_linter_contracts_are_kept():
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    loggers = logging.root.manager.loggerDict.values()
+    enabled = [lg for lg in loggers if isinstance(lg, logging.Logger) and not lg.disabled]
+    try:
+        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    finally:  # import-linter configures logging with disable_existing_loggers: later tests need ours back
+        for logger in enabled:
+            logger.disabled = False
     assert code == 0, "an import-linter contract is broken (see the output above)"
 
 
