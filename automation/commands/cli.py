@@ -1,4 +1,4 @@
-"""The `sop-konten` command: init, run, once, check, setup, report, audit."""
+"""The `sop-konten` command: init, run, once, check, setup, dasbor, report, audit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from automation import __version__
 from automation.config import CONFIG_NAME, load_config, load_workspace_sop
 from automation.domain.texts import cli as cli_text
 from automation.domain.texts import config as config_text
+from automation.domain.texts import dasbor as dasbor_text
 from automation.domain.texts import log as log_text
 
 DEFAULT_WORKSPACE = "sop-konten-data"
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         ("once", cmd_once, cli_text.HELP_ONCE),
         ("check", cmd_check, cli_text.HELP_CHECK),
         ("setup", cmd_setup, cli_text.HELP_SETUP),
+        ("dasbor", cmd_dasbor, dasbor_text.HELP_DASBOR),
     ):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
@@ -199,10 +201,14 @@ def cmd_run(args) -> int:
     if stop["requested"]:
         return _stopped()
     app = _app(config_path)
+    dasbor = None
     try:
         if stop["requested"]:
             return _stopped()
         _sweep_own_temporary_files(app.config, started_at)
+        from automation.commands.dasbor import serve_beside
+
+        dasbor = serve_beside(app.config)  # None when off or unable to start (logged); the daemon runs anyway
 
         _print_where(config_path)
         log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
@@ -214,6 +220,8 @@ def cmd_run(args) -> int:
             scheduler.run_pending()
             time.sleep(0.2)
     finally:
+        if dasbor is not None:
+            dasbor.stop()
         app.close()
     return _stopped()
 
@@ -250,6 +258,13 @@ def cmd_setup(args) -> int:
         raise UserError(next(iter(problems.values())))
     for line in run_setup(config_path):
         print(line)
+    return ExitCode.OK
+
+
+def cmd_dasbor(args) -> int:
+    from automation.commands.dasbor import serve_alone
+
+    serve_alone(load_config(_config_path(args.config, create=False)))
     return ExitCode.OK
 
 

@@ -154,6 +154,7 @@ path = "published"
 EXPECTED_TABLE = "harus berupa tabel"
 EXPECTED_TEXT = "harus berupa teks"
 EXPECTED_FLAG = "harus true atau false"
+EXPECTED_WEB_ADDRESS = "harus alamat web yang diawali http:// atau https://"
 EXPECTED_WHOLE_NUMBER = "harus bilangan bulat"
 EXPECTED_PATH = "harus berisi jalur berkas atau folder (tidak boleh kosong)"
 
