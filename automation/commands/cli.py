@@ -16,7 +16,6 @@ from automation import __version__
 from automation.config import CONFIG_NAME, load_config, load_workspace_sop
 from automation.domain.texts import cli as cli_text
 from automation.domain.texts import config as config_text
-from automation.domain.texts import dasbor as dasbor_text
 from automation.domain.texts import log as log_text
 
 DEFAULT_WORKSPACE = "sop-konten-data"
@@ -111,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         ("once", cmd_once, cli_text.HELP_ONCE),
         ("check", cmd_check, cli_text.HELP_CHECK),
         ("setup", cmd_setup, cli_text.HELP_SETUP),
-        ("dasbor", cmd_dasbor, dasbor_text.HELP_DASBOR),
+        ("dasbor", cmd_dasbor, cli_text.HELP_DASBOR),
     ):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))

@@ -117,7 +117,6 @@ def when(value: str) -> str:
 
 
 # the server and the `dasbor` command
-HELP_DASBOR = "Sajikan Dasbor (hanya baca) dari ruang kerja ini, tanpa menjalankan daemon."
 
 
 def refused_without_sign_in(host: str) -> str:
