@@ -32,10 +32,12 @@ from automation.service.journal import Journal
 from automation.web import pages
 from automation.web.auth import (
     SESSION_COOKIE,
+    SIGN_IN_WINDOW,
     STORE_NAME,
     DasborRefused,
     Gate,
     SignInStore,
+    Throttle,
     auth_settings,
     check_binding,
 )
@@ -103,6 +105,7 @@ class SecurityHeaders:
 
 def build_dasbor(dasbor: Dasbor) -> Starlette:
     ws, gate, files = dasbor.workspace, dasbor.gate, dasbor.files
+    throttle = Throttle()
     Handler = Callable[[Request, str], Awaitable[Response]]
 
     def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -199,6 +202,9 @@ def build_dasbor(dasbor: Dasbor) -> Starlette:
         form = await _small_form(request)
         email = form.get("email", "").strip()[:320]
         password = form.get("password", "")
+        client = request.client.host if request.client else ""
+        if not throttle.allow((f"client:{client}", f"email:{email.casefold()}"), ws.clock.now()):
+            return _sign_in(gate, email, dasbor_text.sign_in_too_many(SIGN_IN_WINDOW.total_seconds() / 60), 429)
         if gate.by_password and (password or not gate.by_link):
             member = gate.check_password(email, password)
             if member is None:

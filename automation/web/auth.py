@@ -17,6 +17,7 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,8 @@ from automation.service.journal import Journal
 from automation.service.roster_record import Member, active_members
 
 SESSION_COOKIE = "dasbor_sesi"
+SIGN_IN_ATTEMPTS = 10  # per address and per client within SIGN_IN_WINDOW: password guesses, link mails
+SIGN_IN_WINDOW = timedelta(minutes=15)
 STORE_NAME = "dasbor.sqlite3"  # beside the journal: the Dasbor's own sign-in state
 _SESSION_SALT = "sop-konten.dasbor.session"
 _SCHEMA = """
@@ -86,6 +89,32 @@ def check_binding(host: str, settings: AuthSettings) -> None:
     """Bound beyond this machine, every page must need a sign-in."""
     if not is_loopback(host) and not settings.required:
         raise DasborRefused(dasbor_text.refused_without_sign_in(host))
+
+
+class Throttle:
+    """At most `limit` attempts per key within `window` (kept in memory: a restart forgives)."""
+
+    MAX_KEYS = 10_000  # beyond this many keys the oldest are forgotten: memory stays bounded
+
+    def __init__(self, limit: int = SIGN_IN_ATTEMPTS, window: timedelta = SIGN_IN_WINDOW):
+        self.limit, self.window = limit, window
+        self._seen: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, keys: tuple[str, ...], now: datetime) -> bool:
+        """Count one attempt under every key; False when any of them has had `limit` already."""
+        with self._lock:
+            allowed = True
+            for key in keys:
+                seen = self._seen.setdefault(key, deque())
+                while seen and now - seen[0] >= self.window:
+                    seen.popleft()
+                if len(seen) >= self.limit:
+                    allowed = False
+                seen.append(now)
+            while len(self._seen) > self.MAX_KEYS:
+                del self._seen[next(iter(self._seen))]
+            return allowed
 
 
 class SignInStore:

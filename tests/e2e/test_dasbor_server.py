@@ -20,7 +20,7 @@ import pytest
 from automation.config import load_config
 from automation.domain.texts import dasbor as dasbor_text
 from automation.web.app import SECURITY_HEADERS, open_dasbor
-from automation.web.auth import SESSION_COOKIE, DasborRefused
+from automation.web.auth import SESSION_COOKIE, SIGN_IN_ATTEMPTS, DasborRefused
 from tests.e2e.dasbor_support import (
     LAST_CYCLE,
     MovableClock,
@@ -146,6 +146,22 @@ def test_the_operators_password_lets_only_active_people_in(office):
         stranger = request(serving, "POST", "/masuk", form="email=orang@luar.example&password=kunci-rahasia")
         assert wrong.status == stranger.status == 403 and "set-cookie" not in wrong.headers
         assert request(serving, "GET", "/masuk/anything").status == 403  # no links in password mode
+    finally:
+        serving.stop()
+        opened.close()
+
+
+def test_guessing_is_stopped_after_ten_attempts_for_a_quarter_hour(office):
+    clock = MovableClock(LAST_CYCLE)
+    opened, serving = serve(office, clock, base_url="", password_env="DASBOR_PW",
+                            environ={"DASBOR_PW": "kunci-rahasia"})
+    try:
+        for _ in range(SIGN_IN_ATTEMPTS):
+            assert request(serving, "POST", "/masuk", form=f"email={MEMBER}&password=tebakan").status == 403
+        right = request(serving, "POST", "/masuk", form=f"email={MEMBER}&password=kunci-rahasia")
+        assert right.status == 429 and "set-cookie" not in right.headers
+        clock.move(minutes=15)
+        assert request(serving, "POST", "/masuk", form=f"email={MEMBER}&password=kunci-rahasia").status == 303
     finally:
         serving.stop()
         opened.close()

@@ -31,6 +31,13 @@ SIGN_IN_LINK_INVALID = ("Tautan masuk ini tidak berlaku: sudah dipakai, sudah ke
                         "petugas aktif. Minta tautan baru.")
 SIGN_IN_UNAVAILABLE = "Cara masuk belum diatur operator (base_url atau password_env di [dasbor])."
 SIGN_IN_AGAIN = "Minta tautan baru"
+
+
+def sign_in_too_many(minutes: float) -> str:
+    return f"Terlalu banyak percobaan masuk. Tunggu {minutes:g} menit, lalu coba lagi."
+
+
+
 SIGN_IN_MAIL_SUBJECT = "Tautan masuk Dasbor sop-konten"
 
 
