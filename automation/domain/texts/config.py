@@ -146,6 +146,16 @@ days_off = []                 # hari libur tambahan, misalnya [2026-12-31]
 [publish]
 backend = "local"             # umpan lokal: published/<platform>/<ID>/ dan published/index.html
 path = "published"
+
+# Dasbor (hanya baca), disajikan oleh `sop-konten run` atau `sop-konten dasbor`: lihat docs/dasbor.md.
+# [dasbor]
+# enabled = true              # false: `run` tidak menyajikan Dasbor
+# host = "127.0.0.1"          # selain 127.0.0.1 wajib ada cara masuk: base_url atau password_env
+# port = 8470
+# base_url = ""               # alamat Dasbor bagi petugas; diisi: masuk lewat tautan sekali pakai via e-mail
+# password_env = ""           # nama variabel lingkungan yang memuat kata sandi dari operator
+# session_hours = 12
+# link_minutes = 15
 """
 
 
