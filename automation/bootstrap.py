@@ -31,6 +31,7 @@ from automation.service.register_lock import LockWatch
 if TYPE_CHECKING:  # gspread loads only when the register is on Google
     from automation.sheets import SheetsRegister
 
+PREPARED_MEDIA = "media-siap"  # in the workspace: media prepared per item and platform (service/publishing.py)
 CRASH_ENV = "SOP_KONTEN_CRASH_BEFORE_EFFECT"  # fault injection for tests: die hard before effect N
 CRASH_AFTER_WRITE_ENV = "SOP_KONTEN_CRASH_AFTER_WRITE"  # ... or after the register write, before the commit
 
@@ -174,7 +175,7 @@ def build_app(config: Config) -> App:
         clock=backends.clock,
         due=backends.calendar.add_working_minutes,
         working_minutes=backends.calendar.working_minutes_between,
-        publishing=PublishingService(journal, assets, backends.local_feed, config.base / "media-siap",
+        publishing=PublishingService(journal, assets, backends.local_feed, config.base / PREPARED_MEDIA,
                                      backends.platforms),
         token_warning_days=config.token_warning_days,
         before_effect=_crash_hook(),

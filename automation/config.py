@@ -42,6 +42,19 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class DasborConfig:
+    """The Dasbor's server (docs/dasbor.md): where it listens and how people sign in."""
+
+    enabled: bool = True  # `run` serves it beside the daemon
+    host: str = "127.0.0.1"  # anything but loopback needs sign-in configured (base_url or password_env)
+    port: int = 8470
+    base_url: str = ""  # how people reach it, e.g. https://dasbor.example.go.id; set: one-time links by e-mail
+    session_hours: float = 12
+    link_minutes: float = 15
+    password_env: str = ""  # the environment variable holding a password the operator gives out
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     base: Path
@@ -64,6 +77,7 @@ class Config:
     lock_reminder_minutes: float = 15  # a workbook open this long with writes waiting: remind the person
     operator_email: str = ""  # the server operator; reminders that name nobody in the roster go here
     google: GoogleConfig = field(default_factory=lambda: GoogleConfig())
+    dasbor: DasborConfig = field(default_factory=DasborConfig)
     raw: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # unknown keys: ignored, but said once at start-up and by `check`
 
@@ -123,7 +137,7 @@ NOTIFY_CHANNELS = ("email", "apprise")
 # `calendar` and the platform tables under `publish` are checked key by key where they are parsed.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"sop", "timezone", "poll_seconds", "journal", "register", "assets", "google", "notify",
-                   "calendar", "publish"}),
+                   "calendar", "publish", "dasbor"}),
     "register": frozenset({"backend", "path", "spreadsheet", "lock_reminder_minutes", "operator_email"}),
     "assets": frozenset({"backend", "path", "settle_seconds", "root_folder", "shared_drive", "intake_seconds",
                          "cache_dir"}),
@@ -131,6 +145,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "notify": frozenset({"backend", "path", "sender", "smtp", "channels", "apprise", "digest", "ledger"}),
     "notify.smtp": frozenset({"host", "port", "username", "password_env", "starttls", "ssl"}),
     "publish": frozenset({"backend", "path", "token_warning_days", "media_host", *PLATFORM_NAMES}),
+    "dasbor": frozenset({"enabled", "host", "port", "base_url", "session_hours", "link_minutes", "password_env"}),
 }
 
 
@@ -224,8 +239,25 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
             retry_base_seconds=r.number(google, "google.retry_base_seconds", 1.0, minimum=0),
             timeout_seconds=r.number(google, "google.timeout_seconds", 60.0, minimum=1),
         ),
+        dasbor=_dasbor(r),
         raw=raw,
         warnings=unknown_keys(raw, path),
+    )
+
+
+def _dasbor(r: _Reader) -> DasborConfig:
+    table = r.table("dasbor")
+    base_url = r.text(table, "dasbor.base_url", "").rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        r.fail("dasbor.base_url", config_text.EXPECTED_WEB_ADDRESS)
+    return DasborConfig(
+        enabled=r.flag(table, "dasbor.enabled", default=True),
+        host=r.text(table, "dasbor.host", "127.0.0.1") or "127.0.0.1",
+        port=r.whole(table, "dasbor.port", 8470, minimum=1, maximum=65535),
+        base_url=base_url,
+        session_hours=r.number(table, "dasbor.session_hours", 12, minimum=0.1),
+        link_minutes=r.number(table, "dasbor.link_minutes", 15, minimum=1),
+        password_env=r.text(table, "dasbor.password_env", ""),
     )
 
 
@@ -272,8 +304,8 @@ class _Reader:
             self.fail(key, config_text.number_at_most(maximum))
         return value
 
-    def flag(self, table: dict[str, Any], key: str) -> bool:
-        value = table.get(key.rsplit(".", 1)[-1], False)
+    def flag(self, table: dict[str, Any], key: str, default: bool = False) -> bool:
+        value = table.get(key.rsplit(".", 1)[-1], default)
         if not isinstance(value, bool):
             self.fail(key, config_text.EXPECTED_FLAG)
         return value

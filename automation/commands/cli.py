@@ -1,4 +1,4 @@
-"""The `sop-konten` command: init, run, once, check, setup, status, backup, report, audit."""
+"""The `sop-konten` command: init, run, once, check, setup, dasbor, status, backup, report, audit."""
 
 from __future__ import annotations
 
@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         ("check", cmd_check, cli_text.HELP_CHECK),
         ("setup", cmd_setup, cli_text.HELP_SETUP),
         ("status", cmd_status, ops_text.HELP_STATUS),
+        ("dasbor", cmd_dasbor, cli_text.HELP_DASBOR),
     ):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
@@ -210,10 +211,14 @@ def cmd_run(args) -> int:
     if stop["requested"]:
         return _stopped()
     app = _app(config_path)
+    dasbor = None
     try:
         if stop["requested"]:
             return _stopped()
         _sweep_own_temporary_files(app.config, started_at)
+        from automation.commands.dasbor import serve_beside
+
+        dasbor = serve_beside(app.config)  # None when off or unable to start (logged); the daemon runs anyway
 
         _print_where(config_path)
         log.info(log_text.DAEMON_STARTED, app.config.poll_seconds)
@@ -225,6 +230,8 @@ def cmd_run(args) -> int:
             scheduler.run_pending()
             time.sleep(0.2)
     finally:
+        if dasbor is not None:
+            dasbor.stop()
         app.close()
     return _stopped()
 
@@ -261,6 +268,13 @@ def cmd_setup(args) -> int:
         raise UserError(next(iter(problems.values())))
     for line in run_setup(config_path):
         print(line)
+    return ExitCode.OK
+
+
+def cmd_dasbor(args) -> int:
+    from automation.commands.dasbor import serve_alone
+
+    serve_alone(load_config(_config_path(args.config, create=False)))
     return ExitCode.OK
 
 

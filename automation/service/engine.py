@@ -77,6 +77,7 @@ from automation.service.journal import DONE, FAILED, Journal, PendingWrite
 from automation.service.messages import DECISION_KINDS, ItemLinks, decision_pictures, render
 from automation.service.publishing import PublishingService
 from automation.service.register_lock import LockWatch
+from automation.service.roster_record import record_active_roster
 
 INTAKE_DETAILS = "intake.details."  # journal meta key prefix: contact, unit, Sumber, Jenis of an upload
 log = logging.getLogger("sop_konten.engine")
@@ -195,6 +196,7 @@ class Engine:
         summary.problems.extend(problems)
         summary.problems.extend(self.on_roster(snapshot.roster))
         self._watch_tokens(now, roster)
+        record_active_roster(self.journal, roster)  # who may sign in to the Dasbor
         try:
             self.assets.ensure_stages(self.sop.stages)
         except Exception as exc:  # the folders are unreachable: nothing can move, so nothing is decided

@@ -164,14 +164,19 @@ def _reach_on_write(statement: str) -> None:
 
 
 class Journal:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, read_only: bool = False):
+        """`read_only`: the Dasbor's view beside the daemon: SQLite refuses every write, nothing is set up, and
+        the connection may be used from another thread than the one opening it (one at a time)."""
         self.path = Path(path) if str(path) != ":memory:" else path
-        self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-        self.db.set_trace_callback(_reach_on_write)  # every writing statement is a crash-test boundary
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
-        self._chain_existing_events()
+        self.db = (sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=30, check_same_thread=False) if read_only
+                   else sqlite3.connect(str(path), isolation_level=None, timeout=30))
+        if not read_only:
+            self.db.set_trace_callback(_reach_on_write)  # every writing statement is a crash-test boundary
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+            self._chain_existing_events()
 
     @classmethod
     def read_only(cls, path: Path) -> Journal:
@@ -311,6 +316,12 @@ class Journal:
             "SELECT key, kind, item_id, attempts, COALESCE(error, ''), created_at FROM ledger WHERE status=? "
             "ORDER BY rowid DESC LIMIT ?", (status, limit))
         return [LedgerLine(*row) for row in rows]
+
+    def effects_done_since(self, kind: str, since: str) -> list[str]:
+        """Keys of the effects of `kind` done at or after `since` (ISO): the Status page's quota use."""
+        rows = self.db.execute("SELECT key FROM ledger WHERE kind=? AND status=? AND done_at >= ?",
+                               (kind, DONE, since))
+        return [key for (key,) in rows]
 
     # -- completed activations (for the monitoring report) ----------------
     def record_completions(self, completions: Iterable[Completion],

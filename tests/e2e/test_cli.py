@@ -161,7 +161,7 @@ def test_version_prints_the_program_and_its_version(tmp_path):
     assert result.stdout == f"sop-konten {__version__}\n"
 
 
-COMMANDS = ("init", "run", "once", "check", "setup", "report", "status", "backup")
+COMMANDS = ("init", "run", "once", "check", "setup", "dasbor", "report", "status", "backup")
 ARGPARSE_ENGLISH = ("usage", "positional arguments", "options", "show this help", "optional arguments",
                     "default", "error")
 

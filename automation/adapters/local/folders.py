@@ -151,13 +151,17 @@ class FolderAssetStore:
         return _uri(folders[0]) if folders else ""
 
     def media(self, item_id: str) -> list[MediaFile]:
+        return [MediaFile(name=name, path=path, md5=file_md5(path)) for name, path in self.item_files(item_id)]
+
+    def item_files(self, item_id: str) -> list[tuple[str, Path]]:
+        """(name relative to the item's folder, path) of its material, in name order, without reading any."""
         folders = self._item_folders(item_id)
         if not folders:
             return []
         found, _ = _scan(folders[0])
         files = [(name, path) for name, path in found if Path(name).name.lower() != CONTRIBUTOR_FILE]
         files.sort(key=lambda entry: entry[0].casefold())
-        return [MediaFile(name=name, path=path, md5=file_md5(path)) for name, path in files]
+        return files
 
     def unsafe_files(self, item_id: str) -> list[str]:
         """Notes for the links and special files in the item's folder, which are left unread."""

@@ -17,6 +17,7 @@ HELP_RUN = "jalankan daemon: satu siklus setiap poll_seconds sampai dihentikan"
 HELP_ONCE = "jalankan satu siklus dan tampilkan hasilnya"
 HELP_CHECK = "periksa konfigurasi, berkas SOP, judul kolom register dan daftar petugas"
 HELP_SETUP = "siapkan register dan folder: tab, judul kolom, pilihan isian, proteksi"
+HELP_DASBOR = "sajikan Dasbor (hanya baca) dari ruang kerja ini, tanpa menjalankan daemon"
 HELP_AUDIT = "periksa jejak audit di jurnal"
 HELP_AUDIT_VERIFY = ("periksa rantai hash peristiwa di jurnal: sebutkan peristiwa pertama yang diubah atau "
                      "dihapus")

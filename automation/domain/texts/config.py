@@ -146,6 +146,16 @@ days_off = []                 # hari libur tambahan, misalnya [2026-12-31]
 [publish]
 backend = "local"             # umpan lokal: published/<platform>/<ID>/ dan published/index.html
 path = "published"
+
+# Dasbor (hanya baca), disajikan oleh `sop-konten run` atau `sop-konten dasbor`: lihat docs/dasbor.md.
+# [dasbor]
+# enabled = true              # false: `run` tidak menyajikan Dasbor
+# host = "127.0.0.1"          # selain 127.0.0.1 wajib ada cara masuk: base_url atau password_env
+# port = 8470
+# base_url = ""               # alamat Dasbor bagi petugas; diisi: masuk lewat tautan sekali pakai via e-mail
+# password_env = ""           # nama variabel lingkungan yang memuat kata sandi dari operator
+# session_hours = 12
+# link_minutes = 15
 """
 
 
@@ -154,6 +164,7 @@ path = "published"
 EXPECTED_TABLE = "harus berupa tabel"
 EXPECTED_TEXT = "harus berupa teks"
 EXPECTED_FLAG = "harus true atau false"
+EXPECTED_WEB_ADDRESS = "harus alamat web yang diawali http:// atau https://"
 EXPECTED_WHOLE_NUMBER = "harus bilangan bulat"
 EXPECTED_PATH = "harus berisi jalur berkas atau folder (tidak boleh kosong)"
 
