@@ -180,14 +180,10 @@ class Journal:
 
     @classmethod
     def read_only(cls, path: Path) -> Journal:
-        """For readers beside the daemon (`status`, `backup`): creates, migrates and writes nothing.
+        """For readers beside the daemon (`status`, `backup`, the Dasbor): creates, migrates and writes nothing.
 
         SQLite's WAL lets them read a consistent snapshot while the daemon writes."""
-        journal = cls.__new__(cls)
-        journal.path = Path(path)
-        journal.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                     timeout=30)
-        return journal
+        return cls(path, read_only=True)
 
     def close(self) -> None:
         self.db.close()

@@ -339,7 +339,7 @@ def open_dasbor(config: Config, clock: Clock | None = None, environ: Mapping[str
     backends = Backends(config)
     opened = OpenDasbor(app=None, host=config.dasbor.host, port=config.dasbor.port)  # type: ignore[arg-type]
     try:
-        journal = Journal(config.journal, read_only=True)
+        journal = Journal.read_only(config.journal)
         opened.closables.append(journal)
         clock = clock or backends.clock
         folders = config.assets_backend == "folders"
