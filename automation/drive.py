@@ -37,7 +37,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
 
-from automation.adapters.google.client import GoogleAccessError, RetryPolicy
+from automation.adapters.google.client import GoogleAccessError, RetryPolicy, authorized_http
 from automation.adapters.google.errors import (
     drive_folder_problem,
     first_line,
@@ -84,11 +84,13 @@ class MetaStore(Protocol):
 
 # --- building --------------------------------------------------------------------------------------
 
-def drive_service(credentials: Any, api_base: str = "") -> Any:
-    """A Drive v3 service; `api_base` (e.g. a local emulator's root URL) replaces Google's host."""
+def drive_service(credentials: Any, api_base: str = "",
+                  on_request: Callable[[str, str], None] | None = None) -> Any:
+    """A Drive v3 service; `api_base` (e.g. a local emulator's root URL) replaces Google's host;
+    `on_request(method, url)` hears every HTTP request it sends (batches and downloads included)."""
     options = {"api_endpoint": _base(api_base) + "drive/v3/"} if api_base else None
-    return build("drive", "v3", credentials=credentials, static_discovery=True, cache_discovery=False,
-                 client_options=options)
+    return build("drive", "v3", http=authorized_http(credentials, on_request), static_discovery=True,
+                 cache_discovery=False, client_options=options)
 
 
 def batch_uri_for(api_base: str = "") -> str:
@@ -110,7 +112,8 @@ def folder_id_from(text: str) -> str:
 
 
 def build_drive_store(config: Any, key: Path | str, account: str, state: MetaStore, sop: Any,
-                      clock: Any = None, *, policy: RetryPolicy | None = None) -> DriveAssetStore:
+                      clock: Any = None, *, policy: RetryPolicy | None = None,
+                      on_request: Callable[[str, str], None] | None = None) -> DriveAssetStore:
     """The store as `[assets] backend = "drive"` configures it.
 
     `clock` is accepted for the composition root's convenience but not used: settling compares Drive's
@@ -125,7 +128,7 @@ def build_drive_store(config: Any, key: Path | str, account: str, state: MetaSto
         raise ConfigError(config_text.root_folder_missing(config.path))
     credentials = load_credentials(Path(key), (DRIVE_SCOPE,))
     return DriveAssetStore(
-        drive_service(credentials, google.api_base),
+        drive_service(credentials, google.api_base, on_request),
         root,
         sop.intake_stage,
         state,
