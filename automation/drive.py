@@ -41,6 +41,7 @@ from automation.adapters.google.client import GoogleAccessError, RetryPolicy, au
 from automation.adapters.google.errors import (
     drive_folder_problem,
     first_line,
+    is_rate_limited,
     is_retryable,
     reason_of,
     retry_after_of,
@@ -59,6 +60,8 @@ GOOGLE_APPS_MIME = "application/vnd.google-apps."
 DEFAULT_BATCH_URI = "https://www.googleapis.com/batch/drive/v3"
 BATCH_LIMIT = 100  # Drive's maximum number of calls in one batch request
 PAGE_SIZE = 1000
+PARENTS_PER_QUERY = 40  # folders named in one files.list query (keeps the query short)
+IDS_PER_QUERY, NAME_QUERIES = 15, 3  # items searched by name in one query; more than 45: one full listing
 DOWNLOAD_CHUNK = 32 * 1024 * 1024
 ITEM_PROPERTY = "sopKontenItem"  # appProperties key naming the item a folder belongs to
 FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
@@ -178,6 +181,7 @@ class DriveAssetStore:
         self._stages: dict[str, str] = {}  # stage name -> folder id
         self._order: list[str] = []  # stage names in SOP order (duplicates of an item: first one wins)
         self._next_intake = float("-inf")
+        self._upload_folders: list[str] = []  # folders in the intake at the last listing (their contents listed too)
 
     def __repr__(self) -> str:
         where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
@@ -304,6 +308,7 @@ class DriveAssetStore:
                 todo = [entry for entry in todo if entry[0] not in unknown]
 
         moves: list[tuple[str, str, str, str, str]] = []  # item, folder, from parent, to parent, stage
+        creates: list[tuple[str, str, str, str]] = []  # item, folder name, parent, stage
         for item_id, title, stage in todo:
             target = self._stages[stage]
             try:
@@ -311,10 +316,7 @@ class DriveAssetStore:
                 if where is None and found.get(item_id):
                     where = self._adopt(item_id, found[item_id], target)
                 if where is None:
-                    folder = self._create_folder(safe_folder_name(item_id, title), target, about=target,
-                                                 item_id=item_id)
-                    self._remember(item_id, folder, stage)
-                    results[item_id] = FOLDER_LINK.format(folder)
+                    creates.append((item_id, safe_folder_name(item_id, title), target, stage))
                 elif where[1] == stage:
                     results[item_id] = FOLDER_LINK.format(where[0])  # already there: no request
                 else:
@@ -322,6 +324,7 @@ class DriveAssetStore:
             except Exception as exc:
                 results[item_id] = exc
 
+        results.update(self._create_items(creates))
         titles = {item_id: title for item_id, title, _ in todo}
         calls = [(item_id, _bind(self._move_request, folder, old, new)) for item_id, folder, old, new, _ in moves]
         outcomes = self._execute_many(calls)
@@ -341,6 +344,42 @@ class DriveAssetStore:
             else:
                 results[item_id] = self._error(outcome, folder) if isinstance(outcome, HttpError) else outcome
         return results
+
+    def _create_items(self, creates: list[tuple[str, str, str, str]]) -> dict[str, str | Exception]:
+        """New item folders (item, name, parent, stage): one alone, several in batches of up to 100.
+
+        A create is not safe to repeat: in a batch only the parts Google refused (rate limit) go out
+        again; any other failure is that item's error, and its retry (a later cycle) searches for the
+        folder before creating it, so a create that happened although its answer was lost is found.
+        """
+        results: dict[str, str | Exception] = {}
+        if len(creates) == 1:
+            item_id, name, parent, stage = creates[0]
+            try:
+                folder = self._create_folder(name, parent, about=parent, item_id=item_id)
+            except Exception as exc:
+                return {item_id: exc}
+            self._remember(item_id, folder, stage)
+            return {item_id: FOLDER_LINK.format(folder)}
+        calls = [(item_id, _bind(self._create_request, name, parent, item_id)) for item_id, name, parent, _ in creates]
+        outcomes = self._execute_many(calls, again=_refused)
+        for item_id, name, parent, stage in creates:
+            outcome = outcomes[item_id]
+            if isinstance(outcome, HttpError):
+                results[item_id] = self._error(outcome, parent)
+            elif isinstance(outcome, Exception):
+                results[item_id] = outcome
+            else:
+                self._remember(item_id, outcome["id"], stage)
+                results[item_id] = FOLDER_LINK.format(outcome["id"])
+                log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
+        return results
+
+    def _create_request(self, name: str, parent: str, item_id: str = "") -> Any:
+        body: dict[str, Any] = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
+        if item_id:
+            body["appProperties"] = {ITEM_PROPERTY: item_id}
+        return self.service.files().create(body=body, fields="id", supportsAllDrives=True)
 
     def link(self, item_id: str) -> str:
         try:
@@ -400,23 +439,30 @@ class DriveAssetStore:
         return chosen["id"], stage
 
     def _search_items(self, item_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """Item folders in the stage folders: by name prefix for one item, one full listing for several."""
+        """Item folders in the stage folders: by name or app property for a few items (a query per
+        IDS_PER_QUERY), one full listing of the stages for many (which costs a page per 1,000 folders)."""
         stages = self._item_stages()
         if not stages or not item_ids:
             return {}
         parents = " or ".join(f"{_q(folder)} in parents" for folder in stages)
         query = f"({parents}) and mimeType = {_q(FOLDER_MIME)} and trashed = false"
-        if len(item_ids) == 1:
-            item_id = item_ids[0]
-            query += (f" and (name contains {_q(item_id)} or appProperties has "
-                      f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }})")
+        if len(item_ids) <= IDS_PER_QUERY * NAME_QUERIES:
+            queries = []
+            for start in range(0, len(item_ids), IDS_PER_QUERY):
+                names = " or ".join(f"name contains {_q(item_id)} or appProperties has "
+                                    f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }}"
+                                    for item_id in item_ids[start:start + IDS_PER_QUERY])
+                queries.append(f"{query} and ({names})")
+        else:
+            queries = [query]
         found: dict[str, list[dict[str, Any]]] = {}
         wanted = set(item_ids)
-        for folder in self._list(query, FOLDER_FIELDS, about=self.root):
-            owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
-            name_id = folder["name"].split(" ", 1)[0]
-            for item_id in {owner, name_id} & wanted:
-                found.setdefault(item_id, []).append(folder)
+        for text in queries:
+            for folder in self._list(text, FOLDER_FIELDS, about=self.root):
+                owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
+                name_id = folder["name"].split(" ", 1)[0]
+                for item_id in {owner, name_id} & wanted:
+                    found.setdefault(item_id, []).append(folder)
         return found
 
     def _record(self, item_id: str) -> tuple[str, str] | None:
@@ -438,17 +484,26 @@ class DriveAssetStore:
     # --- intake -----------------------------------------------------------------------------------
 
     def list_intake(self) -> list[IntakeEntry]:
+        """The settled uploads. One `files.list` covers the intake and the upload folders seen at the last
+        listing (one query over several parents); only folders new since then cost one more listing."""
         now = self.clock()
         if now < self._next_intake:
             return []  # listed recently: an idle poll costs no request
         intake = self._stage_id(self.intake_stage)
         settled_before = now - self.settle_seconds
         wake = now + self.intake_seconds
+        children = self._list_in([intake, *self._upload_folders], ENTRY_FIELDS, about=intake)
+        uploads = children.pop(intake, [])
+        folders = [u["id"] for u in uploads if u.get("mimeType") == FOLDER_MIME and not is_ignored(u["name"])]
+        new = [folder for folder in folders if folder not in children]
+        if new:
+            children.update(self._list_in(new, ENTRY_FIELDS, about=intake))
+        self._upload_folders = folders
         found = []
-        for upload in self._list(f"{_q(intake)} in parents and trashed = false", ENTRY_FIELDS, about=intake):
+        for upload in uploads:
             if is_ignored(upload["name"]):
                 continue
-            listed = self._intake_entry(upload)
+            listed = self._intake_entry(upload, children.get(upload["id"], []))
             if listed is None:
                 continue  # an empty folder: probably still being filled; looked at again next time
             newest, entry = listed
@@ -460,17 +515,25 @@ class DriveAssetStore:
         found.sort(key=lambda item: (item[0], item[1]))
         return [entry for _, _, entry in found]
 
-    def _intake_entry(self, upload: dict[str, Any]) -> tuple[float, IntakeEntry] | None:
+    def _list_in(self, parents: list[str], fields: str, *, about: str) -> dict[str, list[dict[str, Any]]]:
+        """Parent ID -> what is in it (not trashed), for several folders at once (a few queries at most)."""
+        found: dict[str, list[dict[str, Any]]] = {parent: [] for parent in parents}
+        for start in range(0, len(parents), PARENTS_PER_QUERY):
+            chunk = parents[start:start + PARENTS_PER_QUERY]
+            query = "(" + " or ".join(f"{_q(parent)} in parents" for parent in chunk) + ") and trashed = false"
+            for item in self._list(query, fields, about=about):
+                for parent in item.get("parents") or []:
+                    if parent in found:
+                        found[parent].append(item)
+        return found
+
+    def _intake_entry(self, upload: dict[str, Any],
+                      children: list[dict[str, Any]]) -> tuple[float, IntakeEntry] | None:
         if upload.get("mimeType") != FOLDER_MIME:
             name = upload["name"]
             stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
             return _changed_at(upload), IntakeEntry(key=upload["id"], name=stem or name,
                                                     uploader=self._uploader(upload), files=(name,))
-        try:
-            children = self._list(f"{_q(upload['id'])} in parents and trashed = false", ENTRY_FIELDS,
-                                  about=upload["id"])
-        except GoogleAccessError:
-            return None  # moved or deleted while we looked
         material = [c for c in children
                     if not is_ignored(c["name"]) and c["name"].strip().lower() != CONTRIBUTOR_FILE]
         if not material:
@@ -669,14 +732,10 @@ class DriveAssetStore:
 
     def _create_folder(self, name: str, parent: str, *, about: str, item_id: str = "") -> str:
         """files.create is not safe to repeat: after a 5xx or a network error, look before creating again."""
-        body: dict[str, Any] = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
-        if item_id:
-            body["appProperties"] = {ITEM_PROPERTY: item_id}
         attempts = self.policy.attempts
         for attempt in range(attempts):
             try:
-                request = self.service.files().create(body=body, fields="id", supportsAllDrives=True)
-                created = self._execute(request, retries=0)
+                created = self._execute(self._create_request(name, parent, item_id), retries=0)
                 log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
                 return created["id"]
             except (HttpError, DriveError) as exc:
@@ -715,12 +774,15 @@ class DriveAssetStore:
         except HttpError as exc:
             raise self._error(exc, about) from None
 
-    def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, Any]:
-        """Run idempotent calls (key, request factory): one alone, several in batches of up to 100.
+    def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]],
+                      again: Callable[[Exception], bool] | None = None) -> dict[str, Any]:
+        """Run calls (key, request factory): one alone, several in batches of up to 100.
 
         Returns key -> response, or the exception that call ended with (an HttpError stays raw). Calls
-        answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of times.
+        answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of
+        times; `again` narrows that for calls not safe to repeat (several only: one alone is idempotent).
         """
+        resend = again or _retryable
         if len(calls) == 1:
             key, factory = calls[0]
             try:
@@ -734,7 +796,7 @@ class DriveAssetStore:
                 break
             if attempt:
                 self.policy.sleep(self.policy.delay(attempt - 1))
-            again: dict[str, Callable[[], Any]] = {}
+            retry: dict[str, Callable[[], Any]] = {}
             keys = list(pending)
             for start in range(0, len(keys), BATCH_LIMIT):
                 chunk = keys[start:start + BATCH_LIMIT]
@@ -749,9 +811,9 @@ class DriveAssetStore:
                 for index, key in enumerate(chunk):
                     response, error = answers.get(str(index), (None, DriveError(google_text.NO_BATCH_ANSWER)))
                     results[key] = response if error is None else error
-                    if error is not None and _retryable(error):
-                        again[key] = pending[key]
-            pending = again
+                    if error is not None and resend(error):
+                        retry[key] = pending[key]
+            pending = retry
         return results
 
     def _send_batch(self, batch: BatchHttpRequest) -> None:
@@ -804,6 +866,11 @@ def _retryable(exc: Exception) -> bool:
     if isinstance(exc, DriveError):
         return True  # network trouble
     return isinstance(exc, HttpError) and is_retryable(status_of(exc), reason_of(exc))
+
+
+def _refused(exc: Exception) -> bool:
+    """Google refused the call (a rate limit): nothing happened, so even a create may go out again."""
+    return isinstance(exc, HttpError) and is_rate_limited(status_of(exc), reason_of(exc))
 
 
 def _first_line(exc: Exception) -> str:
