@@ -115,15 +115,17 @@ class SheetsRegister:
             answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
         except APIError as exc:
             raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
-        register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
+        register, roster, tail = (v.get("values", []) for v in answer.get("valueRanges", []))
         tail = tail[1:]  # the first row is the last line already synced (or the header)
-        self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
         register_table = _table(register)
+        self._headers = register_table.headers
         self._row_of = {}
-        for index, row in enumerate(register_table.rows):
-            item = row[self._headers.index(ID)].strip() if ID in self._headers else ""
-            if item and item not in self._row_of:
-                self._row_of[item] = index + 2
+        if ID in self._headers:
+            id_column = self._headers.index(ID)
+            for index, row in enumerate(register_table.rows):
+                item = row[id_column].strip()
+                if item and item not in self._row_of:
+                    self._row_of[item] = index + 2
         last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
         for line in tail:
             if line and str(line[0]).strip().isdigit():
@@ -266,12 +268,16 @@ def _values(value_range: dict[str, Any]) -> list[list[str]]:
     return [[str(v) for v in row] for row in value_range.get("values", [])]
 
 
-def _table(values: list[list[str]]) -> Table:
+def _table(values: list[list[Any]]) -> Table:
+    """Rows as the answer gave them, as text (formatted values already are: `map(str)` keeps them),
+    cut or padded to the header row's width."""
     if not values:
         return Table(headers=(), rows=())
     headers = tuple(str(h).strip() for h in values[0])
     width = len(headers)
-    rows = tuple(tuple((row + [""] * width)[:width]) for row in values[1:])
+    padding = ("",) * width
+    rows = tuple(row if len(row) == width else (row + padding)[:width]
+                 for row in (tuple(map(str, values_row)) for values_row in values[1:]))
     return Table(headers=headers, rows=rows)
 
 

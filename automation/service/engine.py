@@ -765,6 +765,8 @@ def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | N
 
 
 def _unchanged(accepted, row: dict[str, str]) -> bool:
+    if accepted == row:  # the common case, compared in C: most of a long register is ended and untouched
+        return True
     return all(accepted.get(column, "") == value for column, value in row.items() if column != cols.ID)
 
 

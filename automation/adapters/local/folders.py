@@ -130,7 +130,7 @@ class FolderAssetStore:
         self._refused_intake: list[str] = []  # entries left alone at the last listing
         # item ID -> its folders in stage order, listed once per cycle (ensure_stages starts a cycle):
         # looking each item up with a scan of every stage folder cost a third of a busy poll
-        self._index: dict[str, list[Path]] | None = None
+        self._index: dict[str, list[tuple[Path, str]]] | None = None
         self._stage_rank: dict[str, int] = {}
 
     def __repr__(self) -> str:
@@ -199,22 +199,22 @@ class FolderAssetStore:
 
     def _item_folders(self, item_id: str) -> list[Path]:
         """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
-        found = self._folder_index().get(item_id, [])
+        found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
         if not all(_is_real_dir(folder) for folder in found):  # moved by a person during the cycle
             self._index = None
-            found = self._folder_index().get(item_id, [])
-        return list(found)
+            found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
+        return found
 
-    def _folder_index(self) -> dict[str, list[Path]]:
+    def _folder_index(self) -> dict[str, list[tuple[Path, str]]]:
         if self._index is None:
-            index: dict[str, list[Path]] = {}
+            index: dict[str, list[tuple[Path, str]]] = {}
             stage_folders = self._stage_folders()
             self._stage_rank = {folder.name: rank for rank, folder in enumerate(stage_folders)}
             for stage_folder in stage_folders:
                 with os.scandir(stage_folder) as entries:  # d_type: no stat per entry on most file systems
                     names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
                 for name in names:
-                    index.setdefault(name.split(" ", 1)[0], []).append(stage_folder / name)
+                    index.setdefault(name.split(" ", 1)[0], []).append((stage_folder, name))
             self._index = index
         return self._index
 
@@ -222,7 +222,8 @@ class FolderAssetStore:
         """The item's folders after the store changed them itself."""
         if self._index is not None:
             last = len(self._stage_rank)
-            self._index[item_id] = sorted(folders, key=lambda f: (self._stage_rank.get(f.parent.name, last), f.name))
+            ordered = sorted(folders, key=lambda f: (self._stage_rank.get(f.parent.name, last), f.name))
+            self._index[item_id] = [(folder.parent, folder.name) for folder in ordered]
 
     def _stage_folders(self) -> list[Path]:
         if not self.root.is_dir():
