@@ -478,8 +478,8 @@ class Engine:
             (e for d in decisions for e in d.events),
             (f for d in decisions for f in d.effects),
             ctx.now.strftime(cols.TIME_FORMAT),
+            (c for d in decisions for c in d.completions), self.working_minutes,
         )
-        self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
         for decision in decisions:  # uploads first: they become the item folders that moves then move
             for effect in decision.effects:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:

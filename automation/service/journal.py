@@ -263,8 +263,11 @@ class Journal:
             (item_id, title, read_index))
 
     # -- intents and the ledger -------------------------------------------
-    def record_intents(self, events: Iterable[Event], effects: Iterable[Effect], at: str) -> None:
-        """Write what is about to happen, before it happens; keys make this idempotent."""
+    def record_intents(self, events: Iterable[Event], effects: Iterable[Effect], at: str,
+                       completions: Iterable[Completion] = (),
+                       working_minutes: Callable[[datetime, datetime], float] | None = None) -> None:
+        """Write what is about to happen, before it happens; keys make this idempotent. The completed
+        activations decided with them go in the same transaction (one commit, one fsync, per batch)."""
         with self._transaction():
             for event in events:
                 self._append_event(event, at)
@@ -273,6 +276,8 @@ class Journal:
                     "INSERT OR IGNORE INTO ledger(key, kind, item_id, params, created_at) VALUES (?,?,?,?,?)",
                     (effect.key, effect.kind, effect.item_id, json.dumps(dict(effect.params)), at),
                 )
+            if working_minutes is not None:
+                self._insert_completions(completions, working_minutes)
 
     def effect_status(self, key: str) -> str | None:
         row = self.db.execute("SELECT status FROM ledger WHERE key=?", (key,)).fetchone()
@@ -308,13 +313,17 @@ class Journal:
     def record_completions(self, completions: Iterable[Completion],
                            working_minutes: Callable[[datetime, datetime], float]) -> None:
         with self._transaction():
-            for c in completions:
-                minutes = working_minutes(datetime.fromisoformat(c.started_at), datetime.fromisoformat(c.ended_at))
-                self.db.execute(
-                    "INSERT OR IGNORE INTO activations(item_id, step, activation, started_at, ended_at, status, "
-                    "actor, working_minutes) VALUES (?,?,?,?,?,?,?,?)",
-                    (c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor, minutes),
-                )
+            self._insert_completions(completions, working_minutes)
+
+    def _insert_completions(self, completions: Iterable[Completion],
+                            working_minutes: Callable[[datetime, datetime], float]) -> None:
+        for c in completions:
+            minutes = working_minutes(datetime.fromisoformat(c.started_at), datetime.fromisoformat(c.ended_at))
+            self.db.execute(
+                "INSERT OR IGNORE INTO activations(item_id, step, activation, started_at, ended_at, status, "
+                "actor, working_minutes) VALUES (?,?,?,?,?,?,?,?)",
+                (c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor, minutes),
+            )
 
     def completions(self, start: datetime | None = None, end: datetime | None = None) -> list[CompletedActivation]:
         """Completed activations whose end falls in [start, end)."""
