@@ -269,15 +269,16 @@ def _values(value_range: dict[str, Any]) -> list[list[str]]:
 
 
 def _table(values: list[list[Any]]) -> Table:
-    """Rows as the answer gave them, as text (formatted values already are: `map(str)` keeps them),
-    cut or padded to the header row's width."""
+    """Rows as the answer gave them, cut or padded to the header row's width. The values are read
+    formatted (the default `FORMATTED_VALUE`), which Google always answers as strings: they are not
+    converted again, which cost as much as decoding the answer."""
     if not values:
         return Table(headers=(), rows=())
     headers = tuple(str(h).strip() for h in values[0])
     width = len(headers)
     padding = ("",) * width
     rows = tuple(row if len(row) == width else (row + padding)[:width]
-                 for row in (tuple(map(str, values_row)) for values_row in values[1:]))
+                 for row in map(tuple, values[1:]))
     return Table(headers=headers, rows=rows)
 
 

@@ -135,6 +135,7 @@ class Engine:
         self.contract = Contract(self.sop)
         self._performed = 0
         self._contents: dict[str, dict[str, str] | None] = {}
+        self._unsafe_reporter: UnsafeFileReporting | None = None
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -277,6 +278,8 @@ class Engine:
             return result
 
         self._contents = {}  # per cycle: an item's files are read once
+        # once per cycle, not per row: an isinstance check against a Protocol is slow
+        self._unsafe_reporter = self.assets if isinstance(self.assets, UnsafeFileReporting) else None
         self._intake_refused: dict[str, list[str]] = {}
 
         def contents(item_id: str) -> dict[str, str] | None:
@@ -292,10 +295,10 @@ class Engine:
         """Notes for the links and special files in the item's folder, which are never read nor published."""
         if item_id in self._intake_refused:  # claimed in this cycle: its folder is still in the intake
             return self._intake_refused[item_id]
-        if not isinstance(self.assets, UnsafeFileReporting):
+        if self._unsafe_reporter is None:
             return []
         try:
-            return self.assets.unsafe_files(item_id)
+            return self._unsafe_reporter.unsafe_files(item_id)
         except OSError as exc:  # the folder is unreadable now: the next cycle looks again
             log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
             return []
@@ -433,7 +436,10 @@ class Engine:
 
     def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
         highest = self.journal.highest_sequence(year)
+        this_year = format_id(year, 0)[:-4]  # "K-2026-": only those IDs can raise this year's sequence
         for row in rows:
+            if this_year not in row[cols.ID]:
+                continue
             parsed = parse_id(row[cols.ID])
             if parsed and parsed[0] == year:
                 highest = max(highest, parsed[1])
@@ -670,7 +676,7 @@ class Engine:
             anchor = anchors[index]
             assert anchor is not None  # only appended rows have none
             observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
-            changes = tuple(
+            changes = () if decision.row == observed else tuple(  # equal: most open rows on most polls
                 CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],
                            note=decision.cell_notes.get(h, ""))
                 for h in self.contract.register_headers
@@ -753,8 +759,10 @@ def _renamed_rows(rows: list[dict[str, str]], states: dict[str, ItemState],
 def _matches(state: ItemState, row: dict[str, str]) -> bool:
     """Whether a row has the item's title and its folder link or stage."""
     title = row[cols.TITLE].strip()
-    return bool(title) and state.row.get(cols.TITLE, "").strip() == title and any(
-        state.row.get(c, "") and state.row.get(c, "") == row.get(c, "") for c in (cols.FOLDER, cols.STAGE))
+    if not title or state.row.get(cols.TITLE, "").strip() != title:
+        return False
+    folder, stage = state.row.get(cols.FOLDER, ""), state.row.get(cols.STAGE, "")
+    return bool(folder and folder == row.get(cols.FOLDER, "")) or bool(stage and stage == row.get(cols.STAGE, ""))
 
 
 def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -109,6 +110,7 @@ CREATE TABLE IF NOT EXISTS intake (
 """
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+SHARED_VALUE_LENGTH = 40  # row values this short are interned in the states kept in memory
 EVENT_FIELDS = ("no", "key", "at", "item_id", "step", "before", "after", "actor", "remark")
 CHAIN_START = ""  # the prev_hash of the first event
 CHAIN_HEAD = "events.chain_head"  # meta key: the newest chained event
@@ -506,6 +508,10 @@ def _state_to_json(state: ItemState) -> str:
 
 def _state_from_json(text: str) -> ItemState:
     data = json.loads(text)
+    # Kept in memory for every item between polls: column names and the short values repeated across
+    # rows (statuses, stages, names, times) are shared, not held once per item.
+    data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str and len(v) <= SHARED_VALUE_LENGTH else v
+                   for k, v in data.get("row", {}).items()}
     data["activations"] = {int(k): v for k, v in data.get("activations", {}).items()}
     data["warnings"] = tuple(data.get("warnings", ()))
     return ItemState(**data)

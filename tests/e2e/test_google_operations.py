@@ -42,11 +42,16 @@ def api_requests(emulator) -> int:
 def test_an_idle_poll_is_one_request(office, google_emulator):
     office.propose("Satu")
     app = daemon(office)
+    google_emulator.clear_log()
     app.engine.run_once()
+    counted = app.backends.request_counts()  # what /metrics shows: requests sent, by API
+    assert counted["sheets"] == sum(n for kind, n in google_emulator.request_counts().items()
+                                    if kind.startswith("sheets."))
     google_emulator.clear_log()
     for _ in range(3):
         app.engine.run_once()
     assert google_emulator.request_counts() == {"sheets.values.batchGet": 3}
+    assert app.backends.request_counts() == {**counted, "sheets": counted["sheets"] + 3}
 
 
 def fill_register(office, emulator, count):
