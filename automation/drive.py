@@ -69,6 +69,7 @@ FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
 ENTRY_FIELDS = ("nextPageToken, files(id, name, mimeType, parents, createdTime, modifiedTime, md5Checksum, size, "
                 "owners(emailAddress, me), lastModifyingUser(emailAddress, me))")
 FOLDER_FIELDS = "nextPageToken, files(id, name, parents, createdTime, appProperties)"
+MEDIA_FIELDS = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
 
 TRANSPORT_ERRORS = (OSError, httplib2.HttpLib2Error, TransportError)
 
@@ -182,6 +183,7 @@ class DriveAssetStore:
         self._order: list[str] = []  # stage names in SOP order (duplicates of an item: first one wins)
         self._next_intake = float("-inf")
         self._upload_folders: list[str] = []  # folders in the intake at the last listing (their contents listed too)
+        self._listed: dict[str, list[dict[str, Any]]] = {}  # folder id -> its children, listed in this cycle
 
     def __repr__(self) -> str:
         where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
@@ -190,6 +192,7 @@ class DriveAssetStore:
     # --- stages -----------------------------------------------------------------------------------
 
     def ensure_stages(self, stages: list[str]) -> None:
+        self._listed.clear()  # a new cycle: item folders are listed again
         for stage in stages:
             if stage not in self._order:
                 self._order.append(stage)
@@ -584,6 +587,7 @@ class DriveAssetStore:
         if upload.get("mimeType") != FOLDER_MIME:  # a file: into the item's folder
             link = self.place_item(item_id, title, stage)
             folder = self._recorded_folder(item_id)
+            self._listed.pop(folder, None)
             if parents != [folder]:
                 self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != folder), folder),
                           about=upload["id"])
@@ -611,6 +615,7 @@ class DriveAssetStore:
 
     def _merge(self, upload: dict[str, Any], folder: str) -> None:
         """The item already had a folder: move the upload's contents into it and trash the empty upload."""
+        self._listed.pop(folder, None)
         children = self._list(f"{_q(upload['id'])} in parents and trashed = false", "nextPageToken, files(id)",
                               about=upload["id"])
         calls = [(child["id"], _bind(self._move_request, child["id"], upload["id"], folder)) for child in children]
@@ -650,14 +655,15 @@ class DriveAssetStore:
         if where is None:
             return None
         folder = where[0]
-        fields = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
-        children = self._list(f"{_q(folder)} in parents and trashed = false", fields, about=folder)
+        children = self._listed.get(folder)
+        if children is None:
+            children = self._list(f"{_q(folder)} in parents and trashed = false", MEDIA_FIELDS, about=folder)
         subfolders = {c["id"]: c["name"] for c in children if c.get("mimeType") == FOLDER_MIME
                       and not is_ignored(c["name"])}
         nested: list[dict[str, Any]] = []
         if subfolders:
             parents = " or ".join(f"{_q(sub)} in parents" for sub in subfolders)
-            nested = self._list(f"({parents}) and trashed = false", fields, about=folder)
+            nested = self._list(f"({parents}) and trashed = false", MEDIA_FIELDS, about=folder)
         entries: list[tuple[list[str], dict[str, Any]]] = []
         for child in children:
             if child.get("mimeType") != FOLDER_MIME:
@@ -680,6 +686,23 @@ class DriveAssetStore:
             relative = _free_name([_local_part(part) for part in parts], taken)
             files.append(("/".join(parts), base / relative, child))
         return folder, base, files
+
+    def prefetch(self, item_ids: list[str]) -> None:
+        """The folders of the items whose folder is known, listed in batches of up to 100 listings."""
+        folders = {where[0] for where in map(self._record, item_ids) if where is not None} - set(self._listed)
+        calls = [(folder, _bind(self._children_request, folder)) for folder in sorted(folders)]
+        if len(calls) < 2:
+            return  # one alone is listed when asked for, at the same cost
+        for folder, answer in self._execute_many(calls).items():
+            if isinstance(answer, dict) and not answer.get("nextPageToken"):  # else listed in full when asked
+                self._listed[folder] = answer.get("files", [])
+
+    def _children_request(self, folder: str) -> Any:
+        params: dict[str, Any] = {"q": f"{_q(folder)} in parents and trashed = false", "fields": MEDIA_FIELDS,
+                                  "pageSize": PAGE_SIZE, "supportsAllDrives": True, "includeItemsFromAllDrives": True}
+        if self.shared_drive_id:
+            params.update(corpora="drive", driveId=self.shared_drive_id)
+        return self.service.files().list(**params)
 
     def _fetch(self, child: dict[str, Any], path: Path, about: str) -> None:
         md5 = child["md5Checksum"]

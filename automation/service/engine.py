@@ -61,6 +61,7 @@ from automation.ports import (
     IntakeEntry,
     LockReporting,
     Notifier,
+    Prefetching,
     Publisher,
     Register,
     RegisterError,
@@ -491,6 +492,10 @@ class Engine:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
         self._place_together(decisions, summary)
+        if isinstance(self.assets, Prefetching):  # the files the mails, checks and posts below look at
+            self.assets.prefetch([d.item_id for d in decisions
+                                  if any(e.kind in (EffectKind.NOTIFY, EffectKind.CHECK, EffectKind.PUBLISH)
+                                         for e in d.effects)])
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:

@@ -407,6 +407,23 @@ def test_media_is_downloaded_verified_and_cached(google_emulator, root, store, t
     assert files[0].path.read_bytes() == b"a new cut"
 
 
+def test_the_folders_a_cycle_will_look_at_are_listed_in_one_batch(google_emulator, root, store):
+    ids = [f"K-2025-00{n}1" for n in range(1, 5)]
+    for item_id in ids:
+        folder = store.place_item(item_id, "Liputan", PRODUCTION).rsplit("/", 1)[1]
+        google_emulator.upload_file(folder, f"{item_id}.png", item_id.encode(), CONTRIBUTOR)
+    store.ensure_stages(STAGES)  # the next cycle
+    google_emulator.clear_log()
+    store.prefetch(ids)
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
+    google_emulator.clear_log()
+    assert [[f.name for f in store.media(item_id)] for item_id in ids] == [[f"{i}.png"] for i in ids]
+    assert google_emulator.count("drive.files.list") == 0 and len(downloads(google_emulator)) == 4
+    store.ensure_stages(STAGES)  # a new cycle lists again: what people added since is seen
+    google_emulator.upload_file(store.link(ids[0]).rsplit("/", 1)[1], "tambahan.png", b"y", CONTRIBUTOR)
+    assert [f.name for f in store.media(ids[0])] == [f"{ids[0]}.png", "tambahan.png"]
+
+
 def test_digest_names_every_file_media_would_fetch_without_downloading(google_emulator, root, store):
     link = store.place_item("K-2025-0010", "Festival", PRODUCTION)
     folder = link.rsplit("/", 1)[1]
