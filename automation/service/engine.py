@@ -180,6 +180,8 @@ class Engine:
 
         self._settle_pending_write(rows, now)
         states = self.journal.states()
+        if isinstance(self.assets, Prefetching):  # the files of edited items, which deciding may bind
+            self.assets.prefetch(_edited_open_items(rows, states))
         ctx = self._context(roster, now, states)
         ctx.officer_notes = cols.OFFICER_NOTE in snapshot.register.headers
         decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
@@ -775,6 +777,16 @@ def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | N
     row's title and its folder link or stage: the ID was cleared or changed, not a new row typed."""
     found = [state for state in lost.values() if _matches(state, row)]
     return found[0] if len(found) == 1 else None
+
+
+def _edited_open_items(rows: list[dict[str, str]], states: Mapping[str, ItemState]) -> list[str]:
+    """Open items whose row differs from what the daemon last accepted: the ones a person acted on."""
+    edited = []
+    for row in rows:
+        state = states.get(row[cols.ID].strip())
+        if state is not None and state.outcome == OPEN and state.row != row:
+            edited.append(state.item_id)
+    return edited
 
 
 def _unchanged(accepted, row: dict[str, str]) -> bool:
