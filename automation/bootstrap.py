@@ -86,6 +86,12 @@ class Backends:
     def google(self) -> GoogleServices:
         return GoogleServices(self.config)
 
+    def request_counts(self) -> dict[str, int]:
+        """Google API requests sent since start, by API; {} when nothing is on Google."""
+        if "google" not in self.__dict__:  # never built: the local backends send no Google request
+            return {}
+        return self.google.requests.by_api()
+
     @cached_property
     def register(self) -> Register:
         if self.uses_sheets:
@@ -247,11 +253,12 @@ class GoogleServices:
     """The Google adapters, sharing one key file and one base URL."""
 
     def __init__(self, config: Config):
-        from automation.adapters.google.client import key_path, service_account_email
+        from automation.adapters.google.client import RequestCounter, key_path, service_account_email
 
         self.config = config
         self.key = key_path(config.google.key_file)
         self.account = service_account_email(self.key)
+        self.requests = RequestCounter()  # every adapter's requests, by API (sheets, drive, gmail)
 
     def session(self, scopes: tuple[str, ...]):
         from automation.adapters.google.client import GoogleSession, RetryPolicy, load_credentials
@@ -259,7 +266,8 @@ class GoogleServices:
         g = self.config.google
         policy = RetryPolicy(attempts=g.retry_attempts, base_seconds=g.retry_base_seconds,
                              timeout_seconds=g.timeout_seconds)
-        return GoogleSession(load_credentials(self.key, scopes), api_base=g.api_base, policy=policy)
+        return GoogleSession(load_credentials(self.key, scopes), api_base=g.api_base, policy=policy,
+                             on_request=self.requests)
 
     def register(self, journal: Journal):
         import gspread
@@ -276,7 +284,7 @@ class GoogleServices:
     def drive(self, journal: Journal, sop: Sop, clock):
         from automation.drive import build_drive_store
 
-        return build_drive_store(self.config, self.key, self.account, journal, sop, clock)
+        return build_drive_store(self.config, self.key, self.account, journal, sop, clock, on_request=self.requests)
 
     def gmail(self):
         from automation.adapters.google.gmail import GmailNotifier

@@ -37,10 +37,11 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaIoBaseDownload
 
-from automation.adapters.google.client import GoogleAccessError, RetryPolicy
+from automation.adapters.google.client import GoogleAccessError, RetryPolicy, authorized_http
 from automation.adapters.google.errors import (
     drive_folder_problem,
     first_line,
+    is_rate_limited,
     is_retryable,
     reason_of,
     retry_after_of,
@@ -59,6 +60,8 @@ GOOGLE_APPS_MIME = "application/vnd.google-apps."
 DEFAULT_BATCH_URI = "https://www.googleapis.com/batch/drive/v3"
 BATCH_LIMIT = 100  # Drive's maximum number of calls in one batch request
 PAGE_SIZE = 1000
+PARENTS_PER_QUERY = 40  # folders named in one files.list query (keeps the query short)
+IDS_PER_QUERY, NAME_QUERIES = 15, 3  # items searched by name in one query; more than 45: one full listing
 DOWNLOAD_CHUNK = 32 * 1024 * 1024
 ITEM_PROPERTY = "sopKontenItem"  # appProperties key naming the item a folder belongs to
 FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
@@ -66,6 +69,7 @@ FOLDER_LINK = "https://drive.google.com/drive/folders/{}"
 ENTRY_FIELDS = ("nextPageToken, files(id, name, mimeType, parents, createdTime, modifiedTime, md5Checksum, size, "
                 "owners(emailAddress, me), lastModifyingUser(emailAddress, me))")
 FOLDER_FIELDS = "nextPageToken, files(id, name, parents, createdTime, appProperties)"
+MEDIA_FIELDS = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
 
 TRANSPORT_ERRORS = (OSError, httplib2.HttpLib2Error, TransportError)
 
@@ -84,11 +88,13 @@ class MetaStore(Protocol):
 
 # --- building --------------------------------------------------------------------------------------
 
-def drive_service(credentials: Any, api_base: str = "") -> Any:
-    """A Drive v3 service; `api_base` (e.g. a local emulator's root URL) replaces Google's host."""
+def drive_service(credentials: Any, api_base: str = "",
+                  on_request: Callable[[str, str], None] | None = None) -> Any:
+    """A Drive v3 service; `api_base` (e.g. a local emulator's root URL) replaces Google's host;
+    `on_request(method, url)` hears every HTTP request it sends (batches and downloads included)."""
     options = {"api_endpoint": _base(api_base) + "drive/v3/"} if api_base else None
-    return build("drive", "v3", credentials=credentials, static_discovery=True, cache_discovery=False,
-                 client_options=options)
+    return build("drive", "v3", http=authorized_http(credentials, on_request), static_discovery=True,
+                 cache_discovery=False, client_options=options)
 
 
 def batch_uri_for(api_base: str = "") -> str:
@@ -110,7 +116,8 @@ def folder_id_from(text: str) -> str:
 
 
 def build_drive_store(config: Any, key: Path | str, account: str, state: MetaStore, sop: Any,
-                      clock: Any = None, *, policy: RetryPolicy | None = None) -> DriveAssetStore:
+                      clock: Any = None, *, policy: RetryPolicy | None = None,
+                      on_request: Callable[[str, str], None] | None = None) -> DriveAssetStore:
     """The store as `[assets] backend = "drive"` configures it.
 
     `clock` is accepted for the composition root's convenience but not used: settling compares Drive's
@@ -125,7 +132,7 @@ def build_drive_store(config: Any, key: Path | str, account: str, state: MetaSto
         raise ConfigError(config_text.root_folder_missing(config.path))
     credentials = load_credentials(Path(key), (DRIVE_SCOPE,))
     return DriveAssetStore(
-        drive_service(credentials, google.api_base),
+        drive_service(credentials, google.api_base, on_request),
         root,
         sop.intake_stage,
         state,
@@ -175,6 +182,8 @@ class DriveAssetStore:
         self._stages: dict[str, str] = {}  # stage name -> folder id
         self._order: list[str] = []  # stage names in SOP order (duplicates of an item: first one wins)
         self._next_intake = float("-inf")
+        self._upload_folders: list[str] = []  # folders in the intake at the last listing (their contents listed too)
+        self._listed: dict[str, list[dict[str, Any]]] = {}  # folder id -> its children, listed in this cycle
 
     def __repr__(self) -> str:
         where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
@@ -183,6 +192,7 @@ class DriveAssetStore:
     # --- stages -----------------------------------------------------------------------------------
 
     def ensure_stages(self, stages: list[str]) -> None:
+        self._listed.clear()  # a new cycle: item folders are listed again
         for stage in stages:
             if stage not in self._order:
                 self._order.append(stage)
@@ -301,6 +311,7 @@ class DriveAssetStore:
                 todo = [entry for entry in todo if entry[0] not in unknown]
 
         moves: list[tuple[str, str, str, str, str]] = []  # item, folder, from parent, to parent, stage
+        creates: list[tuple[str, str, str, str]] = []  # item, folder name, parent, stage
         for item_id, title, stage in todo:
             target = self._stages[stage]
             try:
@@ -308,10 +319,7 @@ class DriveAssetStore:
                 if where is None and found.get(item_id):
                     where = self._adopt(item_id, found[item_id], target)
                 if where is None:
-                    folder = self._create_folder(safe_folder_name(item_id, title), target, about=target,
-                                                 item_id=item_id)
-                    self._remember(item_id, folder, stage)
-                    results[item_id] = FOLDER_LINK.format(folder)
+                    creates.append((item_id, safe_folder_name(item_id, title), target, stage))
                 elif where[1] == stage:
                     results[item_id] = FOLDER_LINK.format(where[0])  # already there: no request
                 else:
@@ -319,6 +327,7 @@ class DriveAssetStore:
             except Exception as exc:
                 results[item_id] = exc
 
+        results.update(self._create_items(creates))
         titles = {item_id: title for item_id, title, _ in todo}
         calls = [(item_id, _bind(self._move_request, folder, old, new)) for item_id, folder, old, new, _ in moves]
         outcomes = self._execute_many(calls)
@@ -338,6 +347,42 @@ class DriveAssetStore:
             else:
                 results[item_id] = self._error(outcome, folder) if isinstance(outcome, HttpError) else outcome
         return results
+
+    def _create_items(self, creates: list[tuple[str, str, str, str]]) -> dict[str, str | Exception]:
+        """New item folders (item, name, parent, stage): one alone, several in batches of up to 100.
+
+        A create is not safe to repeat: in a batch only the parts Google refused (rate limit) go out
+        again; any other failure is that item's error, and its retry (a later cycle) searches for the
+        folder before creating it, so a create that happened although its answer was lost is found.
+        """
+        results: dict[str, str | Exception] = {}
+        if len(creates) == 1:
+            item_id, name, parent, stage = creates[0]
+            try:
+                folder = self._create_folder(name, parent, about=parent, item_id=item_id)
+            except Exception as exc:
+                return {item_id: exc}
+            self._remember(item_id, folder, stage)
+            return {item_id: FOLDER_LINK.format(folder)}
+        calls = [(item_id, _bind(self._create_request, name, parent, item_id)) for item_id, name, parent, _ in creates]
+        outcomes = self._execute_many(calls, again=_refused)
+        for item_id, name, parent, stage in creates:
+            outcome = outcomes[item_id]
+            if isinstance(outcome, HttpError):
+                results[item_id] = self._error(outcome, parent)
+            elif isinstance(outcome, Exception):
+                results[item_id] = outcome
+            else:
+                self._remember(item_id, outcome["id"], stage)
+                results[item_id] = FOLDER_LINK.format(outcome["id"])
+                log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
+        return results
+
+    def _create_request(self, name: str, parent: str, item_id: str = "") -> Any:
+        body: dict[str, Any] = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
+        if item_id:
+            body["appProperties"] = {ITEM_PROPERTY: item_id}
+        return self.service.files().create(body=body, fields="id", supportsAllDrives=True)
 
     def link(self, item_id: str) -> str:
         try:
@@ -397,23 +442,30 @@ class DriveAssetStore:
         return chosen["id"], stage
 
     def _search_items(self, item_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """Item folders in the stage folders: by name prefix for one item, one full listing for several."""
+        """Item folders in the stage folders: by name or app property for a few items (a query per
+        IDS_PER_QUERY), one full listing of the stages for many (which costs a page per 1,000 folders)."""
         stages = self._item_stages()
         if not stages or not item_ids:
             return {}
         parents = " or ".join(f"{_q(folder)} in parents" for folder in stages)
         query = f"({parents}) and mimeType = {_q(FOLDER_MIME)} and trashed = false"
-        if len(item_ids) == 1:
-            item_id = item_ids[0]
-            query += (f" and (name contains {_q(item_id)} or appProperties has "
-                      f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }})")
+        if len(item_ids) <= IDS_PER_QUERY * NAME_QUERIES:
+            queries = []
+            for start in range(0, len(item_ids), IDS_PER_QUERY):
+                names = " or ".join(f"name contains {_q(item_id)} or appProperties has "
+                                    f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }}"
+                                    for item_id in item_ids[start:start + IDS_PER_QUERY])
+                queries.append(f"{query} and ({names})")
+        else:
+            queries = [query]
         found: dict[str, list[dict[str, Any]]] = {}
         wanted = set(item_ids)
-        for folder in self._list(query, FOLDER_FIELDS, about=self.root):
-            owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
-            name_id = folder["name"].split(" ", 1)[0]
-            for item_id in {owner, name_id} & wanted:
-                found.setdefault(item_id, []).append(folder)
+        for text in queries:
+            for folder in self._list(text, FOLDER_FIELDS, about=self.root):
+                owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
+                name_id = folder["name"].split(" ", 1)[0]
+                for item_id in {owner, name_id} & wanted:
+                    found.setdefault(item_id, []).append(folder)
         return found
 
     def _record(self, item_id: str) -> tuple[str, str] | None:
@@ -435,17 +487,26 @@ class DriveAssetStore:
     # --- intake -----------------------------------------------------------------------------------
 
     def list_intake(self) -> list[IntakeEntry]:
+        """The settled uploads. One `files.list` covers the intake and the upload folders seen at the last
+        listing (one query over several parents); only folders new since then cost one more listing."""
         now = self.clock()
         if now < self._next_intake:
             return []  # listed recently: an idle poll costs no request
         intake = self._stage_id(self.intake_stage)
         settled_before = now - self.settle_seconds
         wake = now + self.intake_seconds
+        children = self._list_in([intake, *self._upload_folders], ENTRY_FIELDS, about=intake)
+        uploads = children.pop(intake, [])
+        folders = [u["id"] for u in uploads if u.get("mimeType") == FOLDER_MIME and not is_ignored(u["name"])]
+        new = [folder for folder in folders if folder not in children]
+        if new:
+            children.update(self._list_in(new, ENTRY_FIELDS, about=intake))
+        self._upload_folders = folders
         found = []
-        for upload in self._list(f"{_q(intake)} in parents and trashed = false", ENTRY_FIELDS, about=intake):
+        for upload in uploads:
             if is_ignored(upload["name"]):
                 continue
-            listed = self._intake_entry(upload)
+            listed = self._intake_entry(upload, children.get(upload["id"], []))
             if listed is None:
                 continue  # an empty folder: probably still being filled; looked at again next time
             newest, entry = listed
@@ -457,17 +518,25 @@ class DriveAssetStore:
         found.sort(key=lambda item: (item[0], item[1]))
         return [entry for _, _, entry in found]
 
-    def _intake_entry(self, upload: dict[str, Any]) -> tuple[float, IntakeEntry] | None:
+    def _list_in(self, parents: list[str], fields: str, *, about: str) -> dict[str, list[dict[str, Any]]]:
+        """Parent ID -> what is in it (not trashed), for several folders at once (a few queries at most)."""
+        found: dict[str, list[dict[str, Any]]] = {parent: [] for parent in parents}
+        for start in range(0, len(parents), PARENTS_PER_QUERY):
+            chunk = parents[start:start + PARENTS_PER_QUERY]
+            query = "(" + " or ".join(f"{_q(parent)} in parents" for parent in chunk) + ") and trashed = false"
+            for item in self._list(query, fields, about=about):
+                for parent in item.get("parents") or []:
+                    if parent in found:
+                        found[parent].append(item)
+        return found
+
+    def _intake_entry(self, upload: dict[str, Any],
+                      children: list[dict[str, Any]]) -> tuple[float, IntakeEntry] | None:
         if upload.get("mimeType") != FOLDER_MIME:
             name = upload["name"]
             stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
             return _changed_at(upload), IntakeEntry(key=upload["id"], name=stem or name,
                                                     uploader=self._uploader(upload), files=(name,))
-        try:
-            children = self._list(f"{_q(upload['id'])} in parents and trashed = false", ENTRY_FIELDS,
-                                  about=upload["id"])
-        except GoogleAccessError:
-            return None  # moved or deleted while we looked
         material = [c for c in children
                     if not is_ignored(c["name"]) and c["name"].strip().lower() != CONTRIBUTOR_FILE]
         if not material:
@@ -518,6 +587,7 @@ class DriveAssetStore:
         if upload.get("mimeType") != FOLDER_MIME:  # a file: into the item's folder
             link = self.place_item(item_id, title, stage)
             folder = self._recorded_folder(item_id)
+            self._listed.pop(folder, None)
             if parents != [folder]:
                 self._run(self._move_request(upload["id"], ",".join(p for p in parents if p != folder), folder),
                           about=upload["id"])
@@ -545,6 +615,7 @@ class DriveAssetStore:
 
     def _merge(self, upload: dict[str, Any], folder: str) -> None:
         """The item already had a folder: move the upload's contents into it and trash the empty upload."""
+        self._listed.pop(folder, None)
         children = self._list(f"{_q(upload['id'])} in parents and trashed = false", "nextPageToken, files(id)",
                               about=upload["id"])
         calls = [(child["id"], _bind(self._move_request, child["id"], upload["id"], folder)) for child in children]
@@ -584,14 +655,15 @@ class DriveAssetStore:
         if where is None:
             return None
         folder = where[0]
-        fields = "nextPageToken, files(id, name, mimeType, parents, md5Checksum, size)"
-        children = self._list(f"{_q(folder)} in parents and trashed = false", fields, about=folder)
+        children = self._listed.get(folder)
+        if children is None:
+            children = self._list(f"{_q(folder)} in parents and trashed = false", MEDIA_FIELDS, about=folder)
         subfolders = {c["id"]: c["name"] for c in children if c.get("mimeType") == FOLDER_MIME
                       and not is_ignored(c["name"])}
         nested: list[dict[str, Any]] = []
         if subfolders:
             parents = " or ".join(f"{_q(sub)} in parents" for sub in subfolders)
-            nested = self._list(f"({parents}) and trashed = false", fields, about=folder)
+            nested = self._list(f"({parents}) and trashed = false", MEDIA_FIELDS, about=folder)
         entries: list[tuple[list[str], dict[str, Any]]] = []
         for child in children:
             if child.get("mimeType") != FOLDER_MIME:
@@ -614,6 +686,23 @@ class DriveAssetStore:
             relative = _free_name([_local_part(part) for part in parts], taken)
             files.append(("/".join(parts), base / relative, child))
         return folder, base, files
+
+    def prefetch(self, item_ids: list[str]) -> None:
+        """The folders of the items whose folder is known, listed in batches of up to 100 listings."""
+        folders = {where[0] for where in map(self._record, item_ids) if where is not None} - set(self._listed)
+        calls = [(folder, _bind(self._children_request, folder)) for folder in sorted(folders)]
+        if len(calls) < 2:
+            return  # one alone is listed when asked for, at the same cost
+        for folder, answer in self._execute_many(calls).items():
+            if isinstance(answer, dict) and not answer.get("nextPageToken"):  # else listed in full when asked
+                self._listed[folder] = answer.get("files", [])
+
+    def _children_request(self, folder: str) -> Any:
+        params: dict[str, Any] = {"q": f"{_q(folder)} in parents and trashed = false", "fields": MEDIA_FIELDS,
+                                  "pageSize": PAGE_SIZE, "supportsAllDrives": True, "includeItemsFromAllDrives": True}
+        if self.shared_drive_id:
+            params.update(corpora="drive", driveId=self.shared_drive_id)
+        return self.service.files().list(**params)
 
     def _fetch(self, child: dict[str, Any], path: Path, about: str) -> None:
         md5 = child["md5Checksum"]
@@ -666,14 +755,10 @@ class DriveAssetStore:
 
     def _create_folder(self, name: str, parent: str, *, about: str, item_id: str = "") -> str:
         """files.create is not safe to repeat: after a 5xx or a network error, look before creating again."""
-        body: dict[str, Any] = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
-        if item_id:
-            body["appProperties"] = {ITEM_PROPERTY: item_id}
         attempts = self.policy.attempts
         for attempt in range(attempts):
             try:
-                request = self.service.files().create(body=body, fields="id", supportsAllDrives=True)
-                created = self._execute(request, retries=0)
+                created = self._execute(self._create_request(name, parent, item_id), retries=0)
                 log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
                 return created["id"]
             except (HttpError, DriveError) as exc:
@@ -712,12 +797,15 @@ class DriveAssetStore:
         except HttpError as exc:
             raise self._error(exc, about) from None
 
-    def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, Any]:
-        """Run idempotent calls (key, request factory): one alone, several in batches of up to 100.
+    def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]],
+                      again: Callable[[Exception], bool] | None = None) -> dict[str, Any]:
+        """Run calls (key, request factory): one alone, several in batches of up to 100.
 
         Returns key -> response, or the exception that call ended with (an HttpError stays raw). Calls
-        answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of times.
+        answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of
+        times; `again` narrows that for calls not safe to repeat (several only: one alone is idempotent).
         """
+        resend = again or _retryable
         if len(calls) == 1:
             key, factory = calls[0]
             try:
@@ -731,7 +819,7 @@ class DriveAssetStore:
                 break
             if attempt:
                 self.policy.sleep(self.policy.delay(attempt - 1))
-            again: dict[str, Callable[[], Any]] = {}
+            retry: dict[str, Callable[[], Any]] = {}
             keys = list(pending)
             for start in range(0, len(keys), BATCH_LIMIT):
                 chunk = keys[start:start + BATCH_LIMIT]
@@ -746,9 +834,9 @@ class DriveAssetStore:
                 for index, key in enumerate(chunk):
                     response, error = answers.get(str(index), (None, DriveError(google_text.NO_BATCH_ANSWER)))
                     results[key] = response if error is None else error
-                    if error is not None and _retryable(error):
-                        again[key] = pending[key]
-            pending = again
+                    if error is not None and resend(error):
+                        retry[key] = pending[key]
+            pending = retry
         return results
 
     def _send_batch(self, batch: BatchHttpRequest) -> None:
@@ -801,6 +889,11 @@ def _retryable(exc: Exception) -> bool:
     if isinstance(exc, DriveError):
         return True  # network trouble
     return isinstance(exc, HttpError) and is_retryable(status_of(exc), reason_of(exc))
+
+
+def _refused(exc: Exception) -> bool:
+    """Google refused the call (a rate limit): nothing happened, so even a create may go out again."""
+    return isinstance(exc, HttpError) and is_rate_limited(status_of(exc), reason_of(exc))
 
 
 def _first_line(exc: Exception) -> str:

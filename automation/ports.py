@@ -144,6 +144,16 @@ class AssetStore(Protocol):
 
 
 @runtime_checkable
+class Prefetching(Protocol):
+    """An asset store that lists many item folders at once (Drive batches the listings), so that the
+    cycle's later media() and digest() calls for those items cost no request of their own."""
+
+    def prefetch(self, item_ids: list[str]) -> None:
+        """Best effort: an item not listed now is listed when asked for."""
+        ...
+
+
+@runtime_checkable
 class BatchPlacing(Protocol):
     """An asset store that moves many item folders in one call (Drive batches its requests)."""
 

@@ -2,33 +2,40 @@
 
 - `read`: ONE `values:batchGet` for the register, the roster and the unsynced
   tail of the Log tab.
-- `write`: ONE `values:batchGet` of the header row, the ID and Judul columns
-  and the columns about to change (rows are re-found by ID right before
-  writing; a cell a person changed since the read is left alone), ONE
-  `values:batchUpdate` (RAW: people's text is never run as a formula) and ONE
-  `spreadsheets:batchUpdate` (cell notes, overdue marks, new rows, Log rows).
+- `write`: ONE `values:batchGet` of the header row, the ID column and the rows
+  about to change at their read positions (rows are re-found by ID right before
+  writing; a cell a person changed since the read is left alone), and ONE
+  `spreadsheets:batchUpdate` carrying the values (`updateCells` with
+  `stringValue`: people's text is never run as a formula), cell notes, overdue
+  marks, new rows and Log rows, applied all or nothing.
 
-The request count does not depend on the number of rows.
+So an active poll is three requests, whatever the number of rows. Rows are
+re-found by the ID column rather than by row-anchored developer metadata:
+Google documents that such metadata follows inserted and deleted rows, not
+that it follows a sort, and people sort the register. Only when rows moved
+between the poll's read and its write does the re-resolve cost one more
+`values:batchGet` (of the moved rows).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import gspread
+import orjson
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import rowcol_to_a1
 
 from automation.adapters.google.errors import access_problem, status_of
 from automation.adapters.google.ranges import quoted
 from automation.domain.rows import RowLocator
-from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
-from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch, WriteResult
+from automation.ports import RegisterError, RegisterSnapshot, RowUpdate, Table, WriteBatch, WriteResult
 
 log = logging.getLogger("sop_konten.sheets")
 
@@ -51,17 +58,12 @@ def column_letter(index: int) -> str:
 
 @dataclass
 class _Fresh:
-    """What the sheet holds right before writing: enough to re-find rows and compare cells."""
+    """What the sheet holds right before writing: where each update's row is now, and those rows."""
 
     headers: list[str]
-    columns: dict[str, list[str]]  # header -> values from row 2 down
-
-    def locator(self) -> RowLocator:
-        return RowLocator(self.columns.get(ID, []), self.columns.get(TITLE, []))
-
-    def value(self, header: str, index: int) -> str:
-        column = self.columns.get(header, [])
-        return column[index] if index < len(column) else ""
+    ids: list[str]  # the ID column from row 2 down
+    found: list[int | None]  # per update: its data row index now (0 = row 2), None when gone or ambiguous
+    rows: dict[int, list[str]]  # data row index -> the row's values now
 
 
 class SheetsRegister:
@@ -107,23 +109,24 @@ class SheetsRegister:
 
     # -- read -------------------------------------------------------------
     def read(self) -> RegisterSnapshot:
-        spreadsheet = self.spreadsheet
         tail_from = self._log_rows() + 2
         # from the last synced line (which exists), not past it: a range beyond the grid is an error
         ranges = [quoted(self.register_tab), quoted(self.roster_tab), f"{quoted(self.log_tab)}!A{tail_from - 1}:A"]
         try:
-            answer = spreadsheet.values_batch_get(ranges, params={"majorDimension": "ROWS"})
+            answer = self._values_batch_get(ranges)
         except APIError as exc:
             raise RegisterError(access_problem(status_of(exc), "Spreadsheet", self.key, self.account, exc)) from exc
-        register, roster, tail = (_values(v) for v in answer.get("valueRanges", []))
+        register, roster, tail = (v.get("values", []) for v in answer.get("valueRanges", []))
         tail = tail[1:]  # the first row is the last line already synced (or the header)
-        self._headers = tuple(str(h).strip() for h in (register[0] if register else []))
         register_table = _table(register)
+        self._headers = register_table.headers
         self._row_of = {}
-        for index, row in enumerate(register_table.rows):
-            item = row[self._headers.index(ID)].strip() if ID in self._headers else ""
-            if item and item not in self._row_of:
-                self._row_of[item] = index + 2
+        if ID in self._headers:
+            id_column = self._headers.index(ID)
+            for index, row in enumerate(register_table.rows):
+                item = row[id_column].strip()
+                if item and item not in self._row_of:
+                    self._row_of[item] = index + 2
         last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
         for line in tail:
             if line and str(line[0]).strip().isdigit():
@@ -138,84 +141,115 @@ class SheetsRegister:
 
     # -- write ------------------------------------------------------------
     def write(self, batch: WriteBatch) -> WriteResult:
-        spreadsheet = self.spreadsheet
-        touched = sorted({c.column for u in batch.updates for c in u.changes} | {ID, TITLE})
+        """At most one `values:batchGet` (re-finding rows) and one `spreadsheets:batchUpdate` carrying
+        values, notes, overdue marks and new rows at once (all or nothing)."""
+        spreadsheet = self.spreadsheet  # opened first: the tab IDs come with it
         if batch.updates:
-            fresh = self._fresh(touched)
+            fresh = self._fresh(batch.updates)
             if tuple(fresh.headers) != self._headers:
                 return WriteResult(written=False, reason=store_text.COLUMNS_CHANGED)
         else:
-            fresh = _Fresh(list(self._headers), {})
+            fresh = _Fresh(list(self._headers), [], [], {})
         sheet_id = self._sheet_ids[self.register_tab]
-        data, requests = [], []
+        requests: list[dict] = []
         skipped: list[tuple[str, str]] = []
         notes = _Notes(self.state)
-        rows = fresh.locator()
-        for update in batch.updates:
-            index = rows.find(update.anchor)
+        for update, index in zip(batch.updates, fresh.found, strict=True):
             where = update.anchor.item_id or store_text.new_row_titled(update.anchor.title)
             if index is None:
                 skipped.extend((where, c.column) for c in update.changes)
                 continue
-            row = index + 2
+            row = fresh.rows.get(index, [])
+            noted_now = {c.column for c in update.changes if c.note}
             for change in update.changes:
                 if change.column not in fresh.headers:
                     skipped.append((where, change.column))
                     continue
-                if fresh.value(change.column, index) != change.expected:
+                column = fresh.headers.index(change.column)
+                current = row[column] if column < len(row) else ""
+                if current != change.expected:
                     skipped.append((where, change.column))  # a person changed it since the read
                     continue
-                column = fresh.headers.index(change.column)
-                data.append({"range": f"{quoted(self.register_tab)}!{rowcol_to_a1(row, column + 1)}",
-                             "values": [[change.value]]})
+                requests.append(_text(sheet_id, index + 1, column, change.value, change.note))
                 if change.note:
-                    requests.append(_note(sheet_id, row - 1, column, change.note))
                     notes.put(update.anchor.item_id, change.column, change.note)
                 if change.column == NOTES:
-                    noted_now = {c.column for c in update.changes if c.note}
                     for stale in notes.stale(update.anchor.item_id, change.value, noted_now):
                         if stale in fresh.headers:
-                            requests.append(_note(sheet_id, row - 1, fresh.headers.index(stale), ""))
+                            requests.append(_note(sheet_id, index + 1, fresh.headers.index(stale), ""))
             if update.overdue is not None and DUE in fresh.headers:
-                requests.append(_fill(sheet_id, row - 1, fresh.headers.index(DUE), update.overdue))
+                requests.append(_fill(sheet_id, index + 1, fresh.headers.index(DUE), update.overdue))
         for values in batch.appends:
             requests.append(_append(sheet_id, [values.get(h, "") for h in self._headers]))
         last_no = int(self.state.get_meta(LOG_NO_KEY) or 0)
         log_rows = [r for r in batch.log_rows if r and str(r[0]).isdigit() and int(r[0]) > last_no]
         if log_rows:
             requests.append(_append(self._sheet_ids[self.log_tab], [list(r) for r in log_rows], number_first=True))
-        try:
-            if data:
-                spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
-        except APIError as exc:
-            return WriteResult(written=False, reason=store_text.write_failed("values:batchUpdate", status_of(exc)))
-        try:
-            if requests:
+        if requests:
+            try:
                 spreadsheet.batch_update({"requests": requests})
-        except APIError as exc:
-            log.error(log_text.BATCH_UPDATE_FAILED, status_of(exc), exc)
-            if batch.appends:
-                return WriteResult(written=False, reason=store_text.write_failed("spreadsheets:batchUpdate", status_of(exc)))
-        else:
-            notes.save()
-            if log_rows:
-                self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
-                self.state.set_meta(LOG_NO_KEY, str(int(log_rows[-1][0])))
+            except APIError as exc:
+                return WriteResult(written=False, reason=store_text.write_failed("spreadsheets:batchUpdate",
+                                                                                status_of(exc)))
+        notes.save()
+        if log_rows:
+            self.state.set_meta(LOG_ROWS_KEY, str(self._log_rows() + len(log_rows)))
+            self.state.set_meta(LOG_NO_KEY, str(int(log_rows[-1][0])))
         return WriteResult(written=True, skipped=tuple(skipped))
 
-    def _fresh(self, headers: list[str]) -> _Fresh:
+    def _fresh(self, updates: Sequence[RowUpdate]) -> _Fresh:
+        """Where the updated rows are now and what they hold: the header row, the ID column (the title
+        column too when a new row is among them) and the rows at their read positions, in one
+        `values:batchGet`. Only rows that moved since the read (people sorted or inserted rows during
+        the cycle) cost a second one."""
         tab = quoted(self.register_tab)
-        letters = [column_letter(self._headers.index(h)) for h in headers if h in self._headers]
-        ranges = [f"{tab}!1:1"] + [f"{tab}!{c}2:{c}" for c in letters]
-        answer = self.spreadsheet.values_batch_get(ranges, params={"majorDimension": "COLUMNS"})
-        value_ranges = answer.get("valueRanges", [])
-        header_columns = _values(value_ranges[0]) if value_ranges else []
-        fresh_headers = [str(c[0]).strip() if c else "" for c in header_columns]
-        columns = {}
-        for header, value_range in zip([h for h in headers if h in self._headers], value_ranges[1:], strict=False):
+        id_letter = column_letter(self._headers.index(ID))
+        by_title = any(not u.anchor.item_id for u in updates) and TITLE in self._headers
+        ranges = [f"{tab}!1:1", f"{tab}!{id_letter}2:{id_letter}"]
+        if by_title:
+            title_letter = column_letter(self._headers.index(TITLE))
+            ranges.append(f"{tab}!{title_letter}2:{title_letter}")
+        read_rows = sorted({u.anchor.read_index for u in updates if u.anchor.read_index >= 0})
+        spans = _spans(read_rows)
+        ranges += [self._rows_range(first, last) for first, last in spans]
+        value_ranges = self._batch_get(ranges)
+        header_rows = _values(value_ranges[0])
+        headers = [h.strip() for h in header_rows[0]] if header_rows else []
+        ids = [r[0] if r else "" for r in _values(value_ranges[1])]
+        titles = [r[0] if r else "" for r in _values(value_ranges[2])] if by_title else []
+        rows: dict[int, list[str]] = {}
+        for (first, last), value_range in zip(spans, value_ranges[2 + by_title:], strict=False):
             values = _values(value_range)
-            columns[header] = [str(v) for v in values[0]] if values else []
-        return _Fresh(fresh_headers, columns)
+            for index in range(first, last + 1):
+                rows[index] = values[index - first] if index - first < len(values) else []
+        locator = RowLocator(ids, titles)
+        found = [locator.find(u.anchor) for u in updates]
+        moved = sorted({i for i in found if i is not None and i not in rows})
+        if moved:
+            spans = _spans(moved)
+            for (first, last), value_range in zip(spans, self._batch_get(
+                    [self._rows_range(a, b) for a, b in spans]), strict=False):
+                values = _values(value_range)
+                for index in range(first, last + 1):
+                    rows[index] = values[index - first] if index - first < len(values) else []
+        return _Fresh(headers, ids, found, rows)
+
+    def _values_batch_get(self, ranges: list[str]) -> dict[str, Any]:
+        """`values:batchGet` (formatted values, by rows), its answer decoded straight from the bytes with
+        orjson: at 10,000 rows the answer is 18 MB, and `json` would first copy it into a str."""
+        url = SPREADSHEET_VALUES_BATCH_URL % self.spreadsheet.id  # opened (and its tabs checked) first
+        response = self.client.http_client.request("get", url, params={"ranges": ranges, "majorDimension": "ROWS"})
+        answer = orjson.loads(response.content)
+        return answer if isinstance(answer, dict) else {}
+
+    def _rows_range(self, first: int, last: int) -> str:
+        """Data rows `first`..`last` (0 = the row under the headers), every register column."""
+        end = column_letter(max(len(self._headers), 1) - 1)
+        return f"{quoted(self.register_tab)}!A{first + 2}:{end}{last + 2}"
+
+    def _batch_get(self, ranges: list[str]) -> list[dict[str, Any]]:
+        value_ranges = self._values_batch_get(ranges).get("valueRanges", [])
+        return value_ranges + [{}] * (len(ranges) - len(value_ranges))
 
     def link(self, item_id: str) -> str:
         base = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
@@ -242,13 +276,46 @@ def _values(value_range: dict[str, Any]) -> list[list[str]]:
     return [[str(v) for v in row] for row in value_range.get("values", [])]
 
 
-def _table(values: list[list[str]]) -> Table:
+def _table(values: list[list[Any]]) -> Table:
+    """Rows as the answer gave them, cut or padded to the header row's width. The values are read
+    formatted (the default `FORMATTED_VALUE`), which Google always answers as strings: they are not
+    converted again, which cost as much as decoding the answer."""
     if not values:
         return Table(headers=(), rows=())
     headers = tuple(str(h).strip() for h in values[0])
     width = len(headers)
-    rows = tuple(tuple((row + [""] * width)[:width]) for row in values[1:])
+    padding = ("",) * width
+    rows = tuple(row if len(row) == width else (row + padding)[:width]
+                 for row in map(tuple, values[1:]))
     return Table(headers=headers, rows=rows)
+
+
+MAX_ROW_SPANS = 40  # ranges of rows in one re-resolve; more are read as one span (keeps the URL short)
+ROW_GAP = 3  # rows this close are read as one range
+
+
+def _spans(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row indexes as (first, last) runs, near runs joined; one run when they would be too many."""
+    spans: list[tuple[int, int]] = []
+    for index in indexes:
+        if spans and index - spans[-1][1] <= ROW_GAP:
+            spans[-1] = (spans[-1][0], index)
+        else:
+            spans.append((index, index))
+    if len(spans) > MAX_ROW_SPANS:
+        return [(spans[0][0], spans[-1][1])]
+    return spans
+
+
+def _text(sheet_id: int, row: int, column: int, value: str, note: str = "") -> dict:
+    """Set the cell's value as plain text (never parsed: no formula, no number), and its note if given;
+    "" clears the value (a field in the mask left out of the data is cleared)."""
+    data: dict[str, Any] = {"userEnteredValue": {"stringValue": value}} if value else {}
+    if note:
+        data["note"] = note
+    return {"updateCells": {"range": _cell(sheet_id, row, column),
+                            "fields": "userEnteredValue,note" if note else "userEnteredValue",
+                            "rows": [{"values": [data]}]}}
 
 
 def _note(sheet_id: int, row: int, column: int, note: str) -> dict:

@@ -39,10 +39,11 @@ def fast_transactions(emulator: Any) -> None:
 
 
 def build_office(emulator: Any, root: str, size: int, now: str, quiet_transactions: bool = True,
-                 item_folders: bool = True) -> dict:
+                 item_folders: bool = True, drive_gmail: bool = False) -> dict:
     """A register of `size` realistic rows, a roster, the daemon's workspace under `root`. With
     `item_folders`, every item already has its folder in the local asset store (drive/<stage>/),
-    as after years of use, and "Folder Aset" links to it."""
+    as after years of use, and "Folder Aset" links to it. With `drive_gmail`, the assets are on Drive
+    (items get their folders as they move) and messages go out through Gmail."""
     from tests.google_emulator.cells import enter
     from tests.google_emulator.fixtures import DAEMON_EMAIL
     from tests.google_office import OWNER, make_office
@@ -54,7 +55,11 @@ def build_office(emulator: Any, root: str, size: int, now: str, quiet_transactio
     base.mkdir(parents=True, exist_ok=True)
     key = base / "service-account.json"
     key.write_text(json.dumps(emulator.service_account_key(DAEMON_EMAIL), indent=2), encoding="utf-8")
-    office = make_office(emulator, key, base / "kantor")
+    office = make_office(emulator, key, base / "kantor", drive=drive_gmail, gmail=drive_gmail)
+    if drive_gmail:  # the shipped default: the intake is listed every 5 minutes, not on every poll
+        office.config.write_text(office.config.read_text(encoding="utf-8").replace(
+            "intake_seconds = 0", "intake_seconds = 300"), encoding="utf-8")
+        item_folders = False
     owner = emulator.as_person(OWNER)
     for name, email, role, active in MORE_PEOPLE:
         emulator.share(office.spreadsheet, email, "writer")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import platform
 import pstats
@@ -26,7 +27,11 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 NOW = "2026-03-10T10:00"  # a Tuesday in working hours (WIB): the daemon's fixed clock
 SIZES, QUICK_SIZES, CHANGES = (100, 1000, 10000), (100, 1000), (0, 10, 100)
 QUOTA_PER_MINUTE = 60  # Sheets API: requests per minute per user
-CPU_TARGET, MEMORY_TARGET = 0.5, 200 * MB
+# The targets of issue 14 (Google backend, 10,000 rows), and the figures measured before it.
+CPU_TARGET, BASELINE_SHARE, MEMORY_TARGET = 0.2, 1 / 7, 150 * MB  # idle poll CPU; its share of the baseline's; RSS
+ACTIVE_SHEETS_REQUESTS, DRIVE_BATCH = 3, 100  # an active poll: read, re-resolve, write; Drive calls per batch
+BEFORE = ("0.57-0.98 s of CPU per idle poll, 189-247 MB RSS, 4 Sheets requests per active poll "
+          "(1 spreadsheets.batchUpdate + 2 values.batchGet + 1 values.batchUpdate)")
 EMULATOR = "bench.emulator_side"
 SHORT = {
     "sheets.values.batchGet": "values.batchGet", "sheets.values.batchUpdate": "values.batchUpdate",
@@ -104,7 +109,7 @@ def run_size(emulator: EmulatorProcess, size: int, workdir: Path, args: argparse
     started = time.perf_counter()
     say(f"{size} rows: building the office and the register")
     info = emulator.call(f"{EMULATOR}:build_office", str(workdir / f"kantor-{size}"), size, NOW,
-                         item_folders=not args.no_item_folders)
+                         item_folders=not args.no_item_folders, drive_gmail=args.drive_gmail)
 
     say(f"{size} rows: first poll (the daemon adopts {size} rows it has never seen)")
     emulator.clear_log()
@@ -301,57 +306,71 @@ def first_table(firsts: list[FirstPoll]) -> str:
     return "\n".join(lines)
 
 
+def by_api(summary_kinds: str) -> dict[str, int]:
+    """'1 values.batchGet + 2 drive.batch' -> {'sheets': 1, 'drive': 2}."""
+    found: dict[str, int] = {}
+    for part in summary_kinds.split(" + "):
+        count, _, kind = part.partition(" ")
+        if kind:
+            api = kind.split(".", 1)[0] if kind.startswith(("drive.", "gmail.")) else "sheets"
+            found[api] = found.get(api, 0) + int(count)
+    return found
+
+
 def verdicts(figures: list[dict[str, Any]], firsts: list[FirstPoll]) -> list[str]:
     out = []
     idle = [f for f in figures if f["changed"] == 0]
     if idle:
         worst = max(f["d_req_max"] for f in idle)
         out.append(f"- **Idle poll: 1 request.** {'Met' if worst == 1 else 'Missed'}: "
-                   + ", ".join(f"{f['rows']:,} rows → {f['d_req_max']}" for f in idle)
-                   + " (`values.batchGet`).")
+                   + ", ".join(f"{f['rows']:,} rows → {f['d_req_max']} ({f['d_kinds']})" for f in idle) + ".")
     active = [f for f in figures if f["changed"] > 0]
     if active:
-        most = max(f["d_req_max"] for f in active)
-        flat = len({f["d_req_max"] for f in active}) == 1
-        out.append(f"- **Active poll: a request count that does not grow with the register (at most 4 plus "
-                   f"Drive batches and messages).** {'Met' if most <= 4 and flat else 'Missed'}: "
-                   f"{most} requests at every size and change count ({active[-1]['d_kinds']}). Assets are in "
-                   "local folders and messages go to the outbox here, so nothing comes on top (with Drive "
-                   "and Gmail, one Gmail request per message and the folder moves, which the engine sends "
-                   "as Drive batches of up to 100; not measured here).")
+        sheets = [by_api(f["d_kinds"]).get("sheets", 0) for f in active]
+        out.append(f"- **Active poll: {ACTIVE_SHEETS_REQUESTS} Sheets requests** (one read, one re-resolve, one "
+                   f"write). {'Met' if max(sheets) <= ACTIVE_SHEETS_REQUESTS else 'Missed'}: "
+                   + ", ".join(f"{f['rows']:,} rows / {f['changed']} changed → {n}"
+                               for f, n in zip(active, sheets, strict=True))
+                   + f" ({active[-1]['d_kinds']}). Before: 4.")
+        lines = []
+        met = True
+        for f in active:
+            allowed = ACTIVE_SHEETS_REQUESTS + math.ceil(f["moves"] / DRIVE_BATCH) + f["messages"]
+            met = met and f["d_req_max"] <= allowed
+            lines.append(f"{f['rows']:,} rows / {f['changed']} changed → {f['d_req_max']:.0f} of {allowed} "
+                         f"({f['moves']} folder operations, {f['messages']} messages)")
+        out.append("- **Active poll in all: at most 3 + ceil(folder operations / 100) + messages.** "
+                   f"{'Met' if met else 'Missed'}: " + "; ".join(lines) + ".")
     big = [f for f in figures if f["rows"] == 10000]
     if big:
-        worst = max(f["d_cpu"] for f in big)
-        verdict = "Met" if worst < CPU_TARGET else f"Missed, by {worst / CPU_TARGET:.0f}× in the worst case"
-        out.append(f"- **10,000-row poll under 0.5 s of CPU.** {verdict}: "
-                   + ", ".join(f"{f['changed']} changed → {f['d_cpu']:.2f} s "
-                               f"({f['d_cpu'] / CPU_TARGET:.1f}×)" for f in big)
-                   + ". Why: see *Where the time goes* below.")
+        for f in [f for f in big if f["changed"] == 0]:
+            limit = min(CPU_TARGET, f["b_cpu"] * BASELINE_SHARE)
+            verdict = "Met" if f["d_cpu"] <= limit else f"Missed by {f['d_cpu'] / limit:.1f}×"
+            out.append(f"- **Idle 10,000-row poll: at most {CPU_TARGET:.1f} s of CPU and at most 1/7 of the "
+                       f"baseline's in the same run.** {verdict}: {f['d_cpu']:.3f} s (polls: "
+                       f"{', '.join(f'{c:.3f}' for c in f['d_cpus'])}); the baseline's {f['b_cpu']:.3f} s, 1/7 of "
+                       f"it {f['b_cpu'] * BASELINE_SHARE:.3f} s.")
+        out.append("- Active 10,000-row polls (no target of their own): "
+                   + ", ".join(f"{f['changed']} changed → {f['d_cpu']:.2f} s" for f in big if f["changed"]) + ".")
         heaps = [f["d_heap"] for f in big if f["d_heap"] is not None]
         heap, rss = max(heaps, default=0), max(f["d_rss"] for f in big)
         started = next((f.started_rss for f in firsts if f.rows == 10000), 0)
-        verdict = ("Met" if max(heap, rss) < MEMORY_TARGET else
-                   f"Met for the Python heap, missed for the process RSS by {rss / MEMORY_TARGET:.2f}×"
-                   if heap < MEMORY_TARGET else f"Missed by {max(heap, rss) / MEMORY_TARGET:.2f}×")
-        out.append(f"- **10,000-row poll under 200 MB peak memory.** {verdict}: Python heap allocated by a "
-                   f"poll peaks at {heap / MB:.0f} MB (tracemalloc); the daemon process's high-water mark is "
-                   f"{rss / MB:.0f} MB (ru_maxrss), of which {started / MB:.0f} MB are the interpreter and "
-                   "libraries right after start-up. Why: see *Where the memory goes* below.")
+        verdict = "Met" if rss <= MEMORY_TARGET else f"Missed by {rss / MEMORY_TARGET:.2f}×"
+        out.append(f"- **10,000 rows: peak RSS at most {MEMORY_TARGET / MB:.0f} MB.** {verdict}: the daemon "
+                   f"process's high-water mark is {rss / MB:.0f} MB (ru_maxrss), of which {started / MB:.0f} MB "
+                   "are the interpreter and libraries right after start-up"
+                   + (f"; the Python heap a poll allocates peaks at {heap / MB:.0f} MB (tracemalloc)." if heaps
+                      else "."))
     else:
         out.append("- **10,000 rows:** not run in this run.")
-    ten = [f for f in figures if f["changed"] == 10]
-    if ten:
-        low = min(f["b_req"] / f["d_req"] for f in ten)
-        out.append("- **At 10 changed rows, at least 10× fewer requests than the baseline.** "
-                   f"{'Met' if low >= 10 else 'Missed'}: "
-                   + ", ".join(f"{f['rows']:,} rows → {f['b_req'] / f['d_req']:.1f}×" for f in ten) + ".")
+    out.append(f"- Before issue 14 (same machine, 10,000 rows): {BEFORE}.")
     hundred = [f for f in figures if f["changed"] == 100]
     if hundred:
         f = max(hundred, key=lambda f: f["b_req"])
         out.append(f"- Quota: at {QUOTA_PER_MINUTE} requests per minute per user, the baseline's poll with "
                    f"{f['edited']:.0f} changed rows ({f['b_req']:.0f} requests) uses "
                    f"{f['b_req'] / QUOTA_PER_MINUTE:.0f} minutes of quota; sop-konten's uses "
-                   f"{f['d_req']:.0f} requests, whatever the size of the register.")
+                   f"{f['d_req']:.0f} requests.")
     return out
 
 
@@ -361,6 +380,8 @@ def report(firsts: list[FirstPoll], levels: list[Level], command: str, seconds: 
     figures = [figures_of(level) for level in levels]
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     folders = ("items have no folder in the local asset store (`--no-item-folders`)" if args.no_item_folders
+               else "assets on Drive (items get their folders as they move; the intake is listed every 5 "
+                    "minutes) and messages through Gmail (`--drive-gmail`)" if args.drive_gmail
                else "every item has its folder in the local asset store, as after years of use")
     return "\n".join([
         f"Run of {stamp}, {seconds / 60:.1f} minutes in all, from the repository root:",
@@ -438,6 +459,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-item-folders", action="store_true",
                         help="give the items no folder in the local asset store "
                              "(isolates the register's cost)")
+    parser.add_argument("--drive-gmail", action="store_true",
+                        help="assets on Drive and messages through Gmail (all on the emulator)")
     parser.add_argument("--profile", metavar="DIR",
                         help="one more poll per case under cProfile, dumped in DIR")
     parser.add_argument("--write-docs", action="store_true", help="write the results into docs/benchmarks.md")
@@ -474,6 +497,6 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps([figures_of(level) for level in levels], indent=2),
                                    encoding="utf-8")
     if args.write_docs:
-        section = "no-item-folders" if args.no_item_folders else "main"
+        section = "no-item-folders" if args.no_item_folders else "drive-gmail" if args.drive_gmail else "main"
         say(f"written into {write_docs(body, section)}")
     return 0

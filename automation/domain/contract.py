@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from automation.domain.addresses import is_address
 from automation.domain.sop import Sop, canonical, normalise
@@ -117,7 +118,14 @@ class Contract:
     def rows(self, table: Table) -> list[dict[str, str]]:
         """Register rows as {header: value} for the contract's columns, in sheet order."""
         columns = self.column_map(table)
-        return [{h: row[columns[h]] if h in columns and columns[h] < len(row) else "" for h in self.register_headers}
+        headers = self.register_headers
+        if len(headers) < 2 or any(h not in columns for h in headers):  # an optional column is missing
+            return [{h: row[columns[h]] if h in columns and columns[h] < len(row) else "" for h in headers}
+                    for row in table.rows]
+        pick = itemgetter(*(columns[h] for h in headers))  # the common case, done in C: a poll reads every row
+        width = max(columns.values()) + 1
+        padding = ("",) * width
+        return [dict(zip(headers, pick(row if len(row) >= width else (*row, *padding[len(row):])), strict=True))
                 for row in table.rows]
 
 

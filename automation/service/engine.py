@@ -62,6 +62,7 @@ from automation.ports import (
     IntakeEntry,
     LockReporting,
     Notifier,
+    Prefetching,
     Publisher,
     Register,
     RegisterError,
@@ -140,6 +141,7 @@ class Engine:
         self._performed = 0
         self._requests_seen: dict[str, int] = {}
         self._contents: dict[str, dict[str, str] | None] = {}
+        self._unsafe_reporter: UnsafeFileReporting | None = None
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -206,6 +208,8 @@ class Engine:
 
         self._settle_pending_write(rows, now)
         states = self.journal.states()
+        if isinstance(self.assets, Prefetching):  # the files of edited items, which deciding may bind
+            self.assets.prefetch(_edited_open_items(rows, states))
         ctx = self._context(roster, now, states)
         ctx.officer_notes = cols.OFFICER_NOTE in snapshot.register.headers
         decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
@@ -305,6 +309,8 @@ class Engine:
             return result
 
         self._contents = {}  # per cycle: an item's files are read once
+        # once per cycle, not per row: an isinstance check against a Protocol is slow
+        self._unsafe_reporter = self.assets if isinstance(self.assets, UnsafeFileReporting) else None
         self._intake_refused: dict[str, list[str]] = {}
 
         def contents(item_id: str) -> dict[str, str] | None:
@@ -320,10 +326,10 @@ class Engine:
         """Notes for the links and special files in the item's folder, which are never read nor published."""
         if item_id in self._intake_refused:  # claimed in this cycle: its folder is still in the intake
             return self._intake_refused[item_id]
-        if not isinstance(self.assets, UnsafeFileReporting):
+        if self._unsafe_reporter is None:
             return []
         try:
-            return self.assets.unsafe_files(item_id)
+            return self._unsafe_reporter.unsafe_files(item_id)
         except OSError as exc:  # the folder is unreadable now: the next cycle looks again
             log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
             return []
@@ -461,7 +467,10 @@ class Engine:
 
     def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
         highest = self.journal.highest_sequence(year)
+        this_year = format_id(year, 0)[:-4]  # "K-2026-": only those IDs can raise this year's sequence
         for row in rows:
+            if this_year not in row[cols.ID]:
+                continue
             parsed = parse_id(row[cols.ID])
             if parsed and parsed[0] == year:
                 highest = max(highest, parsed[1])
@@ -506,13 +515,17 @@ class Engine:
             (e for d in decisions for e in d.events),
             (f for d in decisions for f in d.effects),
             ctx.now.strftime(cols.TIME_FORMAT),
+            (c for d in decisions for c in d.completions), self.working_minutes,
         )
-        self.journal.record_completions((c for d in decisions for c in d.completions), self.working_minutes)
         for decision in decisions:  # uploads first: they become the item folders that moves then move
             for effect in decision.effects:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
         self._place_together(decisions, summary)
+        if isinstance(self.assets, Prefetching):  # the files the mails, checks and posts below look at
+            self.assets.prefetch([d.item_id for d in decisions
+                                  if any(e.kind in (EffectKind.NOTIFY, EffectKind.CHECK, EffectKind.PUBLISH)
+                                         for e in d.effects)])
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
@@ -699,7 +712,7 @@ class Engine:
             anchor = anchors[index]
             assert anchor is not None  # only appended rows have none
             observed = rows[anchor.read_index] if anchor.read_index >= 0 else by_id.get(decision.item_id, {})
-            changes = tuple(
+            changes = () if decision.row == observed else tuple(  # equal: most open rows on most polls
                 CellChange(column=h, expected=observed.get(h, ""), value=decision.row[h],
                            note=decision.cell_notes.get(h, ""))
                 for h in self.contract.register_headers
@@ -782,8 +795,10 @@ def _renamed_rows(rows: list[dict[str, str]], states: dict[str, ItemState],
 def _matches(state: ItemState, row: dict[str, str]) -> bool:
     """Whether a row has the item's title and its folder link or stage."""
     title = row[cols.TITLE].strip()
-    return bool(title) and state.row.get(cols.TITLE, "").strip() == title and any(
-        state.row.get(c, "") and state.row.get(c, "") == row.get(c, "") for c in (cols.FOLDER, cols.STAGE))
+    if not title or state.row.get(cols.TITLE, "").strip() != title:
+        return False
+    folder, stage = state.row.get(cols.FOLDER, ""), state.row.get(cols.STAGE, "")
+    return bool(folder and folder == row.get(cols.FOLDER, "")) or bool(stage and stage == row.get(cols.STAGE, ""))
 
 
 def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | None:
@@ -793,7 +808,19 @@ def _lost_item(row: dict[str, str], lost: dict[str, ItemState]) -> ItemState | N
     return found[0] if len(found) == 1 else None
 
 
+def _edited_open_items(rows: list[dict[str, str]], states: Mapping[str, ItemState]) -> list[str]:
+    """Open items whose row differs from what the daemon last accepted: the ones a person acted on."""
+    edited = []
+    for row in rows:
+        state = states.get(row[cols.ID].strip())
+        if state is not None and state.outcome == OPEN and state.row != row:
+            edited.append(state.item_id)
+    return edited
+
+
 def _unchanged(accepted, row: dict[str, str]) -> bool:
+    if accepted == row:  # the common case, compared in C: most of a long register is ended and untouched
+        return True
     return all(accepted.get(column, "") == value for column, value in row.items() if column != cols.ID)
 
 

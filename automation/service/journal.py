@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -121,6 +122,7 @@ CREATE TABLE IF NOT EXISTS intake (
 """
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+SHARED_VALUE_LENGTH = 40  # row values this short are interned in the states kept in memory
 EVENT_FIELDS = ("no", "key", "at", "item_id", "step", "before", "after", "actor", "remark")
 CHAIN_START = ""  # the prev_hash of the first event
 CHAIN_HEAD = "events.chain_head"  # meta key: the newest chained event
@@ -177,6 +179,11 @@ class Journal:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(SCHEMA)
             self._chain_existing_events()
+        # The item states as last read or committed, kept between polls: decoding 10,000 states from
+        # JSON on every poll was a quarter of an idle poll. Another connection's commit (a second
+        # process on the same file) changes `PRAGMA data_version`, and the cache is read again.
+        self._states: dict[str, ItemState] | None = None
+        self._states_version = -1
 
     @classmethod
     def read_only(cls, path: Path) -> Journal:
@@ -190,12 +197,32 @@ class Journal:
 
     # -- items ------------------------------------------------------------
     def states(self) -> dict[str, ItemState]:
-        rows = self.db.execute("SELECT item_id, state FROM items")
-        return {item_id: _state_from_json(text) for item_id, text in rows}
+        """Every item's last accepted state (a new dict; the states themselves are shared and frozen)."""
+        version = self._data_version()
+        if self._states is None or version != self._states_version:
+            rows = self.db.execute("SELECT item_id, state FROM items")
+            self._states = {item_id: _state_from_json(text) for item_id, text in rows}
+            self._states_version = version
+        return dict(self._states)
+
+    def _data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _cache_states(self, states: list[ItemState]) -> None:
+        """After a commit on this connection (which does not change data_version): the cache follows it."""
+        if self._states is None:
+            return
+        if self._data_version() != self._states_version:
+            self._states = None  # another connection wrote meanwhile: read everything again next time
+            return
+        for state in states:  # a copy of the row: the caller's dict may still be changed after the commit
+            self._states[state.item_id] = replace(state, row=dict(state.row))
 
     def commit_states(self, states: Iterable[ItemState], now: datetime) -> None:
+        states = list(states)
         with self._transaction():
             self._upsert_states(states, now)
+        self._cache_states(states)
 
     def _upsert_states(self, states: Iterable[ItemState], now: datetime) -> None:
         from automation.domain.contract import parse_id
@@ -241,9 +268,11 @@ class Journal:
 
     def commit_write(self, states: Iterable[ItemState], now: datetime) -> None:
         """The commit after a register write (or of the writes found landed): states in, pending write out, at once."""
+        states = list(states)
         with self._transaction():
             self._upsert_states(states, now)
             self.db.execute("DELETE FROM pending_write")
+        self._cache_states(states)
 
     # -- IDs of typed rows --------------------------------------------------
     def reserved_ids(self) -> list[tuple[str, str, int]]:
@@ -260,8 +289,11 @@ class Journal:
             (item_id, title, read_index))
 
     # -- intents and the ledger -------------------------------------------
-    def record_intents(self, events: Iterable[Event], effects: Iterable[Effect], at: str) -> None:
-        """Write what is about to happen, before it happens; keys make this idempotent."""
+    def record_intents(self, events: Iterable[Event], effects: Iterable[Effect], at: str,
+                       completions: Iterable[Completion] = (),
+                       working_minutes: Callable[[datetime, datetime], float] | None = None) -> None:
+        """Write what is about to happen, before it happens; keys make this idempotent. The completed
+        activations decided with them go in the same transaction (one commit, one fsync, per batch)."""
         with self._transaction():
             for event in events:
                 self._append_event(event, at)
@@ -270,6 +302,8 @@ class Journal:
                     "INSERT OR IGNORE INTO ledger(key, kind, item_id, params, created_at) VALUES (?,?,?,?,?)",
                     (effect.key, effect.kind, effect.item_id, json.dumps(dict(effect.params)), at),
                 )
+            if working_minutes is not None:
+                self._insert_completions(completions, working_minutes)
 
     def effect_status(self, key: str) -> str | None:
         row = self.db.execute("SELECT status FROM ledger WHERE key=?", (key,)).fetchone()
@@ -323,13 +357,17 @@ class Journal:
     def record_completions(self, completions: Iterable[Completion],
                            working_minutes: Callable[[datetime, datetime], float]) -> None:
         with self._transaction():
-            for c in completions:
-                minutes = working_minutes(datetime.fromisoformat(c.started_at), datetime.fromisoformat(c.ended_at))
-                self.db.execute(
-                    "INSERT OR IGNORE INTO activations(item_id, step, activation, started_at, ended_at, status, "
-                    "actor, working_minutes) VALUES (?,?,?,?,?,?,?,?)",
-                    (c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor, minutes),
-                )
+            self._insert_completions(completions, working_minutes)
+
+    def _insert_completions(self, completions: Iterable[Completion],
+                            working_minutes: Callable[[datetime, datetime], float]) -> None:
+        for c in completions:
+            minutes = working_minutes(datetime.fromisoformat(c.started_at), datetime.fromisoformat(c.ended_at))
+            self.db.execute(
+                "INSERT OR IGNORE INTO activations(item_id, step, activation, started_at, ended_at, status, "
+                "actor, working_minutes) VALUES (?,?,?,?,?,?,?,?)",
+                (c.item_id, c.step, c.activation, c.started_at, c.ended_at, c.status, c.actor, minutes),
+            )
 
     def completions(self, start: datetime | None = None, end: datetime | None = None) -> list[CompletedActivation]:
         """Completed activations whose end falls in [start, end)."""
@@ -512,6 +550,10 @@ def _state_to_json(state: ItemState) -> str:
 
 def _state_from_json(text: str) -> ItemState:
     data = json.loads(text)
+    # Kept in memory for every item between polls: column names and the short values repeated across
+    # rows (statuses, stages, names, times) are shared, not held once per item.
+    data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str and len(v) <= SHARED_VALUE_LENGTH else v
+                   for k, v in data.get("row", {}).items()}
     data["activations"] = {int(k): v for k, v in data.get("activations", {}).items()}
     data["warnings"] = tuple(data.get("warnings", ()))
     return ItemState(**data)

@@ -210,6 +210,27 @@ def test_many_moves_go_out_as_one_batch_request_per_hundred(google_emulator, ser
     assert google_emulator.requests == []
 
 
+def test_new_item_folders_are_created_in_one_batch_and_a_create_is_resent_only_when_refused(
+        google_emulator, root, store):
+    google_emulator.clear_log()
+    ids = [f"K-2025-{n:04d}" for n in range(1, 6)]
+    created = store.place_many([(item_id, f"Konten {n}", IDEA) for n, item_id in enumerate(ids)])
+    assert all(isinstance(link, str) for link in created.values()), created
+    # one search by name for the five (not a listing of every item folder), then one batch of creates
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.files.list", "drive.batch"]
+    assert google_emulator.count("drive.files.create", include_batch_parts=True) == 5
+
+    google_emulator.inject_429(kind="drive.files.create", times=1)
+    google_emulator.inject_500(kind="drive.files.create", times=1)
+    more = [f"K-2025-{n:04d}" for n in range(6, 9)]
+    results = store.place_many([(item_id, "Baru", IDEA) for item_id in more])
+    failed = [item_id for item_id, outcome in results.items() if isinstance(outcome, Exception)]
+    assert len(failed) == 1  # the 500: maybe made, so never sent blindly again; the 429 was sent again
+    assert isinstance(store.place_item(failed[0], "Baru", IDEA), str)  # the retry (a later cycle)
+    idea = child(google_emulator, root, IDEA)
+    assert sorted(f.name.split(" ")[0] for f in google_emulator.files_in(idea)) == ids + more  # one folder each
+
+
 def test_a_failed_item_does_not_stop_the_others(google_emulator, store):
     results = store.place_many([("K-2025-0001", "Satu", IDEA), ("bad/id", "Dua", IDEA), ("K-2025-0003", "Tiga",
                                                                                          INTAKE)])
@@ -236,6 +257,25 @@ def test_intake_lists_a_file_and_a_folder_with_their_uploaders(google_emulator, 
                     contributor_file="budi@jogjakota.go.id\nBudi\n", files=("klip.mp4",)),  # BOM removed
     ]
     assert empty not in {e.key for e in entries}
+
+
+def test_intake_and_its_upload_folders_are_listed_in_one_request(google_emulator, root, store):
+    intake = child(google_emulator, root, INTAKE)
+    for n in range(3):
+        folder = google_emulator.create_folder(f"Liputan {n}", OTHER, parent=intake)
+        google_emulator.upload_file(folder, "foto.jpg", b"x", OTHER)
+    google_emulator.upload_file(intake, "poster.png", b"y", CONTRIBUTOR)
+    google_emulator.clear_log()
+    assert len(store.list_intake()) == 4
+    assert google_emulator.count("drive.files.list") == 2  # the intake, then the three new folders at once
+    google_emulator.clear_log()
+    later = google_emulator.create_folder("Liputan susulan", OTHER, parent=intake)
+    google_emulator.upload_file(later, "video.mp4", b"z", OTHER)
+    assert len(store.list_intake()) == 5
+    assert google_emulator.count("drive.files.list") == 2  # the known three came with the intake's listing
+    google_emulator.clear_log()
+    assert len(store.list_intake()) == 5
+    assert google_emulator.count("drive.files.list") == 1
 
 
 def test_intake_waits_for_uploads_to_settle_and_is_listed_sparingly(google_emulator, service_account_key, root,
@@ -365,6 +405,23 @@ def test_media_is_downloaded_verified_and_cached(google_emulator, root, store, t
     files = store.media("K-2025-0009")
     assert len(downloads(google_emulator)) == 1
     assert files[0].path.read_bytes() == b"a new cut"
+
+
+def test_the_folders_a_cycle_will_look_at_are_listed_in_one_batch(google_emulator, root, store):
+    ids = [f"K-2025-00{n}1" for n in range(1, 5)]
+    for item_id in ids:
+        folder = store.place_item(item_id, "Liputan", PRODUCTION).rsplit("/", 1)[1]
+        google_emulator.upload_file(folder, f"{item_id}.png", item_id.encode(), CONTRIBUTOR)
+    store.ensure_stages(STAGES)  # the next cycle
+    google_emulator.clear_log()
+    store.prefetch(ids)
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
+    google_emulator.clear_log()
+    assert [[f.name for f in store.media(item_id)] for item_id in ids] == [[f"{i}.png"] for i in ids]
+    assert google_emulator.count("drive.files.list") == 0 and len(downloads(google_emulator)) == 4
+    store.ensure_stages(STAGES)  # a new cycle lists again: what people added since is seen
+    google_emulator.upload_file(store.link(ids[0]).rsplit("/", 1)[1], "tambahan.png", b"y", CONTRIBUTOR)
+    assert [f.name for f in store.media(ids[0])] == [f"{ids[0]}.png", "tambahan.png"]
 
 
 def test_digest_names_every_file_media_would_fetch_without_downloading(google_emulator, root, store):

@@ -99,6 +99,20 @@ def test_duplicate_folders_first_in_stage_order_is_used(tmp_path):
     assert (store.root / "02 Desain" / "K-001 Lama").is_dir()  # left for a person
 
 
+def test_folders_listed_once_per_cycle_still_see_what_people_do(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Satu", "01 Pengajuan Ide")
+    store.place_item("K-002", "Dua", "01 Pengajuan Ide")  # the stage folders are listed once for both
+    moved = tmp_path / "Konten" / "02 Desain" / "K-001 Satu dipindah"
+    (tmp_path / "Konten" / "01 Pengajuan Ide" / "K-001 Satu").rename(moved)  # by hand, in the same cycle
+    assert store.link("K-001") == moved.as_uri()
+    (tmp_path / "Konten" / "08 Terbit" / "K-003 Dibuat tangan").mkdir()  # by hand, between cycles
+    store.ensure_stages(STAGES)  # the next cycle lists again
+    assert store.place_item("K-003", "Tiga", "08 Terbit").endswith("K-003%20Dibuat%20tangan")
+    assert store.place_item("K-002", "Dua", "02 Desain").endswith("02%20Desain/K-002%20Dua")
+    assert store.link("K-002").endswith("02%20Desain/K-002%20Dua")
+
+
 def test_items_are_never_placed_in_the_intake_stage(tmp_path):
     store = make_store(tmp_path)
     with pytest.raises(ValueError):

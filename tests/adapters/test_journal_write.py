@@ -50,3 +50,26 @@ def test_recording_the_same_events_again_leaves_no_gap_in_the_numbers(tmp_path):
         journal.record_intents([first], [], "2026-11-30 09:00")
     journal.record_intents([first, second], [], "2026-11-30 09:01")
     assert [row[0] for row in journal.events_after(0)] == ["1", "2"]
+
+
+def test_the_states_kept_between_polls_follow_commits_and_other_processes(tmp_path):
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.commit_write([state("K-2026-0001", "2. Pertimbangan")], NOW)
+    assert journal.states()["K-2026-0001"].row["Tahap"] == "2. Pertimbangan"  # kept from here on
+    committed = state("K-2026-0001", "3. Konsep", version=2)
+    journal.commit_write([committed], NOW)
+    committed.row["Tahap"] = "changed after the commit"  # type: ignore[index]  # the caller's dict is not the kept one
+    seen = journal.states()
+    assert seen == {"K-2026-0001": state("K-2026-0001", "3. Konsep", version=2)}
+    seen.pop("K-2026-0001")  # the caller's dict is a copy
+    assert "K-2026-0001" in journal.states()
+
+    other = Journal(tmp_path / "journal.sqlite3")  # another process commits on the same file
+    other.commit_write([state("K-2026-0002", "4. Desain")], NOW)
+    other.close()
+    assert set(journal.states()) == {"K-2026-0001", "K-2026-0002"}
+    other = Journal(tmp_path / "journal.sqlite3")
+    other.db.execute("DELETE FROM items WHERE item_id='K-2026-0001'")
+    other.close()
+    journal.commit_write([state("K-2026-0003", "5. Koreksi")], NOW)  # our own commit after theirs
+    assert set(journal.states()) == {"K-2026-0002", "K-2026-0003"}

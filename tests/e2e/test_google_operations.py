@@ -42,11 +42,16 @@ def api_requests(emulator) -> int:
 def test_an_idle_poll_is_one_request(office, google_emulator):
     office.propose("Satu")
     app = daemon(office)
+    google_emulator.clear_log()
     app.engine.run_once()
+    counted = app.backends.request_counts()  # what /metrics shows: requests sent, by API
+    assert counted["sheets"] == sum(n for kind, n in google_emulator.request_counts().items()
+                                    if kind.startswith("sheets."))
     google_emulator.clear_log()
     for _ in range(3):
         app.engine.run_once()
     assert google_emulator.request_counts() == {"sheets.values.batchGet": 3}
+    assert app.backends.request_counts() == {**counted, "sheets": counted["sheets"] + 3}
 
 
 def fill_register(office, emulator, count):
@@ -88,8 +93,7 @@ def test_an_active_poll_costs_the_same_requests_for_10_and_5000_rows(office, goo
     app.engine.run_once()
     counts = google_emulator.request_counts()
     counts.pop("oauth.token", None)
-    assert counts == {"sheets.values.batchGet": 2, "sheets.values.batchUpdate": 1,
-                      "sheets.spreadsheets.batchUpdate": 1}
+    assert counts == {"sheets.values.batchGet": 2, "sheets.spreadsheets.batchUpdate": 1}
     assert all(office.row(i)[status(3)] == "Menunggu" for i in ids)
 
 
@@ -112,7 +116,12 @@ def test_rows_moved_between_read_and_write_never_get_a_misplaced_value(office, g
             owner.delete_rows(office.spreadsheet, "Register", office.row_number(by_title["Cempaka"]))
 
     google_emulator.after_next(people_move_rows, kind="sheets.values.batchGet")
+    google_emulator.clear_log()
     office.once(at="2026-11-30T08:05")
+    counts = google_emulator.request_counts()
+    # the read, the re-resolve, the rows that moved meanwhile (read once more), the one write
+    assert counts["sheets.values.batchGet"] == 3
+    assert counts["sheets.spreadsheets.batchUpdate"] == 1 and "sheets.values.batchUpdate" not in counts
     rows = {r["Judul"]: r for r in office.rows()}
     assert rows["Dahlia"]["ID"] == by_title["Dahlia"] and rows["Dahlia"][status(3)] == "Menunggu"
     assert rows["Dahlia"][actor(3)] == "Sari Tim Konten"
@@ -147,7 +156,6 @@ def test_a_429_storm_is_ridden_out_and_nothing_is_lost_or_doubled(office, google
     item = office.rows()[0]["ID"]
     office.decide(item, 2, "Diterima")
     google_emulator.inject_429(kind="sheets.values.batchGet", times=3)
-    google_emulator.inject_429(kind="sheets.values.batchUpdate", times=2)
     google_emulator.inject_429(kind="sheets.spreadsheets.batchUpdate", times=2)
     google_emulator.inject_500(kind="sheets.values.batchGet", times=1)
     out = office.once(at="2026-11-30T08:05")
@@ -164,7 +172,7 @@ def test_quota_exhausted_defers_the_cycle_and_the_next_one_completes_it(office, 
     office.once(at="2026-11-30T08:00")
     item = office.rows()[0]["ID"]
     office.decide(item, 2, "Diterima")
-    google_emulator.inject_429(kind="sheets.values.batchUpdate", times=20)
+    google_emulator.inject_429(kind="sheets.spreadsheets.batchUpdate", times=20)
     out = office.once(at="2026-11-30T08:05")
     assert "register belum ditulis" in out
     assert office.row(item)[status(3)] == ""

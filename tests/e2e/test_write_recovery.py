@@ -315,3 +315,12 @@ def test_a_daemon_killed_after_every_register_write_ends_like_an_undisturbed_one
     assert full_run_effects(crashed) == full_run_effects(reference)
     assert undo_lines(crashed) == [] and log_numbers_contiguous(crashed)
     assert [r["Menjadi"] for r in crashed.log()] == [r["Menjadi"] for r in reference.log()]
+
+
+def test_the_local_backends_count_no_google_request(ws):
+    app = build_app(load_config(ws.config))
+    try:
+        app.engine.run_once()
+        assert app.backends.request_counts() == {}
+    finally:
+        app.close()

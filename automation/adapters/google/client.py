@@ -17,6 +17,7 @@ import logging
 import os
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,45 @@ class GoogleSession(AuthorizedSession):
             log.warning(log_text.GOOGLE_RETRY_STATUS, method, _short(url), status)
             self.policy.sleep(self.policy.delay(attempt, retry_after_of(response)))
         return response
+
+
+API_PATHS = (("/v4/spreadsheets", "sheets"), ("drive/v3", "drive"), ("gmail/v1", "gmail"), ("/token", "oauth"))
+HTTP_TIMEOUT_SECONDS = 60  # googleapiclient's own default for the httplib2 connections it builds
+
+
+def api_of(url: str) -> str:
+    """Which Google API a request goes to (also through `api_base`): sheets, drive, gmail, oauth, other."""
+    path = _short(url)
+    return next((api for part, api in API_PATHS if part in path), "other")
+
+
+class RequestCounter:
+    """HTTP requests sent, by API, since start: every attempt counts (a retry is a request to the quota)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, method: str, url: str) -> None:
+        self.counts[api_of(url)] += 1
+
+    def by_api(self) -> dict[str, int]:
+        return dict(sorted(self.counts.items()))
+
+
+def authorized_http(credentials, on_request: Callable[[str, str], None] | None = None):
+    """An authorized httplib2 connection for googleapiclient (Drive, Gmail) that reports each request."""
+    import google_auth_httplib2
+    import httplib2
+
+    class CountingHttp(httplib2.Http):
+        def request(self, uri, method="GET", *args, **kwargs):  # type: ignore[override]
+            if on_request is not None:
+                on_request(method, uri)
+            return super().request(uri, method, *args, **kwargs)
+
+    http = CountingHttp(timeout=HTTP_TIMEOUT_SECONDS)
+    http.redirect_codes = http.redirect_codes - {308}  # as googleapiclient's build_http: 308 is Drive's resumable "go on"
+    return google_auth_httplib2.AuthorizedHttp(credentials, http=http)
 
 
 SAFE_POSTS = ("values:batchUpdate", "values:batchGet", "values:batchClear", "/token")

@@ -128,6 +128,10 @@ class FolderAssetStore:
         self._stages: list[str] = []
         self._warned: set[tuple[str, int]] = set()
         self._refused_intake: list[str] = []  # entries left alone at the last listing
+        # item ID -> its folders in stage order, listed once per cycle (ensure_stages starts a cycle):
+        # looking each item up with a scan of every stage folder cost a third of a busy poll
+        self._index: dict[str, list[tuple[Path, str]]] | None = None
+        self._stage_rank: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"FolderAssetStore({str(self.root)!r})"
@@ -140,6 +144,7 @@ class FolderAssetStore:
         for stage in stages:
             (self.root / stage).mkdir(parents=True, exist_ok=True)
         self._stages = list(stages)
+        self._index = None
 
     # --- items ------------------------------------------------------------
 
@@ -186,25 +191,43 @@ class FolderAssetStore:
             folder = target / safe_folder_name(item_id, title)
             reached("folders.create")
             folder.mkdir(exist_ok=True)
+            self._indexed(item_id, [folder])
             return folder
         if len(folders) > 1:
             log.warning(log_text.FOLDERS_SEVERAL, item_id, folders[0])
         destination = _free_path(target / folders[0].name, folder=True)
         reached("folders.move")
         shutil.move(folders[0], destination)
+        self._indexed(item_id, [destination, *folders[1:]])
         return destination
 
     def _item_folders(self, item_id: str) -> list[Path]:
         """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
-        found: list[Path] = []
-        prefix = f"{item_id} "
-        for stage_folder in self._stage_folders():
-            # names first (cheap string tests), a stat only for the few that match: stages hold thousands
-            with os.scandir(stage_folder) as entries:
-                matches = sorted(e.name for e in entries if (e.name == item_id or e.name.startswith(prefix))
-                                 and e.is_dir(follow_symlinks=False))
-            found.extend(stage_folder / name for name in matches)
+        found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
+        if not all(_is_real_dir(folder) for folder in found):  # moved by a person during the cycle
+            self._index = None
+            found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
         return found
+
+    def _folder_index(self) -> dict[str, list[tuple[Path, str]]]:
+        if self._index is None:
+            index: dict[str, list[tuple[Path, str]]] = {}
+            stage_folders = self._stage_folders()
+            self._stage_rank = {folder.name: rank for rank, folder in enumerate(stage_folders)}
+            for stage_folder in stage_folders:
+                with os.scandir(stage_folder) as entries:  # d_type: no stat per entry on most file systems
+                    names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+                for name in names:
+                    index.setdefault(name.split(" ", 1)[0], []).append((stage_folder, name))
+            self._index = index
+        return self._index
+
+    def _indexed(self, item_id: str, folders: list[Path]) -> None:
+        """The item's folders after the store changed them itself."""
+        if self._index is not None:
+            last = len(self._stage_rank)
+            ordered = sorted(folders, key=lambda f: (self._stage_rank.get(f.parent.name, last), f.name))
+            self._index[item_id] = [(folder.parent, folder.name) for folder in ordered]
 
     def _stage_folders(self) -> list[Path]:
         if not self.root.is_dir():
@@ -282,6 +305,7 @@ class FolderAssetStore:
             folder = _free_path(target / safe_folder_name(item_id, title), folder=True)
             reached("folders.claim")
             shutil.move(source, folder)
+            self._indexed(item_id, [folder])
             return _uri(folder)
 
         folder = self._place(item_id, title, stage)

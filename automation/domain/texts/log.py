@@ -37,8 +37,6 @@ CONTENT_NOT_READABLE = "isi folder %s tidak dapat dibaca untuk mencocokkan perse
 PUBLISH_WITHHELD = "%s tidak diunggah: konten berubah setelah disetujui (%s)"
 
 # register (sheets.py, adapters/local/workbook.py)
-BATCH_UPDATE_FAILED = ("spreadsheets:batchUpdate gagal (%s: %s); catatan, baris baru dan baris log "
-                       "menunggu siklus berikutnya")
 REGISTER_NOT_WRITTEN = "register tidak tertulis: %s"
 ROW_NOT_FOUND = "baris register untuk %s tidak ditemukan; perubahannya dilewati"
 COLUMN_NOT_FOUND = "kolom register %r tidak ditemukan; perubahan dilewati"
