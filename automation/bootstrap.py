@@ -187,6 +187,7 @@ def build_app(config: Config) -> App:
         before_effect=_crash_hook(),
         after_write=_crash_after_write_hook(),
         on_roster=channels.on_roster,
+        request_counts=backends.request_counts,
         lock_watch=LockWatch(journal, channels.notifier, config.register_path.name, config.lock_reminder_minutes,
                              config.operator_email, str(backends.sop.identity.get("unit", "")).strip())
         if isinstance(register, WorkbookRegister) else None,
