@@ -65,7 +65,7 @@ def run_checks(config_path: Path) -> CheckResult:
             result.problems.extend(_register_problems(backends, result.facts))
             result.warnings.extend(_workbook_layout(backends))
         result.problems.extend(_asset_problems(backends, result.facts) + _backend_problems(backends))
-        if config.notify_backend == "gmail" and not result.problems:
+        if config.notify_backend == "gmail":
             _mail_reach(backends, result)
     finally:
         backends.close()
@@ -114,6 +114,8 @@ def _register_problems(backends: Backends, facts: list[str]) -> list[str]:
 
 def _workbook_layout(backends: Backends) -> list[str]:
     """A local register without the dropdowns and formats `setup` gives: worth saying, not stopping for."""
+    if backends.uses_sheets:
+        return []
     register = backends.register
     if not isinstance(register, WorkbookRegister):
         return []

@@ -311,8 +311,6 @@ def cmd_login(args) -> int:
     config = load_config(_config_path(args.config, create=False))
     if config.google.auth != "oauth":
         raise UserError(cli_text.LOGIN_NEEDS_OAUTH)
-    for name in ("requests_oauthlib", "oauthlib"):  # at DEBUG they log the token answer itself
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     if args.tempel:
         signed_in = login(config, port=args.port, paste=lambda: input(cli_text.PASTE_PROMPT))
     else:

@@ -14,11 +14,13 @@ On a server without a browser there are two ways, both the same flow:
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -36,6 +38,7 @@ from automation.domain.texts import google as google_text
 
 LOOPBACK = "127.0.0.1"
 WAIT_SECONDS = 300  # the person has this long to answer the consent screen
+SECRET_LOGGERS = ("requests_oauthlib", "oauthlib")  # at DEBUG they log the token answer itself
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ def login(config: Config, *, say: Callable[[str], None] = print, open_url: Calla
             answer = listener.wait(wait_seconds)
     code = _code_from(answer, state)
     try:
-        token = flow.fetch_token(code=code)
+        with _quiet(SECRET_LOGGERS):
+            token = flow.fetch_token(code=code)
     except Exception as exc:  # oauthlib's and requests' errors: one sentence, never the token itself
         raise GoogleAccessError(google_text.login_exchange_failed(getattr(exc, "description", "") or
                                                                   type(exc).__name__)) from None
@@ -93,6 +97,20 @@ def login(config: Config, *, say: Callable[[str], None] = print, open_url: Calla
 
 def missing_scopes(config: Config, granted: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in wanted_scopes(config) if s not in granted and s not in USER_INFO_SCOPES)
+
+
+@contextmanager
+def _quiet(names: tuple[str, ...]) -> Iterator[None]:
+    """Even with `-v`, these libraries say nothing below INFO while the token is fetched."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _authorization_url(flow: Any, state: str) -> str:

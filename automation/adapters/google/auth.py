@@ -88,10 +88,12 @@ def user_identity(token_file: Path) -> GoogleIdentity:
     from google.oauth2.credentials import Credentials
 
     stored = read_token_file(token_file)
-    try:
-        shared = Credentials.from_authorized_user_info(stored)
-    except ValueError as exc:
-        raise GoogleAccessError(google_text.token_file_invalid(token_file)) from exc
+    if not all(stored.get(key) for key in ("client_id", "token_uri")):
+        raise GoogleAccessError(google_text.token_file_invalid(token_file))
+    # Not from_authorized_user_info: it always puts Google's own token_uri in place of the file's.
+    shared = Credentials(None, refresh_token=stored["refresh_token"], token_uri=stored["token_uri"],
+                         client_id=stored["client_id"], client_secret=stored.get("client_secret") or None,
+                         scopes=list(stored.get("scopes") or ()) or None)
 
     def credentials(scopes: tuple[str, ...], subject: str) -> Any:
         return shared  # one access token for every adapter; Google answers for all scopes the person granted
@@ -119,7 +121,8 @@ def token_record(token: dict[str, Any], client: dict[str, Any], scopes: tuple[st
 
     The access token is left out: it lasts an hour, and each start refreshes its own."""
     now = time.time() if now is None else now
-    granted = tuple(str(token.get("scope", "")).split()) or scopes
+    scope = token.get("scope") or ()
+    granted = tuple(scope.split() if isinstance(scope, str) else scope) or scopes  # oauthlib makes it a list
     record: dict[str, Any] = {
         "type": "authorized_user",
         "client_id": client["client_id"],
