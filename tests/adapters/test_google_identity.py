@@ -292,3 +292,17 @@ def test_delegation_the_admin_did_not_grant_is_named(google_emulator, tmp_path):
     set_up(config_path)
     [problem] = run_checks(config_path).problems
     assert "Domain-wide delegation" in problem and GMAIL_SEND_SCOPE in problem
+
+
+def test_a_revoked_sign_in_stops_a_cycle_with_a_sentence_not_a_crash(google_emulator, tmp_path, capsys):
+    spreadsheet = google_emulator.create_spreadsheet("Register", OWNER, shared_with={PERSON: "writer"})
+    config_path = workspace(google_emulator, tmp_path / "ws", spreadsheet=spreadsheet)
+    signed_in(google_emulator, config_path)
+    capsys.readouterr()
+    google_emulator.state.authority.users.revoke(PERSON)
+    google_emulator.revoke_tokens()  # the access token in hand stops working too
+
+    assert main(["once", "--config", str(config_path)]) == 1
+    err = capsys.readouterr().err
+    assert "kesalahan tak terduga" not in err
+    assert PERSON in err and "sop-konten login" in err

@@ -93,7 +93,7 @@ def user_identity(token_file: Path) -> GoogleIdentity:
     # Not from_authorized_user_info: it always puts Google's own token_uri in place of the file's.
     shared = Credentials(None, refresh_token=stored["refresh_token"], token_uri=stored["token_uri"],
                          client_id=stored["client_id"], client_secret=stored.get("client_secret") or None,
-                         scopes=list(stored.get("scopes") or ()) or None)
+                         scopes=list(stored.get("scopes") or ()) or None, account=str(stored.get("account", "")))
 
     def credentials(scopes: tuple[str, ...], subject: str) -> Any:
         return shared  # one access token for every adapter; Google answers for all scopes the person granted

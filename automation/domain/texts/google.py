@@ -15,7 +15,9 @@ def not_a_key(path: object) -> str:
 
 
 def key_rejected(account: object, reason: object) -> str:
-    return f"Google menolak kunci akun layanan {account} ({reason}); periksa berkas kunci atau buat kunci baru."
+    """Said by adapters that do not know the identity's kind: names both remedies."""
+    return (f"Google menolak kredensial akun {account} ({reason}); untuk akun layanan periksa berkas kunci atau "
+            "buat kunci baru, untuk akun pengguna (OAuth) jalankan `sop-konten login` lagi.")
 
 
 def token_refresh_failed(error: object) -> str:
