@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 KEY_NOT_SET = ("Kunci akun layanan Google belum diatur: isi [google] key_file di sop-konten.toml atau "
-               "variabel lingkungan GOOGLE_APPLICATION_CREDENTIALS.")
+               "variabel lingkungan GOOGLE_APPLICATION_CREDENTIALS, atau pakai akun pengguna dengan "
+               "[google] auth = \"oauth\" dan `sop-konten login`.")
 
 
 def key_file_missing(path: object) -> str:
