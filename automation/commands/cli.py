@@ -287,22 +287,21 @@ def cmd_check(args) -> int:
 
     config_path = _config_path(args.config, create=False)
     result = run_checks(config_path)
-    for fact in result.facts:
-        print(fact)
     for warning in result.warnings:
         print(cli_text.check_warning(warning))
+    for problem in result.problems:
+        print(cli_text.check_problem(problem))
+    if not result.problems:
+        print(cli_text.CHECK_OK)
+    for fact in result.facts:  # after the verdict: who the daemon is on Google and what it reaches
+        print(fact)
     sent = True
     if getattr(args, "send_test", None) is not None:
         from automation.commands.check import send_test_message
 
         sent, line = send_test_message(config_path, args.send_test or None)
         print(line)
-    if not result.problems:
-        print(cli_text.CHECK_OK)
-        return ExitCode.OK if sent else ExitCode.FAILED
-    for problem in result.problems:
-        print(cli_text.check_problem(problem))
-    return ExitCode.FAILED
+    return ExitCode.OK if sent and not result.problems else ExitCode.FAILED
 
 
 def cmd_login(args) -> int:
