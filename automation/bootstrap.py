@@ -251,23 +251,24 @@ def _notification_channels(backends: Backends) -> Channels:
 
 
 class GoogleServices:
-    """The Google adapters, sharing one key file and one base URL."""
+    """The Google adapters, sharing one identity (automation.adapters.google.auth) and one base URL."""
 
     def __init__(self, config: Config):
-        from automation.adapters.google.client import RequestCounter, key_path, service_account_email
+        from automation.adapters.google.auth import identity_from_config
+        from automation.adapters.google.client import RequestCounter
 
         self.config = config
-        self.key = key_path(config.google.key_file)
-        self.account = service_account_email(self.key)
+        self.identity = identity_from_config(config.google)
+        self.account = self.identity.email  # whom Google sees acting: protections name it as an editor
         self.requests = RequestCounter()  # every adapter's requests, by API (sheets, drive, gmail)
 
     def session(self, scopes: tuple[str, ...]):
-        from automation.adapters.google.client import GoogleSession, RetryPolicy, load_credentials
+        from automation.adapters.google.client import GoogleSession, RetryPolicy
 
         g = self.config.google
         policy = RetryPolicy(attempts=g.retry_attempts, base_seconds=g.retry_base_seconds,
                              timeout_seconds=g.timeout_seconds)
-        return GoogleSession(load_credentials(self.key, scopes), api_base=g.api_base, policy=policy,
+        return GoogleSession(self.identity.credentials(scopes), api_base=g.api_base, policy=policy,
                              on_request=self.requests)
 
     def register(self, journal: Journal):
@@ -283,14 +284,17 @@ class GoogleServices:
         return SheetsRegister(client, self.config.google.spreadsheet, journal, account=self.account)
 
     def drive(self, journal: Journal, sop: Sop, clock):
+        from automation.adapters.google.client import DRIVE_SCOPE
         from automation.drive import build_drive_store
 
-        return build_drive_store(self.config, self.key, self.account, journal, sop, clock, on_request=self.requests)
+        return build_drive_store(self.config, self.identity.credentials((DRIVE_SCOPE,)), self.account, journal, sop,
+                                 clock, on_request=self.requests)
 
     def gmail(self):
         from automation.adapters.google.gmail import GmailNotifier
 
-        return GmailNotifier(self.key, self.config.sender, api_base=self.config.google.api_base)
+        return GmailNotifier.for_identity(self.identity, self.config.sender, api_base=self.config.google.api_base,
+                                          on_request=self.requests)
 
 
 def _crash_hook():

@@ -82,9 +82,16 @@ class Config:
     warnings: tuple[str, ...] = ()  # unknown keys: ignored, but said once at start-up and by `check`
 
 
+GOOGLE_AUTH_CHOICES = ("service_account", "oauth")
+
+
 @dataclass(frozen=True)
 class GoogleConfig:
-    key_file: Path | None = None  # empty: GOOGLE_APPLICATION_CREDENTIALS
+    auth: str = "service_account"  # or "oauth": a person's account, signed in once with `sop-konten login`
+    key_file: Path | None = None  # service account key; empty: GOOGLE_APPLICATION_CREDENTIALS
+    delegated_user: str = ""  # service account acting as this Workspace user (domain-wide delegation)
+    client_secrets: Path = Path("oauth-client.json")  # OAuth: the desktop-app client the Cloud Console gives
+    token_file: Path = Path("google-token.json")  # OAuth: the refresh token `login` stores (mode 0600)
     api_base: str = ""  # empty: the real Google endpoints
     spreadsheet: str = ""  # ID or URL of the register spreadsheet
     root_folder: str = ""  # Drive folder holding the stage folders
@@ -141,7 +148,8 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "register": frozenset({"backend", "path", "spreadsheet", "lock_reminder_minutes", "operator_email"}),
     "assets": frozenset({"backend", "path", "settle_seconds", "root_folder", "shared_drive", "intake_seconds",
                          "cache_dir"}),
-    "google": frozenset({"key_file", "api_base", "retry_attempts", "retry_base_seconds", "timeout_seconds"}),
+    "google": frozenset({"auth", "key_file", "delegated_user", "client_secrets", "token_file", "api_base",
+                         "retry_attempts", "retry_base_seconds", "timeout_seconds"}),
     "notify": frozenset({"backend", "path", "sender", "smtp", "channels", "apprise", "digest", "ledger"}),
     "notify.smtp": frozenset({"host", "port", "username", "password_env", "starttls", "ssl"}),
     "publish": frozenset({"backend", "path", "token_warning_days", "media_host", *PLATFORM_NAMES}),
@@ -180,6 +188,12 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     sop_text = r.text(raw, "sop", "")
     google = r.table("google")
     key_file = r.text(google, "google.key_file", "")
+    delegated_user = r.text(google, "google.delegated_user", "")
+    if delegated_user:
+        try:
+            delegated_user = parse_address(delegated_user).addr_spec
+        except AddressError:
+            r.fail("google.delegated_user", config_text.not_an_address(delegated_user))
     sender = r.text(notify, "notify.sender", "sop-konten <sop-konten@localhost>")
     try:
         parse_address(sender)
@@ -228,7 +242,11 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         lock_reminder_minutes=r.number(register, "register.lock_reminder_minutes", 15, minimum=1),
         operator_email=r.text(register, "register.operator_email", "") or parse_address(sender).addr_spec,
         google=GoogleConfig(
+            auth=r.choice(google, "google.auth", GOOGLE_AUTH_CHOICES, "service_account"),
             key_file=(base / key_file) if key_file else None,
+            delegated_user=delegated_user,
+            client_secrets=base / r.relative_path(google, "google.client_secrets", "oauth-client.json"),
+            token_file=base / r.relative_path(google, "google.token_file", "google-token.json"),
             api_base=r.text(google, "google.api_base", ""),
             spreadsheet=r.text(register, "register.spreadsheet", ""),
             root_folder=r.text(assets, "assets.root_folder", ""),

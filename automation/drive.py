@@ -115,7 +115,7 @@ def folder_id_from(text: str) -> str:
     return match.group(1) if match else text
 
 
-def build_drive_store(config: Any, key: Path | str, account: str, state: MetaStore, sop: Any,
+def build_drive_store(config: Any, key: Path | str | Any, account: str, state: MetaStore, sop: Any,
                       clock: Any = None, *, policy: RetryPolicy | None = None,
                       on_request: Callable[[str, str], None] | None = None) -> DriveAssetStore:
     """The store as `[assets] backend = "drive"` configures it.
@@ -130,7 +130,8 @@ def build_drive_store(config: Any, key: Path | str, account: str, state: MetaSto
     root = folder_id_from(google.root_folder)
     if not root:
         raise ConfigError(config_text.root_folder_missing(config.path))
-    credentials = load_credentials(Path(key), (DRIVE_SCOPE,))
+    # a key file, or the credentials of the configured identity (automation.adapters.google.auth)
+    credentials = load_credentials(Path(key), (DRIVE_SCOPE,)) if isinstance(key, str | Path) else key
     return DriveAssetStore(
         drive_service(credentials, google.api_base, on_request),
         root,

@@ -1,4 +1,4 @@
-"""The `sop-konten` command: init, run, once, check, setup, dasbor, status, backup, report, audit."""
+"""The `sop-konten` command: init, run, once, check, setup, login, dasbor, status, backup, report, audit."""
 
 from __future__ import annotations
 
@@ -117,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
         p.set_defaults(handler=handler)
+    sub.choices["check"].add_argument("--kirim-uji", dest="send_test", nargs="?", const="", default=None,
+                                      metavar=cli_text.ADDRESS_METAVAR, help=cli_text.HELP_SEND_TEST)
+    p = sub.add_parser("login", help=cli_text.HELP_LOGIN, description=cli_text.HELP_LOGIN)
+    p.add_argument("--config", type=Path, metavar=cli_text.FILE_METAVAR, help=cli_text.help_config(CONFIG_NAME))
+    p.add_argument("--tempel", action="store_true", help=cli_text.HELP_LOGIN_PASTE)
+    p.add_argument("--port", type=int, default=0, metavar=cli_text.PORT_METAVAR, help=cli_text.HELP_LOGIN_PORT)
+    p.add_argument("--tanpa-browser", dest="no_browser", action="store_true", help=cli_text.HELP_LOGIN_NO_BROWSER)
+    p.set_defaults(handler=cmd_login)
     from automation.report.monitoring import parse_day  # light: Pillow loads only when a chart is drawn
 
     p = sub.add_parser("report", help=cli_text.HELP_REPORT, description=cli_text.HELP_REPORT)
@@ -302,15 +310,39 @@ def cmd_report(args) -> int:
 def cmd_check(args) -> int:
     from automation.commands.check import run_checks
 
-    result = run_checks(_config_path(args.config, create=False))
+    config_path = _config_path(args.config, create=False)
+    result = run_checks(config_path)
     for warning in result.warnings:
         print(cli_text.check_warning(warning))
-    if not result.problems:
-        print(cli_text.CHECK_OK)
-        return ExitCode.OK
     for problem in result.problems:
         print(cli_text.check_problem(problem))
-    return ExitCode.FAILED
+    if not result.problems:
+        print(cli_text.CHECK_OK)
+    for fact in result.facts:  # after the verdict: who the daemon is on Google and what it reaches
+        print(fact)
+    sent = True
+    if getattr(args, "send_test", None) is not None:
+        from automation.commands.check import send_test_message
+
+        sent, line = send_test_message(config_path, args.send_test or None)
+        print(line)
+    return ExitCode.OK if sent and not result.problems else ExitCode.FAILED
+
+
+def cmd_login(args) -> int:
+    from automation.commands.login import login
+
+    config = load_config(_config_path(args.config, create=False))
+    if config.google.auth != "oauth":
+        raise UserError(cli_text.LOGIN_NEEDS_OAUTH)
+    if args.tempel:
+        signed_in = login(config, port=args.port, paste=lambda: input(cli_text.PASTE_PROMPT))
+    else:
+        import webbrowser
+
+        signed_in = login(config, port=args.port, open_url=None if args.no_browser else webbrowser.open)
+    print(cli_text.logged_in(signed_in.account, signed_in.token_file))
+    return ExitCode.OK
 
 
 def cmd_status(args) -> int:

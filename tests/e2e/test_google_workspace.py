@@ -102,8 +102,8 @@ def test_check_names_the_drive_folder_not_shared_when_the_register_is_a_workbook
     office = GoogleOffice(google_emulator, root, spreadsheet="")
     office.main("setup")
     assert office.last_code == 0
-    office.main("check")
-    assert office.last_code == 0
+    out = office.main("check")  # shared with the service account, but in My Drive: refused with the reason
+    assert office.last_code == 1 and "My Drive" in out and "kuota penyimpanan" in out
 
     google_emulator.unshare(folder, DAEMON_EMAIL)
     out = office.main("check")

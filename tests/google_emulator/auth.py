@@ -1,5 +1,7 @@
 """OAuth for service accounts: key files, the JWT-bearer token endpoint, bearer-token checks.
 
+People signing in (desktop clients, authorization code and refresh grants) are in ``oauth_users``.
+
 google-auth signs an RS256 JWT (iss = client_email, aud = https://oauth2.googleapis.com/token,
 sub = user for domain-wide delegation) and POSTs it to ``token_uri``. Self-signed JWTs used
 directly as bearer tokens (``always_use_jwt_access``) are accepted too, as Google does.
@@ -20,8 +22,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from .oauth_users import UserOAuth
+
 TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+USER_GRANTS = ("authorization_code", "refresh_token")
 _KEY_CACHE: dict[str, rsa.RSAPrivateKey] = {}
 _KEY_LOCK = threading.Lock()
 
@@ -75,6 +80,7 @@ class Authority:
     def __init__(self) -> None:
         self.accounts: dict[str, ServiceAccount] = {}
         self.tokens: dict[str, IssuedToken] = {}
+        self.users = UserOAuth()
         self._lock = threading.Lock()
 
     # --- keys --------------------------------------------------------------------------------
@@ -130,7 +136,9 @@ class Authority:
         return payload
 
     def grant(self, form: dict[str, str]) -> dict[str, Any]:
-        """Handle POST /token; returns the JSON body or raises TokenError."""
+        """Handle POST /token; returns the JSON body or raises TokenError (OAuthError for people's grants)."""
+        if form.get("grant_type") in USER_GRANTS:
+            return self.users.grant(form, self._issue_for_user)
         if form.get("grant_type") != JWT_GRANT:
             raise TokenError("unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type", ""))
         payload = self.verify_jwt(form.get("assertion", ""), TOKEN_AUDIENCE)
@@ -148,6 +156,12 @@ class Authority:
         with self._lock:
             self.tokens[token] = IssuedToken(identity, time.time() + 3600)
         return {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
+
+    def _issue_for_user(self, user: str, scopes: tuple[str, ...]) -> str:
+        token = "ya29.emu-" + secrets.token_urlsafe(24)
+        with self._lock:
+            self.tokens[token] = IssuedToken(Identity(user, None, None, scopes), time.time() + 3600)
+        return token
 
     def identify(self, authorization: str | None) -> tuple[Identity | None, bool]:
         """Bearer header -> (identity, was_present)."""

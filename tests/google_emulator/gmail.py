@@ -1,4 +1,7 @@
-"""Gmail v1 ``users.messages.send``: works only with a domain-wide-delegated token."""
+"""Gmail v1 ``users.messages.send``: as a person signed in with OAuth, or as the Workspace user a service
+account acts for through domain-wide delegation; a service account on its own has no mailbox (400
+failedPrecondition). A person's token needs a send scope, or Google answers 403 insufficient scopes
+(https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.messages/send#authorization-scopes)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import gmail_error, gmail_failed_precondition, gmail_invalid_argument
 from .httpmsg import Req, Resp
+
+SEND_SCOPES = {"https://www.googleapis.com/auth/gmail.send", "https://www.googleapis.com/auth/gmail.compose",
+               "https://www.googleapis.com/auth/gmail.modify", "https://mail.google.com/"}
 
 if TYPE_CHECKING:
     from .state import State
@@ -35,11 +41,15 @@ def _body_text(message: email.message.EmailMessage) -> str:
 
 def send(state: State, req: Req) -> Resp:
     identity = req.identity
-    if identity is None or identity.subject is None:
+    if identity is None or (identity.service_account is not None and identity.subject is None):
         raise gmail_failed_precondition()
+    mailbox = identity.subject or identity.email
+    if identity.service_account is None and not set(identity.scopes) & SEND_SCOPES:
+        raise gmail_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions",
+                          "PERMISSION_DENIED")
     user_id = req.params["userId"]
-    if user_id != "me" and user_id.lower() != identity.subject.lower():
-        raise gmail_error(403, "Delegation denied for " + identity.subject, "forbidden", "PERMISSION_DENIED")
+    if user_id != "me" and user_id.lower() != mailbox.lower():
+        raise gmail_error(403, "Delegation denied for " + mailbox, "forbidden", "PERMISSION_DENIED")
     body = req.json()
     if not body.get("raw"):
         raise gmail_invalid_argument("'raw' RFC822 payload message string or uploading message via /upload/* URL required")
@@ -50,9 +60,9 @@ def send(state: State, req: Req) -> Resp:
     message_id = secrets.token_hex(8)
     thread_id = body.get("threadId") or message_id
     record: dict[str, Any] = {
-        "id": message_id, "threadId": thread_id, "sender": identity.subject,
+        "id": message_id, "threadId": thread_id, "sender": mailbox,
         "service_account": identity.service_account,
-        "from": str(message.get("From") or identity.subject), "to": str(message.get("To") or ""),
+        "from": str(message.get("From") or mailbox), "to": str(message.get("To") or ""),
         "cc": str(message.get("Cc") or ""), "subject": str(message.get("Subject") or ""),
         "message_id": str(message.get("Message-ID") or ""), "body": _body_text(message),
         "raw": raw, "message": message,

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -25,6 +26,7 @@ from .errors import ApiError, fault_error, google_error, unauthenticated
 from .faults import Fault, FaultPlan, Hook, Matcher
 from .helpers import HelperMixin
 from .httpmsg import Req, Resp
+from .oauth_users import OAuthError
 from .requestlog import LoggedRequest, RequestLog
 from .state import State
 
@@ -217,10 +219,16 @@ class GoogleEmulator(HelperMixin):
 
     def _token(self, req: Req) -> Resp:
         form = {k: v[0] for k, v in urllib.parse.parse_qs(req.body.decode("utf-8", "replace")).items()}
+        basic = req.headers.get("authorization", "")
+        if basic.lower().startswith("basic ") and "client_id" not in form:  # client auth by HTTP Basic (RFC 6749 2.3.1)
+            client_id, _, secret = base64.b64decode(basic.split(" ", 1)[1]).decode("utf-8").partition(":")
+            form.update(client_id=urllib.parse.unquote_plus(client_id), client_secret=urllib.parse.unquote_plus(secret))
         try:
             body = self.state.authority.grant(form)
         except TokenError as err:
             return Resp.json({"error": err.error, "error_description": err.description}, 400)
+        except OAuthError as err:
+            return Resp.json({"error": err.error, "error_description": err.description}, err.status)
         return Resp.json(body)
 
     # --- faults ------------------------------------------------------------------------------
@@ -280,6 +288,14 @@ class GoogleEmulator(HelperMixin):
         path = Path(path)
         path.write_text(json.dumps(self.service_account_key(email, **kwargs), indent=2))
         return path
+
+    def oauth_client(self, *, testing: bool = False) -> dict:
+        """A desktop-app OAuth client's JSON, as the Cloud Console downloads it, with the emulator's token_uri."""
+        return self.state.authority.users.create_client(self.token_uri, testing=testing)
+
+    def consent(self, authorization_url: str, user: str, **kwargs: Any) -> str:
+        """Play the person on Google's consent screen: the URL the browser is sent back to (see oauth_users)."""
+        return self.state.authority.users.consent(authorization_url, user, **kwargs)
 
     def revoke_tokens(self) -> None:
         """Forget every issued access token: the next call answers 401 and clients must refresh."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
@@ -115,6 +116,10 @@ class GoogleSession(AuthorizedSession):
                 self.on_request(method, url)
             try:
                 response = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
+            except RefreshError as exc:  # a revoked sign-in, a deleted key: a sentence, and the next cycle tries again
+                raise GoogleAccessError(self._refresh_refused(exc)) from None
+            except TransportError as exc:  # the token endpoint unreachable: as for any unreachable Google
+                raise GoogleAccessError(google_text.token_refresh_failed(_first_line(exc))) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 if not safe or attempt == self.policy.attempts - 1:
                     raise
@@ -128,6 +133,19 @@ class GoogleSession(AuthorizedSession):
             log.warning(log_text.GOOGLE_RETRY_STATUS, method, _short(url), status)
             self.policy.sleep(self.policy.delay(attempt, retry_after_of(response)))
         return response
+
+
+    def _refresh_refused(self, error: RefreshError) -> str:
+        from google.oauth2 import credentials as user_credentials
+
+        if isinstance(self.credentials, user_credentials.Credentials):
+            return google_text.user_token_refused(self.credentials.account or "OAuth", _first_line(error))
+        return google_text.key_rejected(getattr(self.credentials, "service_account_email", ""), _first_line(error))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error.args[0] if error.args else error)
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 API_PATHS = (("/v4/spreadsheets", "sheets"), ("drive/v3", "drive"), ("gmail/v1", "gmail"), ("/token", "oauth"))

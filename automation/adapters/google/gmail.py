@@ -1,4 +1,5 @@
-"""Notifications sent through the Gmail API, as a Google Workspace user (domain-wide delegation).
+"""Notifications sent through the Gmail API: as the person signed in with OAuth, or as a Google Workspace user
+a service account acts for (domain-wide delegation).
 
 A service account can only send as a Workspace user whom a Workspace admin let it act for: the admin
 adds the account's client ID with the scope `https://www.googleapis.com/auth/gmail.send` under
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,8 @@ from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, load_credentials
+from automation.adapters.google.auth import USER, GoogleIdentity
+from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, authorized_http, load_credentials
 from automation.adapters.google.errors import (
     first_line,
     is_rate_limited,
@@ -33,6 +36,7 @@ from automation.adapters.google.errors import (
 )
 from automation.adapters.notify.outbox import build_email, parse_sender
 from automation.adapters.notify.smtp import NotificationError
+from automation.domain.texts import google as google_text
 from automation.domain.texts import log as log_text
 from automation.domain.texts import notify as notify_text
 from automation.ports import Message
@@ -41,11 +45,20 @@ log = logging.getLogger(__name__)
 
 class GmailNotifier:
     def __init__(self, key_file_or_credentials: Path | str | Any, sender: str, api_base: str = "",
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, *, identity: GoogleIdentity | None = None,
+                 on_request: Callable[[str, str], None] | None = None) -> None:
         self.sender = sender
         self.address = parse_sender(sender).addr_spec  # fail at start-up, not at the first notification
         self.policy = policy or RetryPolicy()
-        if isinstance(key_file_or_credentials, (str, Path)):
+        self.signed_in = False  # a person's own account (OAuth), not a service account acting for someone
+        self.mailbox = self.address
+        if identity is not None:
+            credentials = identity.mail_credentials(self.address)
+            self.account = identity.service_account or identity.email
+            self.client_id = identity.client_id
+            self.mailbox = identity.mailbox(self.address)
+            self.signed_in = identity.kind == USER
+        elif isinstance(key_file_or_credentials, (str, Path)):
             path = Path(key_file_or_credentials)
             credentials = load_credentials(path, (GMAIL_SEND_SCOPE,), subject=self.address)
             info = _key_info(path)
@@ -55,9 +68,30 @@ class GmailNotifier:
             credentials = key_file_or_credentials.with_subject(self.address)
             self.account = getattr(credentials, "service_account_email", "") or ""
             self.client_id = ""
+        self.credentials = credentials
         options = {"api_endpoint": api_base.rstrip("/") + "/"} if api_base else None
-        self.service = build("gmail", "v1", credentials=credentials, static_discovery=True, cache_discovery=False,
-                             client_options=options)
+        self.service = build("gmail", "v1", http=authorized_http(credentials, on_request), static_discovery=True,
+                             cache_discovery=False, client_options=options)
+
+    @classmethod
+    def for_identity(cls, identity: GoogleIdentity, sender: str, api_base: str = "",
+                     policy: RetryPolicy | None = None,
+                     on_request: Callable[[str, str], None] | None = None) -> GmailNotifier:
+        """Mail as the configured identity: the signed-in person, or the Workspace user delegated to."""
+        return cls(None, sender, api_base, policy, identity=identity, on_request=on_request)
+
+    def check_access(self) -> None:
+        """Whether Google gives a token that may send (for `check`, which sends nothing): a NotificationError if not."""
+        from google.auth.transport.requests import Request
+
+        if self.signed_in and not set(getattr(self.credentials, "scopes", None) or ()) & {GMAIL_SEND_SCOPE}:
+            raise NotificationError(google_text.gmail_scope_missing(self.account))
+        try:
+            self.credentials.refresh(Request())
+        except RefreshError as exc:
+            raise self._refresh_error(exc) from None
+        except TransportError as exc:
+            raise NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc)) from None
 
     def __repr__(self) -> str:
         return f"GmailNotifier(sender={self.address!r}, account={self.account!r})"
@@ -79,14 +113,16 @@ class GmailNotifier:
                 raise self._refresh_error(exc) from None
             except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
                 raise NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc)) from None
-        log.info(log_text.GMAIL_SENT, email["Message-ID"], self.address,
+        log.info(log_text.GMAIL_SENT, email["Message-ID"], self.mailbox,
                  answer.get("id", "?"))
 
     def _delegation_hint(self) -> str:
-        return notify_text.delegation_hint(self.client_id, self.account, GMAIL_SEND_SCOPE, self.address)
+        return notify_text.delegation_hint(self.client_id, self.account, GMAIL_SEND_SCOPE, self.mailbox)
 
     def _error(self, exc: HttpError) -> NotificationError:
         status, reason, text = exc.resp.status, _reason(exc), exc.reason
+        if self.signed_in and status == 403:
+            return NotificationError(google_text.gmail_scope_missing(self.account))
         if status == 400 and reason.lower() in ("failedprecondition", "failed_precondition"):
             return NotificationError(notify_text.gmail_refused(self.address, text, self._delegation_hint()))
         if status in (401, 403):
@@ -95,10 +131,15 @@ class GmailNotifier:
 
     def _refresh_error(self, exc: RefreshError) -> NotificationError:
         text = str(exc)
+        if self.signed_in:
+            return NotificationError(google_text.user_token_refused(self.account,
+                                                                    first_line(text, notify_text.NO_DETAIL)))
         if "unauthorized_client" in text or "access_denied" in text:
-            return NotificationError(notify_text.gmail_not_delegated(self.account, self.address, self._delegation_hint()))
+            return NotificationError(notify_text.gmail_not_delegated(self.account, self.mailbox,
+                                                                     self._delegation_hint()))
         if "invalid_grant" in text and ("subject" in text.lower() or "user" in text.lower()):
-            return NotificationError(notify_text.gmail_unknown_user(self.address, first_line(text, notify_text.NO_DETAIL)))
+            return NotificationError(notify_text.gmail_unknown_user(self.mailbox,
+                                                                    first_line(text, notify_text.NO_DETAIL)))
         return NotificationError(notify_text.gmail_token_failed(first_line(text, notify_text.NO_DETAIL)))
 
 

@@ -139,3 +139,50 @@ def audit_broken(no: object, item_id: object, at: object, reason: str, intact_un
     intact = f" Peristiwa sampai no. {intact_until} utuh." if intact_until else ""
     return (f"Jejak audit RUSAK pada peristiwa no. {no}" + (f" ({where})" if where else "")
             + f": {_AUDIT_REASONS.get(reason, reason)}.{intact}")
+
+
+# --- login and the test message --------------------------------------------------------------------
+HELP_LOGIN = "masuk ke Google dengan akun pengguna (untuk [google] auth = \"oauth\"); token disimpan di workspace"
+HELP_LOGIN_PASTE = ("tanpa browser di mesin ini: buka alamatnya di komputer lain, lalu tempel alamat tempat "
+                    "browser berakhir")
+HELP_LOGIN_PORT = "port tetap untuk alamat balik (untuk terowongan SSH: ssh -L PORT:127.0.0.1:PORT server)"
+HELP_LOGIN_NO_BROWSER = "jangan membuka browser; cukup tampilkan alamatnya"
+HELP_SEND_TEST = "kirim satu e-mail uji lewat jalur e-mail yang dikonfigurasi (ke ALAMAT atau ke operator)"
+ADDRESS_METAVAR = "ALAMAT"
+PORT_METAVAR = "PORT"
+LOGIN_NEEDS_OAUTH = ("`sop-konten login` hanya untuk [google] auth = \"oauth\"; konfigurasi ini memakai akun "
+                     "layanan (berkas kunci), yang tidak perlu masuk.")
+PASTE_PROMPT = "Alamat dari browser: "
+
+
+def login_open(address: object) -> str:
+    return f"Buka alamat ini di browser, masuk dengan akun Google kantor, lalu setujui izinnya:\n\n  {address}\n"
+
+
+def login_paste(address: object) -> str:
+    return (f"Buka alamat ini di browser (boleh di komputer lain), masuk dan setujui izinnya:\n\n  {address}\n\n"
+            "Browser lalu berakhir di halaman yang tidak dapat dimuat (127.0.0.1); salin seluruh alamat halaman "
+            "itu dan tempel di sini.")
+
+
+def logged_in(account: object, token_file: object) -> str:
+    return f"Masuk sebagai {account}; token disimpan di {token_file} (hanya pemilik berkas yang dapat membacanya)."
+
+
+def test_mail_sent(address: object, path: object) -> str:
+    return f"E-mail uji terkirim ke {address} lewat {path}."
+
+
+def test_mail_failed(address: object, path: object, reason: object) -> str:
+    return f"E-mail uji ke {address} lewat {path} gagal: {reason}"
+
+
+TEST_MAIL_SUBJECT = "Uji kirim sop-konten"
+
+
+def test_mail_body(path: object, config: object) -> str:
+    return (f"Ini e-mail uji dari `sop-konten check --kirim-uji`, dikirim lewat {path} sesuai {config}.\n"
+            "Bila e-mail ini sampai, pemberitahuan sop-konten juga akan sampai. Tidak perlu dibalas.\n")
+
+
+MAIL_PATHS = {"gmail": "Gmail", "smtp": "server SMTP", "outbox": "folder outbox"}

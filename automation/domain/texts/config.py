@@ -117,9 +117,14 @@ settle_seconds = 5            # unggahan yang lebih muda dari ini dianggap masih
 # shared_drive = ""           # untuk "drive": ID shared drive, bila foldernya ada di sana
 # intake_seconds = 300        # untuk "drive": cari unggahan baru paling sering sekali tiap selang ini
 
-# Google Workspace: berkas kunci akun layanan (atau GOOGLE_APPLICATION_CREDENTIALS).
+# Google Workspace: akun layanan (berkas kunci) atau akun pengguna (OAuth, masuk sekali dengan `sop-konten login`).
+# Langkah demi langkah: docs/panduan/google.md.
 [google]
-key_file = ""
+auth = "service_account"      # "service_account" atau "oauth"
+key_file = ""                 # untuk akun layanan; kosong: GOOGLE_APPLICATION_CREDENTIALS
+# delegated_user = ""         # akun layanan bertindak sebagai pengguna Workspace ini (delegasi seluruh domain)
+# client_secrets = "oauth-client.json"   # untuk "oauth": klien OAuth jenis Desktop app dari Cloud Console
+# token_file = "google-token.json"       # untuk "oauth": token yang disimpan `login` (hanya pemilik yang bisa membaca)
 api_base = ""                 # kosong: Google sendiri
 retry_attempts = 6            # pada 429, 5xx dan batas waktu, dengan jeda yang makin panjang dan acak
 retry_base_seconds = 1.0
