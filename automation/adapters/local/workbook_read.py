@@ -56,7 +56,10 @@ def read_values(data: bytes, tabs: Sequence[str], first_column_only: Sequence[st
 
     Fast with calamine when its values are openpyxl's, else openpyxl read-only. Raises what openpyxl
     raises for a file it cannot read."""
-    fast = _calamine_values(data, tabs, first_column_only)
+    try:
+        fast = _calamine_values(data, tabs, first_column_only)
+    except (ValueError, KeyError, IndexError, UnicodeDecodeError):  # XML the patterns did not foresee
+        fast = None
     return fast if fast is not None else _openpyxl_values(data, tabs, first_column_only)
 
 
