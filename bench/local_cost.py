@@ -4,6 +4,7 @@
     python3 bench/local_cost.py --quick         # 100 and 1,000 rows
     python3 bench/local_cost.py --full          # and 50,000 rows
     python3 bench/local_cost.py --archive       # the register as it is with the archive on (see below)
+    python3 bench/local_cost.py --reads         # the register read alone, against openpyxl's full parse
 
 Each size runs in its own spawned daemon process (bench/workers.py: the same engine `sop-konten run`
 uses, one app for many cycles), so the CPU time (`time.process_time()` around the cycle) and the
@@ -156,6 +157,57 @@ def measure_size(size: int, archive: bool, repeats: int, keep: bool) -> dict[str
             shutil.rmtree(root, ignore_errors=True)
 
 
+def _time_reads(path: str, conn) -> None:
+    """In a fresh process: the register read alone, parsed (bytes changed) and kept (bytes unchanged),
+    against openpyxl's full parse of the same file (what every read cost before)."""
+    import io
+    import resource
+
+    import python_calamine  # noqa: F401 - imported before timing, as in a daemon that already read once
+
+    from automation.adapters.local.workbook import WorkbookRegister
+
+    def cpu(action) -> float:
+        started = time.process_time()
+        action()
+        return time.process_time() - started
+
+    parsed = statistics.median(cpu(WorkbookRegister(Path(path)).read) for _ in range(3))
+    register = WorkbookRegister(Path(path))
+    register.read()
+    kept = statistics.median(cpu(register.read) for _ in range(5))
+    fast_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    data = Path(path).read_bytes()
+    full = cpu(lambda: openpyxl.load_workbook(io.BytesIO(data)))
+    conn.send({"parsed": parsed, "kept": kept, "openpyxl": full, "fast_rss": fast_rss})
+
+
+def measure_reads(size: int, archive: bool) -> dict[str, Any]:
+    import multiprocessing
+
+    root = Path(tempfile.mkdtemp(prefix=f"local-read-{size}-"))
+    try:
+        build_workspace(root, size, archive)
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_time_reads, args=(str(root / "register.xlsx"), child))
+        process.start()
+        result = parent.recv()
+        process.join()
+        return {"rows": size, "bytes": (root / "register.xlsx").stat().st_size, **result}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def report_reads(results: list[dict[str, Any]]) -> str:
+    lines = ["| rows | xlsx KB | read, bytes changed (s) | read, bytes unchanged (s) | openpyxl full parse (s) | "
+             "peak RSS of the reads MB |", "|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['rows']:,} | {r['bytes'] // 1024:,} | {r['parsed']:.3f} | {r['kept']:.4f} | "
+                     f"{r['openpyxl']:.2f} | {r['fast_rss'] / MB:.0f} |")
+    return "\n".join(lines)
+
+
 def verdict(result: dict[str, Any]) -> list[str]:
     size, notes = result["rows"], []
     if size in TODAY_IDLE:
@@ -195,8 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive", action="store_true", help="the register as it is with the archive on")
     parser.add_argument("--repeats", type=int, default=3, help="timed idle and active cycles (median)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    parser.add_argument("--reads", action="store_true", help="time the register read alone (no cycles)")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES if args.full else SIZES)
+    if args.reads:
+        print(report_reads([measure_reads(size, args.archive) for size in sizes]))
+        return 0
     results = []
     for size in sizes:
         print(f"{size:,} rows ...", file=sys.stderr, flush=True)

@@ -245,10 +245,7 @@ class WorkbookRegister:
         data, read = self._read_bytes()
         if self._last_read is not None and self._last_read[0] == read.sha256:
             return self._last_read[1]
-        try:
-            sheets = read_values(data, (self.register_tab, self.roster_tab), first_column_only=(self.log_tab,))
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise RegisterError(store_text.workbook_corrupt(self.path.name)) from exc
+        sheets = self._read_sheets((self.register_tab, self.roster_tab), (self.log_tab,), data)
         snapshot = RegisterSnapshot(
             register=_table(self._tab(sheets, self.register_tab)),
             roster=_table(self._tab(sheets, self.roster_tab)),
@@ -257,14 +254,22 @@ class WorkbookRegister:
         self._last_read = (read.sha256, snapshot)
         return snapshot
 
+    def _read_sheets(self, tabs: Sequence[str], first_column_only: Sequence[str] = (),
+                     data: bytes | None = None) -> dict[str, Sheet]:
+        if data is None:
+            data, _ = self._read_bytes()
+        try:
+            return read_values(data, tabs, first_column_only)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise RegisterError(store_text.workbook_corrupt(self.path.name)) from exc
+
     def _tab(self, sheets: dict[str, Sheet], tab: str) -> Sheet:
         if tab not in sheets:
             raise RegisterError(store_text.workbook_tab_missing(tab, self.path.name))
         return sheets[tab]
 
     def log_headers(self) -> tuple[str, ...]:
-        wb, _ = self._load()
-        return _headers(self._sheet(wb, self.log_tab))
+        return _read_headers(self._tab(self._read_sheets((self.log_tab,)), self.log_tab))
 
     def link(self, item_id: str) -> str:
         return self.path.resolve().as_uri()
@@ -528,10 +533,7 @@ class _RowIndex:
 def _table(sheet: Sheet) -> Table:
     """A tab's header row and data rows as text; trailing empty rows dropped, rows padded to the headers."""
     rows = sheet.rows
-    headers_row = rows[0] if rows else []
-    headers = [cell_text(None if v == "" else v).strip() for v in headers_row]
-    while headers and not headers[-1]:
-        headers.pop()
+    headers = _read_headers(sheet)
     width = len(headers)
     table: list[tuple[str, ...]] = []
     if width:
@@ -543,7 +545,14 @@ def _table(sheet: Sheet) -> Table:
             table.append(texts + padding[len(texts):])
     while table and not any(table[-1]):
         table.pop()
-    return Table(headers=tuple(headers), rows=tuple(table))
+    return Table(headers=headers, rows=tuple(table))
+
+
+def _read_headers(sheet: Sheet) -> tuple[str, ...]:
+    headers = [cell_text(None if v == "" else v).strip() for v in (sheet.rows[0] if sheet.rows else [])]
+    while headers and not headers[-1]:
+        headers.pop()
+    return tuple(headers)
 
 
 def _last_log_no_read(sheet: Sheet) -> int:
