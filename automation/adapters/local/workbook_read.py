@@ -17,7 +17,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -108,37 +108,45 @@ _INLINE_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 def _first_column(xml: bytes) -> list[list[CellValue]] | None:
     """Column A of a long tab (the Log) straight from its XML, as openpyxl reads numbers, inline text and
     booleans; None for anything else (shared strings: calamine reads those)."""
-    import html
-
     values: dict[int, CellValue] = {}
-    plain = _COLUMN_A_NUMBER.findall(xml)  # the usual Log: a number in every cell, nothing else
-    if len(plain) == xml.count(b'<c r="A'):
+    plain = _COLUMN_A_NUMBER.findall(xml)  # the usual Log: a header, then a number in every cell
+    first = _COLUMN_A_CELL.search(xml)
+    header = first is not None and first.group(1) == b"1" and not _COLUMN_A_NUMBER.match(xml, first.start())
+    if len(plain) + header == xml.count(b'<c r="A'):
+        cells: Iterable[re.Match[bytes]] = [first] if header and first is not None else []
         for row, text in plain:
             values[int(row)] = float(text) if b"." in text or b"E" in text or b"e" in text else int(text)
-        last = max(values, default=0)
-        return [[values.get(r, "")] for r in range(1, last + 1)]
-    for match in _COLUMN_A_CELL.finditer(xml):
-        attributes, body = match.group(2), match.group(3) or b""
-        if any(mark in body for mark in _DIFFERING_MARKS):
-            return None
-        kind = re.search(rb'\st="([^"]*)"', attributes)
-        data_type = kind.group(1) if kind else b"n"
-        value: CellValue = ""
-        if data_type == b"inlineStr":
-            value = html.unescape(b"".join(_INLINE_TEXT.findall(body)).decode())
-        elif data_type in (b"n", b"b"):
-            stored = _VALUE.search(body)
-            if stored is not None and stored.group(1):
-                text = stored.group(1).decode()
-                if data_type == b"b":
-                    value = bool(int(text))
-                else:
-                    value = float(text) if "." in text or "E" in text or "e" in text else int(text)
-        else:
+    else:
+        cells = _COLUMN_A_CELL.finditer(xml)
+    for match in cells:
+        value = _column_a_value(match)
+        if value is None:
             return None
         values[int(match.group(1))] = value
     last = max(values, default=0)
     return [[values.get(r, "")] for r in range(1, last + 1)]
+
+
+def _column_a_value(match: re.Match[bytes]) -> CellValue | None:
+    """A cell's value as openpyxl reads it, "" when empty; None when only a full reader can tell."""
+    import html
+
+    attributes, body = match.group(2), match.group(3) or b""
+    if any(mark in body for mark in _DIFFERING_MARKS) or b"<rPh" in body:  # phonetic runs: not the text
+        return None
+    kind = re.search(rb'\st="([^"]*)"', attributes)
+    data_type = kind.group(1) if kind else b"n"
+    if data_type == b"inlineStr":
+        return html.unescape(b"".join(_INLINE_TEXT.findall(body)).decode())
+    if data_type not in (b"n", b"b"):
+        return None
+    stored = _VALUE.search(body)
+    if stored is None or not stored.group(1):
+        return ""
+    text = stored.group(1).decode()
+    if data_type == b"b":
+        return bool(int(text))
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
 
 
 def _first_column_calamine(sheet) -> list[list[CellValue]]:
