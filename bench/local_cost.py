@@ -5,6 +5,7 @@
     python3 bench/local_cost.py --full          # and 50,000 rows
     python3 bench/local_cost.py --archive       # the register as it is with the archive on (see below)
     python3 bench/local_cost.py --reads         # the register read alone, against openpyxl's full parse
+    python3 bench/local_cost.py --no-item-folders   # no item folders: the register's and the engine's cost
 
 Each size runs in its own spawned daemon process (bench/workers.py: the same engine `sop-konten run`
 uses, one app for many cycles), so the CPU time (`time.process_time()` around the cycle) and the
@@ -75,7 +76,7 @@ def log_lines(rows: list[dict[str, str]]) -> list[list[object]]:
     return lines
 
 
-def build_workspace(root: Path, size: int, archive: bool) -> Path:
+def build_workspace(root: Path, size: int, archive: bool, item_folders: bool = True) -> Path:
     """A local workspace (`sop-konten init`) whose register holds `size` realistic rows; the config path."""
     from automation.adapters.local.workbook import set_text, set_value
     from automation.adapters.local.workbook_layout import is_time_column
@@ -95,7 +96,8 @@ def build_workspace(root: Path, size: int, archive: bool) -> Path:
         for header, value in row.items():
             if value:
                 set_value(register.cell(index, columns[header]), value, is_time_column(CONTRACT, header))
-        item_folder(row, config.assets_path).mkdir(parents=True, exist_ok=True)
+        if item_folders:
+            item_folder(row, config.assets_path).mkdir(parents=True, exist_ok=True)
     for index, line in enumerate(log_lines(rows), start=2):
         log.cell(index, 1).value = line[0]
         for column, value in enumerate(line[1:], start=2):
@@ -121,11 +123,11 @@ def edit(register: Path, count: int, rnd: random.Random) -> int:
     return len(chosen)
 
 
-def measure_size(size: int, archive: bool, repeats: int, keep: bool) -> dict[str, Any]:
+def measure_size(size: int, archive: bool, repeats: int, keep: bool, item_folders: bool = True) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"local-cost-{size}-"))
     try:
         started = time.perf_counter()
-        config = build_workspace(root, size, archive)
+        config = build_workspace(root, size, archive, item_folders)
         built = time.perf_counter() - started
         register = root / "register.xlsx"
         rows_in_register = openpyxl.load_workbook(register, read_only=True)["Register"].max_row - 1
@@ -224,11 +226,12 @@ def verdict(result: dict[str, Any]) -> list[str]:
     return notes
 
 
-def report(results: list[dict[str, Any]], command: str, archive: bool) -> str:
+def report(results: list[dict[str, Any]], command: str, archive: bool, item_folders: bool = True) -> str:
     commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     lines = [f"Run of {datetime.utcnow():%Y-%m-%d %H:%M} UTC: `{command}`; code: {commit or 'unknown'}; "
-             f"archive {'on (finished > 30 days left out)' if archive else 'off'}.", "",
+             f"archive {'on (finished > 30 days left out)' if archive else 'off'}; "
+             f"{'every item has its folder under drive/<stage>/' if item_folders else 'no item folders'}.", "",
              "| rows | in Register | xlsx KB | first cycle s | idle after own write s | idle s | "
              f"active ({EDITS} edits) s | active wall s | peak RSS MB | against the targets |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -248,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timed idle and active cycles (median)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
     parser.add_argument("--reads", action="store_true", help="time the register read alone (no cycles)")
+    parser.add_argument("--no-item-folders", action="store_true",
+                        help="items have no folder in the local asset store (isolates the register's cost)")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES if args.full else SIZES)
     if args.reads:
@@ -256,10 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for size in sizes:
         print(f"{size:,} rows ...", file=sys.stderr, flush=True)
-        results.append(measure_size(size, args.archive, args.repeats, args.keep))
+        results.append(measure_size(size, args.archive, args.repeats, args.keep, not args.no_item_folders))
         print(f"  {results[-1]}", file=sys.stderr, flush=True)
     command = "python3 bench/local_cost.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    print(report(results, command.strip(), args.archive))
+    print(report(results, command.strip(), args.archive, not args.no_item_folders))
     return 0
 
 
