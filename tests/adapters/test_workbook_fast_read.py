@@ -152,11 +152,15 @@ def test_every_kind_of_date_cell_reads_as_before(tmp_path):
     assert_reads_like_openpyxl(path)
 
 
-@pytest.mark.parametrize("kind", ["formula", "array formula", "error", "escaped character"])
+@pytest.mark.parametrize("kind", ["formula", "array formula", "error", "escaped character", "formula in the Log"])
 def test_what_calamine_reads_otherwise_is_read_by_openpyxl(tmp_path, kind):
     wb = new_workbook()
     ws = wb["Register"]
     ws.append(["K-1", "Judul", "2. Verifikasi", None, None])
+    wb["Log"].append([3, "2026-03-10 10:00", "kejadian"])
+    if kind == "formula in the Log":  # a person numbering the Log with a formula: openpyxl sees "=A2+1"
+        wb["Log"].append(["=A2+1", "2026-03-10 10:05", "kejadian"])
+        wb["Log"].append(["shared", "2026-03-10 10:06", "kejadian"])
     if kind == "formula":
         ws["E2"] = "=1+2"  # a person's formula reads as its text, as it always did
     elif kind == "array formula":
@@ -164,7 +168,7 @@ def test_what_calamine_reads_otherwise_is_read_by_openpyxl(tmp_path, kind):
     elif kind == "error":
         ws["E2"] = "#N/A"
         ws["E2"].data_type = "e"
-    else:
+    elif kind == "escaped character":
         ws["E2"] = "a_x000D_b"
     path = tmp_path / "register.xlsx"
     wb.save(path)

@@ -88,7 +88,10 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
         try:
             if tab in first_column_only:
                 dated = {where: found for where, found in dated.items() if where[1] == 1}
-                rows = _first_column(xml) or _first_column_calamine(book.get_sheet_by_name(tab))
+                column = _first_column(xml)
+                if column is None and _differs(xml):
+                    return None
+                rows = column or _first_column_calamine(book.get_sheet_by_name(tab))
             else:
                 rows = cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
         except python_calamine.CalamineError:
