@@ -67,19 +67,22 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
     import python_calamine
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            paths = _sheet_paths(archive)
-            if paths is None:
-                return None
-            styles = _date_styles(archive)
-            parts = {tab: archive.read(paths[tab]) for tab in (*tabs, *first_column_only) if tab in paths}
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        paths = _sheet_paths(archive)
+        styles = _date_styles(archive)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, python_calamine.CalamineError):
         return None  # openpyxl reads it, or says what is wrong with it
-    if styles is None:
+    if paths is None or styles is None:
         return None
     sheets = {}
-    for tab, xml in parts.items():
+    for tab in (*tabs, *first_column_only):
+        if tab not in paths:
+            continue
+        try:
+            xml = archive.read(paths[tab])  # one tab's XML at a time: the Log's is as large as the register's
+        except (KeyError, zipfile.BadZipFile):
+            return None
         if tab not in first_column_only and _differs(xml):  # `_first_column` checks its own cells
             return None
         dated = _dated_cells(xml, styles)
