@@ -132,10 +132,15 @@ class Backends:
     @cached_property
     def platforms(self) -> dict[str, Platform]:
         """Platforms with a `[publish.<platform>]` table go through their APIs; the others to the local feed."""
+        from automation.domain.platform_rules import PLATFORM_NAMES
+
+        publish = self.config.raw.get("publish", {})
+        if isinstance(publish, dict) and not any(key in PLATFORM_NAMES or key == "media_host" for key in publish):
+            return {}  # nothing to build: the adapters' libraries stay unloaded
         from automation.publisher import PublishConfigError, build_platforms
 
         try:
-            return build_platforms(self.config.raw.get("publish", {}), base_dir=self.config.base)
+            return build_platforms(publish, base_dir=self.config.base)
         except PublishConfigError as exc:
             raise ConfigError(f"{self.config.path}: {exc}") from exc
 
@@ -387,16 +392,25 @@ def _journal_problem(path: Path) -> str:
 
 
 def user_errors() -> tuple[type[Exception], ...]:
-    """The errors whose message is already one sentence for the operator: a problem to fix, not a crash."""
-    from automation.adapters.google.client import GoogleAccessError
-    from automation.adapters.social.base import PublishConfigError
+    """The errors whose message is already one sentence for the operator: a problem to fix, not a crash.
+
+    Evaluate it where the error is caught (`except user_errors()`): the Google and platform errors are
+    in it once their modules are loaded, and an error of a module never loaded cannot have been raised,
+    so a local workspace does not load Google's and the platforms' libraries just to name their errors.
+    """
+    import sys
+
     from automation.domain.contract import HeaderError
     from automation.domain.sop import SopError
     from automation.domain.working_time import CalendarConfigError
     from automation.ports import RegisterError
 
-    return (ConfigError, SopError, RegisterError, HeaderError, CalendarConfigError, GoogleAccessError,
-            PublishConfigError)
+    errors: list[type[Exception]] = [ConfigError, SopError, RegisterError, HeaderError, CalendarConfigError]
+    for module, name in (("automation.adapters.google.client", "GoogleAccessError"),
+                         ("automation.adapters.social.base", "PublishConfigError")):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
 
 
 def failure_sentence(error: BaseException, config: Config) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from automation.adapters.social.base import PLATFORM_NAMES
 from automation.domain.addresses import AddressError, parse_address
+from automation.domain.platform_rules import PLATFORM_NAMES
 from automation.domain.sop import Sop, SopError, load_sop
 from automation.domain.texts import config as config_text
 from automation.domain.texts import notify as notify_text

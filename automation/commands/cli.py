@@ -53,14 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.unraisablehook = previous_hook
 
 
-def _handle(args) -> int:
+def _problems_to_fix() -> tuple[type[Exception], ...]:
     from automation.bootstrap import user_errors
     from automation.report.monitoring import ReportError
 
-    problems_to_fix: tuple[type[Exception], ...] = (UserError, ReportError, *user_errors())
+    return (UserError, ReportError, *user_errors())
+
+
+def _handle(args) -> int:
     try:
         return args.handler(args)
-    except problems_to_fix as exc:
+    except _problems_to_fix() as exc:  # evaluated when something was raised (see `user_errors`)
         print(cli_text.error_line(exc), file=sys.stderr)
         return ExitCode.UNUSABLE
     except (OSError, sqlite3.Error) as exc:  # met while working: init, setup, report writing their files

@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from math import floor
-
-from twitter_text import parse_tweet
-from twitter_text.config import config as twitter_text_config
-from twitter_text.get_character_weight import get_character_weight
-from twitter_text.has_invalid_characters import has_invalid_characters
+from typing import Any
 
 from automation.domain.platform_rules import (
     CODEPOINTS,
@@ -49,9 +46,14 @@ __all__ = [
 
 # --- X: twitter-text -------------------------------------------------------------------------------
 
-X_CONFIG = twitter_text_config["version3"]  # what X counts with today: emoji sequences discounted
-# the same without emoji parsing: config v2 (older conformance cases)
-X_CONFIG_V2 = {**twitter_text_config["version2"], "emoji_parsing_enabled": False}
+# twitter-text compiles its expressions on import (the biggest share of start-up): imported on first use.
+@lru_cache(maxsize=2)
+def _x_options(discount_emoji: bool) -> dict[str, Any]:
+    """Config v3, what X counts with today (emoji sequences discounted); else v2 without emoji parsing
+    (older conformance cases)."""
+    from twitter_text.config import config
+
+    return config["version3"] if discount_emoji else {**config["version2"], "emoji_parsing_enabled": False}
 
 # twitter-text's URL expression takes time quadratic in a run of domain characters that is not a
 # link ("a.a.a..." or "a-a-a...": 40,000 characters take minutes). A run that cannot be a domain name
@@ -80,7 +82,11 @@ class XCount:
 
 def x_count(text: str, *, discount_emoji: bool = True) -> XCount:
     """twitter-text's parse of `text` (config v3; v2 when `discount_emoji` is False)."""
-    options = X_CONFIG if discount_emoji else X_CONFIG_V2
+    from twitter_text import parse_tweet
+    from twitter_text.get_character_weight import get_character_weight
+    from twitter_text.has_invalid_characters import has_invalid_characters
+
+    options = _x_options(discount_emoji)
     text = unicodedata.normalize("NFC", text or "")
     runs = _hostile_runs(text)
     if not runs:

@@ -336,6 +336,8 @@ TIKTOK = PlatformRules(
 )
 
 RULES: dict[str, PlatformRules] = {rules.name: rules for rules in (INSTAGRAM, FACEBOOK, X, YOUTUBE, TIKTOK)}
+# A platform's key in sop-konten.toml (`[publish.<key>]`) -> its name.
+PLATFORM_NAMES = {name.lower(): name for name in RULES}
 
 _ALIASES = {"twitter": "X", "x (twitter)": "X", "ig": "Instagram", "fb": "Facebook", "yt": "YouTube"}
 

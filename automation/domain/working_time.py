@@ -545,8 +545,9 @@ def package_holidays(country: str, categories: Sequence[str], language: str = ""
     kwargs: dict[str, Any] = {"categories": tuple(categories)}
     if language:
         kwargs["language"] = language
+    country_class = _one_country(country)
     try:
-        entity = holidays.country_holidays(country, **kwargs)  # no years yet: validates only
+        entity = country_class(**kwargs)  # no years yet: validates only
     except NotImplementedError as exc:
         raise CalendarConfigError(
             "calendar.holiday_country", calendar_text.unknown_country(country)
@@ -564,9 +565,49 @@ def package_holidays(country: str, categories: Sequence[str], language: str = ""
         )
 
     def lookup(year: int) -> dict[date, str]:
-        return dict(holidays.country_holidays(country, years=year, **kwargs).items())
+        return dict(country_class(years=year, **kwargs).items())
 
     return lookup
+
+
+def _one_country(country: str) -> Callable[..., Any]:
+    """The `holidays` class of `country`, loading its module only.
+
+    `holidays.country_holidays` imports the package `holidays.countries`, whose `__init__` imports all
+    of its 250 countries (0.1 s of start-up). A country's module needs none of them, so it is imported
+    under a bare stand-in for that package, which is dropped again (a later full import is unaffected).
+    Anything unexpected falls back to `holidays.country_holidays`, which also reports unknown countries.
+    """
+    import importlib
+    import os
+    import sys
+    import types
+
+    import holidays
+
+    def whole_package(**kwargs: Any) -> Any:
+        return holidays.country_holidays(country, **kwargs)
+
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:  # pragma: no cover - an older or newer package layout
+        return whole_package
+    module = next((name for name, names in COUNTRIES.items() if country in names[1:]), None)
+    if module is None or not getattr(holidays, "__file__", None):
+        return whole_package
+    name = f"holidays.countries.{module}"
+    if name not in sys.modules and "holidays.countries" not in sys.modules:
+        stand_in = types.ModuleType("holidays.countries")
+        stand_in.__path__ = [os.path.join(os.path.dirname(holidays.__file__), "countries")]
+        sys.modules["holidays.countries"] = stand_in
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            return whole_package
+        finally:
+            del sys.modules["holidays.countries"]
+    country_class = getattr(importlib.import_module(name), COUNTRIES[module][0], None)
+    return country_class if callable(country_class) else whole_package
 
 
 class WorkingCalendar:

@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import quote
 
 from automation.adapters.local.folders import open_regular
-from automation.adapters.media.prepare import inspect
 from automation.domain.platform_rules import FeedShape, id_ratio, rules_for
 from automation.domain.texts import feed as feed_text
 from automation.domain.texts import log as log_text
@@ -191,6 +190,8 @@ def _indonesian_time(value: str) -> str:
 
 def _describe(path: Path) -> dict[str, Any]:
     """Kind and pixels of a published file, for the card's frame (from its bytes, not its name)."""
+    from automation.adapters.media.prepare import inspect  # Pillow and av: loaded when something is published
+
     info = inspect(path)
     kind = info.kind if info.ok else _kind_by_suffix(path.name)
     return {"name": path.name, "kind": kind, "width": info.width, "height": info.height}

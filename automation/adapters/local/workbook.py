@@ -19,17 +19,9 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.numbers import is_datetime
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from automation.adapters.local.workbook_layout import daemon_time, is_time_column, lay_out, set_date_time
+from automation.adapters.local.workbook_read import Sheet, date_kind, read_values
 from automation.domain.contract import NOTES, Contract
 from automation.domain.rows import RowLocator
 from automation.domain.texts import config as config_text
@@ -47,6 +39,13 @@ from automation.ports import (
     WriteBatch,
     WriteResult,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (with numpy and Pillow, 0.5 s) and the layout built on it are imported where a workbook is
+# loaded or written: a cycle that only reads uses `workbook_read` and never loads them.
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ def cell_text(value: object, number_format: str = "General") -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, datetime):  # before date: datetime is a date
-        kind = is_datetime(number_format)
+        kind = date_kind(number_format)
         if kind == "date":
             return value.strftime("%Y-%m-%d")
         if kind == "time":
@@ -93,6 +92,8 @@ def set_text(cell, value: str) -> None:
     if value == "":
         cell.value = None
         return
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # xlsx cannot hold control characters
     cell.data_type = "s"  # openpyxl turns "=..." into a formula; force text
 
@@ -163,6 +164,7 @@ class WorkbookRegister:
         self.log_tab = log_tab
         self.id_header = id_header
         self.title_header = title_header
+        self._last_read: tuple[str, RegisterSnapshot] | None = None  # (sha256 of the bytes, their snapshot)
 
     def __repr__(self) -> str:
         return f"WorkbookRegister({str(self.path)!r})"
@@ -180,6 +182,10 @@ class WorkbookRegister:
         **kwargs,
     ) -> WorkbookRegister:
         """Make a new register workbook with the three tabs; never overwrites an existing file."""
+        from openpyxl.workbook.workbook import Workbook
+
+        from automation.adapters.local.workbook_layout import lay_out
+
         register = cls(Path(path), **kwargs)
         if register.path.exists():
             raise RegisterError(store_text.file_exists(register.path.name))
@@ -208,6 +214,8 @@ class WorkbookRegister:
         lock = self.is_locked()
         if lock:
             raise RegisterError(store_text.workbook_open(self.path.name, lock))
+        from automation.adapters.local.workbook_layout import lay_out
+
         wb, read = self._load()
         changes = lay_out(wb, self.contract)
         if changes:
@@ -220,22 +228,48 @@ class WorkbookRegister:
         """What `set_up` would change, changing nothing (`sop-konten check`)."""
         if self.contract is None:
             return []
+        from automation.adapters.local.workbook_layout import lay_out
+
         wb, _ = self._load()
         return lay_out(wb, self.contract)
 
     # --- reading ----------------------------------------------------------
 
     def read(self) -> RegisterSnapshot:
-        wb, _ = self._load()
-        return RegisterSnapshot(
-            register=_table(self._sheet(wb, self.register_tab)),
-            roster=_table(self._sheet(wb, self.roster_tab)),
-            log_last_no=_last_log_no(self._sheet(wb, self.log_tab)),
+        """The register as the domain sees it; the file is parsed only when its bytes changed.
+
+        Identical bytes give an identical snapshot, so the last one is kept with the hash of the bytes
+        it came from: an idle cycle costs reading and hashing the file, whatever a save did to its
+        size, time or inode. The snapshot is immutable (tuples), so handing out the same one is safe.
+        """
+        data, read = self._read_bytes()
+        if self._last_read is not None and self._last_read[0] == read.sha256:
+            return self._last_read[1]
+        sheets = self._read_sheets((self.register_tab, self.roster_tab), (self.log_tab,), data)
+        snapshot = RegisterSnapshot(
+            register=_table(self._tab(sheets, self.register_tab)),
+            roster=_table(self._tab(sheets, self.roster_tab)),
+            log_last_no=_last_log_no_read(self._tab(sheets, self.log_tab)),
         )
+        self._last_read = (read.sha256, snapshot)
+        return snapshot
+
+    def _read_sheets(self, tabs: Sequence[str], first_column_only: Sequence[str] = (),
+                     data: bytes | None = None) -> dict[str, Sheet]:
+        if data is None:
+            data, _ = self._read_bytes()
+        try:
+            return read_values(data, tabs, first_column_only)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise RegisterError(store_text.workbook_corrupt(self.path.name)) from exc
+
+    def _tab(self, sheets: dict[str, Sheet], tab: str) -> Sheet:
+        if tab not in sheets:
+            raise RegisterError(store_text.workbook_tab_missing(tab, self.path.name))
+        return sheets[tab]
 
     def log_headers(self) -> tuple[str, ...]:
-        wb, _ = self._load()
-        return _headers(self._sheet(wb, self.log_tab))
+        return _read_headers(self._tab(self._read_sheets((self.log_tab,)), self.log_tab))
 
     def link(self, item_id: str) -> str:
         return self.path.resolve().as_uri()
@@ -380,6 +414,19 @@ class WorkbookRegister:
 
     def _load(self) -> tuple[Workbook, _ReadFile]:
         """Read the file once and parse it; the stamp is of the very bytes parsed."""
+        import openpyxl
+
+        data, read = self._read_bytes()
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise RegisterError(
+                store_text.workbook_corrupt(self.path.name)
+            ) from exc
+        return wb, read
+
+    def _read_bytes(self) -> tuple[bytes, _ReadFile]:
+        """The file's bytes, with the stamp of the very bytes read and their hash."""
         name = self.path.name
         self.recover_after_crash()
         try:
@@ -390,15 +437,11 @@ class WorkbookRegister:
             raise RegisterError(store_text.workbook_missing(name, self.path.parent)) from None
         except OSError as exc:
             raise RegisterError(store_text.workbook_unreadable(name, config_text.os_reason(exc.errno, exc.strerror))) from exc
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data))
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise RegisterError(
-                store_text.workbook_corrupt(name)
-            ) from exc
-        return wb, _ReadFile(stamp, hashlib.sha256(data).hexdigest())
+        return data, _ReadFile(stamp, hashlib.sha256(data).hexdigest())
 
     def _sheet(self, wb: Workbook, tab: str) -> Worksheet:
+        from openpyxl.worksheet.worksheet import Worksheet
+
         ws = wb[tab] if tab in wb.sheetnames else None
         if not isinstance(ws, Worksheet):
             raise RegisterError(store_text.workbook_tab_missing(tab, self.path.name))
@@ -408,6 +451,8 @@ class WorkbookRegister:
 def set_value(cell, value: str, time_column: bool) -> None:
     """A time the daemon spells (`YYYY-MM-DD HH:MM`) in a time column becomes a date-time cell (it reads
     back as the same text); anything else, and every other column, is stored as text."""
+    from automation.adapters.local.workbook_layout import daemon_time, set_date_time
+
     when = daemon_time(value) if time_column else None
     if when is not None:
         set_date_time(cell, when)
@@ -417,6 +462,8 @@ def set_value(cell, value: str, time_column: bool) -> None:
 
 def _like_column(ws: Worksheet, cell, column: int) -> None:
     """A new row's cell wraps like its column (openpyxl does not apply a column's style to new cells)."""
+    from openpyxl.utils import get_column_letter
+
     dimension = ws.column_dimensions.get(get_column_letter(column))
     if dimension is not None and dimension.alignment.wrap_text:
         cell.alignment = copy(dimension.alignment)
@@ -452,19 +499,6 @@ def _header_columns(ws: Worksheet) -> dict[str, int]:
     return columns
 
 
-def _table(ws: Worksheet) -> Table:
-    headers = _headers(ws)
-    width = len(headers)
-    rows: list[tuple[str, ...]] = []
-    if width:
-        for cells in ws.iter_rows(min_row=2, max_col=width):
-            row = tuple(_cell_text(cell) for cell in cells)
-            rows.append(row + ("",) * (width - len(row)))
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return Table(headers=headers, rows=tuple(rows))
-
-
 def _last_used_row(ws: Worksheet) -> int:
     """The last row holding any value (formatting alone does not count); 1 if only headers."""
     last = 1
@@ -494,6 +528,36 @@ class _RowIndex:
         """The sheet row of `anchor` now, or None (see automation.domain.rows)."""
         index = self.locator.find(anchor)
         return None if index is None else index + 2
+
+
+def _table(sheet: Sheet) -> Table:
+    """A tab's header row and data rows as text; trailing empty rows dropped, rows padded to the headers."""
+    rows = sheet.rows
+    headers = _read_headers(sheet)
+    width = len(headers)
+    table: list[tuple[str, ...]] = []
+    if width:
+        padding = ("",) * width
+        number_format = sheet.number_format
+        for r, row in enumerate(rows[1:], start=2):
+            texts = tuple(v if type(v) is str else cell_text(v, number_format(r, c))
+                          for c, v in enumerate(row[:width], start=1))
+            table.append(texts + padding[len(texts):])
+    while table and not any(table[-1]):
+        table.pop()
+    return Table(headers=headers, rows=tuple(table))
+
+
+def _read_headers(sheet: Sheet) -> tuple[str, ...]:
+    headers = [cell_text(None if v == "" else v).strip() for v in (sheet.rows[0] if sheet.rows else [])]
+    while headers and not headers[-1]:
+        headers.pop()
+    return tuple(headers)
+
+
+def _last_log_no_read(sheet: Sheet) -> int:
+    numbers = (_log_number(row[0]) for row in sheet.rows[1:] if row)
+    return max((n for n in numbers if n is not None), default=0)
 
 
 def _text_at(cells: tuple, column: int | None) -> str:
@@ -541,7 +605,6 @@ def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: li
 
 
 DUE_HEADER = "Tenggat"
-OVERDUE_FILL = PatternFill(fill_type="solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
 
 
 def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) -> bool:
@@ -549,13 +612,21 @@ def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) ->
     if column is None:
         return False
     cell = ws.cell(row=row, column=column)
-    cell.fill = OVERDUE_FILL if overdue else PatternFill(fill_type=None)
+    from openpyxl.styles import PatternFill
+
+    from automation.adapters.local.workbook_layout import OVERDUE_COLOUR
+
+    cell.fill = (PatternFill(fill_type="solid", start_color=OVERDUE_COLOUR, end_color=OVERDUE_COLOUR) if overdue
+                 else PatternFill(fill_type=None))
     return True
 
 
 def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange,
                       contract: Contract | None = None) -> bool:
     """Compare-and-set one cell; False when it was left alone."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+
     if column is None:
         log.warning(log_text.COLUMN_NOT_FOUND, change.column)
         return False
@@ -564,7 +635,7 @@ def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellC
         return False
     if _cell_text(cell) != change.expected:
         return False
-    set_value(cell, change.value, is_time_column(contract, change.column))
+    set_value(cell, change.value, _is_time_column(contract, change.column))
     if change.note:
         note = Comment(change.note, NOTE_AUTHOR)
         note.width, note.height = 300, 120
@@ -587,7 +658,7 @@ def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped:
             skipped.append((store_text.NEW_ROW, header))
             continue
         cell = ws.cell(rows.last_row, column)
-        set_value(cell, value, is_time_column(contract, header))
+        set_value(cell, value, _is_time_column(contract, header))
         _like_column(ws, cell, column)
     return True
 
@@ -619,7 +690,16 @@ def _describe(anchor: RowAnchor) -> str:
     return store_text.new_row(repr(anchor.title), anchor.read_index + 2)
 
 
+def _is_time_column(contract: Contract | None, header: str) -> bool:
+    from automation.adapters.local.workbook_layout import is_time_column
+
+    return is_time_column(contract, header)
+
+
 def _write_header_sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     for column, header in enumerate(headers, start=1):
         cell = ws.cell(1, column)

@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from automation.domain.platform_rules import PLATFORM_NAMES
 from automation.domain.texts import log as log_text
 from automation.domain.texts import publish as publish_text
 from automation.ports import (
@@ -39,8 +40,7 @@ Outcome = PublishOutcome
 
 # --- platform names ------------------------------------------------------------
 
-PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X", "youtube": "YouTube",
-                  "tiktok": "TikTok"}
+# PLATFORM_NAMES lives with the platform rules: the configuration reads it without loading the adapters.
 
 
 class PublishConfigError(ValueError):
