@@ -1,0 +1,200 @@
+"""The yearly archive of a local register: `arsip-<year>.xlsx` beside `register.xlsx`.
+
+A separate workbook, not a tab: a poll parses only `register.xlsx`, so the rows moved away cost the
+poll nothing, whatever reader it uses. Its one sheet, `Arsip <year>`, has the Register's columns
+(each column a row had, people's own ones included) and `Diarsipkan`.
+
+Moving is careful the way every write is (`WorkbookRegister._replace_if_unchanged`: never while a
+file is open in an editor, never over a save made meanwhile), and in an order that is safe at every
+point: the row is appended to the archive and that file saved first; only then is it deleted from the
+Register, found by ID and only while it still holds the values read. A crash in between leaves the
+row in both; the next move sees the ID in the archive and only deletes it from the Register.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.adapters.local.workbook import (
+    WorkbookRegister,
+    _header_columns,
+    _headers,
+    _last_used_row,
+    _like_column,
+    _save_atomically,
+    _table,
+    _write_header_sheet,
+    cell_text,
+    set_value,
+)
+from automation.adapters.local.workbook_layout import is_time_column
+from automation.domain.archive import ARCHIVED_AT
+from automation.domain.texts import register as texts
+from automation.domain.texts import store as store_text
+from automation.faults import reached
+from automation.ports import ArchivedRow, ArchiveResult, ArchiveRow, RegisterError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+ARCHIVE_FILE = "arsip-{year}.xlsx"
+
+
+class ArchivingWorkbookRegister(WorkbookRegister):
+    """`WorkbookRegister` that can also move finished rows to the yearly archive (`ports.Archiving`)."""
+
+    def archive_path(self, year: int) -> Path:
+        return self.path.parent / ARCHIVE_FILE.format(year=year)
+
+    def _archive_book(self, year: int) -> WorkbookRegister:
+        return WorkbookRegister(self.archive_path(year), register_tab=texts.archive_tab(year),
+                                contract=self.contract, between=self.between)
+
+    def archive(self, rows: Sequence[ArchiveRow]) -> ArchiveResult:
+        if not rows:
+            return ArchiveResult(())
+        lock = self.is_locked()
+        if lock:
+            return ArchiveResult((), store_text.workbook_open(self.path.name, lock))
+        wb, read = self._load()
+        ws = self._sheet(wb, self.register_tab)
+        table = _table(ws)
+        if self.id_header not in table.headers:
+            raise RegisterError(store_text.workbook_column_missing(self.id_header, self.register_tab, self.path.name))
+        id_column = table.headers.index(self.id_header)
+        positions: dict[str, list[int]] = {}
+        for index, values in enumerate(table.rows):
+            positions.setdefault(values[id_column].strip(), []).append(index)
+
+        by_year: dict[int, list[ArchiveRow]] = {}
+        for row in rows:
+            by_year.setdefault(row.year, []).append(row)
+        moved: list[str] = []
+        doomed: dict[int, str] = {}  # register row index -> ID: archived, to delete
+        reasons: list[str] = []
+        for year, group in sorted(by_year.items()):
+            book = self._archive_book(year)
+            lock = book.is_locked()
+            if lock:
+                reasons.append(store_text.workbook_open(book.path.name, lock))
+                continue
+            if not book.path.exists():
+                _create_archive(book.path, book.register_tab, (*table.headers, ARCHIVED_AT))
+            awb, aread = book._load()
+            aws = book._sheet(awb, book.register_tab)
+            there = _ids(aws, self.id_header)
+            ready: list[tuple[str, int | None]] = []
+            appended = False
+            for row in group:
+                found = positions.get(row.item_id, [])
+                if len(found) > 1:
+                    continue  # a copied row: never guess which one goes
+                current = dict(zip(table.headers, table.rows[found[0]], strict=False)) if found else None
+                if current is not None and not _holds(current, row.values):
+                    continue  # changed since it was read: decided again first, moved on a later pass
+                if row.item_id not in there:
+                    if current is None:
+                        continue  # in neither file: nothing here to move (the daily check tells it)
+                    _append(aws, current, row.archived_at, book)
+                    there.add(row.item_id)
+                    appended = True
+                ready.append((row.item_id, found[0] if found else None))
+            if appended:
+                reached("archive.append")
+                reason = book._replace_if_unchanged(awb, aread)
+                if reason:
+                    reasons.append(reason)
+                    continue
+            for item_id, position in ready:
+                if position is None:
+                    moved.append(item_id)  # deleted from the Register by an earlier, interrupted move
+                else:
+                    doomed[position] = item_id
+        if doomed:
+            reached("archive.delete")
+            _delete_rows(ws, sorted(index + 2 for index in doomed))
+            reason = self._replace_if_unchanged(wb, read)
+            if reason:
+                reasons.append(reason)
+            else:
+                moved.extend(doomed.values())
+        return ArchiveResult(tuple(moved), "; ".join(reasons))
+
+    def archived(self, years: Collection[int]) -> list[ArchivedRow]:
+        found = []
+        for year in sorted(years):
+            path = self.archive_path(year)
+            if not path.exists():
+                continue
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True)  # read only: a year of rows, read once a day
+            try:
+                tab = texts.archive_tab(year)
+                if tab not in wb.sheetnames:
+                    raise RegisterError(store_text.workbook_tab_missing(tab, path.name))
+                lines = wb[tab].iter_rows()
+                headers = [cell_text(c.value).strip() for c in next(lines, ())]
+                for cells in lines:
+                    values = [cell_text(c.value, getattr(c, "number_format", "General")) for c in cells]
+                    row = dict(zip(headers, values, strict=False))
+                    item_id = row.get(self.id_header, "").strip()
+                    if item_id:
+                        found.append(ArchivedRow(item_id, year, tuple(row.items())))
+            finally:
+                wb.close()
+        return found
+
+
+def _create_archive(path: Path, tab: str, headers: Sequence[str]) -> None:
+    from openpyxl.workbook.workbook import Workbook
+
+    wb = Workbook()
+    ws = wb.worksheets[0]
+    ws.title = tab
+    _write_header_sheet(ws, [h for h in headers if h], ())
+    _save_atomically(wb, path)
+
+
+def _ids(ws: Worksheet, id_header: str) -> set[str]:
+    column = _header_columns(ws).get(id_header)
+    if column is None:
+        return set()
+    cells = ws.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True)
+    return {cell_text(values[0]).strip() for values in cells if values and values[0] not in (None, "")}
+
+
+def _holds(current: Mapping[str, str], values: Sequence[tuple[str, str]]) -> bool:
+    return all(current.get(header, "") == value for header, value in values)
+
+
+def _append(ws: Worksheet, values: Mapping[str, str], archived_at: str, book: WorkbookRegister) -> None:
+    """One row at the end of the archive sheet; a column the archive lacks is added at the end."""
+    columns = _header_columns(ws)
+    width = len(_headers(ws))
+    for header in (*values, ARCHIVED_AT):
+        if header and header not in columns:
+            width += 1
+            columns[header] = width
+            set_value(ws.cell(1, width), header, False)
+    row = _last_used_row(ws) + 1
+    for header, value in (*values.items(), (ARCHIVED_AT, archived_at)):
+        if not header or not value:
+            continue
+        cell = ws.cell(row, columns[header])
+        set_value(cell, value, header == ARCHIVED_AT or is_time_column(book.contract, header))
+        _like_column(ws, cell, columns[header])
+
+
+def _delete_rows(ws: Worksheet, sheet_rows: list[int]) -> None:
+    """Delete these rows, bottom up and a run of neighbours at a time (openpyxl shifts what is below)."""
+    runs: list[list[int]] = []
+    for number in sorted(sheet_rows):
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    for first, last in reversed(runs):
+        ws.delete_rows(first, last - first + 1)

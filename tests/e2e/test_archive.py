@@ -1,0 +1,100 @@
+"""The yearly archive as the office meets it: finished rows leave the Register after 30 days."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PIL import Image
+
+from tests.people import make_workspace, status
+
+pytestmark = pytest.mark.slow  # each test takes an item through the SOP, a cycle per step
+
+MOVES = [(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui")]
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_workspace(tmp_path / "kantor")
+
+
+def publish(ws, title: str) -> str:
+    ws.propose(title, Jenis="Infografis", Platform="Facebook", Caption=f"{title} di Yogyakarta.")
+    ws.once(at="2026-11-02T09:00")
+    item = next(r["ID"] for r in ws.rows() if r["Judul"] == title)
+    folder = next((ws.root / "drive").glob(f"*/{item}*"))
+    Image.new("RGB", (1200, 1500), (200, 120, 40)).save(folder / "poster.png")
+    for minute, (step, value) in enumerate(MOVES, start=1):
+        ws.edit(item, {status(step): value})
+        ws.once(at=f"2026-11-02T09:{minute:02d}")
+    assert ws.row(item)[status(7)] == "Terbit"
+    return item
+
+
+def archive_rows(ws, year: int = 2026) -> list[dict[str, str]]:
+    sheet = openpyxl.load_workbook(ws.root / f"arsip-{year}.xlsx")[f"Arsip {year}"]
+    headers = [str(c.value or "") for c in sheet[1]]
+    return [dict(zip(headers, [str(v) if v is not None else "" for v in values], strict=False))
+            for values in sheet.iter_rows(min_row=2, values_only=True) if any(values)]
+
+
+def test_a_finished_item_moves_to_the_archive_after_30_days_and_the_report_still_counts_it(ws):
+    done = publish(ws, "Festival Gudeg")
+    ws.propose("Ide Baru", Jenis="Infografis")
+    ws.once(at="2026-11-20T09:00")  # 18 days: it stays
+    assert [r["ID"] for r in ws.rows()] == [done, "K-2026-0002"]
+    assert not (ws.root / "arsip-2026.xlsx").exists()
+
+    ws.once(at="2026-12-03T09:00")  # 31 days after it was published
+    assert [r["ID"] for r in ws.rows()] == ["K-2026-0002"]  # the open item stays
+    archived = archive_rows(ws)
+    assert [r["ID"] for r in archived] == [done]
+    assert archived[0]["Judul"] == "Festival Gudeg" and archived[0][status(7)] == "Terbit"
+    assert archived[0]["Diarsipkan"].startswith("2026-12-03 09:00")
+
+    ws.once(at="2026-12-03T09:05")  # the Log says where it went
+    assert any(r["ID"] == done and "Arsip 2026" in r["Keterangan"] for r in ws.log())
+    ws.once(at="2026-12-04T09:00")  # the next day's pass moves nothing twice
+    assert [r["ID"] for r in archive_rows(ws)] == [done]
+
+    ws.sop_konten("report", "--from", "2026-11-01", "--to", "2026-11-30", at="2026-12-04T10:00")
+    (xlsx,) = (ws.root / "laporan").glob("*.xlsx")
+    summary = openpyxl.load_workbook(xlsx)["Ringkasan"]
+    assert summary.cell(row=8, column=4).value == 1  # step 7, completed once, from the journal
+
+
+def test_a_row_pasted_back_after_the_move_is_told_and_left_alone(ws):
+    done = publish(ws, "Festival Gudeg")
+    ws.once(at="2026-12-03T09:00")
+    moved = archive_rows(ws)[0]
+    ws.edit(None, {h: moved[h] for h in ("ID", "Judul", status(7)) if moved.get(h)})
+    out = ws.once(at="2026-12-03T10:00")
+    assert "sudah diarsipkan ke Arsip 2026" in out
+    row = ws.row(done)
+    assert "sudah dipindahkan ke Arsip 2026" in row["Catatan Sistem"]
+    assert len(ws.rows()) == 1 and [r["ID"] for r in archive_rows(ws)] == [done]
+
+
+def test_an_edit_made_in_the_archive_is_reported_once_and_kept(ws):
+    done = publish(ws, "Festival Gudeg")
+    ws.once(at="2026-12-03T09:00")
+    path = ws.root / "arsip-2026.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Arsip 2026"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("Caption") + 1).value = "Caption diperbaiki"
+    book.save(path)
+
+    out = ws.once(at="2026-12-04T09:00")
+    assert f"{done} di Arsip 2026 diubah setelah diarsipkan (kolom: Caption)" in out
+    assert archive_rows(ws)[0]["Caption"] == "Caption diperbaiki"  # never undone, never lost
+    assert "diubah setelah diarsipkan" not in ws.once(at="2026-12-05T09:00")  # told once
+
+
+def test_archive_after_days_0_keeps_every_row(ws):
+    ws.config.write_text(ws.config.read_text(encoding="utf-8").replace(
+        "[register]", "[register]\narchive_after_days = 0"), encoding="utf-8")
+    done = publish(ws, "Festival Gudeg")
+    ws.once(at="2027-03-01T09:00")
+    assert [r["ID"] for r in ws.rows()] == [done]
+    assert not (ws.root / "arsip-2026.xlsx").exists()
