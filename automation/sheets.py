@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,12 +23,22 @@ import gspread
 from gspread.exceptions import APIError
 from gspread.utils import rowcol_to_a1
 
+from automation.adapters.google.archive_sheet import move_rows, read_archives
 from automation.adapters.google.errors import access_problem, status_of
 from automation.adapters.google.ranges import quoted
 from automation.domain.rows import RowLocator
 from automation.domain.texts import log as log_text
 from automation.domain.texts import store as store_text
-from automation.ports import RegisterError, RegisterSnapshot, Table, WriteBatch, WriteResult
+from automation.ports import (
+    ArchivedRow,
+    ArchiveResult,
+    ArchiveRow,
+    RegisterError,
+    RegisterSnapshot,
+    Table,
+    WriteBatch,
+    WriteResult,
+)
 
 log = logging.getLogger("sop_konten.sheets")
 
@@ -216,6 +226,13 @@ class SheetsRegister:
             values = _values(value_range)
             columns[header] = [str(v) for v in values[0]] if values else []
         return _Fresh(fresh_headers, columns)
+
+    # -- the yearly archive (ports.Archiving; adapters/google/archive_sheet.py) --
+    def archive(self, rows: Sequence[ArchiveRow]) -> ArchiveResult:
+        return move_rows(self.spreadsheet, self.register_tab, rows)
+
+    def archived(self, years: Collection[int]) -> list[ArchivedRow]:
+        return read_archives(self.spreadsheet, years)
 
     def link(self, item_id: str) -> str:
         base = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"

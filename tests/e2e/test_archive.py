@@ -98,3 +98,54 @@ def test_archive_after_days_0_keeps_every_row(ws):
     ws.once(at="2027-03-01T09:00")
     assert [r["ID"] for r in ws.rows()] == [done]
     assert not (ws.root / "arsip-2026.xlsx").exists()
+
+
+def test_a_crash_between_the_journaled_move_and_the_delete_is_finished_by_the_next_cycle(ws):
+    from automation import faults
+
+    done = publish(ws, "Festival Gudeg")
+
+    def crash(count: int, name: str) -> None:
+        if name == "archive.delete":
+            raise RuntimeError("listrik padam")  # the move dies after the archive was saved
+
+    with faults.hooked(crash):
+        ws.once(at="2026-12-03T09:00")
+    assert [r["ID"] for r in ws.rows()] == [done] and [r["ID"] for r in archive_rows(ws)] == [done]
+    ws.once(at="2026-12-03T09:01")  # the same day: the move is still pending, so it is finished now
+    assert ws.rows() == [] and [r["ID"] for r in archive_rows(ws)] == [done]
+
+
+# --- Google Sheets: an `Arsip 2026` tab ------------------------------------------------------------
+
+def test_on_google_sheets_the_row_moves_to_an_arsip_tab_in_three_requests(google_emulator, service_account_key,
+                                                                         tmp_path):
+    from tests.google_office import make_office
+
+    office = make_office(google_emulator, service_account_key, tmp_path / "kantor")
+    office.propose("Festival Gudeg", Platform="Instagram", Caption="Ayo datang")
+    office.propose("Masih Berjalan")
+    office.once(at="2026-11-02T09:00")
+    item = office.rows()[0]["ID"]
+    folder = next(p for p in (office.root / "drive").glob(f"*/{item}*") if p.is_dir())
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(folder / "poster.png")
+    for minute, (step, value) in enumerate(MOVES, start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-02T09:{minute:02d}")
+    assert office.row(item)[status(7)] == "Terbit"
+    office.once(at="2026-11-20T09:00")  # the day's pass, nothing due yet
+    google_emulator.clear_log()
+
+    office.once(at="2026-12-03T09:00")
+    assert [r["ID"] for r in office.rows()] == ["K-2026-0002"]
+    values = google_emulator.values(office.spreadsheet, "Arsip 2026")
+    assert values[0][-1] == "Diarsipkan" and [str(r[0]) for r in values[1:]] == [item]
+    archived = dict(zip(values[0], values[1], strict=False))
+    assert archived["Judul"] == "Festival Gudeg" and archived["Diarsipkan"] == "2026-12-03 09:00"
+    # the poll's read, then the move: tab properties, one read, one batchUpdate
+    assert google_emulator.count("sheets.values.batchGet") == 2
+    assert google_emulator.count("sheets.spreadsheets.batchUpdate") == 1
+
+    office.once(at="2026-12-04T09:00")  # the next day: checked, nothing moved twice
+    assert [str(r[0]) for r in google_emulator.values(office.spreadsheet, "Arsip 2026")[1:]] == [item]
+    assert any(r[2] == item and "Arsip 2026" in r[7] for r in office.log())
