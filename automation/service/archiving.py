@@ -59,10 +59,12 @@ class ArchivePass:
         problems = self._check_archives()
         at = now.strftime(cols.TIME_FORMAT)
         pending = {e.item_id: e for e in self.journal.unfinished_effects() if e.kind == EffectKind.ARCHIVE}
-        ended = self._ended_without_times(states)
+        present = {row[cols.ID].strip() for row in rows}
+        ended = self._ended_without_times({i: s for i, s in states.items() if i in present})
         moves: list[ArchiveRow] = []
         intents: list[Effect] = []
-        for found in candidates(rows, states, self.contract, now, self.after_days, ended, skip=pending):
+        done = self.journal.done_items(EffectKind.ARCHIVE)  # pasted back after the move: told, never moved again
+        for found in candidates(rows, states, self.contract, now, self.after_days, ended, skip={*pending, *done}):
             values = tuple(zip(table.headers, table.rows[found.index], strict=False))
             row = ArchiveRow(found.item_id, archive_year(found.item_id), values, at)
             moves.append(row)

@@ -139,6 +139,7 @@ class Engine:
         self.contract = Contract(self.sop)
         self._performed = 0
         self._contents: dict[str, dict[str, str] | None] = {}
+        self._archived: set[str] | None = None  # items in the archive (_archived_items)
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -233,7 +234,15 @@ class Engine:
         if self.archive_after_days <= 0 or not isinstance(self.register, Archiving):
             return
         archive = ArchivePass(self.register, self.journal, self.contract, self.archive_after_days)
-        summary.problems.extend(archive.run(now, table, rows, states))
+        if archive.due(now):
+            summary.problems.extend(archive.run(now, table, rows, states))
+            self._archived = None  # read again: the pass may have moved rows
+
+    def _archived_items(self) -> set[str]:
+        """The items whose row moved to the archive; read from the journal once, then after each pass."""
+        if self._archived is None:
+            self._archived = self.journal.done_items(EffectKind.ARCHIVE)
+        return self._archived
 
     def _register_waits(self, now: datetime, roster: Roster, summary: CycleSummary) -> None:
         """The write waits: if an editor holds the register open, remind the person once it is too long."""
@@ -351,7 +360,7 @@ class Engine:
         reserved = self.journal.reserved_ids()
         ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
         ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
-        archived = self.journal.done_items(EffectKind.ARCHIVE)  # their rows are in the archive, not missing
+        archived = self._archived_items()  # their rows are in the archive, not missing
         lost = {item_id: state for item_id, state in states.items()
                 if item_id not in present and item_id not in archived}
         renamed = _renamed_rows(rows, states, lost)

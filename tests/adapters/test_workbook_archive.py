@@ -151,3 +151,13 @@ def test_a_save_of_the_register_during_the_move_keeps_the_row_in_both(tmp_path):
     register.between = lambda step: None
     assert register.archive([row]).moved == ("K-2026-0001",)  # the next pass only deletes it
     assert ids(tmp_path / "arsip-2026.xlsx", "Arsip 2026") == ["K-2026-0001"]
+
+
+def test_an_archive_left_aside_by_a_crash_is_put_back_not_made_anew(tmp_path):
+    register = make_register(tmp_path)
+    register.archive([as_read(register, "K-2026-0001")])
+    archive = tmp_path / "arsip-2026.xlsx"
+    archive.rename(tmp_path / ".arsip-2026.xlsx.0badcafe.aside")  # the crash came while it was aside
+    register.archive([as_read(register, "K-2026-0003")])
+    assert ids(archive, "Arsip 2026") == ["K-2026-0001", "K-2026-0003"]
+    assert [r.item_id for r in register.archived({2026})] == ["K-2026-0001", "K-2026-0003"]

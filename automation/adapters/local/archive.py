@@ -76,6 +76,7 @@ class ArchivingWorkbookRegister(WorkbookRegister):
         reasons: list[str] = []
         for year, group in sorted(by_year.items()):
             book = self._archive_book(year)
+            book.recover_after_crash()  # a crash while its file was aside: put it back before looking
             lock = book.is_locked()
             if lock:
                 reasons.append(store_text.workbook_open(book.path.name, lock))
@@ -126,6 +127,7 @@ class ArchivingWorkbookRegister(WorkbookRegister):
         found = []
         for year in sorted(years):
             path = self.archive_path(year)
+            self._archive_book(year).recover_after_crash()
             if not path.exists():
                 continue
             import openpyxl
