@@ -161,3 +161,23 @@ def test_an_archive_left_aside_by_a_crash_is_put_back_not_made_anew(tmp_path):
     register.archive([as_read(register, "K-2026-0003")])
     assert ids(archive, "Arsip 2026") == ["K-2026-0001", "K-2026-0003"]
     assert [r.item_id for r in register.archived({2026})] == ["K-2026-0001", "K-2026-0003"]
+
+
+def test_scattered_rows_go_and_the_others_keep_their_order_notes_and_fills(tmp_path):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    rows = [[f"K-2026-{n:04d}", f"Judul {n}", "Terbit" if n % 3 else "4. Desain", ""] for n in range(1, 31)]
+    register = make_register(tmp_path, rows)
+    wb = openpyxl.load_workbook(register.path)
+    ws = wb["Register"]
+    ws["B31"].comment = Comment("catatan orang", "Sari")  # K-2026-0030, an open item
+    ws["C31"].fill = PatternFill(fill_type="solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+    wb.save(register.path)
+    result = register.archive([as_read(register, r[0]) for r in rows if r[2] == "Terbit"])
+    assert len(result.moved) == 20
+    ws = openpyxl.load_workbook(register.path)["Register"]
+    assert [ws.cell(n, 1).value for n in range(2, 12)] == [f"K-2026-{n:04d}" for n in range(3, 31, 3)]
+    assert ws.max_row == 11
+    assert ws["B11"].comment.text == "catatan orang" and ws["C11"].fill.start_color.rgb == "FFF4CCCC"
+    assert ids(tmp_path / "arsip-2026.xlsx", "Arsip 2026") == [r[0] for r in rows if r[2] == "Terbit"]
