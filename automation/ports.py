@@ -140,7 +140,10 @@ class Archiving(Protocol):
     there already), then deleted from the Register, found by ID and only while it still holds the values
     read. A crash in between leaves the row in both; the next call only deletes it."""
 
-    def archive(self, rows: Sequence[ArchiveRow]) -> ArchiveResult: ...
+    def archive(self, rows: Sequence[ArchiveRow], settled: Collection[str] = ()) -> ArchiveResult:
+        """Move `rows`. `settled`: the items already in the archive; a register whose Log tab is read
+        whole on every poll (the local workbook) moves their Log lines along (the last line stays)."""
+        ...
 
     def archived(self, years: Collection[int]) -> list[ArchivedRow]:
         """Every row of the archives of these years (those that exist)."""

@@ -228,7 +228,8 @@ class SheetsRegister:
         return _Fresh(fresh_headers, columns)
 
     # -- the yearly archive (ports.Archiving; adapters/google/archive_sheet.py) --
-    def archive(self, rows: Sequence[ArchiveRow]) -> ArchiveResult:
+    def archive(self, rows: Sequence[ArchiveRow], settled: Collection[str] = ()) -> ArchiveResult:
+        # the Log stays whole: a poll reads only its unsynced tail (LOG_ROWS_KEY), whatever its length
         return move_rows(self.spreadsheet, self.register_tab, rows)
 
     def archived(self, years: Collection[int]) -> list[ArchivedRow]:

@@ -73,12 +73,9 @@ class ArchivePass:
         for item_id, effect in pending.items():  # an interrupted move: again, with the values first journaled
             values = tuple((h, v) for h, v in json.loads(effect.params["row"]))
             moves.append(ArchiveRow(item_id, int(effect.params["year"]), values, at))
-        if not moves:
-            self.journal.set_meta(ARCHIVE_DAY, now.date().isoformat())
-            return problems
         self.journal.record_intents([], intents, at)
         try:
-            result = self.register.archive(moves)
+            result = self.register.archive(moves, settled=done)
         except Exception as exc:  # the register is unreachable now: the effects stay pending, tried next cycle
             log.error(log_text.ARCHIVE_FAILED, exc)
             return problems

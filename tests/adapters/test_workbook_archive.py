@@ -181,3 +181,44 @@ def test_scattered_rows_go_and_the_others_keep_their_order_notes_and_fills(tmp_p
     assert ws.max_row == 11
     assert ws["B11"].comment.text == "catatan orang" and ws["C11"].fill.start_color.rgb == "FFF4CCCC"
     assert ids(tmp_path / "arsip-2026.xlsx", "Arsip 2026") == [r[0] for r in rows if r[2] == "Terbit"]
+
+
+def write_log(register: ArchivingWorkbookRegister, lines: list[tuple[int, str]]) -> None:
+    wb = openpyxl.load_workbook(register.path)
+    ws = wb["Log"]
+    ws["B1"], ws["C1"] = "Waktu", "ID"
+    for number, item_id in lines:
+        ws.append([number, "2026-11-02 09:00", item_id])
+    wb.save(register.path)
+
+
+def log_numbers(path: Path, tab: str = "Log") -> list[int]:
+    ws = openpyxl.load_workbook(path)[tab]
+    return [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
+
+
+def test_the_log_lines_of_archived_items_go_to_the_archive_and_the_last_line_stays(tmp_path):
+    register = make_register(tmp_path)
+    write_log(register, [(1, "K-2026-0001"), (2, "K-2026-0002"), (3, "K-2026-0001"), (4, "K-2025-0099"),
+                         (5, "K-2026-0003"), (6, "K-2026-0001")])
+    register.archive([as_read(register, "K-2026-0001")], settled={"K-2025-0099"})
+    assert log_numbers(register.path) == [2, 5, 6]  # 6 is the last line: the Log's highest number stays
+    assert log_numbers(tmp_path / "arsip-2026.xlsx") == [1, 3]
+    assert log_numbers(tmp_path / "arsip-2025.xlsx") == [4]
+    assert register.read().log_last_no == 6
+
+
+def test_log_lines_are_never_copied_twice_after_a_crash(tmp_path):
+    register = make_register(tmp_path)
+    write_log(register, [(1, "K-2026-0001"), (2, "K-2026-0002"), (3, "K-2026-0001"), (4, "K-2026-0002")])
+    row = as_read(register, "K-2026-0001")
+
+    def crash_before_delete(count: int, name: str) -> None:
+        if name == "archive.delete":
+            raise Crash
+
+    with faults.hooked(crash_before_delete), pytest.raises(Crash):
+        register.archive([row])
+    assert log_numbers(register.path) == [1, 2, 3, 4] and log_numbers(tmp_path / "arsip-2026.xlsx") == [1, 3]
+    register.archive([row])
+    assert log_numbers(register.path) == [2, 4] and log_numbers(tmp_path / "arsip-2026.xlsx") == [1, 3]

@@ -31,8 +31,8 @@ def publish(ws, title: str) -> str:
     return item
 
 
-def archive_rows(ws, year: int = 2026) -> list[dict[str, str]]:
-    sheet = openpyxl.load_workbook(ws.root / f"arsip-{year}.xlsx")[f"Arsip {year}"]
+def archive_rows(ws, year: int = 2026, tab: str = "") -> list[dict[str, str]]:
+    sheet = openpyxl.load_workbook(ws.root / f"arsip-{year}.xlsx")[tab or f"Arsip {year}"]
     headers = [str(c.value or "") for c in sheet[1]]
     return [dict(zip(headers, [str(v) if v is not None else "" for v in values], strict=False))
             for values in sheet.iter_rows(min_row=2, values_only=True) if any(values)]
@@ -56,6 +56,10 @@ def test_a_finished_item_moves_to_the_archive_after_30_days_and_the_report_still
     assert any(r["ID"] == done and "Arsip 2026" in r["Keterangan"] for r in ws.log())
     ws.once(at="2026-12-04T09:00")  # the next day's pass moves nothing twice
     assert [r["ID"] for r in archive_rows(ws)] == [done]
+    # the item's Log lines went along: the Log tab keeps only its last line, the archive has the others
+    moved_lines = archive_rows(ws, tab="Log")
+    assert len(moved_lines) >= 8 and {r["ID"] for r in moved_lines} == {done}
+    assert [r["ID"] for r in ws.log()].count(done) <= 1
 
     ws.sop_konten("report", "--from", "2026-11-01", "--to", "2026-11-30", at="2026-12-04T10:00")
     (xlsx,) = (ws.root / "laporan").glob("*.xlsx")

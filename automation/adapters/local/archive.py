@@ -14,6 +14,7 @@ row in both; the next move sees the ID in the archive and only deletes it from t
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,23 +24,27 @@ from automation.adapters.local.workbook import (
     _headers,
     _last_used_row,
     _like_column,
+    _log_number,
     _save_atomically,
     _table,
     _write_header_sheet,
     cell_text,
+    set_text,
     set_value,
 )
 from automation.adapters.local.workbook_layout import is_time_column
-from automation.domain.archive import ARCHIVED_AT
+from automation.domain.archive import ARCHIVED_AT, archive_year
 from automation.domain.texts import register as texts
 from automation.domain.texts import store as store_text
 from automation.faults import reached
 from automation.ports import ArchivedRow, ArchiveResult, ArchiveRow, RegisterError
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 ARCHIVE_FILE = "arsip-{year}.xlsx"
+LOG_SHEET = "Log"  # the archive's copy of the Log lines of its items
 
 
 class ArchivingWorkbookRegister(WorkbookRegister):
@@ -52,8 +57,9 @@ class ArchivingWorkbookRegister(WorkbookRegister):
         return WorkbookRegister(self.archive_path(year), register_tab=texts.archive_tab(year),
                                 contract=self.contract, between=self.between)
 
-    def archive(self, rows: Sequence[ArchiveRow]) -> ArchiveResult:
-        if not rows:
+    def archive(self, rows: Sequence[ArchiveRow], settled: Collection[str] = ()) -> ArchiveResult:
+        """Move `rows`; the `Log` lines of items in the archive (`settled`, and those moved now) go along."""
+        if not rows and not settled:
             return ArchiveResult(())
         lock = self.is_locked()
         if lock:
@@ -68,9 +74,14 @@ class ArchivingWorkbookRegister(WorkbookRegister):
         for index, values in enumerate(table.rows):
             positions.setdefault(values[id_column].strip(), []).append(index)
 
-        by_year: dict[int, list[ArchiveRow]] = {}
+        log_ws = self._sheet(wb, self.log_tab)
+        lines = _LogLines(log_ws, self.id_header)
+        wanted = {*settled, *(row.item_id for row in rows)}
+        lines_by_year = lines.of_items(wanted)
+        by_year: dict[int, list[ArchiveRow]] = {year: [] for year in lines_by_year}
         for row in rows:
             by_year.setdefault(row.year, []).append(row)
+        log_doomed: list[int] = []
         moved: list[str] = []
         doomed: dict[int, str] = {}  # register row index -> ID: archived, to delete
         reasons: list[str] = []
@@ -85,6 +96,7 @@ class ArchivingWorkbookRegister(WorkbookRegister):
                 _create_archive(book.path, book.register_tab, (*table.headers, ARCHIVED_AT))
             awb, aread = book._load()
             aws = book._sheet(awb, book.register_tab)
+            year_lines = lines_by_year.get(year, [])
             there = _ids(aws, self.id_header)
             sheet = _ArchiveSheet(aws, book)
             ready: list[tuple[str, int | None]] = []
@@ -103,6 +115,8 @@ class ArchivingWorkbookRegister(WorkbookRegister):
                     there.add(row.item_id)
                     appended = True
                 ready.append((row.item_id, found[0] if found else None))
+            moving_lines = [n for n in year_lines if n.item_id in there or n.item_id in settled]
+            appended |= _append_log(awb, log_ws, moving_lines)
             if appended:
                 reached("archive.append")
                 reason = book._replace_if_unchanged(awb, aread)
@@ -114,9 +128,11 @@ class ArchivingWorkbookRegister(WorkbookRegister):
                     moved.append(item_id)  # deleted from the Register by an earlier, interrupted move
                 else:
                     doomed[position] = item_id
-        if doomed:
+            log_doomed.extend(n.sheet_row for n in moving_lines)
+        if doomed or log_doomed:
             reached("archive.delete")
             _delete_rows(ws, sorted(index + 2 for index in doomed))
+            _delete_rows(log_ws, log_doomed)
             reason = self._replace_if_unchanged(wb, read)
             if reason:
                 reasons.append(reason)
@@ -171,6 +187,65 @@ def _ids(ws: Worksheet, id_header: str) -> set[str]:
 
 def _holds(current: Mapping[str, str], values: Sequence[tuple[str, str]]) -> bool:
     return all(current.get(header, "") == value for header, value in values)
+
+
+@dataclass(frozen=True)
+class _LogLine:
+    sheet_row: int
+    number: int
+    item_id: str
+
+
+class _LogLines:
+    """The register's `Log` lines by item, to move an archived item's lines along with its row.
+
+    The last line always stays: the Log's highest number tells the daemon which events it has written."""
+
+    def __init__(self, ws: Worksheet, id_header: str) -> None:
+        self.headers = _headers(ws)
+        column = self.headers.index(id_header) if id_header in self.headers else None
+        self.lines: list[_LogLine] = []
+        if column is None:
+            return
+        for sheet_row, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            number = _log_number(values[0]) if values else None
+            if number is not None and column < len(values):
+                self.lines.append(_LogLine(sheet_row, number, cell_text(values[column]).strip()))
+        if self.lines:
+            last = max(self.lines, key=lambda line: line.number)
+            self.lines.remove(last)
+
+    def of_items(self, items: Collection[str]) -> dict[int, list[_LogLine]]:
+        """The lines of these items, by the year of the archive their item is in."""
+        found: dict[int, list[_LogLine]] = {}
+        for line in self.lines:
+            if line.item_id in items:
+                found.setdefault(archive_year(line.item_id), []).append(line)
+        return found
+
+
+def _append_log(book: Workbook, log_ws: Worksheet, lines: Sequence[_LogLine]) -> bool:
+    """Copy the lines into the archive's `Log` sheet, except those already there (by their number)."""
+    if not lines:
+        return False
+    if LOG_SHEET not in book.sheetnames:
+        _write_header_sheet(book.create_sheet(LOG_SHEET), _headers(log_ws), ())
+    ws = book[LOG_SHEET]
+    present = {_log_number(values[0]) for values in ws.iter_rows(min_row=2, max_col=1, values_only=True)}
+    row = _last_used_row(ws) + 1
+    appended = False
+    for line in sorted(lines, key=lambda line: line.number):
+        if line.number in present:
+            continue
+        for column, cell in enumerate(log_ws[line.sheet_row], start=1):
+            value = cell_text(cell.value, cell.number_format)
+            if column == 1:
+                ws.cell(row, 1).value = line.number
+            elif value:
+                set_text(ws.cell(row, column), value)
+        row += 1
+        appended = True
+    return appended
 
 
 class _ArchiveSheet:
