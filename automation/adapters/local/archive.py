@@ -194,6 +194,7 @@ class _LogLine:
     sheet_row: int
     number: int
     item_id: str
+    values: tuple  # the cells as stored (the daemon writes the Log as text, its number as a number)
 
 
 class _LogLines:
@@ -210,7 +211,7 @@ class _LogLines:
         for sheet_row, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             number = _log_number(values[0]) if values else None
             if number is not None and column < len(values):
-                self.lines.append(_LogLine(sheet_row, number, cell_text(values[column]).strip()))
+                self.lines.append(_LogLine(sheet_row, number, cell_text(values[column]).strip(), values))
         if self.lines:
             last = max(self.lines, key=lambda line: line.number)
             self.lines.remove(last)
@@ -237,8 +238,8 @@ def _append_log(book: Workbook, log_ws: Worksheet, lines: Sequence[_LogLine]) ->
     for line in sorted(lines, key=lambda line: line.number):
         if line.number in present:
             continue
-        for column, cell in enumerate(log_ws[line.sheet_row], start=1):
-            value = cell_text(cell.value, cell.number_format)
+        for column, stored in enumerate(line.values, start=1):  # read once: `ws[row]` scans every cell
+            value = cell_text(stored)
             if column == 1:
                 ws.cell(row, 1).value = line.number
             elif value:
