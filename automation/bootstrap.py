@@ -96,7 +96,9 @@ class Backends:
     def register(self) -> Register:
         if self.uses_sheets:
             return self.sheets_register
-        return WorkbookRegister(self.config.register_path, contract=Contract(self.sop))
+        from automation.adapters.local.archive import ArchivingWorkbookRegister  # openpyxl only when used
+
+        return ArchivingWorkbookRegister(self.config.register_path, contract=Contract(self.sop))
 
     @cached_property
     def sheets_register(self) -> SheetsRegister:
@@ -196,6 +198,7 @@ def build_app(config: Config) -> App:
         lock_watch=LockWatch(journal, channels.notifier, config.register_path.name, config.lock_reminder_minutes,
                              config.operator_email, str(backends.sop.identity.get("unit", "")).strip())
         if isinstance(register, WorkbookRegister) else None,
+        archive_after_days=config.archive_after_days,
     )
     return App(config=config, sop=backends.sop, engine=engine, backends=backends)
 

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from automation.domain.addresses import AddressError, parse_address
+from automation.domain.archive import DEFAULT_AFTER_DAYS
 from automation.domain.platform_rules import PLATFORM_NAMES
 from automation.domain.sop import Sop, SopError, load_sop
 from automation.domain.texts import config as config_text
@@ -76,6 +77,7 @@ class Config:
     token_warning_days: float = 14  # tell the admin this long before a platform token expires
     lock_reminder_minutes: float = 15  # a workbook open this long with writes waiting: remind the person
     operator_email: str = ""  # the server operator; reminders that name nobody in the roster go here
+    archive_after_days: int = DEFAULT_AFTER_DAYS  # finished rows older than this move to `Arsip <year>`; 0: never
     google: GoogleConfig = field(default_factory=lambda: GoogleConfig())
     dasbor: DasborConfig = field(default_factory=DasborConfig)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -145,7 +147,8 @@ NOTIFY_CHANNELS = ("email", "apprise")
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"sop", "timezone", "poll_seconds", "journal", "register", "assets", "google", "notify",
                    "calendar", "publish", "dasbor"}),
-    "register": frozenset({"backend", "path", "spreadsheet", "lock_reminder_minutes", "operator_email"}),
+    "register": frozenset({"backend", "path", "spreadsheet", "lock_reminder_minutes", "operator_email",
+                           "archive_after_days"}),
     "assets": frozenset({"backend", "path", "settle_seconds", "root_folder", "shared_drive", "intake_seconds",
                          "cache_dir"}),
     "google": frozenset({"auth", "key_file", "delegated_user", "client_secrets", "token_file", "api_base",
@@ -241,6 +244,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         token_warning_days=r.number(publish, "publish.token_warning_days", 14, minimum=0),
         lock_reminder_minutes=r.number(register, "register.lock_reminder_minutes", 15, minimum=1),
         operator_email=r.text(register, "register.operator_email", "") or parse_address(sender).addr_spec,
+        archive_after_days=r.whole(register, "register.archive_after_days", DEFAULT_AFTER_DAYS, minimum=0),
         google=GoogleConfig(
             auth=r.choice(google, "google.auth", GOOGLE_AUTH_CHOICES, "service_account"),
             key_file=(base / key_file) if key_file else None,

@@ -6,6 +6,7 @@ never sees openpyxl cells, gspread objects or file handles.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -104,6 +105,49 @@ class LockReporting(Protocol):
     """A register that can say who holds it open (writes wait until it is closed)."""
 
     def lock(self) -> RegisterLock | None: ...
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    """A finished row to move from the Register to its yearly archive (`domain/archive.py` chose it)."""
+
+    item_id: str
+    year: int  # which yearly archive (`Arsip <year>`)
+    values: tuple[tuple[str, str], ...]  # (header, value) of every column as read: the row must still hold them
+    archived_at: str  # written into the archive's `Diarsipkan` column
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    moved: tuple[str, ...]  # IDs now in their archive and gone from the Register (also when already so)
+    reason: str = ""  # why some were not moved this time (the file is open, ...); they are tried again
+
+
+@dataclass(frozen=True)
+class ArchivedRow:
+    """A row as it stands in a yearly archive now (the daily check for edits made there)."""
+
+    item_id: str
+    year: int
+    values: tuple[tuple[str, str], ...]
+
+
+@runtime_checkable
+class Archiving(Protocol):
+    """A register that can move finished rows to a yearly archive, which polls never read.
+
+    `archive` is idempotent and safe at every point: a row is appended to the archive (unless its ID is
+    there already), then deleted from the Register, found by ID and only while it still holds the values
+    read. A crash in between leaves the row in both; the next call only deletes it."""
+
+    def archive(self, rows: Sequence[ArchiveRow], settled: Collection[str] = ()) -> ArchiveResult:
+        """Move `rows`. `settled`: the items already in the archive; a register whose Log tab is read
+        whole on every poll (the local workbook) moves their Log lines along (the last line stays)."""
+        ...
+
+    def archived(self, years: Collection[int]) -> list[ArchivedRow]:
+        """Every row of the archives of these years (those that exist)."""
+        ...
 
 
 # --- assets ---------------------------------------------------------------

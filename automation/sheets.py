@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,11 +31,22 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import rowcol_to_a1
 
+from automation.adapters.google.archive_sheet import move_rows, read_archives
 from automation.adapters.google.errors import access_problem, status_of
 from automation.adapters.google.ranges import quoted
 from automation.domain.rows import RowLocator
 from automation.domain.texts import store as store_text
-from automation.ports import RegisterError, RegisterSnapshot, RowUpdate, Table, WriteBatch, WriteResult
+from automation.ports import (
+    ArchivedRow,
+    ArchiveResult,
+    ArchiveRow,
+    RegisterError,
+    RegisterSnapshot,
+    RowUpdate,
+    Table,
+    WriteBatch,
+    WriteResult,
+)
 
 log = logging.getLogger("sop_konten.sheets")
 
@@ -250,6 +261,14 @@ class SheetsRegister:
     def _batch_get(self, ranges: list[str]) -> list[dict[str, Any]]:
         value_ranges = self._values_batch_get(ranges).get("valueRanges", [])
         return value_ranges + [{}] * (len(ranges) - len(value_ranges))
+
+    # -- the yearly archive (ports.Archiving; adapters/google/archive_sheet.py) --
+    def archive(self, rows: Sequence[ArchiveRow], settled: Collection[str] = ()) -> ArchiveResult:
+        # the Log stays whole: a poll reads only its unsynced tail (LOG_ROWS_KEY), whatever its length
+        return move_rows(self.spreadsheet, self.register_tab, rows)
+
+    def archived(self, years: Collection[int]) -> list[ArchivedRow]:
+        return read_archives(self.spreadsheet, years)
 
     def link(self, item_id: str) -> str:
         base = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"

@@ -20,6 +20,7 @@ class EffectKind(StrEnum):
     CHECK = "check"  # check caption and media before the approval
     PUBLISH = "publish"
     NOTIFY = "notify"
+    ARCHIVE = "archive"  # move a finished row from the Register to the yearly archive
 
 
 class KeyKind(StrEnum):
@@ -48,6 +49,8 @@ class KeyKind(StrEnum):
     PUBLISH_MANUAL = "publish-manual"
     TOKEN = "token"
     LOCK_REMINDER = "lock-reminder"
+    ARCHIVE = "archive"  # the move of a finished row to the yearly archive (an effect)
+    ARCHIVED = "archived"  # the Log line saying it moved (an event)
 
 
 TOKEN_ITEM = "token"  # the item part of a token warning's key, which belongs to no item

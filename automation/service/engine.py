@@ -22,6 +22,7 @@ from pathlib import Path
 
 from automation.domain import contract as cols
 from automation.domain.approval import approved_content, content_changes
+from automation.domain.archive import archive_year
 from automation.domain.contract import Contract, HeaderError, Roster, format_id, parse_id, parse_roster
 from automation.domain.intake import contributor_details, kind_of_files
 from automation.domain.keys import EffectKey, EffectKind, KeyKind
@@ -52,6 +53,7 @@ from automation.domain.workflow import (
 from automation.faults import reached
 from automation.ports import (
     AddressChecking,
+    Archiving,
     AssetStore,
     Attachment,
     BatchPlacing,
@@ -73,6 +75,7 @@ from automation.ports import (
     UnsafeFileReporting,
     WriteBatch,
 )
+from automation.service.archiving import ArchivePass
 from automation.service.health import CycleRecord, record_cycle, record_token_expiry
 from automation.service.journal import DONE, FAILED, Journal, PendingWrite
 from automation.service.messages import DECISION_KINDS, ItemLinks, decision_pictures, render
@@ -134,6 +137,7 @@ class Engine:
     on_roster: Callable[[Table], list[str]] = lambda table: []  # channels that route by roster columns
     lock_watch: LockWatch | None = None  # a reminder to close a register left open (local workbook)
     request_counts: Callable[[], Mapping[str, int]] = dict  # API -> requests sent so far (Google backends)
+    archive_after_days: int = 0  # finished rows older than this move to the yearly archive (service/archiving.py)
 
     def __post_init__(self):
         self._left_alone_told: set[tuple[str, str]] = set()
@@ -142,6 +146,7 @@ class Engine:
         self._requests_seen: dict[str, int] = {}
         self._contents: dict[str, dict[str, str] | None] = {}
         self._unsafe_reporter: UnsafeFileReporting | None = None
+        self._archived: set[str] | None = None  # items in the archive (_archived_items)
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -252,7 +257,24 @@ class Engine:
             kinds = [EffectKey.parse(e.key).kind for e in decision.events]
             summary.transitions += kinds.count(KeyKind.TRANSITION)
             summary.undone += kinds.count(KeyKind.UNDO)
+        self._archive(now, snapshot.register, rows, {**states, **{s.item_id: s for s in changed}}, summary)
         return summary
+
+    def _archive(self, now: datetime, table: Table, rows: list[dict[str, str]], states: dict[str, ItemState],
+                 summary: CycleSummary) -> None:
+        """Once a day, after a cycle whose write is done: finished rows move to the yearly archive."""
+        if self.archive_after_days <= 0 or not isinstance(self.register, Archiving):
+            return
+        archive = ArchivePass(self.register, self.journal, self.contract, self.archive_after_days)
+        if archive.due(now):
+            summary.problems.extend(archive.run(now, table, rows, states))
+            self._archived = None  # read again: the pass may have moved rows
+
+    def _archived_items(self) -> set[str]:
+        """The items whose row moved to the archive; read from the journal once, then after each pass."""
+        if self._archived is None:
+            self._archived = self.journal.done_items(EffectKind.ARCHIVE)
+        return self._archived
 
     def _register_waits(self, now: datetime, roster: Roster, summary: CycleSummary) -> None:
         """The write waits: if an editor holds the register open, remind the person once it is too long."""
@@ -372,7 +394,9 @@ class Engine:
         reserved = self.journal.reserved_ids()
         ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
         ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
-        lost = {item_id: state for item_id, state in states.items() if item_id not in present}
+        archived = self._archived_items()  # their rows are in the archive, not missing
+        lost = {item_id: state for item_id, state in states.items()
+                if item_id not in present and item_id not in archived}
         renamed = _renamed_rows(rows, states, lost)
         originals = _original_rows(rows, skip=set(renamed))
 
@@ -383,6 +407,10 @@ class Engine:
             if item_id and index not in renamed and originals.get(item_id, index) != index:
                 summary.problems.append(texts.duplicate_id_problem(item_id, index + 2))
                 flags.extend(_flag_copy(item_id, index, row))
+                continue
+            if item_id in archived and index not in renamed:  # pasted back after the move: told, left alone
+                summary.problems.append(texts.archived_again_problem(item_id, _archive_tab(item_id), index + 2))
+                flags.extend(_flag_archived(item_id, index, row))
                 continue
             extra: list[Event] = []
             restored = renamed.get(index)
@@ -603,8 +631,8 @@ class Engine:
         current = {e.key for d in decisions for e in d.effects}
         by_item = {d.item_id: d for d in decisions}
         for effect in self.journal.unfinished_effects():
-            if effect.key in current or effect.kind == EffectKind.PUBLISH:
-                continue  # publishing is only ever started by a fresh decision
+            if effect.key in current or effect.kind in (EffectKind.PUBLISH, EffectKind.ARCHIVE):
+                continue  # publishing is only ever started by a fresh decision; the archive pass moves rows
             state = states.get(effect.item_id)
             decision = by_item.get(effect.item_id) or (
                 RowDecision(effect.item_id, state, dict(state.row)) if state else None)
@@ -755,6 +783,21 @@ def _original_rows(rows: list[dict[str, str]], skip: Collection[int] = ()) -> di
 def _flag_copy(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
     """The note on a copied row, written once (while the note is there, nothing more is written)."""
     sentence = texts.duplicate_id(item_id)
+    notes = row.get(cols.NOTES, "")
+    if sentence in notes:
+        return []
+    value = sentence + ("\n" + notes if notes else "")
+    return [RowUpdate(anchor=RowAnchor(item_id=item_id, read_index=index),
+                      changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+
+
+def _archive_tab(item_id: str) -> str:
+    return texts.archive_tab(archive_year(item_id))
+
+
+def _flag_archived(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
+    """The note on a row holding the ID of an item already in the archive, written once."""
+    sentence = texts.archived_again(item_id, _archive_tab(item_id))
     notes = row.get(cols.NOTES, "")
     if sentence in notes:
         return []

@@ -353,6 +353,17 @@ class Journal:
                                (kind, DONE, since))
         return [key for (key,) in rows]
 
+    def done_effects(self, kind: EffectKind) -> list[Effect]:
+        """Every effect of one kind that was done, oldest first (e.g. the rows moved to the archive)."""
+        rows = self.db.execute(
+            "SELECT key, kind, item_id, params FROM ledger WHERE kind=? AND status=? ORDER BY rowid", (kind, DONE))
+        return [Effect(k, EffectKind(kind), item, json.loads(params)) for k, kind, item, params in rows]
+
+    def done_items(self, kind: EffectKind) -> set[str]:
+        """The items with a done effect of this kind (e.g. the items whose row is in the archive)."""
+        rows = self.db.execute("SELECT DISTINCT item_id FROM ledger WHERE kind=? AND status=?", (kind, DONE))
+        return {item_id for (item_id,) in rows}
+
     # -- completed activations (for the monitoring report) ----------------
     def record_completions(self, completions: Iterable[Completion],
                            working_minutes: Callable[[datetime, datetime], float]) -> None:

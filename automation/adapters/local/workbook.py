@@ -19,7 +19,7 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from automation.adapters.local.workbook_read import Sheet, date_kind, read_values
 from automation.domain.contract import NOTES, Contract
@@ -546,6 +546,20 @@ def _table(sheet: Sheet) -> Table:
     while table and not any(table[-1]):
         table.pop()
     return Table(headers=headers, rows=tuple(table))
+
+
+def worksheet_table(ws: Worksheet) -> Table:
+    """A tab the write path parsed with openpyxl, as a Table read exactly as `read()` reads it."""
+    rows: list[list[Any]] = []
+    formats: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(ws.iter_rows(), start=1):
+        row: list[Any] = []
+        for c, cell in enumerate(cells, start=1):
+            row.append("" if cell.value is None else cell.value)
+            if cell.number_format != "General":
+                formats[(r, c)] = cell.number_format
+        rows.append(row)
+    return _table(Sheet(rows, formats))
 
 
 def _read_headers(sheet: Sheet) -> tuple[str, ...]:

@@ -156,3 +156,10 @@ X_UPLOAD_AGAIN = "X: unggahan berkas %s tidak dapat dilanjutkan (%s); diunggah d
 
 # --- instagram (issue 11)
 INSTAGRAM_CONTAINER_NOT_READ = "%s: status kontainer Instagram %s tidak terbaca: %s"
+
+# the yearly archive (service/archiving.py)
+ARCHIVED = "arsip: %d baris selesai dipindahkan dari Register ke arsip tahunan"
+ARCHIVE_WAITS = "arsip: pemindahan ditunda, dicoba lagi pada siklus berikutnya: %s"
+ARCHIVE_FAILED = "arsip: pemindahan gagal, dicoba lagi pada siklus berikutnya: %s"
+ARCHIVE_EDITED = "arsip: %s"
+ARCHIVE_NOT_READABLE = "arsip: arsip tahunan tidak terbaca, diperiksa lagi besok: %s"

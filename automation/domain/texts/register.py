@@ -222,3 +222,39 @@ UNIT_SOURCE_WORDS = (
     (("pemkot", "kota yogyakarta", "kota jogja", "kemantren", "kelurahan"), "Pemkot Yogyakarta"),
     (("lembaga", "badan", "komisi", "otoritas"), "Lembaga"),
 )
+
+
+# --- the yearly archive (domain/archive.py) ---------------------------------------
+ARCHIVED_AT_HEADER = "Diarsipkan"  # the archive's extra column: when the row was moved there
+ARCHIVE_TAB_PREFIX = "Arsip"
+
+
+def archive_tab(year: int) -> str:
+    """The yearly archive's tab (Google) or sheet (the local archive workbook): `Arsip 2026`."""
+    return f"{ARCHIVE_TAB_PREFIX} {year}"
+
+
+def archived_remark(tab: str) -> str:
+    return f"Baris dipindahkan ke {tab}; proses sudah selesai, riwayat tetap di jurnal dan laporan."
+
+
+def archived_again(item_id: str, tab: str) -> str:
+    return (f"ID {item_id} sudah dipindahkan ke {tab}; baris ini salinan dan tidak diproses. "
+            f"Hapus baris ini; perubahan untuk konten ini dicatat di {tab}.")
+
+
+def archived_again_problem(item_id: str, tab: str, sheet_row: int) -> str:
+    return f"ID {item_id} sudah diarsipkan ke {tab} tetapi muncul lagi di Register (baris {sheet_row}); dilewati."
+
+
+def archive_edited(columns: Iterable[str]) -> str:
+    return (f"Baris ini diubah setelah diarsipkan (kolom: {', '.join(columns)}); "
+            "perubahan disimpan di arsip dan tidak diproses oleh sistem.")
+
+
+def archive_edited_problem(item_id: str, tab: str, columns: Iterable[str]) -> str:
+    return f"{item_id} di {tab} diubah setelah diarsipkan (kolom: {', '.join(columns)}); perubahan tidak diproses."
+
+
+def archive_missing_problem(item_id: str, tab: str) -> str:
+    return f"{item_id} tidak ditemukan lagi di {tab}; riwayatnya tetap di jurnal."
