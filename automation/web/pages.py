@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, unquote, urlparse
 
 from automation.adapters.local.feed import (
@@ -37,18 +38,56 @@ from automation.service import board
 from automation.web.templates import render
 from automation.web.workspace import Workspace
 
+T = TypeVar("T")
 CHART_PATH = "/kinerja/grafik.png"  # the server routes it to kinerja_chart (?bulan=YYYY-MM)
 FEED_LIMIT = 100  # publications on the Publikasi page: the newest
 PAPAN_ROWS = 30  # the most urgent items shown per step; the rest are counted (a phone cannot scroll 1,000 rows)
-REPORTS_KEPT = 8  # months of Kinerja kept between two changes of the journal
+PAGES_KEPT = 64  # pages (and their models) kept between two changes of the journal
 ROSTER_META = "roster.active"  # journal meta the daemon keeps: [{name, email, roles}] of active people
+
+
+# --- built once per change of the journal ---------------------------------------------------------
+
+_built: dict[tuple[Any, ...], Any] = {}
+_built_lock = threading.Lock()
+
+
+def _once(ws: Workspace, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """`build()` once per change of the journal (any connection's commit) and `key`.
+
+    A page is a function of the journal and what the request asks; the daemon commits once per cycle,
+    so between two cycles every request for the same page is answered from here. Times that move with
+    the clock (the Papan's time left) go into `key` at the minute the page shows."""
+    full = (id(ws.journal), board.journal_stamp(ws.journal), *key)
+    with _built_lock:
+        if full in _built:
+            return cast(T, _built[full])
+    value = build()
+    with _built_lock:
+        if len(_built) >= PAGES_KEPT:
+            _built.clear()
+        _built[full] = value
+    return value
+
+
+def _minute(ws: Workspace) -> datetime:
+    return ws.clock.now().replace(second=0, microsecond=0)
 
 
 # --- Papan ----------------------------------------------------------------------------------------
 
 def papan(ws: Workspace, person: str, mine: str = "") -> str:
-    now = ws.clock.now()
-    view = board.board(ws.journal, ws.sop, ws.calendar, now, mine.strip(), aliases=_aliases(ws))
+    now = _minute(ws)
+    return _once(ws, ("papan", person, mine.strip(), now), lambda: _papan(ws, person, mine.strip(), now))
+
+
+def _board(ws: Workspace, now: datetime, mine: str = "") -> board.Board:
+    return _once(ws, ("board", mine, now),
+                 lambda: board.board(ws.journal, ws.sop, ws.calendar, now, mine, aliases=_aliases(ws)))
+
+
+def _papan(ws: Workspace, person: str, mine: str, now: datetime) -> str:
+    view = _board(ws, now, mine)
     return render("papan.html", active="/", person=person, board=view, mine=mine.strip(), limit=PAPAN_ROWS,
                   left=_left, when=_when, item_url=item_url)
 
@@ -70,8 +109,12 @@ def _aliases(ws: Workspace) -> dict[str, str]:
 # --- Kalender -------------------------------------------------------------------------------------
 
 def kalender(ws: Workspace, person: str, year: int, month: int) -> str:
-    view = board.month(ws.journal, ws.sop, ws.calendar.tz, year, month)
     today = ws.clock.now().astimezone(ws.calendar.tz).date()
+    return _once(ws, ("kalender", person, year, month, today), lambda: _kalender(ws, person, year, month, today))
+
+
+def _kalender(ws: Workspace, person: str, year: int, month: int, today: date) -> str:
+    view = board.month(ws.journal, ws.sop, ws.calendar.tz, year, month)
     return render("kalender.html", active="/kalender", person=person, month=view, today=today,
                   previous=_month_param(*_shift(year, month, -1)), following=_month_param(*_shift(year, month, 1)),
                   platform_class=platform_class, item_url=item_url, clock=_clock)
@@ -221,6 +264,10 @@ def _link(line: str) -> tuple[str, str]:
 # --- Publikasi ------------------------------------------------------------------------------------
 
 def publikasi(ws: Workspace, person: str) -> str:
+    return _once(ws, ("publikasi", person), lambda: _publikasi(ws, person))
+
+
+def _publikasi(ws: Workspace, person: str) -> str:
     posts = board.feed(ws.journal, ws.calendar.tz, FEED_LIMIT)
     cards = [_card(ws, post) for post in posts]
     return render("publikasi.html", active="/publikasi", person=person, cards=cards, limit=FEED_LIMIT,
@@ -260,9 +307,13 @@ def _card(ws: Workspace, post: board.Posted) -> Card:
 # --- Kinerja --------------------------------------------------------------------------------------
 
 def kinerja(ws: Workspace, person: str, year: int, month: int) -> str:
+    now = _minute(ws)
+    return _once(ws, ("kinerja", person, year, month, now), lambda: _kinerja(ws, person, year, month, now))
+
+
+def _kinerja(ws: Workspace, person: str, year: int, month: int, now: datetime) -> str:
     report = _report(ws, year, month)
-    now = ws.clock.now()
-    late = board.board(ws.journal, ws.sop, ws.calendar, now)
+    late = _board(ws, now)
     overdue_by_step = {step.number: sum(t.overdue for t in tasks) for step, tasks in late.by_step}
     rows = [{
         "summary": s, "assessment": m.assessment, "note": m.note, "overdue": overdue_by_step.get(s.number, 0),
@@ -279,31 +330,27 @@ def kinerja_chart(ws: Workspace, year: int, month: int) -> bytes:
     from automation.report.chart import render_chart  # Pillow only when a chart is asked for
 
     report = _report(ws, year, month)
-    image, _ = render_chart(report.chart_rows(), subtitle=report.period_text)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
+    def draw() -> bytes:
+        image, _ = render_chart(report.chart_rows(), subtitle=report.period_text)
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
 
-_reports: dict[tuple[Any, ...], Report] = {}
+    return _once(ws, ("grafik", report.start, report.end), draw)
 
 
 def _report(ws: Workspace, year: int, month: int) -> Report:
-    """The report's tables for the month; the current month up to today (the report's month-to-date).
-
-    Kept until the journal changes: the page and its chart ask for the same one."""
+    """The report's tables for the month; the current month up to today (the report's month-to-date)."""
     first, after = board.month_bounds(year, month)
     today = ws.clock.now().astimezone(ws.calendar.tz).date()
     last = min(after - timedelta(days=1), max(today, first))
-    key = (id(ws.journal), board.journal_stamp(ws.journal), first, last)
-    found = _reports.get(key)
-    if found is None:
+
+    def build() -> Report:
         low, high = period_bounds(first, last)
-        found = build_report(ws.sop, ws.journal.completions(low, high), first, last)
-        if len(_reports) >= REPORTS_KEPT:
-            _reports.clear()
-        _reports[key] = found
-    return found
+        return build_report(ws.sop, ws.journal.completions(low, high), first, last)
+
+    return _once(ws, ("report", first, last), build)
 
 
 # --- how times read -------------------------------------------------------------------------------

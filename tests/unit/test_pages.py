@@ -372,3 +372,57 @@ def test_every_page_uses_the_stylesheets_and_fits_a_phone(ws, built):
     css = (Path(pages.__file__).parent / "static" / "pages.css").read_text(encoding="utf-8")
     assert "@media (max-width:" in css
     assert not page.all("script")
+
+
+# --- on what the real daemon left ------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_pages_read_what_the_daemon_left_after_running_an_item_to_publication(tmp_path):
+    from automation.config import load_config
+    from tests.people import make_workspace, status
+
+    office = make_workspace(tmp_path / "kantor")
+    office.propose("Festival Gudeg", Jenis="Infografis", Platform="Instagram, X",
+                   Caption="Festival Gudeg 2026 di Alun-alun Utara. #JogjaIstimewa",
+                   **{"Jadwal Tayang": "2026-11-30 10:05"})
+    office.once(at="2026-11-30T09:00")
+    item_id = office.rows()[0]["ID"]
+    folder = next((office.root / "drive").glob(f"*/{item_id}*"))
+    Image.new("RGB", (1200, 1500), (200, 120, 40)).save(folder / "poster.png")
+    office.edit(item_id, {status(5): "Sesuai"})  # typed too early: the daemon undoes it
+    office.once(at="2026-11-30T09:01")
+    office.advance(item_id, (2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai"), (6, "Disetujui"),
+                   start_hour=10)
+    assert office.row(item_id)["Tahap"] == "Terbit"
+
+    config = load_config(office.config)
+    journal = Journal(config.journal)
+    try:
+        ws = Workspace(journal=journal, sop=SOP, calendar=CALENDAR, clock=FixedClock(NOW), poll_seconds=60,
+                       publish_path=config.publish_path, assets_path=config.assets_path,
+                       register_name="register.xlsx")
+        page = parse(pages.item(ws, "", item_id) or "")
+        story = page.one("section", id="riwayat")
+        assert len(story.all("tr", cls="event")) == len(journal.events_for(item_id))
+        assert story.all("tr", cls="undone"), "the early Sesuai was undone and the story says so"
+        assert "Disetujui" in story.text and "Terbit" in story.text
+        previews = page.all("article", cls="preview")
+        assert [p.attrs["data-platform"] for p in previews] == ["Instagram", "X"]
+        for preview in previews:
+            assert "Diunggah seperti ini pada" in preview.text
+            assert preview.one("img").attrs["src"].startswith(f"/terbit/{preview.attrs['data-platform'].lower()}/")
+        assert page.one("section", id="persetujuan").all("li")  # the approved file is named
+        assert [a.attrs["href"] for a in page.one("section", id="tautan").all("a")] == []  # local feed: file links
+        assert "Instagram" in page.one("section", id="tautan").text
+        calendar = parse(pages.kalender(ws, "", 2026, 11))
+        day = calendar.one("td", data_day="2026-11-30")
+        assert {e.attrs["data-id"] for e in day.all("a", cls="posted")} == {item_id}
+        assert {e.attrs["data-id"] for e in day.all("a", cls="scheduled")} == {item_id}
+        feed = parse(pages.publikasi(ws, ""))
+        assert len(feed.all("article", cls="preview")) == 2
+        figures = parse(pages.kinerja(ws, "", 2026, 11))
+        counts = {r.attrs["data-step"]: r.all("td")[3].text for r in figures.all("tr") if "data-step" in r.attrs}
+        assert counts["2"] == "1" and counts["7"] == "1"
+        assert not parse(pages.papan(ws, "")).all("tr", cls="task")
+    finally:
+        journal.close()
