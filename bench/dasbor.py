@@ -7,8 +7,9 @@ The journal is written through the Journal's own API by tests/dasbor_items.py (a
 one item in eight open, in every open state, the rest published or rejected over the past year, with
 their events, completed activations and publications; the published feed on disk). Each page is
 rendered as the server renders it (automation/web/pages.py), in this process, without HTTP. Reported:
-the median and the slowest of the warm renders, and the first render after the daemon committed a
-cycle (through a second connection, as the running daemon does), which reads the changed items again.
+the median and the slowest of the repeated requests (served from what was built since the journal last
+changed), and the median of three first requests after a cycle of the daemon committed (through a second
+connection, as the running daemon does): the page built again, with the changed items read again.
 Target: every median under 100 ms. Wall-clock figures: they vary with the machine and its load.
 """
 
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             "Kinerja (grafik)": lambda: pages.kinerja_chart(ws, NOW.year, NOW.month),
         }
         daemon = Journal(root / "journal.sqlite")  # the running daemon's own connection
+        changed = daemon.states()[published]
+        cycles = iter(range(1, 1_000_000))
+
+        def cycle() -> None:
+            """What a cycle of the daemon does to the journal: commits what changed, at its own time."""
+            daemon.commit_states([changed], NOW + timedelta(minutes=next(cycles)))
+
+        cycle()
+        pages.papan(ws, "")  # the items all written at NOW are read once, as after the Dasbor's start
         rows = []
         for name, call in page_calls.items():
             call()  # templates compiled, states parsed
@@ -68,20 +79,23 @@ def main(argv: list[str] | None = None) -> int:
                 begun = time.perf_counter()
                 call()
                 times.append((time.perf_counter() - begun) * 1000)
-            daemon.commit_states([daemon.states()[published]], NOW)  # a cycle commits one changed item
-            begun = time.perf_counter()
-            call()
-            after_cycle = (time.perf_counter() - begun) * 1000
-            rows.append((name, statistics.median(times), max(times), after_cycle))
+            firsts = []
+            for _ in range(3):
+                cycle()
+                begun = time.perf_counter()
+                call()
+                firsts.append((time.perf_counter() - begun) * 1000)
+            rows.append((name, statistics.median(times), max(times), statistics.median(firsts)))
         daemon.close()
         journal.close()
 
-    print(f"\n| Page ({args.items:,} items) | median ms | slowest ms | first after a cycle ms |")
+    print(f"\n| Page ({args.items:,} items) | repeated: median ms | repeated: slowest ms | after a cycle: median ms |")
     print("|---|---:|---:|---:|")
     for name, median, slowest, after_cycle in rows:
         print(f"| {name} | {median:.1f} | {slowest:.1f} | {after_cycle:.1f} |")
-    over = [name for name, median, _, _ in rows if median > TARGET_MS]
-    print(f"\nTarget: median under {TARGET_MS:.0f} ms. " + (f"Over: {', '.join(over)}." if over else "All within."))
+    over = [name for name, median, _, after_cycle in rows if max(median, after_cycle) > TARGET_MS]
+    print(f"\nTarget: under {TARGET_MS:.0f} ms, also right after a cycle. "
+          + (f"Over: {', '.join(over)}." if over else "All within."))
     return 1 if over else 0
 
 

@@ -327,8 +327,12 @@ def month(journal: Journal, sop: Sop, zone: Zone, year: int, month_number: int) 
     first, after = month_bounds(year, month_number)
     scheduled: dict[date, list[Scheduled]] = defaultdict(list)
     platforms_of = _Platforms(sop)
+    this_month = f"{year:04d}-{month_number:02d}"
     for state in snapshot(journal).states.values():
-        when = _register_time(state.row.get(SCHEDULE, ""), zone)
+        text = state.row.get(SCHEDULE, "")
+        if not text or (text[:4].isdigit() and text[4:5] == "-" and not text.startswith(this_month)):
+            continue  # empty, or the daemon's own spelling of another month: no parse needed
+        when = _register_time(text, zone)
         if when is None or not first <= when.date() < after:
             continue
         scheduled[when.date()].append(Scheduled(

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, unquote, urlparse
@@ -30,6 +31,7 @@ from automation.adapters.local.feed import (
     ratio_text,
 )
 from automation.adapters.local.folders import CONTRIBUTOR_FILE, FolderAssetStore, is_ignored
+from automation.domain.contract import ID_PATTERN
 from automation.domain.post_check import platform_title, post_problems
 from automation.domain.texts import dasbor as text
 from automation.report.monitoring import Report, build_report, format_percent, period_bounds
@@ -39,6 +41,7 @@ from automation.web.templates import render
 from automation.web.workspace import Workspace
 
 T = TypeVar("T")
+ITEM_PATH = "/item/"
 CHART_PATH = "/kinerja/grafik.png"  # the server routes it to kinerja_chart (?bulan=YYYY-MM)
 FEED_LIMIT = 100  # publications on the Publikasi page: the newest
 PAPAN_ROWS = 30  # the most urgent items shown per step; the rest are counted (a phone cannot scroll 1,000 rows)
@@ -115,9 +118,34 @@ def kalender(ws: Workspace, person: str, year: int, month: int) -> str:
 
 def _kalender(ws: Workspace, person: str, year: int, month: int, today: date) -> str:
     view = board.month(ws.journal, ws.sop, ws.calendar.tz, year, month)
-    return render("kalender.html", active="/kalender", person=person, month=view, today=today,
+    days = [[_calendar_day(day) for day in week] for week in view.weeks]
+    return render("kalender.html", active="/kalender", person=person, month=view, weeks=days, today=today,
                   previous=_month_param(*_shift(year, month, -1)), following=_month_param(*_shift(year, month, 1)),
-                  platform_class=platform_class, item_url=item_url, clock=_clock)
+                  platform_class=platform_class)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a Kalender day, ready to draw: a month holds thousands, so nothing is computed in the template."""
+
+    href: str
+    item_id: str
+    time: str
+    label: str
+    css: str  # scheduled / posted, and the item's outcome or the post's state
+    chips: tuple[tuple[str, str], ...]  # (css, platform)
+    note: str  # the post's state when it is not simply published
+
+
+def _calendar_day(day: board.Day) -> tuple[board.Day, list[Entry]]:
+    entries = [Entry(item_url(s.item_id), s.item_id, _clock(s.when), s.title or s.item_id,
+                     f"scheduled {s.outcome}", tuple((platform_class(p), p) for p in s.platforms), "")
+               for s in day.scheduled]
+    entries += [Entry(item_url(p.item_id), p.item_id, _clock(p.when), p.title or p.item_id, f"posted {p.state}",
+                      ((platform_class(p.platform), p.platform),),
+                      text.PUBLISH_STATES.get(p.state, p.state) if p.state != "published" else "")
+                for p in day.posted]
+    return day, entries
 
 
 def _shift(year: int, month: int, by: int) -> tuple[int, int]:
@@ -129,6 +157,7 @@ def _month_param(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=256)
 def platform_class(platform: str) -> str:
     """A CSS class per platform ('p-instagram'), so each platform keeps its colour on every page."""
     try:
@@ -187,7 +216,7 @@ def not_found(ws: Workspace, person: str, item_id: str) -> str:
 
 
 def item_url(item_id: str) -> str:
-    return "/item/" + quote(item_id, safe="")
+    return ITEM_PATH + (item_id if ID_PATTERN.fullmatch(item_id) else quote(item_id, safe=""))
 
 
 def _assets(ws: Workspace, item_id: str) -> tuple[Asset, ...]:
@@ -372,7 +401,7 @@ def _iso_when(value: str) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return f"{moment:%H.%M}"
+    return f"{moment.hour:02d}.{moment.minute:02d}"
 
 
 def month_of(value: str, today: date) -> tuple[int, int]:
