@@ -82,7 +82,7 @@ class ItemWriter:
         platforms = ("Instagram, X", "Facebook", "YouTube", "TikTok, Instagram")[number % 4]
         # ended items over the past year, open ones over the last fortnight; each scheduled a few days after
         ended = kind.startswith(("published", "rejected"))
-        start = self.now - timedelta(days=1 + number % (360 if ended else 14), hours=number % 5)
+        start = self.now - timedelta(days=1 + number % (360 if ended else 14), hours=8 + number % 5)
         schedule = (start + timedelta(days=2 + number % 10, hours=number % 8)).replace(minute=0)
         row = {h: "" for h in c.register_headers}
         row.update({cols.ID: item_id, cols.TITLE: title, cols.TYPE: ("Infografis", "Video")[number % 2],
@@ -131,7 +131,9 @@ class ItemWriter:
                           contributor=PEOPLE["Kontributor"], version=last + 1, approved=approved)
         if outcome == OPEN:
             step = sop.step(active)
-            activated = moment - timedelta(days=3) if where == "late" else moment
+            # late ones days ago; the others from just now to twice their standard ago (some overdue)
+            activated = (moment - timedelta(days=3) if where == "late"
+                         else self.now - timedelta(minutes=(number % 4) * step.minutes / 2))
             row[c.status(active)] = sop.waiting
             due = self.calendar.add_working_minutes(activated, step.minutes)
             row[cols.DUE] = due.strftime(TIME_FORMAT)

@@ -96,7 +96,10 @@ def _papan(ws: Workspace, person: str, mine: str, now: datetime) -> str:
 
 
 def _left(task: board.Task) -> str:
-    return text.time_left(task.minutes_left) if task.minutes_left is not None else text.NO_DUE
+    """'45 menit lagi', 'Terlambat 2 jam'; an item the daemon found late before its Tenggat: 'Terlambat'."""
+    if task.minutes_left is None or (task.overdue and task.minutes_left >= 0):
+        return text.OVERDUE if task.overdue else text.NO_DUE
+    return text.time_left(task.minutes_left)
 
 
 def _aliases(ws: Workspace) -> dict[str, str]:
@@ -285,8 +288,7 @@ def _posted_record(ws: Workspace, platform: str, item_id: str) -> dict[str, Any]
 
 def _link(line: str) -> tuple[str, str]:
     """(label, href) of a Tautan Publikasi line 'Platform: https://...'; href "" when it is no web link."""
-    label, _, rest = line.partition(": ")
-    target = rest.strip() if rest else line.strip()
+    target = line.partition(": ")[2].strip() or line.strip()
     return (line, target) if target.startswith(("https://", "http://")) else (line, "")
 
 

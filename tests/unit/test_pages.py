@@ -114,7 +114,7 @@ def test_the_papan_lists_every_open_item_by_step_overdue_first(ws, built):
     open_ids = {b.item_id for k, b in built.items() if not k.startswith(("published", "rejected"))}
     assert set(shown) == open_ids and len(shown) == len(open_ids)
     late = next(r for r in rows if r.attrs["data-id"] == built["late-4"].item_id)
-    assert "overdue" in late.classes and text.OVERDUE in late.text and "lewat" in late.text
+    assert "overdue" in late.classes and text.OVERDUE in late.one("strong", cls="late").text
     for section in page.all("section", cls="step"):
         flags = ["overdue" in r.classes for r in section.all("tr", cls="task")]
         assert flags == sorted(flags, reverse=True)

@@ -83,7 +83,7 @@ def duration(minutes: float) -> str:
 
 def time_left(minutes: float) -> str:
     if minutes < 0:
-        return f"lewat {duration(minutes)}"
+        return f"{OVERDUE} {duration(minutes)}"
     return f"{duration(minutes)} lagi"
 
 
@@ -159,7 +159,7 @@ def approved_by(by: str, when: str, digest: str) -> str:
 
 
 def needs_check_explained(platforms: str) -> str:
-    return (f"Perlu Dicek: sop-konten tidak bisa memastikan apakah unggahan ke {platforms} berhasil "
+    return (f"sop-konten tidak bisa memastikan apakah unggahan ke {platforms} berhasil "
             "(jawaban platform tidak diterima). Unggahan tidak dikirim ulang, agar tidak tayang dua kali. "
             "Admin Medsos memeriksa akun platform: bila sudah tayang, tulis Terbit pada status langkah "
             "dan tempel tautannya di Tautan Publikasi; bila belum, unggah manual lalu lakukan hal yang sama.")
