@@ -7,9 +7,11 @@ The journal is written through the Journal's own API by tests/dasbor_items.py (a
 one item in eight open, in every open state, the rest published or rejected over the past year, with
 their events, completed activations and publications; the published feed on disk). Each page is
 rendered as the server renders it (automation/web/pages.py), in this process, without HTTP. Reported:
-the median and the slowest of the repeated requests (served from what was built since the journal last
-changed), and the median of three first requests after a cycle of the daemon committed (through a second
-connection, as the running daemon does): the page built again, with the changed items read again.
+the median of repeated requests (served from what was built since what the page shows last changed);
+of the first request after a quiet cycle of the daemon (it wrote the journal, through its own connection,
+but changed nothing the page shows); after a cycle that changed one item and completed a step (the page
+built again, the changed item read again); and cold, as right after the Dasbor started (every state
+parsed, the page built).
 Target: every median under 100 ms. Wall-clock figures: they vary with the machine and its load.
 """
 
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from automation.adapters.clock import FixedClock
+    from automation.domain.contract import TITLE
+    from automation.domain.workflow import Completion
     from automation.service.journal import Journal
     from automation.web import pages
     from automation.web.workspace import Workspace
@@ -62,39 +67,51 @@ def main(argv: list[str] | None = None) -> int:
             "Kinerja (grafik)": lambda: pages.kinerja_chart(ws, NOW.year, NOW.month),
         }
         daemon = Journal(root / "journal.sqlite")  # the running daemon's own connection
-        changed = daemon.states()[published]
+        latest = [daemon.states()[published]]  # the item as the daemon last committed it
         cycles = iter(range(1, 1_000_000))
 
-        def cycle() -> None:
-            """What a cycle of the daemon does to the journal: commits what changed, at its own time."""
-            daemon.commit_states([changed], NOW + timedelta(minutes=next(cycles)))
+        def quiet_cycle() -> None:
+            """A cycle that changed nothing a page shows: the journal is written all the same."""
+            daemon.commit_states(latest, NOW + timedelta(minutes=next(cycles)))
 
-        cycle()
+        def busy_cycle() -> None:
+            """A cycle that changed one item and recorded a completed step."""
+            number = next(cycles)
+            latest[0] = replace(latest[0], row={**latest[0].row, TITLE: f"Judul {number}"})
+            daemon.commit_states(latest, NOW + timedelta(minutes=number))
+            daemon.record_completions([Completion(f"K-2027-{number:04d}", 2, 1, NOW.isoformat(), NOW.isoformat(),
+                                                  "Diterima", "Sari")], CALENDAR.working_minutes_between)
+
+        def cold() -> None:
+            """The Dasbor just started: nothing built yet, the states not parsed."""
+            pages.forget()
+
+        quiet_cycle()
         pages.papan(ws, "")  # the items all written at NOW are read once, as after the Dasbor's start
         rows = []
         for name, call in page_calls.items():
-            call()  # templates compiled, states parsed
-            times = []
-            for _ in range(args.runs):
-                begun = time.perf_counter()
-                call()
-                times.append((time.perf_counter() - begun) * 1000)
-            firsts = []
-            for _ in range(3):
-                cycle()
-                begun = time.perf_counter()
-                call()
-                firsts.append((time.perf_counter() - begun) * 1000)
-            rows.append((name, statistics.median(times), max(times), statistics.median(firsts)))
+            call()
+            measured = []
+            for before in (None, quiet_cycle, busy_cycle, cold):
+                times = []
+                for _ in range(args.runs if before is None else 3):
+                    if before is not None:
+                        before()
+                    begun = time.perf_counter()
+                    call()
+                    times.append((time.perf_counter() - begun) * 1000)
+                measured.append(statistics.median(times))
+            rows.append((name, *measured))
         daemon.close()
         journal.close()
 
-    print(f"\n| Page ({args.items:,} items) | repeated: median ms | repeated: slowest ms | after a cycle: median ms |")
-    print("|---|---:|---:|---:|")
-    for name, median, slowest, after_cycle in rows:
-        print(f"| {name} | {median:.1f} | {slowest:.1f} | {after_cycle:.1f} |")
-    over = [name for name, median, _, after_cycle in rows if max(median, after_cycle) > TARGET_MS]
-    print(f"\nTarget: under {TARGET_MS:.0f} ms, also right after a cycle. "
+    print(f"\n| Page ({args.items:,} items), median ms | repeated | after a quiet cycle | "
+          "after a cycle that changed an item | cold (just started) |")
+    print("|---|---:|---:|---:|---:|")
+    for name, *figures in rows:
+        print(f"| {name} | " + " | ".join(f"{ms:.1f}" for ms in figures) + " |")
+    over = [name for name, *figures in rows if max(figures[:3]) > TARGET_MS]
+    print(f"\nTarget: under {TARGET_MS:.0f} ms while the daemon runs (repeated and after a cycle). "
           + (f"Over: {', '.join(over)}." if over else "All within."))
     return 1 if over else 0
 

@@ -82,7 +82,8 @@ class ItemWriter:
         platforms = ("Instagram, X", "Facebook", "YouTube", "TikTok, Instagram")[number % 4]
         # ended items over the past year, open ones over the last fortnight; each scheduled a few days after
         ended = kind.startswith(("published", "rejected"))
-        start = self.now - timedelta(days=1 + number % (360 if ended else 14), hours=8 + number % 5)
+        day = self.now - timedelta(days=1 + number % (360 if ended else 14))
+        start = day.replace(hour=8, minute=0) + timedelta(minutes=number % 45)  # in working hours
         schedule = (start + timedelta(days=2 + number % 10, hours=number % 8)).replace(minute=0)
         row = {h: "" for h in c.register_headers}
         row.update({cols.ID: item_id, cols.TITLE: title, cols.TYPE: ("Infografis", "Video")[number % 2],

@@ -9,6 +9,7 @@ over 10,000 items costs one pass over them, not one per question. Words are left
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +52,7 @@ class Snapshot:
     states: Mapping[str, ItemState]
     texts: Mapping[str, str]  # item -> its state's JSON as stored: unchanged text needs no parse
     newest: str  # the highest updated_at read
+    generation: int  # grows when a state changed: what is computed from the states is keyed by it
 
     @property
     def open(self) -> list[ItemState]:
@@ -77,11 +79,17 @@ def snapshot(journal: Journal) -> Snapshot:
     if cached is not None and cached[0][1] == stamp[1]:
         found = _refreshed(journal, cached[1])
     else:
-        found = _parsed(journal.state_texts(), {}, {})
+        found = _parsed(journal.state_texts())
     with _cache_lock:
         _cache.clear()  # one journal per Dasbor: keep only the newest
         _cache[key] = (stamp, found)
     return found
+
+
+def forget() -> None:
+    """Drop the parsed states: the next snapshot reads the journal afresh."""
+    with _cache_lock:
+        _cache.clear()
 
 
 def journal_stamp(journal: Journal) -> tuple[int, int]:
@@ -91,17 +99,25 @@ def journal_stamp(journal: Journal) -> tuple[int, int]:
 
 
 def _refreshed(journal: Journal, old: Snapshot) -> Snapshot:
-    return _parsed(journal.state_texts(since=old.newest), dict(old.states), dict(old.texts), old.newest)
+    return _parsed(journal.state_texts(since=old.newest), old)
 
 
-def _parsed(rows: Iterable[tuple[str, str, str]], states: dict[str, ItemState], texts: dict[str, str],
-            newest: str = "") -> Snapshot:
+def _parsed(rows: Iterable[tuple[str, str, str]], old: Snapshot | None = None) -> Snapshot:
+    states = dict(old.states) if old else {}
+    texts = dict(old.texts) if old else {}
+    newest, changed = (old.newest if old else ""), old is None
     for item_id, stored, updated_at in rows:
         newest = max(newest, updated_at)
         if texts.get(item_id) != stored:
             states[item_id] = state_from_json(stored)
             texts[item_id] = stored
-    return Snapshot(states, texts, newest)
+            changed = True
+    if old is not None and not changed:
+        return Snapshot(old.states, old.texts, newest, old.generation)
+    return Snapshot(states, texts, newest, next(_generations))
+
+
+_generations = itertools.count(1)
 
 
 # --- working time left ----------------------------------------------------------------------------

@@ -305,6 +305,17 @@ class Journal:
             return None, None, None
         return row[0], _result_from_json(row[1], row[2]), row[3]
 
+    def publications_mark(self) -> tuple[int, str]:
+        """Changes when a publication is performed: (how many, the newest time)."""
+        row = self.db.execute("SELECT COUNT(*), COALESCE(MAX(done_at), '') FROM ledger WHERE kind=? AND status=?",
+                              (EffectKind.PUBLISH.value, DONE)).fetchone()
+        return int(row[0]), str(row[1])
+
+    def activations_mark(self) -> int:
+        """Changes when a completed activation is recorded (they are only ever added)."""
+        (mark,) = self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM activations").fetchone()
+        return int(mark)
+
     def done_at(self, key: str) -> str:
         """When the effect was performed (ISO); "" when it was not (yet)."""
         row = self.db.execute("SELECT COALESCE(done_at, '') FROM ledger WHERE key=?", (key,)).fetchone()

@@ -55,13 +55,18 @@ _built: dict[tuple[Any, ...], Any] = {}
 _built_lock = threading.Lock()
 
 
-def _once(ws: Workspace, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-    """`build()` once per change of the journal (any connection's commit) and `key`.
+STATES, PUBLICATIONS, ACTIVATIONS = "states", "publications", "activations"
 
-    A page is a function of the journal and what the request asks; the daemon commits once per cycle,
-    so between two cycles every request for the same page is answered from here. Times that move with
-    the clock (the Papan's time left) go into `key` at the minute the page shows."""
-    full = (id(ws.journal), board.journal_stamp(ws.journal), *key)
+
+def _once(ws: Workspace, key: tuple[Any, ...], build: Callable[[], T], depends: tuple[str, ...]) -> T:
+    """`build()` once per `key` and per state of what it `depends` on in the journal.
+
+    A page is a function of parts of the journal and of what the request asks. The daemon writes the
+    journal every cycle, mostly without changing what a page shows; so a page is built again only when
+    the states it reads changed (STATES), a publication was performed (PUBLICATIONS) or a step completed
+    (ACTIVATIONS). Times that move with the clock (the Papan's time left) go into `key` at the minute."""
+    marks = tuple(_mark(ws, part) for part in depends)
+    full = (id(ws.journal), *marks, *key)
     with _built_lock:
         if full in _built:
             return cast(T, _built[full])
@@ -73,6 +78,36 @@ def _once(ws: Workspace, key: tuple[Any, ...], build: Callable[[], T]) -> T:
     return value
 
 
+_marks: dict[tuple[Any, ...], object] = {}
+
+
+def _mark(ws: Workspace, part: str) -> object:
+    """Where `part` of the journal stands; asked of the journal once per change of it (its stamp)."""
+    stamp = (id(ws.journal), board.journal_stamp(ws.journal), part)
+    with _built_lock:
+        if stamp in _marks:
+            return _marks[stamp]
+    if part == STATES:
+        mark: object = board.snapshot(ws.journal).generation
+    elif part == PUBLICATIONS:
+        mark = ws.journal.publications_mark()
+    else:
+        mark = ws.journal.activations_mark()
+    with _built_lock:
+        if len(_marks) >= PAGES_KEPT:
+            _marks.clear()
+        _marks[stamp] = mark
+    return mark
+
+
+def forget() -> None:
+    """Drop everything built (the benchmark's cold start)."""
+    with _built_lock:
+        _built.clear()
+        _marks.clear()
+    board.forget()
+
+
 def _minute(ws: Workspace) -> datetime:
     return ws.clock.now().replace(second=0, microsecond=0)
 
@@ -81,12 +116,13 @@ def _minute(ws: Workspace) -> datetime:
 
 def papan(ws: Workspace, person: str, mine: str = "") -> str:
     now = _minute(ws)
-    return _once(ws, ("papan", person, mine.strip(), now), lambda: _papan(ws, person, mine.strip(), now))
+    return _once(ws, ("papan", person, mine.strip(), now, _roster_text(ws)),
+                 lambda: _papan(ws, person, mine.strip(), now), (STATES,))
 
 
 def _board(ws: Workspace, now: datetime, mine: str = "") -> board.Board:
-    return _once(ws, ("board", mine, now),
-                 lambda: board.board(ws.journal, ws.sop, ws.calendar, now, mine, aliases=_aliases(ws)))
+    return _once(ws, ("board", mine, now, _roster_text(ws)),
+                 lambda: board.board(ws.journal, ws.sop, ws.calendar, now, mine, aliases=_aliases(ws)), (STATES,))
 
 
 def _papan(ws: Workspace, person: str, mine: str, now: datetime) -> str:
@@ -102,10 +138,14 @@ def _left(task: board.Task) -> str:
     return text.time_left(task.minutes_left)
 
 
+def _roster_text(ws: Workspace) -> str:
+    return ws.journal.get_meta(ROSTER_META) or ""
+
+
 def _aliases(ws: Workspace) -> dict[str, str]:
     """E-mail -> name of the active people, as the daemon last read Petugas (when it keeps them)."""
     try:
-        people = json.loads(ws.journal.get_meta(ROSTER_META) or "[]")
+        people = json.loads(_roster_text(ws) or "[]")
     except ValueError:
         return {}
     return {str(p.get("email", "")): str(p.get("name", "")) for p in people
@@ -116,7 +156,8 @@ def _aliases(ws: Workspace) -> dict[str, str]:
 
 def kalender(ws: Workspace, person: str, year: int, month: int) -> str:
     today = ws.clock.now().astimezone(ws.calendar.tz).date()
-    return _once(ws, ("kalender", person, year, month, today), lambda: _kalender(ws, person, year, month, today))
+    return _once(ws, ("kalender", person, year, month, today), lambda: _kalender(ws, person, year, month, today),
+                 (STATES, PUBLICATIONS))
 
 
 def _kalender(ws: Workspace, person: str, year: int, month: int, today: date) -> str:
@@ -295,7 +336,7 @@ def _link(line: str) -> tuple[str, str]:
 # --- Publikasi ------------------------------------------------------------------------------------
 
 def publikasi(ws: Workspace, person: str) -> str:
-    return _once(ws, ("publikasi", person), lambda: _publikasi(ws, person))
+    return _once(ws, ("publikasi", person), lambda: _publikasi(ws, person), (PUBLICATIONS,))
 
 
 def _publikasi(ws: Workspace, person: str) -> str:
@@ -339,7 +380,8 @@ def _card(ws: Workspace, post: board.Posted) -> Card:
 
 def kinerja(ws: Workspace, person: str, year: int, month: int) -> str:
     now = _minute(ws)
-    return _once(ws, ("kinerja", person, year, month, now), lambda: _kinerja(ws, person, year, month, now))
+    return _once(ws, ("kinerja", person, year, month, now), lambda: _kinerja(ws, person, year, month, now),
+                 (STATES, ACTIVATIONS))
 
 
 def _kinerja(ws: Workspace, person: str, year: int, month: int, now: datetime) -> str:
@@ -368,7 +410,7 @@ def kinerja_chart(ws: Workspace, year: int, month: int) -> bytes:
         image.save(out, format="PNG")
         return out.getvalue()
 
-    return _once(ws, ("grafik", report.start, report.end), draw)
+    return _once(ws, ("grafik", report.start, report.end), draw, (ACTIVATIONS,))
 
 
 def _report(ws: Workspace, year: int, month: int) -> Report:
@@ -381,7 +423,7 @@ def _report(ws: Workspace, year: int, month: int) -> Report:
         low, high = period_bounds(first, last)
         return build_report(ws.sop, ws.journal.completions(low, high), first, last)
 
-    return _once(ws, ("report", first, last), build)
+    return _once(ws, ("report", first, last), build, (ACTIVATIONS,))
 
 
 # --- how times read -------------------------------------------------------------------------------

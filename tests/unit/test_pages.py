@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -297,8 +298,6 @@ def test_an_unknown_item_is_none_and_its_page_says_so(ws, built):
 
 
 def test_items_on_drive_say_where_the_files_are(ws, built):
-    from dataclasses import replace
-
     on_drive = replace(ws, assets_path=None)
     page = parse(pages.item(on_drive, "", built["open-4"].item_id) or "")
     assert text.ASSETS_ON_DRIVE in page.one("section", id="aset").text
@@ -426,3 +425,52 @@ def test_the_pages_read_what_the_daemon_left_after_running_an_item_to_publicatio
         assert not parse(pages.papan(ws, "")).all("tr", cls="task")
     finally:
         journal.close()
+
+
+# --- built once per change -----------------------------------------------------------------------
+
+def test_a_page_is_built_again_only_when_what_it_shows_changed(ws, built):
+    first = pages.papan(ws, "")
+    daemon = Journal(ws.journal.path)  # the running daemon's own connection
+    try:
+        state = daemon.states()[built["open-3"].item_id]
+        daemon.commit_states([state], NOW + timedelta(minutes=1))  # a quiet cycle: nothing changed
+        assert pages.papan(ws, "") is first
+        assert pages.kalender(ws, "", 2026, 11) is pages.kalender(ws, "", 2026, 11)
+        daemon.commit_states([replace(state, row={**state.row, cols.TITLE: "Judul yang diganti"})],
+                             NOW + timedelta(minutes=2))
+        again = pages.papan(ws, "")
+        assert again is not first and "Judul yang diganti" in again
+        schedule = state.row[cols.SCHEDULE]
+        month = pages.kalender(ws, "", int(schedule[:4]), int(schedule[5:7]))
+        assert "Judul yang diganti" in month
+    finally:
+        daemon.close()
+
+
+def test_kinerja_and_publikasi_follow_completions_and_publications_from_the_daemon(ws, built):
+    from automation.domain.keys import EffectKey, EffectKind, KeyKind
+    from automation.domain.results import ActionResult
+    from automation.domain.workflow import Completion, Effect
+
+    before = pages.kinerja(ws, "", 2026, 11)
+    chart = pages.kinerja_chart(ws, 2026, 11)
+    feed = pages.publikasi(ws, "")
+    daemon = Journal(ws.journal.path)
+    try:
+        daemon.record_completions([Completion("K-2026-0500", 2, 1, "2026-11-30T09:00:00+07:00",
+                                              "2026-11-30T15:30:00+07:00", "Diterima", "Sari")],
+                                  CALENDAR.working_minutes_between)
+        key = str(EffectKey("K-2026-0500", 7, 1, KeyKind.PUBLISH, "Facebook"))
+        daemon.record_intents([], [Effect(key, EffectKind.PUBLISH, "K-2026-0500",
+                                          {"platform": "Facebook", "title": "Kabar baru sekali"})], NOW.isoformat())
+        daemon.mark_done(key, ActionResult(ok=True, links=(("Facebook", "https://facebook.example/p/500"),)),
+                         NOW.isoformat())
+    finally:
+        daemon.close()
+    counts = lambda page: {r.attrs["data-step"]: int(r.all("td")[3].text)  # noqa: E731
+                           for r in parse(page).all("tr") if "data-step" in r.attrs}
+    assert counts(pages.kinerja(ws, "", 2026, 11))["2"] == counts(before)["2"] + 1
+    assert pages.kinerja_chart(ws, 2026, 11) != chart
+    after = pages.publikasi(ws, "")
+    assert after != feed and parse(after).all("article", data_id="K-2026-0500")
