@@ -93,25 +93,27 @@ def main(argv: list[str] | None = None) -> int:
             call()
             measured = []
             for before in (None, quiet_cycle, busy_cycle, cold):
-                times = []
+                walls, cpus = [], []
                 for _ in range(args.runs if before is None else 3):
                     if before is not None:
                         before()
-                    begun = time.perf_counter()
+                    begun, begun_cpu = time.perf_counter(), time.process_time()
                     call()
-                    times.append((time.perf_counter() - begun) * 1000)
-                measured.append(statistics.median(times))
+                    cpus.append((time.process_time() - begun_cpu) * 1000)
+                    walls.append((time.perf_counter() - begun) * 1000)
+                measured.append((statistics.median(walls), statistics.median(cpus)))
             rows.append((name, *measured))
         daemon.close()
         journal.close()
 
-    print(f"\n| Page ({args.items:,} items), median ms | repeated | after a quiet cycle | "
-          "after a cycle that changed an item | cold (just started) |")
+    print(f"\nMedian ms per page over {args.items:,} items: wall clock (CPU time of this process). "
+          "On a shared machine the wall clock also counts the waits for a core; the CPU time is the work.")
+    print("\n| page | repeated | after a quiet cycle | after a cycle that changed an item | cold (just started) |")
     print("|---|---:|---:|---:|---:|")
     for name, *figures in rows:
-        print(f"| {name} | " + " | ".join(f"{ms:.1f}" for ms in figures) + " |")
-    over = [name for name, *figures in rows if max(figures[:3]) > TARGET_MS]
-    print(f"\nTarget: under {TARGET_MS:.0f} ms while the daemon runs (repeated and after a cycle). "
+        print(f"| {name} | " + " | ".join(f"{wall:.1f} ({cpu:.1f})" for wall, cpu in figures) + " |")
+    over = [name for name, *figures in rows if max(wall for wall, _ in figures[:3]) > TARGET_MS]
+    print(f"\nTarget: under {TARGET_MS:.0f} ms while the daemon runs (repeated and after a cycle), wall clock. "
           + (f"Over: {', '.join(over)}." if over else "All within."))
     return 1 if over else 0
 
