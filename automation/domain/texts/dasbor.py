@@ -182,7 +182,8 @@ def feed_limit(count: int) -> str:
 
 # Kinerja
 KINERJA_TITLE = "Kinerja"
-SUMMARY_HEADERS = _report.SUMMARY_HEADERS
+# the report's summary columns, the step named by its label ("3. Konsep") rather than its activity
+KINERJA_HEADERS = (_report.SUMMARY_HEADERS[0], COL_STEP, *_report.SUMMARY_HEADERS[2:])
 ASSESSMENT = "Penilaian"
 GOOD = _report.GOOD
 CHART_ALT = _report.CHART_TITLE
