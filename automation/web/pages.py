@@ -45,16 +45,14 @@ ITEM_PATH = "/item/"
 CHART_PATH = "/kinerja/grafik.png"  # the server routes it to kinerja_chart (?bulan=YYYY-MM)
 FEED_LIMIT = 100  # publications on the Publikasi page: the newest
 PAPAN_ROWS = 30  # the most urgent items shown per step; the rest are counted (a phone cannot scroll 1,000 rows)
-PAGES_KEPT = 64  # pages (and their models) kept between two changes of the journal
+PAGES_KEPT = 64  # pages (and their models) kept at most; all are dropped when more are asked for
 ROSTER_META = "roster.active"  # journal meta the daemon keeps: [{name, email, roles}] of active people
 
 
-# --- built once per change of the journal ---------------------------------------------------------
+# --- built once per change of what a page shows ----------------------------------------------------
 
 _built: dict[tuple[Any, ...], Any] = {}
 _built_lock = threading.Lock()
-
-
 STATES, PUBLICATIONS, ACTIVATIONS = "states", "publications", "activations"
 
 
