@@ -21,7 +21,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from automation.domain.keys import EffectKind
@@ -40,6 +40,21 @@ class CompletedActivation:
     status: str  # the status that ended it (Selesai, Revisi, Ditolak, ...)
     actor: str
     working_minutes: float
+
+@dataclass(frozen=True)
+class Publication:
+    """One publish effect performed (on one platform), as the ledger holds it."""
+
+    key: str
+    item_id: str
+    params: Mapping[str, str]  # step, platform, title, caption, kind
+    at: str  # ISO: when it was performed
+    result: ActionResult | None
+
+    @property
+    def platform(self) -> str:
+        return str(self.params.get("platform", ""))
+
 
 @dataclass(frozen=True)
 class LedgerLine:
@@ -123,6 +138,7 @@ CREATE TABLE IF NOT EXISTS intake (
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 SHARED_VALUE_LENGTH = 40  # row values this short are interned in the states kept in memory
+_MARGIN = timedelta(days=2)  # completions(): the coarse text cut's margin around the period
 EVENT_FIELDS = ("no", "key", "at", "item_id", "step", "before", "after", "actor", "remark")
 CHAIN_START = ""  # the prev_hash of the first event
 CHAIN_HEAD = "events.chain_head"  # meta key: the newest chained event
@@ -201,7 +217,7 @@ class Journal:
         version = self._data_version()
         if self._states is None or version != self._states_version:
             rows = self.db.execute("SELECT item_id, state FROM items")
-            self._states = {item_id: _state_from_json(text) for item_id, text in rows}
+            self._states = {item_id: state_from_json(text) for item_id, text in rows}
             self._states_version = version
         return dict(self._states)
 
@@ -217,6 +233,11 @@ class Journal:
             return
         for state in states:  # a copy of the row: the caller's dict may still be changed after the commit
             self._states[state.item_id] = replace(state, row=dict(state.row))
+
+    def state_texts(self, since: str = "") -> list[tuple[str, str, str]]:
+        """(item_id, state JSON, updated_at) of the items committed at or after `since` (ISO; "" = all)."""
+        rows = self.db.execute("SELECT item_id, state, updated_at FROM items WHERE updated_at >= ?", (since,))
+        return [(str(a), str(b), str(c)) for a, b, c in rows]
 
     def commit_states(self, states: Iterable[ItemState], now: datetime) -> None:
         states = list(states)
@@ -263,7 +284,7 @@ class Journal:
 
     def pending_write(self) -> list[PendingWrite]:
         rows = self.db.execute("SELECT state, cells, appended FROM pending_write ORDER BY item_id")
-        return [PendingWrite(_state_from_json(state), {c: (pair[0], pair[1]) for c, pair in json.loads(cells).items()},
+        return [PendingWrite(state_from_json(state), {c: (pair[0], pair[1]) for c, pair in json.loads(cells).items()},
                              bool(appended)) for state, cells, appended in rows]
 
     def commit_write(self, states: Iterable[ItemState], now: datetime) -> None:
@@ -330,6 +351,22 @@ class Journal:
             return None, None, None
         return row[0], _result_from_json(row[1], row[2]), row[3]
 
+    def publications_mark(self) -> tuple[int, str]:
+        """Changes when a publication is performed: (how many, the newest time)."""
+        row = self.db.execute("SELECT COUNT(*), COALESCE(MAX(done_at), '') FROM ledger WHERE kind=? AND status=?",
+                              (EffectKind.PUBLISH.value, DONE)).fetchone()
+        return int(row[0]), str(row[1])
+
+    def activations_mark(self) -> int:
+        """Changes when a completed activation is recorded (they are only ever added)."""
+        (mark,) = self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM activations").fetchone()
+        return int(mark)
+
+    def done_at(self, key: str) -> str:
+        """When the effect was performed (ISO); "" when it was not (yet)."""
+        row = self.db.execute("SELECT COALESCE(done_at, '') FROM ledger WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else ""
+
     def unfinished_effects(self) -> list[Effect]:
         rows = self.db.execute(
             "SELECT key, kind, item_id, params FROM ledger WHERE status != ? ORDER BY rowid", (DONE,))
@@ -382,9 +419,13 @@ class Journal:
 
     def completions(self, start: datetime | None = None, end: datetime | None = None) -> list[CompletedActivation]:
         """Completed activations whose end falls in [start, end)."""
+        # a coarse cut on the ISO text first (a day's margin covers any offset), the exact one below
+        low = (start - _MARGIN).date().isoformat() if start is not None else ""
+        high = (end + _MARGIN).date().isoformat() if end is not None else "9999"
         rows = self.db.execute(
             "SELECT item_id, step, activation, started_at, ended_at, status, actor, working_minutes "
-            "FROM activations ORDER BY ended_at, item_id, step, activation")
+            "FROM activations WHERE ended_at >= ? AND ended_at < ? ORDER BY ended_at, item_id, step, activation",
+            (low, high))
         found = []
         for row in rows:
             activation = CompletedActivation(*row)
@@ -404,6 +445,25 @@ class Journal:
             (number,),
         )
         return [tuple(str(v) for v in row) for row in rows]
+
+    def item_events(self, item_id: str) -> list[tuple[str, ...]]:
+        """(key, at, step, before, after, actor, remark) of one item's events, oldest first: its story."""
+        rows = self.db.execute(
+            "SELECT key, at, step, before, after, actor, remark FROM events WHERE item_id=? ORDER BY no", (item_id,))
+        return [tuple(str(v) for v in row) for row in rows]
+
+    def publications(self, since: str = "", until: str = "", limit: int = -1) -> list[Publication]:
+        """Publish effects performed, newest first; `since`/`until`: ISO bounds on when ([since, until))."""
+        rows = self.db.execute(
+            "SELECT key, item_id, params, result, done_at FROM ledger WHERE kind=? AND status=? "
+            "AND done_at >= ? AND done_at < ? ORDER BY done_at DESC, key LIMIT ?",
+            (EffectKind.PUBLISH.value, DONE, since, until or "9999", limit))
+        found = []
+        for key, item_id, params, result, done_at in rows:
+            outcome = _result_from_json(EffectKind.PUBLISH, result)
+            found.append(Publication(key, item_id, json.loads(params), done_at,
+                                     outcome if isinstance(outcome, ActionResult) else None))
+        return found
 
     def events_for(self, item_id: str) -> list[tuple[str, ...]]:
         rows = self.db.execute(
@@ -559,7 +619,7 @@ def _state_to_json(state: ItemState) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def _state_from_json(text: str) -> ItemState:
+def state_from_json(text: str) -> ItemState:
     data = json.loads(text)
     # Kept in memory for every item between polls: column names and the short values repeated across
     # rows (statuses, stages, names, times) are shared, not held once per item.

@@ -143,9 +143,10 @@ def build_dasbor(dasbor: Dasbor) -> Starlette:
         return HTMLResponse(pages.kalender(ws, person, *month(request)))
 
     async def item(request: Request, person: str) -> Response:
-        html = pages.item(ws, person, request.path_params["item_id"])
+        item_id = request.path_params["item_id"]
+        html = pages.item(ws, person, item_id)
         if html is None:
-            return _message(person, dasbor_text.NOT_FOUND_TITLE, dasbor_text.NOT_FOUND, 404)
+            return HTMLResponse(pages.not_found(ws, person, item_id), status_code=404)
         return HTMLResponse(html)
 
     async def publikasi(request: Request, person: str) -> Response:

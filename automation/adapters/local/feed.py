@@ -193,29 +193,29 @@ def _describe(path: Path) -> dict[str, Any]:
     from automation.adapters.media.prepare import inspect  # Pillow and av: loaded when something is published
 
     info = inspect(path)
-    kind = info.kind if info.ok else _kind_by_suffix(path.name)
+    kind = info.kind if info.ok else kind_by_suffix(path.name)
     return {"name": path.name, "kind": kind, "width": info.width, "height": info.height}
 
 
-def _kind_by_suffix(name: str) -> str:
+def kind_by_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return "image" if suffix in IMAGE_SUFFIXES else "video" if suffix in VIDEO_SUFFIXES else "unknown"
 
 
-def _media_infos(record: dict) -> list[dict[str, Any]]:
+def media_infos(record: dict) -> list[dict[str, Any]]:
     infos = record.get("media_info")
     if isinstance(infos, list) and all(isinstance(info, dict) for info in infos):
         return infos
-    return [{"name": str(name), "kind": _kind_by_suffix(str(name))} for name in record.get("media", [])]
+    return [{"name": str(name), "kind": kind_by_suffix(str(name))} for name in record.get("media", [])]
 
 
-def _shape(platform: str) -> FeedShape:
+def feed_shape(platform: str) -> FeedShape:
     rules = rules_for(platform)
     return rules.shape if rules else FeedShape(image_frame=None, video_frame=(16, 9), video_fills=False,
                                                caption_fold=None)
 
 
-def _frame(shape: FeedShape, infos: list[dict[str, Any]]) -> tuple[str, tuple[int, int] | None, bool]:
+def card_frame(shape: FeedShape, infos: list[dict[str, Any]]) -> tuple[str, tuple[int, int] | None, bool]:
     """(media kind shown, the frame's width:height or None for the image's own, cropped to fill)."""
     kinds = [info.get("kind") for info in infos]
     if "video" in kinds:
@@ -231,7 +231,7 @@ def _frame(shape: FeedShape, infos: list[dict[str, Any]]) -> tuple[str, tuple[in
     return "text", None, False
 
 
-def _ratio_text(frame: tuple[int, int]) -> str:
+def ratio_text(frame: tuple[int, int]) -> str:
     """'9:16' for a platform's frame; '1,91:1' for an image's own pixels."""
     if max(frame) <= 32:
         return f"{frame[0]}:{frame[1]}"
@@ -250,7 +250,7 @@ def _media_html(folder: Path, info: dict[str, Any], title: str, fills: bool) -> 
     return f'<a href="{href}">{html.escape(name)}</a>'
 
 
-def _fold(caption: str, fold: int | None) -> tuple[str, str]:
+def fold_caption(caption: str, fold: int | None) -> tuple[str, str]:
     """(shown, hidden): the caption cut where the platform's app cuts it, at a word where one is near."""
     if fold is None or len(caption) <= fold:
         return caption, ""
@@ -268,17 +268,17 @@ def _text_html(text: str) -> str:
 def _post_html(folder: Path, record: dict) -> str:
     platform = str(record.get("platform", ""))
     title = str(record.get("title", ""))
-    shape = _shape(platform)
-    infos = _media_infos(record)
-    shown_kind, frame, fills = _frame(shape, infos)
+    shape = feed_shape(platform)
+    infos = media_infos(record)
+    shown_kind, frame, fills = card_frame(shape, infos)
     kind_label = {"video": feed_text.VIDEO, "image": feed_text.IMAGE}.get(shown_kind, feed_text.TEXT_ONLY)
-    frame_label = _ratio_text(frame) if frame else feed_text.OWN_RATIO
+    frame_label = ratio_text(frame) if frame else feed_text.OWN_RATIO
     style = f' style="aspect-ratio: {frame[0]} / {frame[1]}"' if frame else ""
     media = "\n".join(_media_html(folder, info, title, fills) for info in infos if info.get("kind") == shown_kind)
     others = "\n".join(_media_html(folder, info, title, fills) for info in infos if info.get("kind") != shown_kind)
     frame_html = (f'  <div class="frame"{style} data-frame="{html.escape(frame_label)}">\n{media}\n  </div>\n'
                   if media else "")
-    shown, hidden = _fold(str(record.get("caption", "")), shape.caption_fold)
+    shown, hidden = fold_caption(str(record.get("caption", "")), shape.caption_fold)
     caption = _text_html(shown)
     if hidden:
         caption += (f'<details class="more"><summary>{html.escape(feed_text.MORE)}</summary>'
