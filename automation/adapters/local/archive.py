@@ -22,6 +22,7 @@ from automation.adapters.local.workbook import (
     WorkbookRegister,
     _header_columns,
     _headers,
+    _is_time_column,
     _last_used_row,
     _like_column,
     _log_number,
@@ -32,7 +33,6 @@ from automation.adapters.local.workbook import (
     set_value,
     worksheet_table,
 )
-from automation.adapters.local.workbook_layout import is_time_column
 from automation.domain.archive import ARCHIVED_AT, archive_year
 from automation.domain.texts import register as texts
 from automation.domain.texts import store as store_text
@@ -269,7 +269,7 @@ class _ArchiveSheet:
             if not header or not value:
                 continue
             cell = self.ws.cell(self.next_row, self.columns[header])
-            set_value(cell, value, header == ARCHIVED_AT or is_time_column(self.book.contract, header))
+            set_value(cell, value, header == ARCHIVED_AT or _is_time_column(self.book.contract, header))
             _like_column(self.ws, cell, self.columns[header])
         self.next_row += 1
 
