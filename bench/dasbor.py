@@ -86,13 +86,22 @@ def main(argv: list[str] | None = None) -> int:
             """The Dasbor just started: nothing built yet, the states not parsed."""
             pages.forget()
 
+        warm_ms: list[float] = []
+
+        def started() -> None:
+            """The Dasbor just started as `open_dasbor` starts it: `pages.warm` built the pages' data first."""
+            pages.forget()
+            begun = time.perf_counter()
+            pages.warm(ws)
+            warm_ms.append((time.perf_counter() - begun) * 1000)
+
         quiet_cycle()
         pages.papan(ws, "")  # the items all written at NOW are read once, as after the Dasbor's start
         rows = []
         for name, call in page_calls.items():
             call()
             measured = []
-            for before in (None, quiet_cycle, busy_cycle, cold):
+            for before in (None, quiet_cycle, busy_cycle, cold, started):
                 walls, cpus = [], []
                 for _ in range(args.runs if before is None else 3):
                     if before is not None:
@@ -108,12 +117,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nMedian ms per page over {args.items:,} items: wall clock (CPU time of this process). "
           "On a shared machine the wall clock also counts the waits for a core; the CPU time is the work.")
-    print("\n| page | repeated | after a quiet cycle | after a cycle that changed an item | cold (just started) |")
-    print("|---|---:|---:|---:|---:|")
+    print("\n| page | repeated | after a quiet cycle | after a cycle that changed an item | cold (nothing built) "
+          "| first request after the start (warmed) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, *figures in rows:
         print(f"| {name} | " + " | ".join(f"{wall:.1f} ({cpu:.1f})" for wall, cpu in figures) + " |")
-    over = [name for name, *figures in rows if max(wall for wall, _ in figures[:3]) > TARGET_MS]
-    print(f"\nTarget: under {TARGET_MS:.0f} ms while the daemon runs (repeated and after a cycle), wall clock. "
+    print(f"\nThe start's warming (pages.warm, in open_dasbor before the server listens): median "
+          f"{statistics.median(warm_ms):.0f} ms wall.")
+    over = [name for name, *figures in rows if max(wall for wall, _ in (*figures[:3], figures[4])) > TARGET_MS]
+    print(f"\nTarget: under {TARGET_MS:.0f} ms while the daemon runs (repeated, after a cycle, first request after "
+          "the start), wall clock. "
           + (f"Over: {', '.join(over)}." if over else "All within."))
     return 1 if over else 0
 

@@ -357,6 +357,7 @@ def open_dasbor(config: Config, clock: Clock | None = None, environ: Mapping[str
         files = FileRoots(FolderAssetStore(config.assets_path, backends.sop.intake_stage) if folders else None,
                           config.publish_path, config.base / PREPARED_MEDIA)
         opened.app = build_dasbor(Dasbor(ws, gate, files, quota_caps(config.raw.get("publish", {}))))
+        pages.warm(ws)
         opened.closables.insert(0, backends)
     except BaseException:
         opened.close()
