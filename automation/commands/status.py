@@ -6,7 +6,7 @@ monitoring probe, an operator's shell). Staleness is the health module's rule (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,8 +36,24 @@ def workspace_status(config: Config, now: datetime | None = None) -> Status:
         health = read_health(journal, now, config.poll_seconds)
     finally:
         journal.close()
+    google_expiry = _google_sign_in_expiry(config)
+    if google_expiry:  # an OAuth app still in Testing: Google ends the sign-in after 7 days
+        health = replace(health, tokens={**health.tokens, ops_text.GOOGLE_SIGN_IN: google_expiry})
     return Status(tuple(status_lines(health, ZoneInfo(config.timezone), config.token_warning_days)),
                   stale=health.stale)
+
+
+def _google_sign_in_expiry(config: Config) -> str:
+    """When the signed-in Google account's refresh token ends (ISO), if Google said so at `login`; else ""."""
+    if config.google.auth != "oauth":
+        return ""
+    from automation.adapters.google.auth import read_token_file
+    from automation.adapters.google.client import GoogleAccessError
+
+    try:
+        return str(read_token_file(config.google.token_file).get("refresh_token_expires_at", ""))
+    except (GoogleAccessError, OSError, ValueError):  # not signed in: `check` says so; status reports the daemon
+        return ""
 
 
 def status_lines(health: Health, zone: ZoneInfo, token_warning_days: float) -> list[str]:

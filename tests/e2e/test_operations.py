@@ -330,3 +330,18 @@ def test_a_journal_restored_behind_a_newer_register_keeps_peoples_decisions(ws, 
     assert (row[status(2)], row[status(3)], row[status(4)]) == ("Diterima", "Selesai", "Menunggu")
     assert len(ws.mails()) == sent
     assert run(ws, "audit", "verify", capsys=capsys)[0] == 0
+
+
+def test_status_tells_when_a_testing_apps_google_sign_in_ends(ws, capsys):
+    """An OAuth app still in Testing: Google ends the refresh token after 7 days; `login` kept the date."""
+    ws.once(at="2026-11-30T09:00")
+    text = ws.config.read_text(encoding="utf-8")
+    ws.config.write_text(text.replace('auth = "service_account"', 'auth = "oauth"', 1), encoding="utf-8")
+    token = ws.root / "google-token.json"
+    token.write_text(json.dumps({"type": "authorized_user", "refresh_token": "1//rahasia",
+                                 "refresh_token_expires_at": "2026-12-03T09:00:00+07:00"}), encoding="utf-8")
+    token.chmod(0o600)
+    code, out, err = run(ws, "status", at="2026-11-30T09:01", capsys=capsys)
+    assert code == 0, err
+    assert "Token Google (akun yang masuk): SEGERA KEDALUWARSA pada 2026-12-03 09:00 WIB" in out
+    assert "rahasia" not in out

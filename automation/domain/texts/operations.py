@@ -124,3 +124,5 @@ KEEP_AT_LEAST_ONE = "harus bilangan bulat minimal 1"
 
 def _decimal(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
+
+GOOGLE_SIGN_IN = "Google (akun yang masuk)"  # the OAuth sign-in, among the platform tokens in `status`
