@@ -85,6 +85,8 @@ def build_workspace(root: Path, size: int, archive: bool, item_folders: bool = T
 
     config_path = init_workspace(root)
     text = config_path.read_text(encoding="utf-8").replace("settle_seconds = 5", "settle_seconds = 0")
+    if not archive:  # "archive off" means the daemon's too (its default moves finished rows out on the first cycle)
+        text = text.replace("[register]\n", "[register]\narchive_after_days = 0\n", 1)
     config_path.write_text(text, encoding="utf-8")
     config = load_config(config_path)
     now = datetime.fromisoformat(NOW)
