@@ -780,15 +780,20 @@ def _original_rows(rows: list[dict[str, str]], skip: Collection[int] = ()) -> di
     return originals
 
 
-def _flag_copy(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
-    """The note on a copied row, written once (while the note is there, nothing more is written)."""
-    sentence = texts.duplicate_id(item_id)
+def _flag_once(sentence: str, item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
+    """`sentence` put before the row's notes, written once: while the cell holds it nothing more is written
+    (such rows have no item of their own, so no journal memory to lean on)."""
     notes = row.get(cols.NOTES, "")
     if sentence in notes:
         return []
     value = sentence + ("\n" + notes if notes else "")
     return [RowUpdate(anchor=RowAnchor(item_id=item_id, read_index=index),
                       changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+
+
+def _flag_copy(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
+    """A copied row: the ID is another row's."""
+    return _flag_once(texts.duplicate_id(item_id), item_id, index, row)
 
 
 def _archive_tab(item_id: str) -> str:
@@ -796,26 +801,13 @@ def _archive_tab(item_id: str) -> str:
 
 
 def _flag_archived(item_id: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
-    """The note on a row holding the ID of an item already in the archive, written once."""
-    sentence = texts.archived_again(item_id, _archive_tab(item_id))
-    notes = row.get(cols.NOTES, "")
-    if sentence in notes:
-        return []
-    value = sentence + ("\n" + notes if notes else "")
-    return [RowUpdate(anchor=RowAnchor(item_id=item_id, read_index=index),
-                      changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+    """A row holding the ID of an item already in the archive."""
+    return _flag_once(texts.archived_again(item_id, _archive_tab(item_id)), item_id, index, row)
 
 
 def _flag_foreign_id(typed: str, index: int, row: dict[str, str]) -> list[RowUpdate]:
-    """The note on a titled row whose hand-typed ID is not the daemon's, written once: while the cell
-    holds the note nothing more is written (the row has no item, so no journal memory to lean on)."""
-    sentence = texts.foreign_id(typed)
-    notes = row.get(cols.NOTES, "")
-    if sentence in notes:
-        return []
-    value = sentence + ("\n" + notes if notes else "")
-    return [RowUpdate(anchor=RowAnchor(item_id=typed, read_index=index),
-                      changes=(CellChange(column=cols.NOTES, expected=notes, value=value),))]
+    """A titled row whose hand-typed ID is not the daemon's."""
+    return _flag_once(texts.foreign_id(typed), typed, index, row)
 
 
 def _renamed_rows(rows: list[dict[str, str]], states: dict[str, ItemState],
