@@ -79,7 +79,7 @@ def log_lines(rows: list[dict[str, str]]) -> list[list[object]]:
 def build_workspace(root: Path, size: int, archive: bool, item_folders: bool = True) -> Path:
     """A local workspace (`sop-konten init`) whose register holds `size` realistic rows; the config path."""
     from automation.adapters.local.workbook import set_text, set_value
-    from automation.adapters.local.workbook_layout import is_time_column
+    from automation.adapters.local.workbook_patch import is_time_column
     from automation.commands.workspace import init_workspace
     from automation.config import load_config
 

@@ -16,11 +16,12 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from automation.adapters.local.workbook_patch import OVERDUE_COLOUR, daemon_time, is_time_column
 from automation.adapters.local.workbook_read import Sheet, date_kind, read_values
 from automation.domain.contract import NOTES, Contract
 from automation.domain.rows import RowLocator
@@ -43,6 +44,8 @@ from automation.ports import (
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from automation.adapters.local.workbook_patch import WorkbookPatch
 
 # openpyxl (with numpy and Pillow, 0.5 s) and the layout built on it are imported where a workbook is
 # loaded or written: a cycle that only reads uses `workbook_read` and never loads them.
@@ -243,8 +246,12 @@ class WorkbookRegister:
         size, time or inode. The snapshot is immutable (tuples), so handing out the same one is safe.
         """
         data, read = self._read_bytes()
+        return self._snapshot(data, read)
+
+    def _snapshot(self, data: bytes, read: _ReadFile) -> RegisterSnapshot:
         if self._last_read is not None and self._last_read[0] == read.sha256:
             return self._last_read[1]
+        self._last_read = None  # the old snapshot's memory is free before the new one is built
         sheets = self._read_sheets((self.register_tab, self.roster_tab), (self.log_tab,), data)
         snapshot = RegisterSnapshot(
             register=_table(self._tab(sheets, self.register_tab)),
@@ -307,34 +314,62 @@ class WorkbookRegister:
         if lock:
             return self._not_written(store_text.workbook_open(self.path.name, lock))
 
-        wb, read = self._load()  # fresh: rows may have moved since the caller's read
-        register_ws = self._sheet(wb, self.register_tab)
-        log_ws = self._sheet(wb, self.log_tab)
-        rows = _RowIndex(register_ws, self.id_header, self.title_header)
+        data, read = self._read_bytes()  # fresh: rows may have moved since the caller's read
+        from automation.adapters.local.workbook_patch import Unsupported
 
-        skipped: list[tuple[str, str]] = []
-        changed = False
+        content: Workbook | WorkbookPatch
+        try:
+            outcome, content = self._apply_patched(batch, data, read)
+        except Unsupported:  # a shape the patch does not handle (notes, formulas, merges): openpyxl writes it
+            outcome, content = self._apply_parsed(batch, data)
+        outcome.log_warnings()
+        if not outcome.changed:  # nothing to save: leave the file (and its mtime) alone
+            return WriteResult(written=True, skipped=tuple(outcome.skipped))
+        reason = self._replace_if_unchanged(content, read)
+        if reason:
+            return self._not_written(reason)
+        return WriteResult(written=True, skipped=tuple(outcome.skipped))
+
+    def _apply_patched(self, batch: WriteBatch, data: bytes, read: _ReadFile) -> tuple[_Outcome, WorkbookPatch]:
+        """The batch applied to the file's XML: only the changed rows are rewritten (`workbook_patch`)."""
+        from automation.adapters.local.workbook_patch import WorkbookPatch
+
+        if self._last_read is not None and self._last_read[0] == read.sha256:  # unchanged since the cycle's read
+            texts, last_number = self._last_read[1].register, self._last_read[1].log_last_no
+        else:
+            sheets = self._read_sheets((self.register_tab,), (self.log_tab,), data)
+            texts = _table(self._tab(sheets, self.register_tab))
+            last_number = _last_log_no_read(self._tab(sheets, self.log_tab))
+        patch = WorkbookPatch(data)
+        register = patch.sheet(self.register_tab, texts)
+        log_sheet = patch.sheet(self.log_tab, last_number=last_number)
+        rows = _RowIndex.of_table(texts, self.id_header, self.title_header, register.last_used_row())
+        return self._apply(batch, register, log_sheet, rows), patch
+
+    def _apply_parsed(self, batch: WriteBatch, data: bytes) -> tuple[_Outcome, Workbook]:
+        """The batch applied to the whole workbook parsed by openpyxl."""
+        wb = self._parse(data)
+        register_ws = self._sheet(wb, self.register_tab)
+        rows = _RowIndex.of_worksheet(register_ws, self.id_header, self.title_header)
+        outcome = self._apply(batch, _WorksheetGrid(register_ws), _WorksheetGrid(self._sheet(wb, self.log_tab)), rows)
+        return outcome, wb
+
+    def _apply(self, batch: WriteBatch, register: _Grid, log_sheet: _Grid, rows: _RowIndex) -> _Outcome:
+        outcome = _Outcome()
         if batch.updates and rows.id_column is None:
             raise RegisterError(
                 store_text.workbook_column_missing(self.id_header, self.register_tab, self.path.name)
             )
         for update in batch.updates:
-            changed |= _apply_update(register_ws, rows, update, skipped, self.contract)
+            _apply_update(register, rows, update, outcome, self.contract)
         for values in batch.appends:
-            changed |= _append_row(register_ws, rows, values, skipped, self.id_header, self.contract)
-        changed |= _append_log_rows(log_ws, batch.log_rows)
+            _append_row(register, rows, values, outcome, self.id_header, self.contract)
+        _append_log_rows(log_sheet, batch.log_rows, outcome)
+        return outcome
 
-        if not changed:  # nothing to save: leave the file (and its mtime) alone
-            return WriteResult(written=True, skipped=tuple(skipped))
-
-        reason = self._replace_if_unchanged(wb, read)
-        if reason:
-            return self._not_written(reason)
-        return WriteResult(written=True, skipped=tuple(skipped))
-
-    def _replace_if_unchanged(self, wb: Workbook, read: _ReadFile) -> str:
+    def _replace_if_unchanged(self, content: _Saveable, read: _ReadFile) -> str:
         """Save next to the workbook and swap it in; returns why not, or "" when done."""
-        tmp = _save_temp(wb, self.path)
+        tmp = _save_temp(content, self.path)
         try:
             _copy_mode(self.path, tmp)
             self.between(SWAP_STEPS[0])
@@ -414,16 +449,16 @@ class WorkbookRegister:
 
     def _load(self) -> tuple[Workbook, _ReadFile]:
         """Read the file once and parse it; the stamp is of the very bytes parsed."""
+        data, read = self._read_bytes()
+        return self._parse(data), read
+
+    def _parse(self, data: bytes) -> Workbook:
         import openpyxl
 
-        data, read = self._read_bytes()
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(data))
+            return openpyxl.load_workbook(io.BytesIO(data))
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise RegisterError(
-                store_text.workbook_corrupt(self.path.name)
-            ) from exc
-        return wb, read
+            raise RegisterError(store_text.workbook_corrupt(self.path.name)) from exc
 
     def _read_bytes(self) -> tuple[bytes, _ReadFile]:
         """The file's bytes, with the stamp of the very bytes read and their hash."""
@@ -451,7 +486,7 @@ class WorkbookRegister:
 def set_value(cell, value: str, time_column: bool) -> None:
     """A time the daemon spells (`YYYY-MM-DD HH:MM`) in a time column becomes a date-time cell (it reads
     back as the same text); anything else, and every other column, is stored as text."""
-    from automation.adapters.local.workbook_layout import daemon_time, set_date_time
+    from automation.adapters.local.workbook_layout import set_date_time
 
     when = daemon_time(value) if time_column else None
     if when is not None:
@@ -467,19 +502,6 @@ def _like_column(ws: Worksheet, cell, column: int) -> None:
     dimension = ws.column_dimensions.get(get_column_letter(column))
     if dimension is not None and dimension.alignment.wrap_text:
         cell.alignment = copy(dimension.alignment)
-
-
-def _drop_stale_notes(ws: Worksheet, row: int, notes: str, noted_now: set[str], columns: dict[str, int]) -> None:
-    """The daemon's cell notes on `row` whose reason `Catatan Sistem` no longer carries: the problem is gone."""
-    keep = {columns[c] for c in noted_now if c in columns}
-    # Only header columns: the daemon notes no other cell. `ws.iter_rows` over one row would first
-    # scan every cell of the sheet for its width (1.6 s per edit at 10,000 rows).
-    for column in set(columns.values()) - keep:
-        cell = ws.cell(row, column)  # an empty cell openpyxl creates here is not saved
-        comment = cell.comment
-        if comment is None or comment.author != NOTE_AUTHOR or comment.text.strip() in notes:
-            continue
-        cell.comment = None
 
 
 # --- sheet helpers ----------------------------------------------------------
@@ -512,23 +534,41 @@ def _last_used_row(ws: Worksheet) -> int:
 class _RowIndex:
     """The register's rows as found at write time, to locate anchors and the end of the data."""
 
-    def __init__(self, ws: Worksheet, id_header: str, title_header: str) -> None:
-        self.columns = _header_columns(ws)
-        self.id_column = self.columns.get(id_header)
-        title_column = self.columns.get(title_header)
+    def __init__(self, columns: dict[str, int], id_header: str, ids: list[str], titles: list[str],
+                 last_row: int) -> None:
+        self.columns = columns
+        self.id_column = columns.get(id_header)
+        self.last_row = last_row  # the last row holding a value (1: only headers)
+        del ids[last_row - 1:], titles[last_row - 1:]
+        self.locator = RowLocator(ids, titles)
+        self.ids = {item_id.strip() for item_id in ids if item_id.strip()}
+
+    @classmethod
+    def of_worksheet(cls, ws: Worksheet, id_header: str, title_header: str) -> _RowIndex:
+        columns = _header_columns(ws)
+        id_column, title_column = columns.get(id_header), columns.get(title_header)
         # One pass over the sheet (it is the write's longest scan): the last row holding a value, and
         # every row's ID and title up to it.
-        self.last_row = 1
+        last_row = 1
         ids: list[str] = []
         titles: list[str] = []
         for index, cells in enumerate(ws.iter_rows(min_row=2), start=2):
             if any(cell.value not in (None, "") for cell in cells):
-                self.last_row = index
-            ids.append(_text_at(cells, self.id_column))
+                last_row = index
+            ids.append(_text_at(cells, id_column))
             titles.append(_text_at(cells, title_column))
-        del ids[self.last_row - 1:], titles[self.last_row - 1:]
-        self.locator = RowLocator(ids, titles)
-        self.ids = {item_id.strip() for item_id in ids if item_id.strip()}
+        return cls(columns, id_header, ids, titles, last_row)
+
+    @classmethod
+    def of_table(cls, table: Table, id_header: str, title_header: str, last_row: int) -> _RowIndex:
+        """The same from the texts `read()` gave; `last_row` is found in the sheet (a value in any column)."""
+        columns = {header: index for index, header in reversed(list(enumerate(table.headers, start=1))) if header}
+
+        def texts(header: str) -> list[str]:
+            found = [row[columns[header] - 1] for row in table.rows] if header in columns else []
+            return (found + [""] * (last_row - 1))[:max(last_row - 1, 0)]
+
+        return cls(columns, id_header, texts(id_header), texts(title_header), max(last_row, len(table.rows) + 1))
 
     def find(self, anchor: RowAnchor) -> int | None:
         """The sheet row of `anchor` now, or None (see automation.domain.rows)."""
@@ -611,105 +651,164 @@ def _last_log_no_and_row(ws: Worksheet) -> tuple[int, int]:
     return last_no, 1
 
 
-def _apply_update(ws: Worksheet, rows: _RowIndex, update: RowUpdate, skipped: list[tuple[str, str]],
-                  contract: Contract | None = None) -> bool:
+class _Grid(Protocol):
+    """A tab's cells as the write logic changes them: parsed by openpyxl (`_WorksheetGrid`) or patched in
+    the file's XML (`workbook_patch.SheetPatch`)."""
+
+    def text(self, row: int, column: int) -> str | None:
+        """The cell as `read()` sees it; None for a cell inside a merged range (never written)."""
+
+    def put(self, row: int, column: int, value: str, time_column: bool) -> None: ...
+    def put_number(self, row: int, column: int, number: int) -> None: ...
+    def note(self, row: int, column: int, text: str) -> None: ...
+    def drop_stale_notes(self, row: int, notes: str, keep: set[int], columns: Iterable[int]) -> None: ...
+    def mark_overdue(self, row: int, column: int, overdue: bool) -> None: ...
+    def like_column(self, row: int, column: int) -> None: ...
+    def log_end(self) -> tuple[int, int]: ...
+
+
+class _WorksheetGrid:
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+
+    def text(self, row: int, column: int) -> str | None:
+        from openpyxl.cell.cell import MergedCell
+
+        cell = self.ws.cell(row, column)
+        return None if isinstance(cell, MergedCell) else _cell_text(cell)
+
+    def put(self, row: int, column: int, value: str, time_column: bool) -> None:
+        set_value(self.ws.cell(row, column), value, time_column)
+
+    def put_number(self, row: int, column: int, number: int) -> None:
+        self.ws.cell(row, column).value = number
+
+    def note(self, row: int, column: int, text: str) -> None:
+        from openpyxl.comments import Comment
+
+        note = Comment(text, NOTE_AUTHOR)
+        note.width, note.height = 300, 120
+        self.ws.cell(row, column).comment = note
+
+    def drop_stale_notes(self, row: int, notes: str, keep: set[int], columns: Iterable[int]) -> None:
+        """The daemon's cell notes on `row` whose reason `Catatan Sistem` no longer carries: the problem is gone."""
+        # Only header columns: the daemon notes no other cell. `ws.iter_rows` over one row would first
+        # scan every cell of the sheet for its width (1.6 s per edit at 10,000 rows).
+        for column in set(columns) - keep:
+            cell = self.ws.cell(row, column)  # an empty cell openpyxl creates here is not saved
+            comment = cell.comment
+            if comment is None or comment.author != NOTE_AUTHOR or comment.text.strip() in notes:
+                continue
+            cell.comment = None
+
+    def mark_overdue(self, row: int, column: int, overdue: bool) -> None:
+        from openpyxl.styles import PatternFill
+
+        self.ws.cell(row, column).fill = (
+            PatternFill(fill_type="solid", start_color=OVERDUE_COLOUR, end_color=OVERDUE_COLOUR) if overdue
+            else PatternFill(fill_type=None))
+
+    def like_column(self, row: int, column: int) -> None:
+        _like_column(self.ws, self.ws.cell(row, column), column)
+
+    def log_end(self) -> tuple[int, int]:
+        return _last_log_no_and_row(self.ws)
+
+
+@dataclass
+class _Outcome:
+    """What a write changed and left alone; its warnings are logged once the write path is settled."""
+
+    changed: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+
+    def warn(self, message: str, *args: object) -> None:
+        self.warnings.append((message, args))
+
+    def log_warnings(self) -> None:
+        for message, args in self.warnings:
+            log.warning(message, *args)
+
+
+def _apply_update(grid: _Grid, rows: _RowIndex, update: RowUpdate, outcome: _Outcome,
+                  contract: Contract | None = None) -> None:
     where = _describe(update.anchor)
     row = rows.find(update.anchor)
     if row is None:
-        log.warning(log_text.ROW_NOT_FOUND, where)
-        skipped.extend((where, change.column) for change in update.changes)
-        return False
-    changed = False
+        outcome.warn(log_text.ROW_NOT_FOUND, where)
+        outcome.skipped.extend((where, change.column) for change in update.changes)
+        return
+    noted_now = {rows.columns[c.column] for c in update.changes if c.note and c.column in rows.columns}
     for change in update.changes:
-        if _set_if_unchanged(ws, row, rows.columns.get(change.column), change, contract):
-            changed = True
+        if _set_if_unchanged(grid, row, rows.columns.get(change.column), change, outcome, contract):
+            outcome.changed = True
             if change.column == NOTES:
-                _drop_stale_notes(ws, row, change.value, {c.column for c in update.changes if c.note}, rows.columns)
+                grid.drop_stale_notes(row, change.value, noted_now, rows.columns.values())
         else:
-            skipped.append((where, change.column))
-    if update.overdue is not None:
-        changed = _mark_overdue(ws, row, rows.columns.get(DUE_HEADER), update.overdue) or changed
-    return changed
+            outcome.skipped.append((where, change.column))
+    due = rows.columns.get(DUE_HEADER)
+    if update.overdue is not None and due is not None:  # a light red fill on the Tenggat cell of a late row
+        grid.mark_overdue(row, due, update.overdue)
+        outcome.changed = True
 
 
 DUE_HEADER = "Tenggat"
 
 
-def _mark_overdue(ws: Worksheet, row: int, column: int | None, overdue: bool) -> bool:
-    """A light red fill on the Tenggat cell of a late row (the workbook's conditional format)."""
-    if column is None:
-        return False
-    cell = ws.cell(row=row, column=column)
-    from openpyxl.styles import PatternFill
-
-    from automation.adapters.local.workbook_layout import OVERDUE_COLOUR
-
-    cell.fill = (PatternFill(fill_type="solid", start_color=OVERDUE_COLOUR, end_color=OVERDUE_COLOUR) if overdue
-                 else PatternFill(fill_type=None))
-    return True
-
-
-def _set_if_unchanged(ws: Worksheet, row: int, column: int | None, change: CellChange,
+def _set_if_unchanged(grid: _Grid, row: int, column: int | None, change: CellChange, outcome: _Outcome,
                       contract: Contract | None = None) -> bool:
     """Compare-and-set one cell; False when it was left alone."""
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.comments import Comment
-
     if column is None:
-        log.warning(log_text.COLUMN_NOT_FOUND, change.column)
+        outcome.warn(log_text.COLUMN_NOT_FOUND, change.column)
         return False
-    cell = ws.cell(row, column)
-    if isinstance(cell, MergedCell):
+    if grid.text(row, column) != change.expected:  # None: a merged cell, never written
         return False
-    if _cell_text(cell) != change.expected:
-        return False
-    set_value(cell, change.value, _is_time_column(contract, change.column))
+    grid.put(row, column, change.value, _is_time_column(contract, change.column))
     if change.note:
-        note = Comment(change.note, NOTE_AUTHOR)
-        note.width, note.height = 300, 120
-        cell.comment = note
+        grid.note(row, column, change.note)
     return True
 
 
-def _append_row(ws: Worksheet, rows: _RowIndex, values: dict[str, str], skipped: list[tuple[str, str]],
-                id_header: str, contract: Contract | None = None) -> bool:
+def _append_row(grid: _Grid, rows: _RowIndex, values: dict[str, str], outcome: _Outcome,
+                id_header: str, contract: Contract | None = None) -> None:
     item_id = values.get(id_header, "").strip()
     if item_id and item_id in rows.ids:
-        return False  # the row is there already (an earlier write landed): never appended twice
+        return  # the row is there already (an earlier write landed): never appended twice
     if item_id:
         rows.ids.add(item_id)
     rows.last_row += 1
+    outcome.changed = True
     for header, value in values.items():
         column = rows.columns.get(header)
         if column is None:
-            log.warning(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
-            skipped.append((store_text.NEW_ROW, header))
+            outcome.warn(log_text.NEW_ROW_COLUMN_NOT_FOUND, header)
+            outcome.skipped.append((store_text.NEW_ROW, header))
             continue
-        cell = ws.cell(rows.last_row, column)
-        set_value(cell, value, _is_time_column(contract, header))
-        _like_column(ws, cell, column)
-    return True
+        grid.put(rows.last_row, column, value, _is_time_column(contract, header))
+        grid.like_column(rows.last_row, column)
 
 
-def _append_log_rows(ws: Worksheet, log_rows: Iterable[Sequence[str]]) -> bool:
+def _append_log_rows(grid: _Grid, log_rows: Iterable[Sequence[str]], outcome: _Outcome) -> None:
     """Append only events newer than the last one present, so a resend never duplicates."""
-    last_no, row = _last_log_no_and_row(ws)
+    log_rows = list(log_rows)
+    if not log_rows:
+        return
+    last_no, row = grid.log_end()
     row += 1
-    appended = False
     for values in log_rows:
         number = _log_number(values[0]) if values else None
         if number is None:
-            log.warning(log_text.LOG_ROW_WITHOUT_NUMBER, values)
+            outcome.warn(log_text.LOG_ROW_WITHOUT_NUMBER, values)
             continue
         if number <= last_no:
             continue
-        ws.cell(row, 1).value = number
+        grid.put_number(row, 1, number)
         for column, value in enumerate(values[1:], start=2):
-            set_text(ws.cell(row, column), value)
+            grid.put(row, column, value, False)
         last_no = number
         row += 1
-        appended = True
-    return appended
+        outcome.changed = True
 
 
 def _describe(anchor: RowAnchor) -> str:
@@ -719,8 +818,6 @@ def _describe(anchor: RowAnchor) -> str:
 
 
 def _is_time_column(contract: Contract | None, header: str) -> bool:
-    from automation.adapters.local.workbook_layout import is_time_column
-
     return is_time_column(contract, header)
 
 
@@ -818,7 +915,13 @@ def _stamp_at(path: Path) -> _FileStamp | None:
         return None
 
 
-def _save_temp(wb: Workbook, path: Path) -> Path:
+class _Saveable(Protocol):
+    """An openpyxl Workbook, or the patched one (`workbook_patch.WorkbookPatch`)."""
+
+    def save(self, filename: Any) -> None: ...
+
+
+def _save_temp(content: _Saveable, path: Path) -> Path:
     """Save into a new hidden file next to `path` (same file system, so a rename can swap it in)."""
     while True:
         tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
@@ -830,7 +933,7 @@ def _save_temp(wb: Workbook, path: Path) -> Path:
             continue
     try:
         with os.fdopen(fd, "wb") as handle:
-            wb.save(handle)
+            content.save(handle)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

@@ -23,6 +23,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automation.adapters.local.workbook_patch import (  # the cell conventions both writers share
+    DATE_TIME_FORMAT,
+    OVERDUE_COLOUR,
+    daemon_time,
+)
 from automation.domain.contract import (
     CAPTION,
     DUE,
@@ -39,7 +44,6 @@ from automation.domain.contract import (
     SCHEDULE,
     SOURCE,
     STAGE,
-    TIME_FORMAT,
     TIME_SUFFIX,
     TITLE,
     TYPE,
@@ -50,10 +54,9 @@ from automation.domain.texts import check as check_text
 from automation.domain.texts.register import STAGE_PUBLISHED, STAGE_REJECTED
 
 LAST_ROW = 5000  # dropdowns and colours cover rows 2..LAST_ROW; the daemon's own rules are known by it
-DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
 LIST_LIMIT = 255  # Excel's limit for a dropdown's list written in the rule itself
 
-OVERDUE_COLOUR, REJECTED_COLOUR, PUBLISHED_COLOUR, WAITING_COLOUR = "FFF4CCCC", "FFE6E6E6", "FFD9EAD3", "FFFFF2CC"
+REJECTED_COLOUR, PUBLISHED_COLOUR, WAITING_COLOUR = "FFE6E6E6", "FFD9EAD3", "FFFFF2CC"
 STEP_COLOURS = ("FFDDEBF7", "FFE2EFDA", "FFFCE4D6", "FFEDE7F6", "FFFFF2CC", "FFD9F2F2", "FFF8E1EE")
 
 WIDTHS = {  # characters; setup widens a narrower column, never narrows a wider one
@@ -64,10 +67,6 @@ WIDTHS = {  # characters; setup widens a narrower column, never narrows a wider 
 }
 PART_WIDTHS = {" - Pelaksana": 22, " - Status": 16, TIME_SUFFIX: 17}
 WRAPPED = (TITLE, CAPTION, NOTES, LINKS, "Keterangan")
-
-
-def is_time_column(contract: Contract | None, header: str) -> bool:
-    return contract is not None and header in contract.time_columns
 
 
 def lay_out(wb: Workbook, contract: Contract) -> list[str]:
@@ -210,15 +209,6 @@ def _date_time_column(ws: Worksheet, column: int, own_values: bool) -> bool:
             set_date_time(cell, when)
             changed = True
     return changed
-
-
-def daemon_time(text: str) -> datetime | None:
-    """`text` as a date-time when it is exactly the daemon's spelling (so it reads back identical)."""
-    try:
-        when = datetime.strptime(text, TIME_FORMAT)
-    except ValueError:
-        return None
-    return when if when.strftime(TIME_FORMAT) == text else None
 
 
 def set_date_time(cell, when: datetime) -> None:

@@ -88,6 +88,7 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
         dated = _dated_cells(xml, styles)
         if dated is None:
             return None
+        merged = _merged(xml)
         try:
             if tab in first_column_only:
                 dated = {where: found for where, found in dated.items() if where[1] == 1}
@@ -96,10 +97,11 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
                     return None
                 rows = column or _first_column_calamine(book.get_sheet_by_name(tab))
             else:
+                del xml  # the tab's XML (as large as its values) is not held while calamine builds them
                 rows = cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
         except python_calamine.CalamineError:
             return None
-        sheet = _values(rows, dated, _merged(xml))
+        sheet = _values(rows, dated, merged)
         if sheet is None:
             return None
         sheets[tab] = sheet
