@@ -44,7 +44,7 @@ ARCHIVE_AFTER_DAYS = 30  # the issue's default: finished items older than this l
 # The issue's figures for the code before this work (same machine), and its targets against them.
 TODAY_IDLE = {100: 0.05, 1000: 0.60, 10000: 6.5}
 TODAY_ACTIVE = {100: 0.53, 1000: 1.92, 10000: 18.8}
-IDLE_SHARE, ACTIVE_SHARE, RSS_TARGET, RSS_TARGET_ROWS = 0.02, 0.25, 200 * MB, 10000
+IDLE_SHARE, ACTIVE_SHARE, RSS_TARGET, TARGET_ROWS = 0.02, 0.25, 200 * MB, 10000
 
 
 def register_rows(size: int, now: datetime, assets: Path, archive: bool) -> list[dict[str, str]]:
@@ -212,17 +212,21 @@ def report_reads(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def verdict(result: dict[str, Any]) -> list[str]:
+def verdict(result: dict[str, Any], archive: bool) -> list[str]:
+    """The issue's targets hold for 10,000 rows with the archive off; other cases get their ratios only."""
     size, notes = result["rows"], []
+    judged = size == TARGET_ROWS and not archive
     if size in TODAY_IDLE:
+        idle, active = result["idle"] / TODAY_IDLE[size], result["active"] / TODAY_ACTIVE[size]
+        if not judged:
+            return [f"idle {idle:.1%} of today, active {active:.0%} of today (targets: 10,000 rows, archive off)"]
         target = TODAY_IDLE[size] * IDLE_SHARE
         notes.append(f"idle {'met' if result['idle'] <= target else 'MISSED'} "
-                     f"({result['idle']:.3f} s ≤ {target:.3f} s: {result['idle'] / TODAY_IDLE[size]:.1%} of today)")
+                     f"({result['idle']:.3f} s ≤ {target:.3f} s: {idle:.1%} of today)")
         target = TODAY_ACTIVE[size] * ACTIVE_SHARE
         notes.append(f"active {'met' if result['active'] <= target else 'MISSED'} "
-                     f"({result['active']:.2f} s ≤ {target:.2f} s: "
-                     f"{result['active'] / TODAY_ACTIVE[size]:.0%} of today)")
-    if size == RSS_TARGET_ROWS:
+                     f"({result['active']:.2f} s ≤ {target:.2f} s: {active:.0%} of today)")
+    if judged:
         notes.append(f"RSS {'met' if result['peak_rss'] <= RSS_TARGET else 'MISSED'} "
                      f"({result['peak_rss'] / MB:.0f} MB ≤ {RSS_TARGET / MB:.0f} MB)")
     return notes
@@ -240,7 +244,7 @@ def report(results: list[dict[str, Any]], command: str, archive: bool, item_fold
     for r in results:
         lines.append(f"| {r['rows']:,} | {r['rows_in_register']:,} | {r['bytes'] // 1024:,} | {r['first']:.2f} | "
                      f"{r['after_write']:.3f} | {r['idle']:.3f} | {r['active']:.2f} | {r['active_wall']:.2f} | "
-                     f"{r['peak_rss'] / MB:.0f} | {'; '.join(verdict(r)) or '-'} |")
+                     f"{r['peak_rss'] / MB:.0f} | {'; '.join(verdict(r, archive)) or '-'} |")
     return "\n".join(lines)
 
 

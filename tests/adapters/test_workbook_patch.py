@@ -69,7 +69,7 @@ def apply_with_openpyxl(register: WorkbookRegister, batch: WriteBatch):
 def apply_patched(register: WorkbookRegister, batch: WriteBatch):
     register.read()  # as in a cycle: the write reuses the values read
     data, read = register._read_bytes()
-    outcome, content = register._apply_patched(batch, data, read)  # raises Unsupported if it cannot
+    outcome, content, _ = register._apply_patched(batch, data, read)  # raises Unsupported if it cannot
     if outcome.changed:
         assert register._replace_if_unchanged(content, read) == ""
     return outcome
@@ -149,11 +149,18 @@ def test_patching_the_xml_writes_exactly_what_openpyxl_writes(tmp_path_factory, 
     shutil.copy(base, folder / "patched.xlsx")
     shutil.copy(base, folder / "parsed.xlsx")
 
-    patched = apply_patched(WorkbookRegister(folder / "patched.xlsx", contract=CONTRACT), batch)
+    register = WorkbookRegister(folder / "patched.xlsx", contract=CONTRACT)
+    register.read()  # as in a cycle: the write starts from the values read
+    data, read = register._read_bytes()
+    patched = register._apply_patched(batch, data, read)[0]  # what the write does, and that it can patch this
+    result = register.write(batch)
     parsed = apply_with_openpyxl(WorkbookRegister(folder / "parsed.xlsx", contract=CONTRACT), batch)
 
     assert (patched.changed, patched.skipped, patched.warnings) == (parsed.changed, parsed.skipped, parsed.warnings)
+    assert result.written and list(result.skipped) == parsed.skipped
     assert as_openpyxl_keeps(looks(folder / "patched.xlsx")) == as_openpyxl_keeps(looks(folder / "parsed.xlsx"))
+    # The snapshot the write kept for its own bytes is what parsing them gives.
+    assert register.read() == WorkbookRegister(folder / "patched.xlsx", contract=CONTRACT).read()
 
 
 def as_openpyxl_keeps(seen: dict[str, object]) -> dict[str, object]:
@@ -316,3 +323,20 @@ def test_the_patch_uses_openpyxls_rules_for_characters_and_serial_dates():
 def test_a_file_it_cannot_open_is_left_to_openpyxl(tmp_path):
     with pytest.raises(Unsupported):
         WorkbookPatch(b"not a zip")
+
+
+def test_the_read_after_the_daemons_own_write_parses_nothing_and_a_later_save_is_seen(tmp_path):
+    register = register_with(tmp_path, [{ID: "K-001", TITLE: "Satu"}, {ID: "K-002", TITLE: "Dua"}])
+    register.read()
+    batch = WriteBatch(updates=(by_id("K-002", CellChange(NOTES, "", "baru"), overdue=True),),
+                       appends=({ID: "K-003", TITLE: "Tiga", TIME: "2026-03-10 10:05"},),
+                       log_rows=(("3", "2026-03-10 10:05", "K-002", "x"),))
+    assert register.write(batch).written
+    kept = register._last_read
+    assert kept is not None and register.read() is kept[1]  # the write's own snapshot, no parse
+    assert kept[1] == WorkbookRegister(register.path, contract=CONTRACT).read()
+
+    wb = openpyxl.load_workbook(register.path)  # a person saves right after
+    wb["Register"].cell(3, 2).value = "Dua (baru)"
+    wb.save(register.path)
+    assert register.read().register.rows[1][1] == "Dua (baru)"

@@ -168,6 +168,7 @@ class WorkbookRegister:
         self.id_header = id_header
         self.title_header = title_header
         self._last_read: tuple[str, RegisterSnapshot] | None = None  # (sha256 of the bytes, their snapshot)
+        self._placed: str | None = None  # sha256 of the bytes the last write placed
 
     def __repr__(self) -> str:
         return f"WorkbookRegister({str(self.path)!r})"
@@ -319,23 +320,31 @@ class WorkbookRegister:
 
         content: Workbook | WorkbookPatch
         try:
-            outcome, content = self._apply_patched(batch, data, read)
+            outcome, content, after = self._apply_patched(batch, data, read)
         except Unsupported:  # a shape the patch does not handle (notes, formulas, merges): openpyxl writes it
             outcome, content = self._apply_parsed(batch, data)
+            after = _not_known  # the next cycle parses what openpyxl saved
         outcome.log_warnings()
         if not outcome.changed:  # nothing to save: leave the file (and its mtime) alone
             return WriteResult(written=True, skipped=tuple(outcome.skipped))
         reason = self._replace_if_unchanged(content, read)
         if reason:
             return self._not_written(reason)
+        written = after()
+        if written is not None and self._placed is not None:  # the next read of these very bytes parses nothing
+            self._last_read = (self._placed, written)
         return WriteResult(written=True, skipped=tuple(outcome.skipped))
 
-    def _apply_patched(self, batch: WriteBatch, data: bytes, read: _ReadFile) -> tuple[_Outcome, WorkbookPatch]:
-        """The batch applied to the file's XML: only the changed rows are rewritten (`workbook_patch`)."""
+    def _apply_patched(self, batch: WriteBatch, data: bytes, read: _ReadFile
+                       ) -> tuple[_Outcome, WorkbookPatch, Callable[[], RegisterSnapshot | None]]:
+        """The batch applied to the file's XML: only the changed rows are rewritten (`workbook_patch`); and
+        how to tell the snapshot of the file once written."""
         from automation.adapters.local.workbook_patch import WorkbookPatch
 
+        known: RegisterSnapshot | None = None
         if self._last_read is not None and self._last_read[0] == read.sha256:  # unchanged since the cycle's read
-            texts, last_number = self._last_read[1].register, self._last_read[1].log_last_no
+            known = self._last_read[1]
+            texts, last_number = known.register, known.log_last_no
         else:
             sheets = self._read_sheets((self.register_tab,), (self.log_tab,), data)
             texts = _table(self._tab(sheets, self.register_tab))
@@ -344,7 +353,14 @@ class WorkbookRegister:
         register = patch.sheet(self.register_tab, texts)
         log_sheet = patch.sheet(self.log_tab, last_number=last_number)
         rows = _RowIndex.of_table(texts, self.id_header, self.title_header, register.last_used_row())
-        return self._apply(batch, register, log_sheet, rows), patch
+
+        def after() -> RegisterSnapshot | None:
+            table = register.texts_after()
+            if known is None or table is None:
+                return None
+            return RegisterSnapshot(register=table, roster=known.roster, log_last_no=log_sheet.last_number)
+
+        return self._apply(batch, register, log_sheet, rows), patch, after
 
     def _apply_parsed(self, batch: WriteBatch, data: bytes) -> tuple[_Outcome, Workbook]:
         """The batch applied to the whole workbook parsed by openpyxl."""
@@ -368,15 +384,21 @@ class WorkbookRegister:
         return outcome
 
     def _replace_if_unchanged(self, content: _Saveable, read: _ReadFile) -> str:
-        """Save next to the workbook and swap it in; returns why not, or "" when done."""
+        """Save next to the workbook and swap it in; returns why not, or "" when done.
+
+        `_placed` is then the hash of the bytes placed (None when nothing was)."""
+        self._placed = None
         tmp = _save_temp(content, self.path)
         try:
             _copy_mode(self.path, tmp)
+            placed = _sha256_of(tmp)  # the daemon's own file: nobody else writes it
             self.between(SWAP_STEPS[0])
             lock = self.is_locked()
             if lock:
                 return store_text.workbook_opened_during_write(self.path.name, lock)
-            return self._swap_in(tmp, read)
+            reason = self._swap_in(tmp, read)
+            self._placed = None if reason else placed
+            return reason
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -902,6 +924,18 @@ def _is_file_read(path: Path, read: _ReadFile) -> bool:
     except OSError:
         return False
     return digest.hexdigest() == read.sha256
+
+
+def _not_known() -> RegisterSnapshot | None:
+    return None
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _open_nofollow(name: str, flags: int) -> int:

@@ -292,6 +292,30 @@ class SheetPatch:
     def put_number(self, row: int, column: int, number: int) -> None:
         edit = self._edit(row, column)
         edit.content, edit.text = b' t="n"><v>%d</v>' % number, str(number)
+        if column == 1:
+            self.last_number = max(self.last_number, number)
+
+    def texts_after(self) -> Table | None:
+        """The tab as `read()` will give it once the patched file is in place (None: not known here).
+
+        Every edit knows the text it reads back as, so the daemon's next cycle need not parse its own write."""
+        if self.texts is None or 1 in self.edits:
+            return None
+        width = len(self.texts.headers)
+        rows = list(self.texts.rows)
+        for row, edits in sorted(self.edits.items()):
+            changed = [(column, edit.text) for column, edit in edits.items() if edit.text is not None and column <= width]
+            if not changed:
+                continue
+            while len(rows) <= row - 2:
+                rows.append(("",) * width)
+            cells = list(rows[row - 2])
+            for column, text in changed:
+                cells[column - 1] = text
+            rows[row - 2] = tuple(cells)
+        while rows and not any(rows[-1]):
+            rows.pop()
+        return Table(headers=self.texts.headers, rows=tuple(rows))
 
     def note(self, row: int, column: int, text: str) -> None:
         raise Unsupported  # a cell note: notes live in VML and comment parts, openpyxl writes them
