@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from automation.adapters.local.folders import file_sha256
 from automation.adapters.local.workbook_patch import OVERDUE_COLOUR, daemon_time, is_time_column
 from automation.adapters.local.workbook_read import Sheet, date_kind, read_values
 from automation.domain.contract import NOTES, Contract
@@ -391,7 +392,7 @@ class WorkbookRegister:
         tmp = _save_temp(content, self.path)
         try:
             _copy_mode(self.path, tmp)
-            placed = _sha256_of(tmp)  # the daemon's own file: nobody else writes it
+            placed = file_sha256(tmp)  # the daemon's own file: nobody else writes it
             self.between(SWAP_STEPS[0])
             lock = self.is_locked()
             if lock:
@@ -928,14 +929,6 @@ def _is_file_read(path: Path, read: _ReadFile) -> bool:
 
 def _not_known() -> RegisterSnapshot | None:
     return None
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open_nofollow(name: str, flags: int) -> int:
