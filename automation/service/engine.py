@@ -549,11 +549,9 @@ class Engine:
             for effect in decision.effects:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
+        if isinstance(self.assets, Prefetching):  # what the effects below look at, named before the
+            self.assets.prefetch(*self._looked_at(decisions))  # moves: looked up in the same Drive batch
         self._place_together(decisions, summary)
-        if isinstance(self.assets, Prefetching):  # the files the mails, checks and posts below look at
-            self.assets.prefetch([d.item_id for d in decisions
-                                  if any(e.kind in (EffectKind.NOTIFY, EffectKind.CHECK, EffectKind.PUBLISH)
-                                         for e in d.effects)])
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
@@ -639,14 +637,30 @@ class Engine:
             if decision is not None:
                 self._perform(effect, decision, ctx, summary)
 
+    def _looked_at(self, decisions: list[RowDecision]) -> tuple[list[str], list[str]]:
+        """The items whose files the effects read (checks, posts, mails showing what is decided), and the
+        items whose mails only link to their folder."""
+        files, linked = [], []
+        for d in decisions:
+            if any(e.kind in (EffectKind.CHECK, EffectKind.PUBLISH)
+                   or e.kind == EffectKind.NOTIFY and self._shows_files(e.params) for e in d.effects):
+                files.append(d.item_id)
+            elif any(e.kind == EffectKind.NOTIFY for e in d.effects):
+                linked.append(d.item_id)
+        return files, linked
+
+    def _shows_files(self, params: Mapping[str, str]) -> bool:
+        """A mail asking the reviewer or the approver to decide carries what they decide on."""
+        deciding = {s.number for s in (self.sop.check_step, self.sop.approval_step) if s is not None}
+        step = params.get("step", "")
+        return params.get("template") in DECISION_KINDS and step.isdigit() and int(step) in deciding
+
     def _decision_material(self, params: Mapping[str, str], item_id: str,
                            decision: RowDecision) -> tuple[dict[str, str], tuple[Attachment, ...]]:
         """For a mail asking the reviewer or the approver to decide: what they decide on, so they can
         decide from the mail (caption per platform, platforms, schedule, the check's warnings, pictures)."""
         out = dict(params)
-        deciding = {s.number for s in (self.sop.check_step, self.sop.approval_step) if s is not None}
-        if params.get("template") not in DECISION_KINDS or not params.get("step", "").isdigit() \
-                or int(params["step"]) not in deciding:
+        if not self._shows_files(params):
             return out, ()
         row = decision.row
         out.update(decision="ya", platforms=row[cols.PLATFORM], schedule=row[cols.SCHEDULE],
