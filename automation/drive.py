@@ -190,6 +190,7 @@ class DriveAssetStore:
         self._searched: dict[str, list[dict[str, Any]]] = {}  # item id -> its folders found by name ([]: none)
         self._wanted_folders: set[str] = set()
         self._wanted_items: set[str] = set()  # items without a known folder, to search by name
+        self._new: set[str] = set()  # items whose IDs were given in this cycle (see `prefetch`)
 
     def __repr__(self) -> str:
         where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
@@ -203,6 +204,7 @@ class DriveAssetStore:
         self._searched.clear()
         self._wanted_folders.clear()
         self._wanted_items.clear()
+        self._new.clear()
         self._ensure_stages(stages)
 
     def _ensure_stages(self, stages: list[str]) -> None:
@@ -509,13 +511,22 @@ class DriveAssetStore:
 
     # --- the cycle's lookups ----------------------------------------------------------------------
 
-    def prefetch(self, item_ids: list[str], located: Sequence[str] = ()) -> None:
+    def prefetch(self, item_ids: list[str], located: Sequence[str] = (), new: Collection[str] = ()) -> None:
         """What the cycle will look at next: the folders of `item_ids` (their files) and, for these and the
         `located` items without a known folder, a search by name. Nothing is sent now: the lookups ride
         along with the cycle's next Drive request (the batch of creates and moves), or go out together
-        when the first of them is needed. Each call replaces the last one's wishes."""
+        when the first of them is needed. Each call replaces the last one's wishes.
+
+        `new` items got their IDs in this cycle (the engine journals an ID before any effect, and gives a
+        new one only above every ID it or the register knows): no folder, by hand or by this store, can
+        carry them yet, so none is searched for. A create of theirs that fails is searched for before
+        any retry, like every other."""
         self._wanted_folders, self._wanted_items = set(), set()
         read = set(item_ids)
+        for item_id in set(new) - self._new:  # once: a failed create is not forgotten by a second call
+            self._new.add(item_id)
+            if self._record(item_id) is None:
+                self._searched.setdefault(item_id, [])
         for item_id in [*item_ids, *located]:
             where = self._record(item_id)
             if where is None:

@@ -193,9 +193,10 @@ class Prefetching(Protocol):
     the cycle's next batch of moves), so that the cycle's later media(), digest() and link() calls for
     those items cost no request of their own."""
 
-    def prefetch(self, item_ids: list[str], located: Sequence[str] = ()) -> None:
+    def prefetch(self, item_ids: list[str], located: Sequence[str] = (), new: Collection[str] = ()) -> None:
         """The items whose files the cycle will read next, and (`located`) items it only links to.
-        Best effort: an item not looked up with the others is looked up when asked for."""
+        `new`: items whose IDs were first given in this cycle, so no folder can carry them yet (none is
+        looked for). Best effort: an item not looked up with the others is looked up when asked for."""
         ...
 
 

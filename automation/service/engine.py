@@ -331,6 +331,7 @@ class Engine:
             return result
 
         self._contents = {}  # per cycle: an item's files are read once
+        self._new_ids: set[str] = set()  # IDs first given in this cycle: no folder can carry them yet
         # once per cycle, not per row: an isinstance check against a Protocol is slow
         self._unsafe_reporter = self.assets if isinstance(self.assets, UnsafeFileReporting) else None
         self._intake_refused: dict[str, list[str]] = {}
@@ -491,6 +492,7 @@ class Engine:
             return match[0]
         item_id = format_id(ctx.now.year, next_seq())
         self.journal.reserve_id(item_id, title, index)
+        self._new_ids.add(item_id)
         return item_id
 
     def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
@@ -521,6 +523,7 @@ class Engine:
             if self.journal.intake_item(entry.key):
                 continue
             item_id = format_id(ctx.now.year, next_seq())
+            self._new_ids.add(item_id)
             details = contributor_details(entry.contributor_file, self.sop)
             # kept before the claim: a cycle that dies before the row is written makes the same row again
             self.journal.set_meta(f"{INTAKE_DETAILS}{item_id}", json.dumps({
@@ -545,12 +548,13 @@ class Engine:
             ctx.now.strftime(cols.TIME_FORMAT),
             (c for d in decisions for c in d.completions), self.working_minutes,
         )
+        if isinstance(self.assets, Prefetching):  # what the effects below look at, named before the
+            files, linked = self._looked_at(decisions)  # moves: looked up in the same Drive batch
+            self.assets.prefetch(files, located=linked, new=self._new_ids)
         for decision in decisions:  # uploads first: they become the item folders that moves then move
             for effect in decision.effects:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
-        if isinstance(self.assets, Prefetching):  # what the effects below look at, named before the
-            self.assets.prefetch(*self._looked_at(decisions))  # moves: looked up in the same Drive batch
         self._place_together(decisions, summary)
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):

@@ -232,6 +232,21 @@ def test_new_item_folders_are_created_in_one_batch_and_a_create_is_resent_only_w
     assert sorted(f.name.split(" ")[0] for f in google_emulator.files_in(idea)) == ids + more  # one folder each
 
 
+def test_items_new_in_this_cycle_are_not_searched_for_unless_a_create_failed(google_emulator, root, store):
+    ids = ["K-2025-0101", "K-2025-0102", "K-2025-0103"]
+    google_emulator.clear_log()
+    store.prefetch([], new=ids)  # their IDs were given in this cycle: no folder can carry them
+    google_emulator.inject_500(kind="drive.files.create", times=1)
+    results = store.place_many([(item_id, "Baru", IDEA) for item_id in ids])
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]  # no search first
+    (failed,) = [item_id for item_id, outcome in results.items() if isinstance(outcome, Exception)]
+    idea = child(google_emulator, root, IDEA)
+    google_emulator.create_folder(f"{failed} Baru", DAEMON_EMAIL, parent=idea)  # as if made after all
+    store.prefetch([], new=ids)  # the engine's second pass names them again
+    assert store.place_item(failed, "Baru", IDEA).endswith(child(google_emulator, idea, f"{failed} Baru"))
+    assert sorted(names(google_emulator, idea)) == [f"{item_id} Baru" for item_id in ids]  # one folder each
+
+
 def test_a_failed_item_does_not_stop_the_others(google_emulator, store):
     results = store.place_many([("K-2025-0001", "Satu", IDEA), ("bad/id", "Dua", IDEA), ("K-2025-0003", "Tiga",
                                                                                          INTAKE)])
