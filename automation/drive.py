@@ -9,7 +9,9 @@ The same behaviour as `automation.adapters.local.folders.FolderAssetStore`, on D
 
 Requests are kept few: stage and item folder IDs are remembered in the journal's meta store
 (`state`), so an idle cycle costs no Drive request at all; the intake folder is listed at most every
-`intake_seconds`; several moves go out as one batch request (up to 100 calls each).
+`intake_seconds`; a cycle's creates and moves go out as one batch request (up to 100 calls each),
+carrying the lookups the cycle named beforehand (`prefetch`: folder listings, searches for items
+without a known folder), whose answers are kept for the rest of the cycle.
 
 Every call carries `supportsAllDrives=true`, listings also `includeItemsFromAllDrives=true` (and
 `corpora=drive` + `driveId` when a shared drive is configured). 429, 5xx and rate-limit 403s are
