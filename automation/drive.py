@@ -9,7 +9,9 @@ The same behaviour as `automation.adapters.local.folders.FolderAssetStore`, on D
 
 Requests are kept few: stage and item folder IDs are remembered in the journal's meta store
 (`state`), so an idle cycle costs no Drive request at all; the intake folder is listed at most every
-`intake_seconds`; several moves go out as one batch request (up to 100 calls each).
+`intake_seconds`; a cycle's creates and moves go out as one batch request (up to 100 calls each),
+carrying the lookups the cycle named beforehand (`prefetch`: folder listings, searches for items
+without a known folder), whose answers are kept for the rest of the cycle.
 
 Every call carries `supportsAllDrives=true`, listings also `includeItemsFromAllDrives=true` (and
 `corpora=drive` + `driveId` when a shared drive is configured). 429, 5xx and rate-limit 403s are
@@ -25,7 +27,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -184,7 +186,13 @@ class DriveAssetStore:
         self._order: list[str] = []  # stage names in SOP order (duplicates of an item: first one wins)
         self._next_intake = float("-inf")
         self._upload_folders: list[str] = []  # folders in the intake at the last listing (their contents listed too)
-        self._listed: dict[str, list[dict[str, Any]]] = {}  # folder id -> its children, listed in this cycle
+        # The cycle's folder index: what was looked up in this cycle, and what the cycle will look at next
+        # (sent with its next Drive batch, so that lookups cost no request of their own).
+        self._listed: dict[str, list[dict[str, Any]]] = {}  # folder id -> its children
+        self._searched: dict[str, list[dict[str, Any]]] = {}  # item id -> its folders found by name ([]: none)
+        self._wanted_folders: set[str] = set()
+        self._wanted_items: set[str] = set()  # items without a known folder, to search by name
+        self._new: set[str] = set()  # items whose IDs were given in this cycle (see `prefetch`)
 
     def __repr__(self) -> str:
         where = f", shared_drive={self.shared_drive_id!r}" if self.shared_drive_id else ""
@@ -193,7 +201,15 @@ class DriveAssetStore:
     # --- stages -----------------------------------------------------------------------------------
 
     def ensure_stages(self, stages: list[str]) -> None:
-        self._listed.clear()  # a new cycle: item folders are listed again
+        """The engine calls this at the start of every cycle: what the last cycle looked up is forgotten."""
+        self._listed.clear()
+        self._searched.clear()
+        self._wanted_folders.clear()
+        self._wanted_items.clear()
+        self._new.clear()
+        self._ensure_stages(stages)
+
+    def _ensure_stages(self, stages: list[str]) -> None:
         for stage in stages:
             if stage not in self._order:
                 self._order.append(stage)
@@ -261,7 +277,7 @@ class DriveAssetStore:
 
     def _stage_id(self, stage: str) -> str:
         if stage not in self._stages:
-            self.ensure_stages([stage])
+            self._ensure_stages([stage])
         return self._stages[stage]
 
     def _item_stages(self) -> dict[str, str]:
@@ -285,7 +301,9 @@ class DriveAssetStore:
         return outcome
 
     def place_many(self, items: list[tuple[str, str, str]]) -> dict[str, str | Exception]:
-        """Create or move the folders of many items; the moves go out in batch requests of up to 100.
+        """Create or move the folders of many items, in as few Drive requests as possible: items without a
+        known folder are searched for first (with the cycle's other lookups), then the creates, the moves
+        and the listings the cycle wants go out together in batch requests of up to 100 calls.
 
         Returns item id -> folder link, or the exception for that item (the others still happen).
         """
@@ -298,18 +316,17 @@ class DriveAssetStore:
             except ValueError as exc:
                 results[item_id] = exc
         try:
-            self.ensure_stages(list(dict.fromkeys(stage for _, _, stage in todo)))
+            self._ensure_stages(list(dict.fromkeys(stage for _, _, stage in todo)))
         except Exception as exc:
             return {**results, **{item_id: exc for item_id, _, _ in todo}}
         unknown = [item_id for item_id, _, _ in todo if self._record(item_id) is None]
-        found: dict[str, list[dict[str, Any]]] = {}
-        if unknown:
-            try:
-                found = self._search_items(unknown)
-            except Exception as exc:
-                for item_id in unknown:
+        try:
+            self._search_once(unknown)  # never made twice: a folder made by hand is looked for first
+        except Exception as exc:
+            for item_id in unknown:
+                if item_id not in self._searched:
                     results[item_id] = exc
-                todo = [entry for entry in todo if entry[0] not in unknown]
+            todo = [entry for entry in todo if entry[0] not in results]
 
         moves: list[tuple[str, str, str, str, str]] = []  # item, folder, from parent, to parent, stage
         creates: list[tuple[str, str, str, str]] = []  # item, folder name, parent, stage
@@ -317,8 +334,8 @@ class DriveAssetStore:
             target = self._stages[stage]
             try:
                 where = self._record(item_id)
-                if where is None and found.get(item_id):
-                    where = self._adopt(item_id, found[item_id], target)
+                if where is None and self._searched.get(item_id):
+                    where = self._adopt(item_id, self._searched[item_id], target)
                 if where is None:
                     creates.append((item_id, safe_folder_name(item_id, title), target, stage))
                 elif where[1] == stage:
@@ -328,12 +345,23 @@ class DriveAssetStore:
             except Exception as exc:
                 results[item_id] = exc
 
-        results.update(self._create_items(creates))
+        lookups, absorb = self._lookup_calls()
+        outcomes: dict[str, Any] = {}
+        if len(creates) == 1 and not moves and not lookups:
+            results.update(self._create_alone(creates[0]))
+        elif creates or moves or lookups:
+            calls = [(f"create {item_id}", _bind(self._create_request, name, parent, item_id))
+                     for item_id, name, parent, _ in creates]
+            calls += [(f"move {item_id}", _bind(self._move_request, folder, old, new))
+                      for item_id, folder, old, new, _ in moves]
+            # a create is not safe to repeat: only the ones Google refused (rate limit) go out again
+            outcomes = self._execute_many(calls + lookups, unsafe={key for key, _ in calls[:len(creates)]})
+            absorb(outcomes)
+            results.update(self._created(creates, outcomes))
+
         titles = {item_id: title for item_id, title, _ in todo}
-        calls = [(item_id, _bind(self._move_request, folder, old, new)) for item_id, folder, old, new, _ in moves]
-        outcomes = self._execute_many(calls)
         for item_id, folder, _old, _new, stage in moves:
-            outcome = outcomes[item_id]
+            outcome = outcomes[f"move {item_id}"]
             if not isinstance(outcome, Exception):
                 self._remember(item_id, folder, stage)
                 results[item_id] = FOLDER_LINK.format(folder)
@@ -349,32 +377,33 @@ class DriveAssetStore:
                 results[item_id] = self._error(outcome, folder) if isinstance(outcome, HttpError) else outcome
         return results
 
-    def _create_items(self, creates: list[tuple[str, str, str, str]]) -> dict[str, str | Exception]:
-        """New item folders (item, name, parent, stage): one alone, several in batches of up to 100.
+    def _create_alone(self, create: tuple[str, str, str, str]) -> dict[str, str | Exception]:
+        """One new item folder, alone: after a 5xx or a network error it looks before creating again."""
+        item_id, name, parent, stage = create
+        try:
+            folder = self._create_folder(name, parent, about=parent, item_id=item_id)
+        except Exception as exc:
+            self._searched.pop(item_id, None)  # it may have been made after all: looked for again first
+            return {item_id: exc}
+        self._remember(item_id, folder, stage)
+        return {item_id: FOLDER_LINK.format(folder)}
 
-        A create is not safe to repeat: in a batch only the parts Google refused (rate limit) go out
-        again; any other failure is that item's error, and its retry (a later cycle) searches for the
-        folder before creating it, so a create that happened although its answer was lost is found.
-        """
+    def _created(self, creates: list[tuple[str, str, str, str]], outcomes: dict[str, Any]) -> dict[str, str | Exception]:
+        """The answers to creates sent in a batch. A failed one is that item's error; its retry (later in
+        the cycle, or a later cycle) searches for the folder before creating it, so a create that happened
+        although its answer was lost is found."""
         results: dict[str, str | Exception] = {}
-        if len(creates) == 1:
-            item_id, name, parent, stage = creates[0]
-            try:
-                folder = self._create_folder(name, parent, about=parent, item_id=item_id)
-            except Exception as exc:
-                return {item_id: exc}
-            self._remember(item_id, folder, stage)
-            return {item_id: FOLDER_LINK.format(folder)}
-        calls = [(item_id, _bind(self._create_request, name, parent, item_id)) for item_id, name, parent, _ in creates]
-        outcomes = self._execute_many(calls, again=_refused)
         for item_id, name, parent, stage in creates:
-            outcome = outcomes[item_id]
+            outcome = outcomes[f"create {item_id}"]
+            if isinstance(outcome, Exception):  # it may have been made after all: looked for again first
+                self._searched.pop(item_id, None)
             if isinstance(outcome, HttpError):
                 results[item_id] = self._error(outcome, parent)
             elif isinstance(outcome, Exception):
                 results[item_id] = outcome
             else:
                 self._remember(item_id, outcome["id"], stage)
+                self._listed[outcome["id"]] = []  # just made: nothing in it yet
                 results[item_id] = FOLDER_LINK.format(outcome["id"])
                 log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
         return results
@@ -428,7 +457,8 @@ class DriveAssetStore:
         where = self._record(item_id)
         if where is not None:
             return where
-        candidates = self._search_items([item_id]).get(item_id, [])
+        self._search_once([item_id])
+        candidates = self._searched[item_id]
         return self._adopt(item_id, candidates, "") if candidates else None
 
     def _adopt(self, item_id: str, candidates: list[dict[str, Any]], target: str) -> tuple[str, str] | None:
@@ -443,31 +473,105 @@ class DriveAssetStore:
         return chosen["id"], stage
 
     def _search_items(self, item_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """Item folders in the stage folders: by name or app property for a few items (a query per
+        """Item folders in the stage folders, each query listed in full (see `_search_queries`)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for query, ids in self._search_queries(item_ids):
+            for item_id, folders in _owned(self._list(query, FOLDER_FIELDS, about=self.root), ids).items():
+                found.setdefault(item_id, []).extend(folders)
+        return found
+
+    def _search_queries(self, item_ids: list[str]) -> list[tuple[str, list[str]]]:
+        """(query, the items it answers for): by name or app property for a few items (a query per
         IDS_PER_QUERY), one full listing of the stages for many (which costs a page per 1,000 folders)."""
         stages = self._item_stages()
         if not stages or not item_ids:
-            return {}
+            return []
         parents = " or ".join(f"{_q(folder)} in parents" for folder in stages)
         query = f"({parents}) and mimeType = {_q(FOLDER_MIME)} and trashed = false"
-        if len(item_ids) <= IDS_PER_QUERY * NAME_QUERIES:
-            queries = []
-            for start in range(0, len(item_ids), IDS_PER_QUERY):
-                names = " or ".join(f"name contains {_q(item_id)} or appProperties has "
-                                    f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }}"
-                                    for item_id in item_ids[start:start + IDS_PER_QUERY])
-                queries.append(f"{query} and ({names})")
-        else:
-            queries = [query]
-        found: dict[str, list[dict[str, Any]]] = {}
-        wanted = set(item_ids)
-        for text in queries:
-            for folder in self._list(text, FOLDER_FIELDS, about=self.root):
-                owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
-                name_id = folder["name"].split(" ", 1)[0]
-                for item_id in {owner, name_id} & wanted:
-                    found.setdefault(item_id, []).append(folder)
-        return found
+        if len(item_ids) > IDS_PER_QUERY * NAME_QUERIES:
+            return [(query, list(item_ids))]
+        queries = []
+        for start in range(0, len(item_ids), IDS_PER_QUERY):
+            ids = item_ids[start:start + IDS_PER_QUERY]
+            names = " or ".join(f"name contains {_q(item_id)} or appProperties has "
+                                f"{{ key={_q(ITEM_PROPERTY)} and value={_q(item_id)} }}" for item_id in ids)
+            queries.append((f"{query} and ({names})", ids))
+        return queries
+
+    def _search_once(self, item_ids: list[str]) -> None:
+        """Each item's folders searched for at most once a cycle, with whatever else the cycle wants looked up."""
+        need = [item_id for item_id in dict.fromkeys(item_ids) if item_id not in self._searched]
+        if not need:
+            return
+        self._wanted_items.update(need)
+        self._look_up_wanted()
+        missing = [item_id for item_id in need if item_id not in self._searched]
+        if missing:  # the batched search failed or has more pages: searched alone (raises if Drive fails)
+            found = self._search_items(missing)
+            for item_id in missing:
+                self._searched[item_id] = found.get(item_id, [])
+
+    # --- the cycle's lookups ----------------------------------------------------------------------
+
+    def prefetch(self, item_ids: list[str], located: Sequence[str] = (), new: Collection[str] = ()) -> None:
+        """What the cycle will look at next: the folders of `item_ids` (their files) and, for these and the
+        `located` items without a known folder, a search by name. Nothing is sent now: the lookups ride
+        along with the cycle's next Drive request (the batch of creates and moves), or go out together
+        when the first of them is needed. Each call replaces the last one's wishes.
+
+        `new` items got their IDs in this cycle (the engine journals an ID before any effect, and gives a
+        new one only above every ID it or the register knows): no folder, by hand or by this store, can
+        carry them yet, so none is searched for. A create of theirs that fails is searched for before
+        any retry, like every other."""
+        self._wanted_folders, self._wanted_items = set(), set()
+        read = set(item_ids)
+        for item_id in set(new) - self._new:  # once: a failed create is not forgotten by a second call
+            self._new.add(item_id)
+            if self._record(item_id) is None:
+                self._searched.setdefault(item_id, [])
+        for item_id in [*item_ids, *located]:
+            where = self._record(item_id)
+            if where is None:
+                if item_id not in self._searched:
+                    self._wanted_items.add(item_id)
+            elif where[0] not in self._listed and item_id in read:
+                self._wanted_folders.add(where[0])
+
+    def _look_up_wanted(self) -> None:
+        calls, absorb = self._lookup_calls()
+        if calls:
+            absorb(self._execute_many(calls))
+
+    def _lookup_calls(self) -> tuple[list[tuple[str, Callable[[], Any]]], Callable[[dict[str, Any]], None]]:
+        """The wanted listings and searches as calls (several folders per listing), and what takes in their
+        answers. A call that fails or has more pages is simply not taken in: it is done alone when needed."""
+        folders = sorted(self._wanted_folders - set(self._listed))
+        items = sorted(item_id for item_id in self._wanted_items
+                       if item_id not in self._searched and self._record(item_id) is None)
+        self._wanted_folders, self._wanted_items = set(), set()
+        listings = {f"list {start}": folders[start:start + PARENTS_PER_QUERY]
+                    for start in range(0, len(folders), PARENTS_PER_QUERY)}
+        searches = {f"search {n}": (query, ids) for n, (query, ids) in enumerate(self._search_queries(items))}
+        calls = [(key, _bind(self._children_request, chunk)) for key, chunk in listings.items()]
+        calls += [(key, _bind(self._list_request, query, FOLDER_FIELDS)) for key, (query, _) in searches.items()]
+
+        def absorb(answers: dict[str, Any]) -> None:
+            for key, chunk in listings.items():
+                answer = answers.get(key)
+                if isinstance(answer, dict) and not answer.get("nextPageToken"):
+                    for folder in chunk:
+                        self._listed[folder] = []
+                    for child in answer.get("files", []):
+                        for parent in set(child.get("parents") or []) & set(chunk):
+                            self._listed[parent].append(child)
+            for key, (_, ids) in searches.items():
+                answer = answers.get(key)
+                if isinstance(answer, dict) and not answer.get("nextPageToken"):
+                    found = _owned(answer.get("files", []), ids)
+                    for item_id in ids:
+                        self._searched[item_id] = found.get(item_id, [])
+
+        return calls, absorb
 
     def _record(self, item_id: str) -> tuple[str, str] | None:
         raw = self.state.get_meta(_item_key(item_id))
@@ -484,6 +588,7 @@ class DriveAssetStore:
 
     def _forget(self, item_id: str) -> None:
         self.state.set_meta(_item_key(item_id), "")
+        self._searched.pop(item_id, None)
 
     # --- intake -----------------------------------------------------------------------------------
 
@@ -656,8 +761,11 @@ class DriveAssetStore:
         if where is None:
             return None
         folder = where[0]
+        if folder not in self._listed:  # with whatever else the cycle wants looked up
+            self._wanted_folders.add(folder)
+            self._look_up_wanted()
         children = self._listed.get(folder)
-        if children is None:
+        if children is None:  # that listing failed or has more pages: listed alone
             children = self._list(f"{_q(folder)} in parents and trashed = false", MEDIA_FIELDS, about=folder)
         subfolders = {c["id"]: c["name"] for c in children if c.get("mimeType") == FOLDER_MIME
                       and not is_ignored(c["name"])}
@@ -688,22 +796,9 @@ class DriveAssetStore:
             files.append(("/".join(parts), base / relative, child))
         return folder, base, files
 
-    def prefetch(self, item_ids: list[str]) -> None:
-        """The folders of the items whose folder is known, listed in batches of up to 100 listings."""
-        folders = {where[0] for where in map(self._record, item_ids) if where is not None} - set(self._listed)
-        calls = [(folder, _bind(self._children_request, folder)) for folder in sorted(folders)]
-        if len(calls) < 2:
-            return  # one alone is listed when asked for, at the same cost
-        for folder, answer in self._execute_many(calls).items():
-            if isinstance(answer, dict) and not answer.get("nextPageToken"):  # else listed in full when asked
-                self._listed[folder] = answer.get("files", [])
-
-    def _children_request(self, folder: str) -> Any:
-        params: dict[str, Any] = {"q": f"{_q(folder)} in parents and trashed = false", "fields": MEDIA_FIELDS,
-                                  "pageSize": PAGE_SIZE, "supportsAllDrives": True, "includeItemsFromAllDrives": True}
-        if self.shared_drive_id:
-            params.update(corpora="drive", driveId=self.shared_drive_id)
-        return self.service.files().list(**params)
+    def _children_request(self, folders: list[str]) -> Any:
+        parents = " or ".join(f"{_q(folder)} in parents" for folder in folders)
+        return self._list_request(f"({parents}) and trashed = false", MEDIA_FIELDS)
 
     def _fetch(self, child: dict[str, Any], path: Path, about: str) -> None:
         md5 = child["md5Checksum"]
@@ -738,11 +833,19 @@ class DriveAssetStore:
 
     # --- requests ---------------------------------------------------------------------------------
 
-    def _list(self, query: str, fields: str, *, about: str, order_by: str = "") -> list[dict[str, Any]]:
+    def _list_params(self, query: str, fields: str) -> dict[str, Any]:
         params: dict[str, Any] = {"q": query, "fields": fields, "pageSize": PAGE_SIZE, "supportsAllDrives": True,
                                   "includeItemsFromAllDrives": True}
         if self.shared_drive_id:
             params.update(corpora="drive", driveId=self.shared_drive_id)
+        return params
+
+    def _list_request(self, query: str, fields: str) -> Any:
+        """The first page of a listing, as one call (for a batch)."""
+        return self.service.files().list(**self._list_params(query, fields))
+
+    def _list(self, query: str, fields: str, *, about: str, order_by: str = "") -> list[dict[str, Any]]:
+        params = self._list_params(query, fields)
         if order_by:
             params["orderBy"] = order_by
         files: list[dict[str, Any]] = []
@@ -761,6 +864,7 @@ class DriveAssetStore:
             try:
                 created = self._execute(self._create_request(name, parent, item_id), retries=0)
                 log.info(log_text.DRIVE_FOLDER_CREATED, name, parent)
+                self._listed[created["id"]] = []  # just made: nothing in it yet
                 return created["id"]
             except (HttpError, DriveError) as exc:
                 if not _retryable(exc) or attempt == attempts - 1:
@@ -799,14 +903,14 @@ class DriveAssetStore:
             raise self._error(exc, about) from None
 
     def _execute_many(self, calls: list[tuple[str, Callable[[], Any]]],
-                      again: Callable[[Exception], bool] | None = None) -> dict[str, Any]:
+                      unsafe: Collection[str] = ()) -> dict[str, Any]:
         """Run calls (key, request factory): one alone, several in batches of up to 100.
 
         Returns key -> response, or the exception that call ended with (an HttpError stays raw). Calls
         answered 429/5xx, alone or as the whole batch, are sent again with backoff, a bounded number of
-        times; `again` narrows that for calls not safe to repeat (several only: one alone is idempotent).
+        times; the calls keyed in `unsafe` (creates, not safe to repeat) only when Google refused them
+        (a rate limit). One call alone must be safe to repeat.
         """
-        resend = again or _retryable
         if len(calls) == 1:
             key, factory = calls[0]
             try:
@@ -835,7 +939,7 @@ class DriveAssetStore:
                 for index, key in enumerate(chunk):
                     response, error = answers.get(str(index), (None, DriveError(google_text.NO_BATCH_ANSWER)))
                     results[key] = response if error is None else error
-                    if error is not None and resend(error):
+                    if error is not None and (_refused if key in unsafe else _retryable)(error):
                         retry[key] = pending[key]
             pending = retry
         return results
@@ -877,6 +981,17 @@ def _item_key(item_id: str) -> str:
 
 def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     return lambda: function(*args)
+
+
+def _owned(folders: list[dict[str, Any]], item_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Item id -> the folders that belong to it, by their name's ID prefix or the app property."""
+    wanted = set(item_ids)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for folder in folders:
+        owner = (folder.get("appProperties") or {}).get(ITEM_PROPERTY)
+        for item_id in {owner, folder["name"].split(" ", 1)[0]} & wanted:
+            found.setdefault(item_id, []).append(folder)
+    return found
 
 
 def _collect(answers: dict[str, tuple[Any, Exception | None]]) -> Callable[[str, Any, Exception | None], None]:

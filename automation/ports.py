@@ -189,11 +189,14 @@ class AssetStore(Protocol):
 
 @runtime_checkable
 class Prefetching(Protocol):
-    """An asset store that lists many item folders at once (Drive batches the listings), so that the
-    cycle's later media() and digest() calls for those items cost no request of their own."""
+    """An asset store that looks up many item folders at once (Drive sends the lookups together, with
+    the cycle's next batch of moves), so that the cycle's later media(), digest() and link() calls for
+    those items cost no request of their own."""
 
-    def prefetch(self, item_ids: list[str]) -> None:
-        """Best effort: an item not listed now is listed when asked for."""
+    def prefetch(self, item_ids: list[str], located: Sequence[str] = (), new: Collection[str] = ()) -> None:
+        """The items whose files the cycle will read next, and (`located`) items it only links to.
+        `new`: items whose IDs were first given in this cycle, so no folder can carry them yet (none is
+        looked for). Best effort: an item not looked up with the others is looked up when asked for."""
         ...
 
 

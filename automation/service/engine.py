@@ -331,6 +331,7 @@ class Engine:
             return result
 
         self._contents = {}  # per cycle: an item's files are read once
+        self._new_ids: set[str] = set()  # IDs first given in this cycle: no folder can carry them yet
         # once per cycle, not per row: an isinstance check against a Protocol is slow
         self._unsafe_reporter = self.assets if isinstance(self.assets, UnsafeFileReporting) else None
         self._intake_refused: dict[str, list[str]] = {}
@@ -491,6 +492,7 @@ class Engine:
             return match[0]
         item_id = format_id(ctx.now.year, next_seq())
         self.journal.reserve_id(item_id, title, index)
+        self._new_ids.add(item_id)
         return item_id
 
     def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
@@ -521,6 +523,7 @@ class Engine:
             if self.journal.intake_item(entry.key):
                 continue
             item_id = format_id(ctx.now.year, next_seq())
+            self._new_ids.add(item_id)
             details = contributor_details(entry.contributor_file, self.sop)
             # kept before the claim: a cycle that dies before the row is written makes the same row again
             self.journal.set_meta(f"{INTAKE_DETAILS}{item_id}", json.dumps({
@@ -545,15 +548,14 @@ class Engine:
             ctx.now.strftime(cols.TIME_FORMAT),
             (c for d in decisions for c in d.completions), self.working_minutes,
         )
+        if isinstance(self.assets, Prefetching):  # what the effects below look at, named before the
+            files, linked = self._looked_at(decisions)  # moves: looked up in the same Drive batch
+            self.assets.prefetch(files, located=linked, new=self._new_ids)
         for decision in decisions:  # uploads first: they become the item folders that moves then move
             for effect in decision.effects:
                 if effect.kind == EffectKind.CLAIM and self.journal.effect_status(effect.key) != DONE:
                     self._perform(effect, decision, ctx, summary)
         self._place_together(decisions, summary)
-        if isinstance(self.assets, Prefetching):  # the files the mails, checks and posts below look at
-            self.assets.prefetch([d.item_id for d in decisions
-                                  if any(e.kind in (EffectKind.NOTIFY, EffectKind.CHECK, EffectKind.PUBLISH)
-                                         for e in d.effects)])
         for decision in decisions:
             for effect in sorted(decision.effects, key=lambda e: EFFECT_ORDER[e.kind]):
                 if self.journal.effect_status(effect.key) == DONE:
@@ -639,14 +641,30 @@ class Engine:
             if decision is not None:
                 self._perform(effect, decision, ctx, summary)
 
+    def _looked_at(self, decisions: list[RowDecision]) -> tuple[list[str], list[str]]:
+        """The items whose files the effects read (checks, posts, mails showing what is decided), and the
+        items whose mails only link to their folder."""
+        files, linked = [], []
+        for d in decisions:
+            if any(e.kind in (EffectKind.CHECK, EffectKind.PUBLISH)
+                   or e.kind == EffectKind.NOTIFY and self._shows_files(e.params) for e in d.effects):
+                files.append(d.item_id)
+            elif any(e.kind == EffectKind.NOTIFY for e in d.effects):
+                linked.append(d.item_id)
+        return files, linked
+
+    def _shows_files(self, params: Mapping[str, str]) -> bool:
+        """A mail asking the reviewer or the approver to decide carries what they decide on."""
+        deciding = {s.number for s in (self.sop.check_step, self.sop.approval_step) if s is not None}
+        step = params.get("step", "")
+        return params.get("template") in DECISION_KINDS and step.isdigit() and int(step) in deciding
+
     def _decision_material(self, params: Mapping[str, str], item_id: str,
                            decision: RowDecision) -> tuple[dict[str, str], tuple[Attachment, ...]]:
         """For a mail asking the reviewer or the approver to decide: what they decide on, so they can
         decide from the mail (caption per platform, platforms, schedule, the check's warnings, pictures)."""
         out = dict(params)
-        deciding = {s.number for s in (self.sop.check_step, self.sop.approval_step) if s is not None}
-        if params.get("template") not in DECISION_KINDS or not params.get("step", "").isdigit() \
-                or int(params["step"]) not in deciding:
+        if not self._shows_files(params):
             return out, ()
         row = decision.row
         out.update(decision="ya", platforms=row[cols.PLATFORM], schedule=row[cols.SCHEDULE],

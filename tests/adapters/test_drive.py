@@ -226,9 +226,25 @@ def test_new_item_folders_are_created_in_one_batch_and_a_create_is_resent_only_w
     results = store.place_many([(item_id, "Baru", IDEA) for item_id in more])
     failed = [item_id for item_id, outcome in results.items() if isinstance(outcome, Exception)]
     assert len(failed) == 1  # the 500: maybe made, so never sent blindly again; the 429 was sent again
-    assert isinstance(store.place_item(failed[0], "Baru", IDEA), str)  # the retry (a later cycle)
     idea = child(google_emulator, root, IDEA)
+    google_emulator.create_folder(f"{failed[0]} Baru", DAEMON_EMAIL, parent=idea)  # as if made after all
+    assert isinstance(store.place_item(failed[0], "Baru", IDEA), str)  # the retry, even in the same cycle
     assert sorted(f.name.split(" ")[0] for f in google_emulator.files_in(idea)) == ids + more  # one folder each
+
+
+def test_items_new_in_this_cycle_are_not_searched_for_unless_a_create_failed(google_emulator, root, store):
+    ids = ["K-2025-0101", "K-2025-0102", "K-2025-0103"]
+    google_emulator.clear_log()
+    store.prefetch([], new=ids)  # their IDs were given in this cycle: no folder can carry them
+    google_emulator.inject_500(kind="drive.files.create", times=1)
+    results = store.place_many([(item_id, "Baru", IDEA) for item_id in ids])
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]  # no search first
+    (failed,) = [item_id for item_id, outcome in results.items() if isinstance(outcome, Exception)]
+    idea = child(google_emulator, root, IDEA)
+    google_emulator.create_folder(f"{failed} Baru", DAEMON_EMAIL, parent=idea)  # as if made after all
+    store.prefetch([], new=ids)  # the engine's second pass names them again
+    assert store.place_item(failed, "Baru", IDEA).endswith(child(google_emulator, idea, f"{failed} Baru"))
+    assert sorted(names(google_emulator, idea)) == [f"{item_id} Baru" for item_id in ids]  # one folder each
 
 
 def test_a_failed_item_does_not_stop_the_others(google_emulator, store):
@@ -382,6 +398,7 @@ def test_a_vanished_upload_still_gives_the_item_a_folder(google_emulator, root, 
 def test_media_is_downloaded_verified_and_cached(google_emulator, root, store, tmp_path):
     link = store.place_item("K-2025-0009", "Festival", PRODUCTION)
     folder = link.rsplit("/", 1)[1]
+    store.ensure_stages(STAGES)  # the next cycle (in this one, the folder just made is known to be empty)
     poster = google_emulator.upload_file(folder, "poster.png", b"\x89PNG poster", CONTRIBUTOR)
     raw = google_emulator.create_folder("mentah", CONTRIBUTOR, parent=folder)
     clip = google_emulator.upload_file(raw, "klip: 1/2.mp4", b"video bytes", CONTRIBUTOR)
@@ -402,6 +419,7 @@ def test_media_is_downloaded_verified_and_cached(google_emulator, root, store, t
     assert downloads(google_emulator) == []
 
     google_emulator.drive_file(clip).content = b"a new cut"  # a person replaced the video
+    store.ensure_stages(STAGES)  # seen in the next cycle: a cycle looks at each folder once
     files = store.media("K-2025-0009")
     assert len(downloads(google_emulator)) == 1
     assert files[0].path.read_bytes() == b"a new cut"
@@ -415,18 +433,47 @@ def test_the_folders_a_cycle_will_look_at_are_listed_in_one_batch(google_emulato
     store.ensure_stages(STAGES)  # the next cycle
     google_emulator.clear_log()
     store.prefetch(ids)
-    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
-    google_emulator.clear_log()
+    assert http_requests(google_emulator) == []  # sent with the next request the cycle makes
     assert [[f.name for f in store.media(item_id)] for item_id in ids] == [[f"{i}.png"] for i in ids]
-    assert google_emulator.count("drive.files.list") == 0 and len(downloads(google_emulator)) == 4
+    listings = [e for e in google_emulator.requests if e.kind == "drive.files.list"]
+    assert len(listings) == 1 and listings[0].in_batch is False  # the four folders in one query
+    assert len(downloads(google_emulator)) == 4
     store.ensure_stages(STAGES)  # a new cycle lists again: what people added since is seen
     google_emulator.upload_file(store.link(ids[0]).rsplit("/", 1)[1], "tambahan.png", b"y", CONTRIBUTOR)
     assert [f.name for f in store.media(ids[0])] == [f"{ids[0]}.png", "tambahan.png"]
 
 
+def test_a_cycles_lookups_go_out_with_its_moves_and_creates(google_emulator, root, store):
+    ids = [f"K-2025-{n:04d}" for n in range(1, 101)]
+    google_emulator.clear_log()
+    assert all(isinstance(link, str) for link in store.place_many([(i, "Liputan", IDEA) for i in ids]).values())
+    # a hundred new items: looked for in the stages (a folder made by hand is adopted), then made at once
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.files.list", "drive.batch"]
+    assert store.digest(ids[0]) == {} and len(http_requests(google_emulator)) == 2  # just made: known empty
+
+    store.ensure_stages(STAGES)  # the next cycle: a hundred moves, and the mails link the folders
+    google_emulator.clear_log()
+    store.prefetch([], located=ids)
+    moved = store.place_many([(i, "Liputan", PRODUCTION) for i in ids])
+    assert [store.link(i) for i in ids] == [moved[i] for i in ids]
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
+
+    store.ensure_stages(STAGES)  # the next cycle: the files some mails show are listed with the moves
+    folder = moved[ids[0]].rsplit("/", 1)[1]
+    google_emulator.upload_file(folder, "poster.png", b"poster", CONTRIBUTOR)
+    google_emulator.clear_log()
+    store.prefetch(ids[:50])
+    store.place_many([(i, "Liputan", REVIEW) for i in ids[:50]])
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
+    assert google_emulator.count("drive.files.list", include_batch_parts=True) == 2  # 40 folders a listing
+    assert list(store.digest(ids[0])) == ["poster.png"] and list(store.digest(ids[49])) == []
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
+
+
 def test_digest_names_every_file_media_would_fetch_without_downloading(google_emulator, root, store):
     link = store.place_item("K-2025-0010", "Festival", PRODUCTION)
     folder = link.rsplit("/", 1)[1]
+    store.ensure_stages(STAGES)  # the next cycle
     poster = google_emulator.upload_file(folder, "poster.png", b"\x89PNG poster", CONTRIBUTOR)
     raw = google_emulator.create_folder("mentah", CONTRIBUTOR, parent=folder)
     google_emulator.upload_file(raw, "klip.mp4", b"video bytes", CONTRIBUTOR)
@@ -438,6 +485,7 @@ def test_digest_names_every_file_media_would_fetch_without_downloading(google_em
                                            "poster.png": "md5:" + hashlib.md5(b"\x89PNG poster").hexdigest()}
     assert downloads(google_emulator) == []  # Drive's own checksums: nothing is fetched
     google_emulator.drive_file(poster).content = b"another poster"
+    store.ensure_stages(STAGES)  # the next cycle
     assert store.digest("K-2025-0010")["poster.png"] == "md5:" + hashlib.md5(b"another poster").hexdigest()
     assert [f.name for f in store.media("K-2025-0010")] == sorted(store.digest("K-2025-0010"))
     assert store.digest("K-2025-0404") == {}
