@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -165,6 +166,11 @@ class Engine:
         self._quiet_context: tuple[object, ...] = ()
         self._observed_open: dict[str, dict[str, str]] = {}  # this cycle: open item -> its row as read
         self._refused_seen: dict[str, tuple[str, ...] | None] = {}  # this cycle; None: two calls differed
+        # The rows of a register table the adapter hands out again unchanged (the local workbook keeps its
+        # last snapshot), and the ended items found unchanged in them: item ID -> (state, row) compared.
+        # The table is only weakly held: a backend that reads a new table every poll keeps nothing here.
+        self._rows_cache: tuple[weakref.ref[Table], list[dict[str, str]]] | None = None
+        self._settled: dict[str, tuple[ItemState, dict[str, str]]] = {}
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -210,9 +216,11 @@ class Engine:
     def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
         summary = CycleSummary(at=now)
+        if self._rows_cache is not None and self._rows_cache[0]() is None:
+            self._rows_cache, self._settled = None, {}  # freed before the new read, not beside it
         try:
             snapshot = self.register.read()
-            rows = self.contract.rows(snapshot.register)
+            rows = self._rows(snapshot.register)
             roster, problems = parse_roster(snapshot.roster, self.sop)
         except (RegisterError, HeaderError) as exc:
             summary.error = str(exc)
@@ -281,6 +289,14 @@ class Engine:
             summary.undone += kinds.count(KeyKind.UNDO)
         self._archive(now, snapshot.register, rows, {**states, **{s.item_id: s for s in changed}}, summary)
         return summary
+
+    def _rows(self, table: Table) -> list[dict[str, str]]:
+        """The table's rows as {header: value}; the same list again for the same table (never changed)."""
+        if self._rows_cache is not None and self._rows_cache[0]() is table:
+            return self._rows_cache[1]
+        rows = self.contract.rows(table)
+        self._rows_cache, self._settled = (weakref.ref(table), rows), {}
+        return rows
 
     def _archive(self, now: datetime, table: Table, rows: list[dict[str, str]], states: dict[str, ItemState],
                  summary: CycleSummary) -> None:
@@ -376,6 +392,16 @@ class Engine:
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
                        workload=dict(workload), recorded=self.journal.event_time, results=results,
                        contents=contents, refused_files=refused_files)
+
+    def _ended_unchanged(self, previous: ItemState, row: dict[str, str]) -> bool:
+        """Whether an ended item's row is as accepted; not compared again while both are the same objects."""
+        settled = self._settled.get(previous.item_id)
+        if settled is not None and settled[0] is previous and settled[1] is row:
+            return True
+        if not _unchanged(previous.row, row):
+            return False
+        self._settled[previous.item_id] = (previous, row)
+        return True
 
     def _still_quiet(self, previous: ItemState, row: dict[str, str], ctx: Context) -> bool:
         """Whether deciding the open row again would give its last decision, which changed nothing: the same
@@ -491,7 +517,7 @@ class Engine:
                 item_id = restored.item_id
             elif item_id in states:
                 previous = states[item_id]
-                if previous.outcome != OPEN and _unchanged(previous.row, row):
+                if previous.outcome != OPEN and self._ended_unchanged(previous, row):
                     seen_ids.add(item_id)
                     continue  # an ended item nobody touched: nothing to decide (most of a long register)
                 if previous.outcome == OPEN:

@@ -76,6 +76,8 @@ CREATE TABLE IF NOT EXISTS items (
     state TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+-- highest_sequence on every poll: without it, a scan of every item's row (13 ms at 10,000 items)
+CREATE INDEX IF NOT EXISTS items_year_seq ON items(year, seq);
 CREATE TABLE IF NOT EXISTS ledger (
     key TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
