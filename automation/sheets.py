@@ -250,8 +250,8 @@ class SheetsRegister:
         orjson: at 10,000 rows the answer is 18 MB, and `json` would first copy it into a str."""
         url = SPREADSHEET_VALUES_BATCH_URL % self.spreadsheet.id  # opened (and its tabs checked) first
         http = self.client.http_client
-        # streamed and taken in chunks of a megabyte: requests' own `.content` reads 10 KB at a time,
-        # 1,800 reads for an 18 MB answer; the session is gspread's, and so are its errors (APIError)
+        # streamed and taken in chunks of 64 KB: requests' own `.content` reads 10 KB at a time, 1,800
+        # reads for an 18 MB answer; the session is gspread's, and so are its errors (APIError)
         response = http.session.request("get", url, params={"ranges": ranges, "majorDimension": "ROWS"},
                                         timeout=http.timeout, stream=True)
         try:
@@ -319,7 +319,7 @@ def _table(values: list[list[Any]]) -> Table:
     return Table(headers=headers, rows=rows)
 
 
-BODY_CHUNK_BYTES = 1 << 20  # how much of a values answer is read at a time
+BODY_CHUNK_BYTES = 1 << 16  # how much of a values answer is read at a time (below malloc's mmap threshold)
 MAX_ROW_SPANS = 40  # ranges of rows in one re-resolve; more are read as one span (keeps the URL short)
 ROW_GAP = 3  # rows this close are read as one range
 
