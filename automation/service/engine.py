@@ -435,6 +435,7 @@ class Engine:
             if item_id in unfinished:  # retried every cycle with the item's decision: decided every cycle
                 continue
             self._quiet[item_id] = QuietRow(previous, decision.until, self.journal.ledger_mark(item_id), refused)
+        self._observed_open, self._refused_seen = {}, {}  # not kept between cycles: the rows are the poll's
 
     def _refused_files(self, item_id: str) -> list[str]:
         """Notes for the links and special files in the item's folder, which are never read nor published."""

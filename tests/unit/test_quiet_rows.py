@@ -198,3 +198,20 @@ def test_the_ledger_mark_moves_with_every_write_of_the_item_s_effects_only(tmp_p
         assert journal.ledger_mark("K-2026-0002") == 0
     finally:
         journal.close()
+
+
+def test_an_ended_row_edited_after_idle_cycles_is_restored(ws, daemon):
+    from automation.domain.contract import OFFICER_NOTE, TITLE
+    from automation.domain.texts import register as register_text
+
+    daemon.cycle("2026-11-30T09:00")
+    item = ws.rows()[0]["ID"]
+    ws.edit(item, {status(2): "Ditolak", OFFICER_NOTE: "Sudah diliput bulan lalu."})
+    daemon.cycle("2026-11-30T09:01")
+    assert ws.row(item)["Tahap"] == "Ditolak"
+    for minute in range(2, 6):  # idle: the ended row is compared once, then left as it was
+        daemon.cycle(f"2026-11-30T09:{minute:02d}")
+    ws.edit(item, {TITLE: "Judul diganti"})
+    daemon.cycle("2026-11-30T09:06")
+    assert ws.row(item)[TITLE] == "Pengingat"
+    assert register_text.item_ended(False) in ws.row(item)[NOTES]
