@@ -171,6 +171,7 @@ class Engine:
         # The table is only weakly held: a backend that reads a new table every poll keeps nothing here.
         self._rows_cache: tuple[weakref.ref[Table], list[dict[str, str]]] | None = None
         self._settled: dict[str, tuple[ItemState, dict[str, str]]] = {}
+        self._tables_kept = True  # the last table outlived its cycle: worth remembering what was compared
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -216,8 +217,10 @@ class Engine:
     def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
         summary = CycleSummary(at=now)
-        if self._rows_cache is not None and self._rows_cache[0]() is None:
-            self._rows_cache, self._settled = None, {}  # freed before the new read, not beside it
+        if self._rows_cache is not None:
+            self._tables_kept = self._rows_cache[0]() is not None
+            if not self._tables_kept:
+                self._rows_cache, self._settled = None, {}  # freed before the new read, not beside it
         try:
             snapshot = self.register.read()
             rows = self._rows(snapshot.register)
@@ -400,7 +403,8 @@ class Engine:
             return True
         if not _unchanged(previous.row, row):
             return False
-        self._settled[previous.item_id] = (previous, row)
+        if self._tables_kept:
+            self._settled[previous.item_id] = (previous, row)
         return True
 
     def _still_quiet(self, previous: ItemState, row: dict[str, str], ctx: Context) -> bool:
