@@ -56,6 +56,9 @@ def build_office(emulator: Any, root: str, size: int, now: str, quiet_transactio
     key = base / "service-account.json"
     key.write_text(json.dumps(emulator.service_account_key(DAEMON_EMAIL), indent=2), encoding="utf-8")
     office = make_office(emulator, key, base / "kantor", drive=drive_gmail, gmail=drive_gmail)
+    # the register keeps its size: the archive's default (30 days) would move ~90 % of it out on the first poll
+    office.config.write_text(office.config.read_text(encoding="utf-8").replace(
+        "[register]\n", "[register]\narchive_after_days = 0\n", 1), encoding="utf-8")
     if drive_gmail:  # the shipped default: the intake is listed every 5 minutes, not on every poll
         office.config.write_text(office.config.read_text(encoding="utf-8").replace(
             "intake_seconds = 0", "intake_seconds = 300"), encoding="utf-8")

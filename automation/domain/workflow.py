@@ -111,6 +111,10 @@ class RowDecision:
     effects: list[Effect] = field(default_factory=list)
     cell_notes: dict[str, str] = field(default_factory=dict)  # column -> why the edit was undone
     completions: list[Completion] = field(default_factory=list)
+    # The first instant after ctx.now at which a time rule this decision compared with the clock (reminder,
+    # escalation, overdue, a scheduled publication) turns out differently; None: no such rule is pending.
+    # Decided again with the same inputs before it, the decision is the same (see `holds_until`).
+    until: datetime | None = None
 
     @property
     def accepted_transition(self) -> bool:
@@ -182,6 +186,7 @@ class _Decider:
         # undos told earlier whose cell still holds the same value: not told again
         self.undone = {c: v for c, v in previous.undone.items() if self.seen.get(c) == v}
         self.held: dict[str, str] = {}  # decisions waiting for a reason, found again in this decision
+        self.until: datetime | None = None  # see RowDecision.until
         for column in previous.held:
             self.row[column] = self.sop.waiting  # accepted is "waiting"; the typed decision is only shown
 
@@ -199,7 +204,16 @@ class _Decider:
         self._drop_finished_tasks()
         self._write_notes()
         return RowDecision(self.state.item_id, self.state, self.row, self.events, self.effects, self.cell_notes,
-                           self.completions)
+                           self.completions, self.until)
+
+    def _reached(self, instant: datetime) -> bool:
+        """Whether the clock is at or past `instant`; every comparison of a rule with the clock goes
+        through here, so the decision knows until when it holds."""
+        if self.ctx.now >= instant:
+            return True
+        if self.until is None or instant < self.until:
+            self.until = instant
+        return False
 
     def _created(self) -> None:
         for column in EDITABLE_ITEM_FIELDS:
@@ -492,7 +506,7 @@ class _Decider:
                 activated = datetime.fromisoformat(self.state.activated_at) if self.state.activated_at else None
                 if activated and when < activated.replace(second=0, microsecond=0):
                     problems.append(texts.schedule_in_past(schedule))
-                elif when > self.ctx.now:
+                elif not self._reached(when):
                     problems.append(texts.scheduled(schedule))
         return problems
 
@@ -555,14 +569,14 @@ class _Decider:
             activation = self.state.activations.get(step.number, 1)
             remind_at = self.ctx.due(started, step.minutes * self.sop.reminder_percent / 100)
             escalate_at = self.ctx.due(started, step.minutes * self.sop.escalation_percent / 100)
-            overdue = self.ctx.now >= self.ctx.due(started, step.minutes)
+            overdue = self._reached(self.ctx.due(started, step.minutes))
             assignee = self.ctx.roster.find(self.row[self.c.actor(step.number)])
             late = {"due": self.row[DUE], "started": started.strftime(TIME_FORMAT)}
-            if self.ctx.now >= remind_at and assignee and not step.action:
+            if self._reached(remind_at) and assignee and not step.action:
                 self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.REMIND, None, template="reminder", to=assignee.email,
                              to_name=assignee.name, step=str(step.number), **late)
             up_role = self.sop.escalation.get(step.role)
-            if self.ctx.now >= escalate_at and up_role:
+            if self._reached(escalate_at) and up_role:
                 chief = next(iter(self.ctx.roster.active_in(up_role)), None)
                 if chief:
                     self._effect(EffectKind.NOTIFY, step.number, activation, KeyKind.ESCALATE, None, template="escalation",
@@ -735,6 +749,26 @@ class _Decider:
                 target: str | None = None, /, **params: str) -> None:
         self.effects.append(Effect(self._key(step_number, activation, key_kind, target), effect_kind,
                                    self.state.item_id, params))
+
+
+def is_quiet(decision: RowDecision, previous: ItemState, observed: Mapping[str, str]) -> bool:
+    """Whether a decision changes nothing: no event, no undo, no completed step, the state as it was and the
+    row as it was read (which is then the accepted row).
+
+    Such a decision, made again from the same state, row and context at any time before `decision.until`,
+    is the same decision: the clock enters a decision through `_reached` (which sets `until`) and
+    otherwise only through events, activations and stamped notes, none of which a quiet decision has.
+    Its effects may be ones already performed (a reminder sent earlier): the caller checks those."""
+    if decision.events or decision.cell_notes or decision.completions or decision.state != previous:
+        return False
+    return decision.row == observed == previous.row
+
+
+def earliest(first: datetime | None, second: datetime | None) -> datetime | None:
+    """The earlier of two `RowDecision.until`s (None: no bound)."""
+    if first is None:
+        return second
+    return first if second is None or first <= second else second
 
 
 def is_blank(row: Mapping[str, str]) -> bool:

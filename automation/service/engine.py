@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -48,7 +49,9 @@ from automation.domain.workflow import (
     adopted_state,
     decide_row,
     draft_state,
+    earliest,
     is_blank,
+    is_quiet,
 )
 from automation.faults import reached
 from automation.ports import (
@@ -89,6 +92,16 @@ log = logging.getLogger("sop_konten.engine")
 # folders first: messages link to them
 EFFECT_ORDER = {EffectKind.CLAIM: 0, EffectKind.PLACE: 1, EffectKind.CHECK: 2, EffectKind.PUBLISH: 3,
                 EffectKind.NOTIFY: 4}
+
+
+@dataclass(frozen=True)
+class QuietRow:
+    """An open row whose last decision changed nothing (`is_quiet`), and what that decision depended on."""
+
+    previous: ItemState  # the very state object decided from; a commit or a re-read journal makes a new one
+    until: datetime | None  # the decision's `until`: a time rule turns out differently from then on
+    ledger: int  # the journal's ledger_mark of the item: its effects' statuses and results as they were
+    refused: tuple[str, ...]  # the notes for its folder's unreadable files the decision saw
 
 
 @dataclass
@@ -147,6 +160,18 @@ class Engine:
         self._contents: dict[str, dict[str, str] | None] = {}
         self._unsafe_reporter: UnsafeFileReporting | None = None
         self._archived: set[str] | None = None  # items in the archive (_archived_items)
+        # Open rows not decided again while nothing they depend on changed (an idle poll decided ~1,000
+        # open rows again only for the clock): item ID -> QuietRow; valid for one roster and header set.
+        self._quiet: dict[str, QuietRow] = {}
+        self._quiet_context: tuple[object, ...] = ()
+        self._observed_open: dict[str, dict[str, str]] = {}  # this cycle: open item -> its row as read
+        self._refused_seen: dict[str, tuple[str, ...] | None] = {}  # this cycle; None: two calls differed
+        # The rows of a register table the adapter hands out again unchanged (the local workbook keeps its
+        # last snapshot), and the ended items found unchanged in them: item ID -> (state, row) compared.
+        # The table is only weakly held: a backend that reads a new table every poll keeps nothing here.
+        self._rows_cache: tuple[weakref.ref[Table], list[dict[str, str]]] | None = None
+        self._settled: dict[str, tuple[ItemState, dict[str, str]]] = {}
+        self._tables_kept = True  # the last table outlived its cycle: worth remembering what was compared
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -192,9 +217,13 @@ class Engine:
     def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
         summary = CycleSummary(at=now)
+        if self._rows_cache is not None:
+            self._tables_kept = self._rows_cache[0]() is not None
+            if not self._tables_kept:
+                self._rows_cache, self._settled = None, {}  # freed before the new read, not beside it
         try:
             snapshot = self.register.read()
-            rows = self.contract.rows(snapshot.register)
+            rows = self._rows(snapshot.register)
             roster, problems = parse_roster(snapshot.roster, self.sop)
         except (RegisterError, HeaderError) as exc:
             summary.error = str(exc)
@@ -217,6 +246,9 @@ class Engine:
             self.assets.prefetch(_edited_open_items(rows, states))
         ctx = self._context(roster, now, states)
         ctx.officer_notes = cols.OFFICER_NOTE in snapshot.register.headers
+        if self._quiet_context != (roster, ctx.officer_notes):  # who may act, or where reasons go, changed
+            self._quiet.clear()
+            self._quiet_context = (roster, ctx.officer_notes)
         decisions, anchors, appends, flags = self._decide(rows, states, ctx, summary)
         if isinstance(self.assets, UnsafeFileReporting):  # uploads left alone have no row to carry a note
             summary.problems.extend(self.assets.refused_intake())
@@ -253,12 +285,21 @@ class Engine:
                 self._left_alone_told.add((str(anchor), column))
         reached("journal.commit_states")
         self.journal.commit_write(changed, now)
+        self._remember_quiet(decisions, states)
         for decision in decisions:
             kinds = [EffectKey.parse(e.key).kind for e in decision.events]
             summary.transitions += kinds.count(KeyKind.TRANSITION)
             summary.undone += kinds.count(KeyKind.UNDO)
         self._archive(now, snapshot.register, rows, {**states, **{s.item_id: s for s in changed}}, summary)
         return summary
+
+    def _rows(self, table: Table) -> list[dict[str, str]]:
+        """The table's rows as {header: value}; the same list again for the same table (never changed)."""
+        if self._rows_cache is not None and self._rows_cache[0]() is table:
+            return self._rows_cache[1]
+        rows = self.contract.rows(table)
+        self._rows_cache, self._settled = (weakref.ref(table), rows), {}
+        return rows
 
     def _archive(self, now: datetime, table: Table, rows: list[dict[str, str]], states: dict[str, ItemState],
                  summary: CycleSummary) -> None:
@@ -341,9 +382,65 @@ class Engine:
                 self._contents[item_id] = self._read_contents(item_id)
             return self._contents[item_id]
 
+        self._refused_seen = {}
+
+        def refused_files(item_id: str) -> list[str]:
+            found = self._refused_files(item_id)
+            seen = tuple(found)
+            if self._refused_seen.get(item_id, seen) != seen:  # the folder changed within the cycle
+                self._refused_seen[item_id] = None
+            elif item_id not in self._refused_seen:
+                self._refused_seen[item_id] = seen
+            return found
+
         return Context(sop=self.sop, contract=self.contract, roster=roster, now=now, due=self.due,
                        workload=dict(workload), recorded=self.journal.event_time, results=results,
-                       contents=contents, refused_files=self._refused_files)
+                       contents=contents, refused_files=refused_files)
+
+    def _ended_unchanged(self, previous: ItemState, row: dict[str, str]) -> bool:
+        """Whether an ended item's row is as accepted; not compared again while both are the same objects."""
+        settled = self._settled.get(previous.item_id)
+        if settled is not None and settled[0] is previous and settled[1] is row:
+            return True
+        if not _unchanged(previous.row, row):
+            return False
+        if self._tables_kept:
+            self._settled[previous.item_id] = (previous, row)
+        return True
+
+    def _still_quiet(self, previous: ItemState, row: dict[str, str], ctx: Context) -> bool:
+        """Whether deciding the open row again would give its last decision, which changed nothing: the same
+        state (object), the row as accepted, no time rule reached since, the same ledger entries and the
+        same folder notes. Its effects were all performed then and none has been written since."""
+        quiet = self._quiet.get(previous.item_id)
+        if quiet is None or quiet.previous is not previous or row != previous.row:
+            return False
+        if quiet.until is not None and ctx.now >= quiet.until:
+            return False
+        if quiet.ledger != self.journal.ledger_mark(previous.item_id):
+            return False
+        return tuple(ctx.refused_files(previous.item_id)) == quiet.refused
+
+    def _remember_quiet(self, decisions: list[RowDecision], states: dict[str, ItemState]) -> None:
+        """After the commit: the open rows whose decision changed nothing, for `_still_quiet` next cycle."""
+        unfinished: set[str] | None = None
+        for decision in decisions:
+            item_id = decision.item_id
+            self._quiet.pop(item_id, None)
+            row, previous = self._observed_open.get(item_id), states.get(item_id)
+            refused = self._refused_seen.get(item_id)
+            if row is None or previous is None or refused is None or item_id in self._contents:
+                continue  # a new or restored row, a folder changing meanwhile, or files read (approvals)
+            if not is_quiet(decision, previous, row):
+                continue
+            if any(self.journal.effect_status(effect.key) != DONE for effect in decision.effects):
+                continue
+            if unfinished is None:
+                unfinished = {effect.item_id for effect in self.journal.unfinished_effects()}
+            if item_id in unfinished:  # retried every cycle with the item's decision: decided every cycle
+                continue
+            self._quiet[item_id] = QuietRow(previous, decision.until, self.journal.ledger_mark(item_id), refused)
+        self._observed_open, self._refused_seen = {}, {}  # not kept between cycles: the rows are the poll's
 
     def _refused_files(self, item_id: str) -> list[str]:
         """Notes for the links and special files in the item's folder, which are never read nor published."""
@@ -390,21 +487,23 @@ class Engine:
         appends: list[int] = []  # indexes into decisions
         flags: list[RowUpdate] = []  # notes on rows left alone (a copied row)
         seen_ids: set[str] = set()
-        next_seq = self._sequence_source(rows, ctx.now.year)
-        present = {row[cols.ID].strip() for row in rows}
+        ids = [row[cols.ID].strip() for row in rows]  # one pass: an idle poll at 10,000 rows is mostly passes
+        next_seq = self._sequence_source(ids, ctx.now.year)
+        present = set(ids)
+        self._observed_open = {}
         reserved = self.journal.reserved_ids()
         ours = {item_id for item_id, _, _ in reserved}  # IDs given by the daemon, not yet committed
         ours |= {item_id for _, item_id, _, _ in self.journal.uncommitted_intake()}
         archived = self._archived_items()  # their rows are in the archive, not missing
         lost = {item_id: state for item_id, state in states.items()
                 if item_id not in present and item_id not in archived}
-        renamed = _renamed_rows(rows, states, lost)
-        originals = _original_rows(rows, skip=set(renamed))
+        renamed = _renamed_rows(rows, states, lost) if lost else {}  # a row can only be a vanished item
+        originals = _original_rows(rows, ids, skip=set(renamed))
 
         for index, row in enumerate(rows):
-            if is_blank(row):
+            item_id = ids[index]
+            if not item_id and is_blank(row):
                 continue
-            item_id = row[cols.ID].strip()
             if item_id and index not in renamed and originals.get(item_id, index) != index:
                 summary.problems.append(texts.duplicate_id_problem(item_id, index + 2))
                 flags.extend(_flag_copy(item_id, index, row))
@@ -424,9 +523,14 @@ class Engine:
                 item_id = restored.item_id
             elif item_id in states:
                 previous = states[item_id]
-                if previous.outcome != OPEN and _unchanged(previous.row, row):
+                if previous.outcome != OPEN and self._ended_unchanged(previous, row):
                     seen_ids.add(item_id)
                     continue  # an ended item nobody touched: nothing to decide (most of a long register)
+                if previous.outcome == OPEN:
+                    if self._still_quiet(previous, row, ctx):
+                        seen_ids.add(item_id)
+                        continue  # decided again, it would change nothing: no edit, no deadline reached
+                    self._observed_open[item_id] = row
                 anchor = RowAnchor(item_id=item_id, read_index=index)
             elif parse_id(item_id):
                 previous = adopted_state(self.contract, item_id, row)
@@ -495,13 +599,13 @@ class Engine:
         self._new_ids.add(item_id)
         return item_id
 
-    def _sequence_source(self, rows: list[dict[str, str]], year: int) -> Callable[[], int]:
+    def _sequence_source(self, ids: list[str], year: int) -> Callable[[], int]:
         highest = self.journal.highest_sequence(year)
         this_year = format_id(year, 0)[:-4]  # "K-2026-": only those IDs can raise this year's sequence
-        for row in rows:
-            if this_year not in row[cols.ID]:
+        for item_id in ids:
+            if this_year not in item_id:
                 continue
-            parsed = parse_id(row[cols.ID])
+            parsed = parse_id(item_id)
             if parsed and parsed[0] == year:
                 highest = max(highest, parsed[1])
         counter = [highest]
@@ -747,8 +851,9 @@ class Engine:
         writes: list[PendingWrite] = []
         appended = set(appends)
         by_id: dict[str, dict[str, str]] = {}
-        for row in rows:
-            by_id.setdefault(row[cols.ID].strip(), row)
+        if decisions:  # an idle poll decides nothing: no pass over every row
+            for row in rows:
+                by_id.setdefault(row[cols.ID].strip(), row)
         for index, decision in enumerate(decisions):
             if index in appended:
                 if decision.item_id not in by_id:  # a row with this ID is never appended twice
@@ -781,14 +886,16 @@ def _holds_written(row: dict[str, str], cells: Mapping[str, tuple[str, str]]) ->
     return written > read
 
 
-def _original_rows(rows: list[dict[str, str]], skip: Collection[int] = ()) -> dict[str, int]:
+def _original_rows(rows: list[dict[str, str]], ids: list[str], skip: Collection[int] = ()) -> dict[str, int]:
     """ID -> the row that is the item when several rows hold the ID (a copied row): the first one not
     flagged as a copy, so a copy stays a copy once told, even after the rows are sorted. Rows in `skip`
-    (another item's row whose ID was changed to this one) are not candidates."""
+    (another item's row whose ID was changed to this one) are not candidates. `ids[i]`: row i's ID,
+    stripped. Only IDs held by several rows are in the answer: a row whose ID is not is the item."""
+    counts = Counter(ids)
+    several = {item_id for item_id, count in counts.items() if count > 1 and item_id}
     found: dict[str, list[int]] = {}
-    for index, row in enumerate(rows):
-        item_id = row[cols.ID].strip()
-        if item_id and index not in skip:
+    for index, item_id in enumerate(ids) if several else ():
+        if item_id in several and index not in skip:
             found.setdefault(item_id, []).append(index)
     originals = {}
     for item_id, indexes in found.items():
@@ -891,4 +998,5 @@ def _merge(first: RowDecision, second: RowDecision) -> RowDecision:
         cell_notes={**first.cell_notes, **second.cell_notes},
         # a publish finished in the same cycle ends step 7 here: its completion is the report's only record
         completions=first.completions + second.completions,
+        until=earliest(first.until, second.until),
     )

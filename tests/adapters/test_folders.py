@@ -113,6 +113,35 @@ def test_folders_listed_once_per_cycle_still_see_what_people_do(tmp_path):
     assert store.link("K-002").endswith("02%20Desain/K-002%20Dua")
 
 
+def test_the_folder_listing_is_kept_between_cycles_only_while_no_stage_folder_changed(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Satu", "01 Pengajuan Ide")
+    root = tmp_path / "Konten"
+    for folder in (root, *(root / stage for stage in STAGES)):
+        backdate(folder)  # older than the time stamps' resolution: an unchanged mtime means unchanged
+    store.ensure_stages(STAGES)
+    assert store.link("K-001").endswith("K-001%20Satu")
+    listed = store._index
+    store.ensure_stages(STAGES)  # the next cycle: nothing changed, nothing listed again
+    assert store.link("K-001").endswith("K-001%20Satu") and store._index is listed
+    (root / "01 Pengajuan Ide" / "K-001 Satu").rename(root / "02 Desain" / "K-001 Satu")  # by hand
+    (root / "08 Terbit" / "K-003 Dibuat tangan").mkdir()
+    store.ensure_stages(STAGES)
+    assert store.link("K-001") == (root / "02 Desain" / "K-001 Satu").as_uri()
+    assert store.place_item("K-003", "Tiga", "08 Terbit").endswith("K-003%20Dibuat%20tangan")
+
+
+def test_a_stage_folder_changed_just_now_is_listed_again_next_cycle(tmp_path):
+    store = make_store(tmp_path)
+    store.place_item("K-001", "Satu", "01 Pengajuan Ide")
+    store.ensure_stages(STAGES)
+    store.link("K-001")
+    listed = store._index
+    store.ensure_stages(STAGES)  # its mtime is too recent to tell a later change in the same tick
+    store.link("K-001")
+    assert store._index is not listed
+
+
 def test_items_are_never_placed_in_the_intake_stage(tmp_path):
     store = make_store(tmp_path)
     with pytest.raises(ValueError):

@@ -48,6 +48,7 @@ from automation.domain.workflow import (
     RowDecision,
     decide_row,
     draft_state,
+    is_quiet,
 )
 
 SOP = load_sop()
@@ -236,6 +237,19 @@ class Office:
         assert [f.key for f in again.effects] == [f.key for f in decision.effects]
         assert again.events == decision.events and again.effects == decision.effects
         assert again.row == decision.row and again.state == decision.state
+        # 6. a decision that changed nothing holds until its `until`: decided again with the same inputs at
+        # any time before it, it is the same (the engine then skips the row), and the clock passing a
+        # time rule (reminder, escalation, overdue, a schedule) always sets `until` at or before that rule
+        if is_quiet(decision, previous, observed):
+            latest = decision.until - timedelta(minutes=1) if decision.until else self.now + timedelta(days=30)
+            for later in {self.now + timedelta(minutes=1), latest}:
+                if later <= self.now:
+                    continue
+                context = self.context(performed)
+                context.now = later
+                other = decide_row(context, previous, dict(observed))
+                assert (other.events, other.effects, other.row, other.state, other.until) == (
+                    decision.events, decision.effects, decision.row, decision.state, decision.until), later
         return decision
 
     def poll(self, edits: list[tuple[str, str]], minutes: int = 1) -> Poll:

@@ -32,6 +32,9 @@ MAX_FOLDER_NAME = 80
 _UNSAFE_CHARS = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload")
 _SYSTEM_FILES = {"desktop.ini", "thumbs.db"}
+# A folder changed this recently may change again within its time stamp's resolution (FAT: 2 s) and look
+# unchanged: a folder index seen with such a folder is not kept for the next cycle.
+RACY_SECONDS = 3
 
 
 def safe_folder_name(item_id: str, title: str) -> str:
@@ -129,8 +132,11 @@ class FolderAssetStore:
         self._warned: set[tuple[str, int]] = set()
         self._refused_intake: list[str] = []  # entries left alone at the last listing
         # item ID -> its folders in stage order, listed once per cycle (ensure_stages starts a cycle):
-        # looking each item up with a scan of every stage folder cost a third of a busy poll
+        # looking each item up with a scan of every stage folder cost a third of a busy poll. Kept for the
+        # next cycle while the root and the stage folders are unchanged (_index_marks).
         self._index: dict[str, list[tuple[Path, str]]] | None = None
+        self._paths: dict[str, list[Path]] = {}  # item ID -> its folders from the index, made once
+        self._index_marks: tuple[tuple[str, int, int], ...] | None = None  # as the index was listed
         self._stage_rank: dict[str, int] = {}
 
     def __repr__(self) -> str:
@@ -143,8 +149,10 @@ class FolderAssetStore:
     def ensure_stages(self, stages: list[str]) -> None:
         for stage in stages:
             (self.root / stage).mkdir(parents=True, exist_ok=True)
+        if self._index is None or self._stages != list(stages) or self._index_marks is None \
+                or self._index_marks != self._folder_marks():
+            self._index = None  # listed again when first needed
         self._stages = list(stages)
-        self._index = None
 
     # --- items ------------------------------------------------------------
 
@@ -203,14 +211,37 @@ class FolderAssetStore:
 
     def _item_folders(self, item_id: str) -> list[Path]:
         """Folders of the item in stage order; the intake stage only holds unclaimed uploads."""
-        found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
+        found = self._indexed_paths(item_id)
         if not all(_is_real_dir(folder) for folder in found):  # moved by a person during the cycle
-            self._index = None
-            found = [stage / name for stage, name in self._folder_index().get(item_id, [])]
-        return found
+            self._index = self._index_marks = None
+            found = self._indexed_paths(item_id)
+        return list(found)
+
+    def _indexed_paths(self, item_id: str) -> list[Path]:
+        index = self._folder_index()
+        if item_id not in self._paths:
+            self._paths[item_id] = [stage / name for stage, name in index.get(item_id, [])]
+        return self._paths[item_id]
+
+    def _folder_marks(self) -> tuple[tuple[str, int, int], ...] | None:
+        """(name, inode, mtime) of the root and the stage folders: any entry added, removed or renamed in
+        one of them changes its mtime. None when one changed too recently to tell (RACY_SECONDS)."""
+        racy = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        marks = []
+        try:
+            for folder in (self.root, *self._stage_folders()):
+                st = folder.stat()  # the root may be a link to where the folders are
+                if st.st_mtime_ns >= racy:
+                    return None
+                marks.append((folder.name, st.st_ino, st.st_mtime_ns))
+        except OSError:
+            return None
+        return tuple(marks)
 
     def _folder_index(self) -> dict[str, list[tuple[Path, str]]]:
         if self._index is None:
+            self._paths = {}
+            self._index_marks = self._folder_marks()  # before listing: a change during it shows next cycle
             index: dict[str, list[tuple[Path, str]]] = {}
             stage_folders = self._stage_folders()
             self._stage_rank = {folder.name: rank for rank, folder in enumerate(stage_folders)}
@@ -224,10 +255,12 @@ class FolderAssetStore:
 
     def _indexed(self, item_id: str, folders: list[Path]) -> None:
         """The item's folders after the store changed them itself."""
+        self._index_marks = None  # our own change moved the marks: listed again next cycle
         if self._index is not None:
             last = len(self._stage_rank)
             ordered = sorted(folders, key=lambda f: (self._stage_rank.get(f.parent.name, last), f.name))
             self._index[item_id] = [(folder.parent, folder.name) for folder in ordered]
+            self._paths.pop(item_id, None)
 
     def _stage_folders(self) -> list[Path]:
         if not self.root.is_dir():
@@ -326,7 +359,7 @@ KEY_SEPARATOR = "#"
 
 def _is_real_dir(path: Path) -> bool:
     try:
-        return stat.S_ISDIR(path.lstat().st_mode)
+        return stat.S_ISDIR(os.lstat(path).st_mode)
     except FileNotFoundError:
         return False
 
