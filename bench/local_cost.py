@@ -9,7 +9,7 @@
 
 Each size runs in its own spawned daemon process (bench/workers.py: the same engine `sop-konten run`
 uses, one app for many cycles), so the CPU time (`time.process_time()` around the cycle) and the
-peak RSS (`ru_maxrss`) are the daemon's own. People's edits are made by this process between cycles,
+peak RSS (`VmHWM`: `workers.max_rss`) are the daemon's own. People's edits are made by this process between cycles,
 with openpyxl, as a person saving in Excel would. See docs/benchmarks.md, section "Local backend".
 """
 
@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 
 from bench.content import CONTRACT, SOP, item_folder, make_rows, outcome_for  # noqa: E402
-from bench.workers import MB, Worker  # noqa: E402
+from bench.workers import MB, Worker, max_rss  # noqa: E402
 
 NOW = "2026-03-10T10:00"  # a Tuesday in working hours (WIB): the daemon's fixed clock
 SIZES, QUICK_SIZES, FULL_SIZES = (100, 1000, 10000), (100, 1000), (100, 1000, 10000, 50000)
@@ -165,7 +165,6 @@ def _time_reads(path: str, conn) -> None:
     """In a fresh process: the register read alone, parsed (bytes changed) and kept (bytes unchanged),
     against openpyxl's full parse of the same file (what every read cost before)."""
     import io
-    import resource
 
     import python_calamine  # noqa: F401 - imported before timing, as in a daemon that already read once
 
@@ -180,7 +179,7 @@ def _time_reads(path: str, conn) -> None:
     register = WorkbookRegister(Path(path))
     register.read()
     kept = statistics.median(cpu(register.read) for _ in range(5))
-    fast_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    fast_rss = max_rss()
     data = Path(path).read_bytes()
     full = cpu(lambda: openpyxl.load_workbook(io.BytesIO(data)))
     conn.send({"parsed": parsed, "kept": kept, "openpyxl": full, "fast_rss": fast_rss})

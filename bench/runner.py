@@ -263,7 +263,7 @@ def allowed(effects: dict[str, int]) -> int:
 LEGEND = ("*ratio*: baseline / sop-konten. *KB in / out*: response / request bodies as the emulator "
           "logged them (no headers, no gzip). *CPU*: `time.process_time()` of the measuring process around "
           "the cycle; *wall* includes waiting for the emulator. *peak heap*: tracemalloc peak of what one "
-          "poll allocates; *peak RSS*: `ru_maxrss` of the process after its timed polls up to that line. "
+          "poll allocates; *peak RSS*: the process's high-water mark (`VmHWM`) after its timed polls up to that line. "
           "*100 (→n)*: only n items were open, all n changed.")
 
 
@@ -365,7 +365,7 @@ def verdicts(figures: list[dict[str, Any]], firsts: list[FirstPoll]) -> list[str
         started = next((f.started_rss for f in firsts if f.rows == 10000), 0)
         verdict = "Met" if rss <= MEMORY_TARGET else f"Missed by {rss / MEMORY_TARGET:.2f}×"
         out.append(f"- **10,000 rows: peak RSS at most {MEMORY_TARGET / MB:.0f} MB.** {verdict}: the daemon "
-                   f"process's high-water mark is {rss / MB:.0f} MB (ru_maxrss), of which {started / MB:.0f} MB "
+                   f"process's high-water mark is {rss / MB:.0f} MB (VmHWM), of which {started / MB:.0f} MB "
                    "are the interpreter and libraries right after start-up"
                    + (f"; the Python heap a poll allocates peaks at {heap / MB:.0f} MB (tracemalloc)." if heaps
                       else "."))

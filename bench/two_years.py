@@ -19,7 +19,7 @@ and the link), in one save of `register.xlsx`; then the daemon runs one cycle (i
 pass included). Everything runs in this process through `build_app`, as `sop-konten run` does, with
 a clock the simulation moves. On the last day a fresh process (`--measure`) builds the daemon again
 and times an idle cycle and an active one (50 edits), CPU (`time.process_time`) and peak RSS
-(`ru_maxrss`), as the local benchmark does; the archive pass has run for that day already.
+(`VmHWM`), as the local benchmark does; the archive pass has run for that day already.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -42,11 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.workers import MB, max_rss  # noqa: E402
+
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Two years of use, archive on (issue 14)"
 START = date(2025, 1, 6)  # a Monday
 WIB = ZoneInfo("Asia/Jakarta")
-MB = 1024 * 1024
 ACTIVE_EDITS = 50
 # the issue's figures of today (no archive, the register as it grows), for the table
 TODAY = {1000: (0.60, 1.92), 10000: (6.5, 18.8)}
@@ -283,17 +283,7 @@ def measure(root: Path, last_day: str) -> dict:
     app.close()
     return {"idle_cpu": round(idle_cpu, 3), "idle_written": idle.written, "active_cpu": round(active_cpu, 3),
             "active_edits": edited, "active_undone": active.undone,
-            "peak_rss_mb": round(peak_rss() / MB)}
-
-
-def peak_rss() -> int:
-    """This process's peak RSS in bytes. Not `ru_maxrss`: Linux keeps that across fork and exec, so a
-    child started by the (large) simulating process would report the parent's size."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            "peak_rss_mb": round(max_rss() / MB)}
 
 
 def sizes(root: Path) -> dict:
