@@ -536,7 +536,7 @@ class WorkbookPatch:
                 copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
                 copy.create_system = info.create_system
                 if info.filename in rendered:
-                    with target.open(copy, "w", force_zip64=True) as part:
+                    with target.open(copy, "w") as part:  # a part under 2 GiB: no zip64 fields
                         self.sheets[info.filename].write(part, rendered[info.filename])
                 elif info.filename == "xl/styles.xml" and styles is not None and styles.changed:
                     target.writestr(copy, styles.to_bytes())
