@@ -20,13 +20,13 @@ import posixpath
 import re
 import zipfile
 from array import array
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 from xml.etree import ElementTree
 
-from automation.adapters.local.workbook_read import column_index
+from automation.adapters.local.workbook_read import Xml, column_index, read_part
 from automation.domain.contract import TIME_FORMAT, Contract
 from automation.ports import Table
 
@@ -218,32 +218,31 @@ class _Edit:
     like_column: bool = False  # a new cell takes its column's style
 
 
-@dataclass
 class SheetPatch:
-    """A worksheet's XML with pending cell edits; rows are found by their number, cells by their reference."""
+    """A worksheet's XML with pending cell edits; rows are found by their number, cells by their reference.
 
-    xml: bytes
-    texts: Table | None = None  # the tab as `read()` gave it: what compare-and-set compares against
-    comments: frozenset[tuple[int, int]] = frozenset()  # cells holding a note
-    last_number: int = 0  # the Log's highest event number, as `read()` gave it
-    edits: dict[int, dict[int, _Edit]] = field(default_factory=dict)
+    The XML is not kept: it is decompressed again (`load`) to render the changed rows and to stream the
+    tab out, so a write never holds both big tabs at once (tens of megabytes each at 10,000 rows)."""
 
-    def __post_init__(self) -> None:
-        start, end = self.xml.find(b"<sheetData"), self.xml.rfind(b"</sheetData>")
-        if b"<mergeCell " in self.xml or b"<f>" in self.xml or b"<f " in self.xml:
+    def __init__(self, load: Callable[[], Xml], texts: Table | None = None,
+                 comments: frozenset[tuple[int, int]] = frozenset(), last_number: int = 0) -> None:
+        self._load = load
+        self.texts = texts  # the tab as `read()` gave it: what compare-and-set compares against
+        self.comments = comments  # cells holding a note
+        self.last_number = last_number  # the Log's highest event number, as `read()` gave it
+        self.edits: dict[int, dict[int, _Edit]] = {}
+        xml = load()
+        start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+        if b"<mergeCell " in xml or b"<f>" in xml or b"<f " in xml:
             raise Unsupported  # merged cells or formulas
-        if start < 0:
-            raise Unsupported  # no sheetData
-        opening = self.xml.index(b">", start) + 1
-        if self.xml[opening - 2:opening] == b"/>":  # <sheetData/>: no rows at all
-            self.xml = self.xml[:start] + b"<sheetData></sheetData>" + self.xml[opening:]
-            start = self.xml.find(b"<sheetData")
-            opening, end = start + len(b"<sheetData>"), start + len(b"<sheetData>")
+        if start < 0 or end < 0:
+            raise Unsupported  # no rows at all (<sheetData/>)
+        opening = xml.index(b">", start) + 1
         self._data_start, self._data_end = opening, end
         # Each row's number, and where its tag starts, its content starts and it ends (compact: the Log
         # has tens of thousands of rows).
         self._numbers, self._starts, self._contents, self._closes = (array("q") for _ in range(4))
-        for match in _ROW.finditer(self.xml, opening, end):
+        for match in _ROW.finditer(xml, opening, end):
             number = _attributes(match.group(1)).get(b"r")
             if number is None or not number.isdigit():
                 raise Unsupported  # a row without its number
@@ -252,7 +251,7 @@ class SheetPatch:
             if match.group(2):
                 close = match.end()
             else:
-                close = self.xml.find(b"</row>", match.end(), end)
+                close = xml.find(b"</row>", match.end(), end)
                 if close < 0:
                     raise Unsupported  # an unclosed row
                 close += len(b"</row>")
@@ -260,7 +259,8 @@ class SheetPatch:
             self._starts.append(match.start())
             self._contents.append(match.end())
             self._closes.append(close)
-        self._column_styles = _column_styles(self.xml)
+        self._column_styles = _column_styles(xml)
+        self._last_used = self._find_last_used(xml)
 
     # --- what the write logic asks -------------------------------------------------------------------
 
@@ -336,8 +336,11 @@ class SheetPatch:
 
     def last_used_row(self) -> int:
         """The last row holding a value in any cell (formatting alone does not count); 1 if only headers."""
+        return self._last_used
+
+    def _find_last_used(self, xml: Xml) -> int:
         for at in range(len(self._numbers) - 1, -1, -1):
-            if self._numbers[at] >= 2 and _HAS_VALUE.search(self.xml, self._contents[at], self._closes[at]):
+            if self._numbers[at] >= 2 and _HAS_VALUE.search(xml, self._contents[at], self._closes[at]):
                 return self._numbers[at]
         return 1
 
@@ -350,21 +353,22 @@ class SheetPatch:
         """The new XML of the changed rows: (start, end, bytes) replacing xml[start:end], in order.
 
         Rendering first settles the styles the rows need, before any part of the file is written."""
+        xml = self._load()
         pieces: list[tuple[int, int, bytes]] = []
         for row in sorted(self.edits):
             at = bisect.bisect_left(self._numbers, row)
             if at < len(self._numbers) and self._numbers[at] == row:
                 start, content, close = self._starts[at], self._contents[at], self._closes[at]
-                pieces.append((start, close, self._row(row, self.xml[start:content], self.xml[content:close], styles)))
+                pieces.append((start, close, self._row(row, bytes(xml[start:content]), bytes(xml[content:close]), styles)))
             else:  # a new row, before the first row numbered after it
                 where = self._starts[at] if at < len(self._numbers) else self._data_end
                 pieces.append((where, where, self._row(row, b'<row r="%d">' % row, b"</row>", styles)))
-        head = self._dimension(self.xml[:self._data_start])
+        head = self._dimension(bytes(xml[:self._data_start]))
         return [(0, self._data_start, head), *pieces]
 
     def write(self, handle: IO[bytes], rendered: list[tuple[int, int, bytes]]) -> None:
         """The patched XML into `handle`: the unchanged stretches straight from the old XML, uncopied."""
-        old = memoryview(self.xml)
+        old = memoryview(self._load())
         position = 0
         for start, end, new in rendered:
             handle.write(old[position:start])
@@ -445,7 +449,7 @@ def _cell_content(cell: bytes) -> bytes:
 _COLS = re.compile(rb"<col\b([^>]*?)/?>")
 
 
-def _column_styles(xml: bytes) -> dict[int, int]:
+def _column_styles(xml: Xml) -> dict[int, int]:
     """Column -> the style a person's new cell there gets (`<cols>`)."""
     block_end = xml.find(b"</cols>")
     if block_end < 0:
@@ -484,11 +488,14 @@ class WorkbookPatch:
         if tab not in self.paths:
             raise Unsupported  # no such tab
         path = self.paths[tab]
-        try:
-            xml = self.archive.read(path)
-        except KeyError as exc:
-            raise Unsupported from exc  # a missing part
-        patch = SheetPatch(xml, texts, self._comment_cells(path), last_number)
+
+        def load() -> Xml:
+            try:
+                return read_part(self.archive, path)
+            except (KeyError, zipfile.BadZipFile) as exc:
+                raise Unsupported from exc  # a missing or damaged part
+
+        patch = SheetPatch(load, texts, self._comment_cells(path), last_number)
         self.sheets[path] = patch
         return patch
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import cast
 from xml.etree import ElementTree
 
+Xml = bytes | bytearray  # a part's XML; big tabs are read into a bytearray (`read_part`)
 CellValue = object  # what openpyxl would hold: None, str, int, float, bool, datetime, time, timedelta
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -80,7 +81,7 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
         if tab not in paths:
             continue
         try:
-            xml = archive.read(paths[tab])  # one tab's XML at a time: the Log's is as large as the register's
+            xml = read_part(archive, paths[tab])  # one tab's XML at a time: the Log's is as large as the register's
         except (KeyError, zipfile.BadZipFile):
             return None
         if tab not in first_column_only and _differs(xml):  # `_first_column` checks its own cells
@@ -113,7 +114,7 @@ _COLUMN_A_CELL = re.compile(rb'<c r="A(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTAL
 _INLINE_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 
 
-def _first_column(xml: bytes) -> list[list[CellValue]] | None:
+def _first_column(xml: Xml) -> list[list[CellValue]] | None:
     """Column A of a long tab (the Log) straight from its XML, as openpyxl reads numbers, inline text and
     booleans; None for anything else (shared strings: calamine reads those)."""
     values: dict[int, CellValue] = {}
@@ -165,7 +166,7 @@ def _first_column_calamine(sheet) -> list[list[CellValue]]:
     return rows
 
 
-def _differs(xml: bytes) -> bool:
+def _differs(xml: Xml) -> bool:
     """Whether the sheet holds what calamine reads otherwise than openpyxl (plain searches: fast)."""
     return any(mark in xml for mark in _DIFFERING_MARKS) or (b"_x" in xml and _ESCAPE.search(xml) is not None)
 
@@ -202,6 +203,27 @@ def _openpyxl_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
         return sheets
     finally:
         book.close()
+
+
+def read_part(archive: zipfile.ZipFile, name: str) -> bytearray:
+    """A part of the package decompressed into one buffer: `ZipFile.read` holds a big tab twice while it
+    joins the pieces, and the register's and the Log's XML are tens of megabytes at 10,000 rows."""
+    info = archive.getinfo(name)
+    buffer = bytearray(info.file_size)
+    view, position = memoryview(buffer), 0
+    with archive.open(info) as opened:
+        part = cast(zipfile.ZipExtFile, opened)
+        while position < len(buffer):
+            got = part.readinto(view[position:position + _CHUNK])
+            if not got:
+                break
+            position += got
+        if position != len(buffer) or part.read(1):  # the CRC is checked at the end of the part
+            raise zipfile.BadZipFile(name)
+    return buffer
+
+
+_CHUNK = 1 << 20
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str] | None:
@@ -321,7 +343,7 @@ def column_index(letters: str) -> int:
     return index
 
 
-def _dated_cells(xml: bytes, styles: _DateStyles) -> dict[tuple[int, int], tuple[CellValue, str]] | None:
+def _dated_cells(xml: Xml, styles: _DateStyles) -> dict[tuple[int, int], tuple[CellValue, str]] | None:
     """The cells with a date style: (row, column) -> (openpyxl's value, number format)."""
     if not styles.formats:
         return {}
@@ -346,7 +368,7 @@ _REFERENCE = re.compile(rb"([A-Z]{1,3})(\d+)")
 _Found = tuple[bytes, bytes, bytes, bytes, bytes, bytes | None]
 
 
-def _dated_cells_any_order(xml: bytes, wanted: bytes) -> list[_Found] | None:
+def _dated_cells_any_order(xml: Xml, wanted: bytes) -> list[_Found] | None:
     pattern: bytes = b'<c(?=[^>]*?\\ss="(?:' + wanted + b')")\\s([^>]*?)(/?)>'
     cells = re.compile(pattern)
     found: list[_Found] = []
@@ -414,7 +436,7 @@ _DATE_TYPES = frozenset((date, datetime, time, timedelta))
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 
 
-def _merged(xml: bytes) -> list[tuple[int, int, int, int]]:
+def _merged(xml: Xml) -> list[tuple[int, int, int, int]]:
     """The merged ranges of a sheet: (first row, first column, last row, last column), 1-based."""
     ranges = []
     for match in _MERGE.finditer(xml):
