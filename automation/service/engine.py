@@ -298,8 +298,13 @@ class Engine:
         if self._rows_cache is not None and self._rows_cache[0]() is table:
             return self._rows_cache[1]
         rows = self.contract.rows(table)
-        self._rows_cache, self._settled = (weakref.ref(table), rows), {}
+        self._rows_cache, self._settled = (weakref.ref(table, self._forget_rows), rows), {}
         return rows
+
+    def _forget_rows(self, _table: weakref.ref[Table]) -> None:
+        """The table is gone (the register read a new one): its rows go too, before the new ones are built,
+        so the two registers' text is never held at once."""
+        self._rows_cache = None
 
     def _archive(self, now: datetime, table: Table, rows: list[dict[str, str]], states: dict[str, ItemState],
                  summary: CycleSummary) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from automation.adapters.local.folders import file_sha256
 from automation.adapters.local.workbook_patch import OVERDUE_COLOUR, daemon_time, is_time_column
 from automation.adapters.local.workbook_read import Sheet, date_kind, read_values
+from automation.adapters.memory import release_free_memory
 from automation.domain.contract import NOTES, Contract
 from automation.domain.rows import RowLocator
 from automation.domain.texts import config as config_text
@@ -254,6 +255,7 @@ class WorkbookRegister:
         if self._last_read is not None and self._last_read[0] == read.sha256:
             return self._last_read[1]
         self._last_read = None  # the old snapshot's memory is free before the new one is built
+        release_free_memory()
         sheets = self._read_sheets((self.register_tab, self.roster_tab), (self.log_tab,), data)
         snapshot = RegisterSnapshot(
             register=_table(self._tab(sheets, self.register_tab)),
@@ -261,6 +263,7 @@ class WorkbookRegister:
             log_last_no=_last_log_no_read(self._tab(sheets, self.log_tab)),
         )
         self._last_read = (read.sha256, snapshot)
+        release_free_memory()  # what the parse freed (calamine's copy of the sheets, the XML)
         return snapshot
 
     def _read_sheets(self, tabs: Sequence[str], first_column_only: Sequence[str] = (),
@@ -317,6 +320,7 @@ class WorkbookRegister:
             return self._not_written(store_text.workbook_open(self.path.name, lock))
 
         data, read = self._read_bytes()  # fresh: rows may have moved since the caller's read
+        release_free_memory()  # the cycle's garbage, before the tabs' XML is decompressed
         from automation.adapters.local.workbook_patch import Unsupported
 
         content: Workbook | WorkbookPatch
@@ -334,6 +338,7 @@ class WorkbookRegister:
         written = after()
         if written is not None and self._placed is not None:  # the next read of these very bytes parses nothing
             self._last_read = (self._placed, written)
+        release_free_memory()
         return WriteResult(written=True, skipped=tuple(outcome.skipped))
 
     def _apply_patched(self, batch: WriteBatch, data: bytes, read: _ReadFile

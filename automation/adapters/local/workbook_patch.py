@@ -18,6 +18,7 @@ import bisect
 import io
 import posixpath
 import re
+import shutil
 import zipfile
 from array import array
 from collections.abc import Callable, Iterable
@@ -547,8 +548,9 @@ class WorkbookPatch:
                         self.sheets[info.filename].write(part, rendered[info.filename])
                 elif info.filename == "xl/styles.xml" and styles is not None and styles.changed:
                     target.writestr(copy, styles.to_bytes())
-                else:
-                    target.writestr(copy, self.archive.read(info.filename))
+                else:  # streamed: an unchanged Log is as large as the register
+                    with self.archive.open(info) as source, target.open(copy, "w") as part:
+                        shutil.copyfileobj(source, part, 1 << 20)
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()

@@ -17,12 +17,14 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import cast
 from xml.etree import ElementTree
+
+from automation.adapters.memory import release_free_memory
 
 Xml = bytes | bytearray  # a part's XML; big tabs are read into a bytearray (`read_part`)
 CellValue = object  # what openpyxl would hold: None, str, int, float, bool, datetime, time, timedelta
@@ -80,9 +82,17 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
     for tab in (*tabs, *first_column_only):
         if tab not in paths:
             continue
+        rows: list[list[CellValue]] | None = None
         try:
+            if tab not in first_column_only:
+                # calamine first: its own copy of the sheet is freed (and given back) before the tab's XML
+                # is read, so the two never add up at the peak.
+                rows = _calamine_rows(book, tab)
+                if rows is None:
+                    return None
+                release_free_memory()
             xml = read_part(archive, paths[tab])  # one tab's XML at a time: the Log's is as large as the register's
-        except (KeyError, zipfile.BadZipFile):
+        except (KeyError, zipfile.BadZipFile, python_calamine.CalamineError):
             return None
         if tab not in first_column_only and _differs(xml):  # `_first_column` checks its own cells
             return None
@@ -90,23 +100,31 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
         if dated is None:
             return None
         merged = _merged(xml)
-        try:
-            if tab in first_column_only:
-                dated = {where: found for where, found in dated.items() if where[1] == 1}
-                column = _first_column(xml)
-                if column is None and _differs(xml):
-                    return None
+        if rows is None:
+            dated = {where: found for where, found in dated.items() if where[1] == 1}
+            column = _first_column(xml)
+            if column is None and _differs(xml):
+                return None
+            try:
                 rows = column or _first_column_calamine(book.get_sheet_by_name(tab))
-            else:
-                del xml  # the tab's XML (as large as its values) is not held while calamine builds them
-                rows = cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
-        except python_calamine.CalamineError:
-            return None
+            except python_calamine.CalamineError:
+                return None
+        del xml
         sheet = _values(rows, dated, merged)
         if sheet is None:
             return None
         sheets[tab] = sheet
     return sheets
+
+
+def _calamine_rows(book, tab: str) -> list[list[CellValue]] | None:
+    """The tab's values by calamine; None where it cannot make them (openpyxl reads the file instead)."""
+    try:
+        return cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic (a serial out of a duration's range) is a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return None
 
 
 _COLUMN_A_NUMBER = re.compile(rb'<c r="A(\d+)"(?: s="0")?(?: t="n")?><v>(-?[0-9.Ee+-]+)</v></c>')
@@ -351,11 +369,19 @@ def _dated_cells(xml: Xml, styles: _DateStyles) -> dict[tuple[int, int], tuple[C
     # Every writer seen puts r then s first (openpyxl, Excel, LibreOffice); that is fast to find. The
     # general pattern, for attributes in another order, runs only if the count of style marks says so.
     ordered = re.compile(rb'<c r="([A-Z]{1,3})(\d+)" s="(' + wanted + rb')"([^>]*?)(/?)>(?:<v>([^<]*)</v>)?')
-    found: list[_Found] | None = [(m.group(2), m.group(1), m.group(3), m.group(4), m.group(5), m.group(6))
-                                  for m in ordered.finditer(xml)]
     marks = sum(xml.count(b' s="' + str(i).encode() + b'"') for i in styles.formats)
-    if found is None or len(found) != marks:
-        found = _dated_cells_any_order(xml, wanted)
+    seen = [0]
+
+    def found_in_order() -> Iterator[_Found]:  # one cell at a time: a list of them all is 20 MB at 10,000 rows
+        for m in ordered.finditer(xml):
+            seen[0] += 1
+            yield m.group(2), m.group(1), m.group(3), m.group(4), m.group(5), m.group(6)
+
+    dated = _dated_values(found_in_order(), styles)
+    if dated is not None and seen[0] == marks:
+        return dated
+    del dated
+    found = _dated_cells_any_order(xml, wanted)
     return None if found is None else _dated_values(found, styles)
 
 
@@ -384,7 +410,7 @@ def _dated_cells_any_order(xml: Xml, wanted: bytes) -> list[_Found] | None:
     return found
 
 
-def _dated_values(found: list[_Found], styles: _DateStyles) -> dict[tuple[int, int], tuple[CellValue, str]] | None:
+def _dated_values(found: Iterable[_Found], styles: _DateStyles) -> dict[tuple[int, int], tuple[CellValue, str]] | None:
     columns: dict[bytes, int] = {}
     dated: dict[tuple[int, int], tuple[CellValue, str]] = {}
     for row, letters, style_text, rest, closed, stored in found:
