@@ -377,11 +377,6 @@ class SheetPatch:
             position = end
         handle.write(old[position:])
 
-    def to_bytes(self, styles: Styles | None) -> bytes:
-        out = io.BytesIO()
-        self.write(out, self.render(styles))
-        return out.getvalue()
-
     def _row(self, row: int, tag: bytes, rest: bytes, styles: Styles | None) -> bytes:
         cells: dict[int, bytes] = {}
         styles_of: dict[int, int | None] = {}
@@ -551,8 +546,3 @@ class WorkbookPatch:
                 else:  # streamed: an unchanged Log is as large as the register
                     with self.archive.open(info) as source, target.open(copy, "w") as part:
                         shutil.copyfileobj(source, part, 1 << 20)
-
-    def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.save(out)
-        return out.getvalue()
