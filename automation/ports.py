@@ -6,10 +6,11 @@ never sees openpyxl cells, gspread objects or file handles.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from sys import intern
 from typing import Any, Protocol, runtime_checkable
 
 # --- register -------------------------------------------------------------
@@ -24,6 +25,13 @@ class Table:
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+
+
+def interned_cells(row: Iterable[str]) -> tuple[str, ...]:
+    """A row as a register adapter puts it in a Table: its text interned. The journal interns the values of
+    the item states it keeps in memory too, so a cell that is as the daemon accepted it is one object,
+    not two (at 10,000 rows, 20 MB less), and a value repeated down a column is held once."""
+    return tuple(map(intern, row))
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,7 @@ class Engine:
     def _forget_rows(self, _table: weakref.ref[Table]) -> None:
         """The table is gone (the register read a new one): its rows go too, before the new ones are built,
         so the two registers' text is never held at once."""
-        self._rows_cache = None
+        self._rows_cache, self._settled = None, {}
 
     def _archive(self, now: datetime, table: Table, rows: list[dict[str, str]], states: dict[str, ItemState],
                  summary: CycleSummary) -> None:

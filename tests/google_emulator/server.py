@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import socket
 import threading
@@ -29,6 +30,15 @@ from .httpmsg import Req, Resp
 from .oauth_users import OAuthError
 from .requestlog import LoggedRequest, RequestLog
 from .state import State
+
+GZIP_LEVEL = 1  # the emulator's own CPU: the size hardly matters on 127.0.0.1
+
+
+def _wants_gzip(headers: dict[str, str]) -> bool:
+    """Google compresses an answer only when the client asks twice: `Accept-Encoding: gzip` and a User-Agent
+    containing "gzip" (https://developers.google.com/analytics/devguides/config/mgmt/v3/performance,
+    "Compression using gzip"); the recorded traffic (python-requests' User-Agent) came back uncompressed."""
+    return "gzip" in headers.get("accept-encoding", "") and "gzip" in headers.get("user-agent", "")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,14 +68,19 @@ class _Handler(BaseHTTPRequestHandler):
         if resp.status == -1:  # injected connection drop
             self.close_connection = True
             return
+        body = resp.body
+        if body and _wants_gzip(req.headers):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
         self.send_response(resp.status)
         for name, value in resp.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(resp.body)))
+        if body is not resp.body:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
         self._headers_buffer.append(b"\r\n")
         head = b"".join(self._headers_buffer)
         self._headers_buffer = []
-        self.wfile.write(head + (resp.body if self.command != "HEAD" else b""))  # one write: no Nagle stall
+        self.wfile.write(head + (body if self.command != "HEAD" else b""))  # one write: no Nagle stall
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

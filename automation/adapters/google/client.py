@@ -33,6 +33,7 @@ from automation.domain.texts import log as log_text
 
 log = logging.getLogger("sop_konten.google")
 
+USER_AGENT = "sop-konten (gzip)"
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"  # shared drives and folders the account did not create
 GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
@@ -102,6 +103,10 @@ class GoogleSession(AuthorizedSession):
     def __init__(self, credentials, api_base: str = "", policy: RetryPolicy | None = None,
                  on_request: Callable[[str, str], None] | None = None):
         super().__init__(credentials)
+        # Google compresses an answer only for a client that asks with both headers (its "Performance tips",
+        # "Compression using gzip"): the register's read is 18 MB at 10,000 rows, about a tenth gzipped
+        self.headers["Accept-Encoding"] = "gzip"
+        self.headers["User-Agent"] = USER_AGENT
         self.api_base = api_base.rstrip("/") + "/" if api_base else ""
         self.policy = policy or RetryPolicy()
         self.on_request = on_request
