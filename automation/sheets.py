@@ -1,7 +1,9 @@
 """The register on Google Sheets (gspread), with a bounded number of requests per poll.
 
 - `read`: ONE `values:batchGet` for the register, the roster and the unsynced
-  tail of the Log tab.
+  tail of the Log tab, asked gzipped; an answer whose content is the last
+  one's is not decoded again (the same snapshot comes back), a changed one is
+  decoded chunk by chunk with its cells interned.
 - `write`: ONE `values:batchGet` of the header row, the ID column and the rows
   about to change at their read positions (rows are re-found by ID right before
   writing; a cell a person changed since the read is left alone), and ONE
