@@ -246,9 +246,9 @@ def _notification_channels(backends: Backends) -> Channels:
             notifier = FanoutNotifier(channel_map, ledger=ledger, accepts={"email": has_email})
             found = Channels(notifier, routes.update)
         if digest.get("enabled"):
-            from automation.service.digest import DigestNotifier, parse_send_at
+            from automation.service.digest import digest_notifier, parse_send_at
 
-            notifier = DigestNotifier(notifier, digest_store_path(config),
+            notifier = digest_notifier(notifier, digest_store_path(config),
                                       parse_send_at(str(digest.get("send_at", "07:30"))), backends.clock,
                                       unit=str(backends.sop.identity.get("unit", "")))
             backends.closables.append(notifier)

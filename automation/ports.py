@@ -271,6 +271,16 @@ class Notifier(Protocol):
 
 
 @runtime_checkable
+class BatchSending(Protocol):
+    """A notifier that sends many messages in few requests (Gmail batches its sends)."""
+
+    def send_all(self, messages: Sequence[Message]) -> list[Exception | None]:
+        """Each message sent (None) or the exception that stopped it, in the order given. Each message
+        succeeds or fails on its own; one that failed may still be sent again (as after a failed `send`)."""
+        ...
+
+
+@runtime_checkable
 class AddressChecking(Protocol):
     """A notifier that knows whether it can reach a recipient (a channel besides e-mail may)."""
 

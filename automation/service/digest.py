@@ -30,16 +30,17 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from automation.domain.keys import digest_key as make_digest_key
 from automation.domain.sop import normalise
 from automation.domain.texts import config as config_text
 from automation.domain.texts import log as log_text
-from automation.ports import AddressChecking, Clock, Message, Notifier
+from automation.ports import AddressChecking, BatchSending, Clock, Message, Notifier
 from automation.service.messages import DIGEST, RenderedMessage, kind_of, render_digest
 
 log = logging.getLogger(__name__)
@@ -122,9 +123,15 @@ class DigestNotifier:
         return self.inner.accepts(message) if isinstance(self.inner, AddressChecking) else True
 
     def send(self, message: Message) -> None:
-        if kind_of(message) in self.urgent or kind_of(message) == DIGEST:
+        if self._goes_now(message):
             self.inner.send(message)
             return
+        self._queue(message)
+
+    def _goes_now(self, message: Message) -> bool:
+        return kind_of(message) in self.urgent or kind_of(message) == DIGEST
+
+    def _queue(self, message: Message) -> None:
         now = self.clock.now()
         self.db.execute(
             "INSERT OR IGNORE INTO queued (key, recipient, message, queued_at) VALUES (?, ?, ?, ?)",
@@ -224,6 +231,34 @@ class DigestNotifier:
     def _local(self, moment: datetime) -> datetime:
         zone = self.tz or self.clock.now().tzinfo
         return moment.astimezone(zone) if zone is not None and moment.tzinfo is not None else moment
+
+
+class BatchingDigestNotifier(DigestNotifier):
+    """The digest over a notifier that sends many messages at once (Gmail): the cycle's urgent messages go
+    out together through it; the others are queued, as by `send`."""
+
+    def send_all(self, messages: Sequence[Message]) -> list[Exception | None]:
+        assert isinstance(self.inner, BatchSending)  # built so by digest_notifier
+        outcomes: list[Exception | None] = [None] * len(messages)
+        urgent = [index for index, message in enumerate(messages) if self._goes_now(message)]
+        for index, message in enumerate(messages):
+            if index not in urgent:
+                try:
+                    self._queue(message)
+                except Exception as exc:  # that message's effect fails and is queued again next cycle
+                    outcomes[index] = exc
+        if urgent:
+            sent = self.inner.send_all([messages[index] for index in urgent])
+            for index, outcome in zip(urgent, sent, strict=True):
+                outcomes[index] = outcome
+        return outcomes
+
+
+def digest_notifier(inner: Notifier, store_path: Path, send_at: time, clock: Clock,
+                    **options: Any) -> DigestNotifier:
+    """The digest over `inner`; one that sends the cycle's messages together where `inner` can."""
+    kind = BatchingDigestNotifier if isinstance(inner, BatchSending) else DigestNotifier
+    return kind(inner, store_path, send_at, clock, **options)
 
 
 def _utc(moment: datetime) -> str:

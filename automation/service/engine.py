@@ -60,12 +60,14 @@ from automation.ports import (
     AssetStore,
     Attachment,
     BatchPlacing,
+    BatchSending,
     CellChange,
     Clock,
     ContentDigesting,
     Flushing,
     IntakeEntry,
     LockReporting,
+    Message,
     Notifier,
     Prefetching,
     Publisher,
@@ -172,6 +174,11 @@ class Engine:
         self._rows_cache: tuple[weakref.ref[Table], list[dict[str, str]]] | None = None
         self._settled: dict[str, tuple[ItemState, dict[str, str]]] = {}
         self._tables_kept = True  # the last table outlived its cycle: worth remembering what was compared
+        # This cycle's mails, rendered and waiting to go out together (a BatchSending notifier): effect,
+        # when it was performed, the message; their keys, so a decision performed again does not add them twice.
+        self._outgoing: list[tuple[Effect, str, Message]] = []
+        self._outgoing_keys: set[str] = set()
+        self._sends_together = False
         self.publishing_service = self.publishing or PublishingService(
             self.journal, self.assets, self.publisher, Path("published-media"))
 
@@ -217,6 +224,8 @@ class Engine:
     def _cycle(self) -> CycleSummary:
         now = self.clock.now().replace(second=0, microsecond=0)
         summary = CycleSummary(at=now)
+        self._outgoing, self._outgoing_keys = [], set()  # a cycle that failed left its mails' intents pending
+        self._sends_together = isinstance(self.notifier, BatchSending)  # once a cycle: a Protocol check is slow
         if self._rows_cache is not None:
             self._tables_kept = self._rows_cache[0]() is not None
             if not self._tables_kept:
@@ -261,6 +270,7 @@ class Engine:
                 decisions[index] = _merge(decision, again)
                 self._journal_and_perform([decisions[index]], ctx, summary)
         self._retry_unfinished(decisions, states, ctx, summary)
+        self._send_outgoing(summary)
 
         batch, writes = self._batch(decisions, anchors, appends, rows, snapshot.log_last_no, states, flags)
         changed = [d.state for d in decisions if d.state != states.get(d.item_id)]
@@ -736,6 +746,28 @@ class Engine:
             self._apply_result(decision, placed)
             summary.effects[EffectKind.PLACE] += 1
 
+    def _send_outgoing(self, summary: CycleSummary) -> None:
+        """The mails the perform phase queued, sent together once its other effects are done (Gmail: a
+        batch request per 50), each then marked as if sent alone: done, or failed and tried again next cycle."""
+        outgoing, self._outgoing, self._outgoing_keys = self._outgoing, [], set()
+        if not outgoing:
+            return
+        assert isinstance(self.notifier, BatchSending)
+        for _ in outgoing:
+            reached("notify.send")
+        try:
+            outcomes = self.notifier.send_all([message for _, _, message in outgoing])
+        except Exception as exc:  # the notifier failed as a whole: every intent stays, as after a failed send
+            outcomes = [exc] * len(outgoing)
+        for (effect, at, _), error in zip(outgoing, outcomes, strict=True):
+            if error is None:
+                self.journal.mark_done(effect.key, NotifyResult(), at)
+                summary.effects[EffectKind.NOTIFY] += 1
+            else:
+                log.error(log_text.EFFECT_FAILED, effect.key, error)
+                self.journal.mark_failed(effect.key, str(error))
+                summary.failed.append(effect.key)
+
     def _retry_unfinished(self, decisions: list[RowDecision], states: dict[str, ItemState], ctx: Context,
                           summary: CycleSummary) -> None:
         """Effects left failed or pending by an earlier cycle whose decision is not being made again."""
@@ -801,6 +833,8 @@ class Engine:
             decision.state = replace(decision.state, row=dict(decision.row))
 
     def _perform(self, effect: Effect, decision: RowDecision, ctx: Context, summary: CycleSummary) -> None:
+        if effect.key in self._outgoing_keys:
+            return  # its mail is queued already: sent with the cycle's others
         self.before_effect(self._performed, effect)
         if effect.kind == EffectKind.PUBLISH and self._publish_withheld(effect, decision):
             self._performed += 1
@@ -826,6 +860,11 @@ class Engine:
                     log.warning(log_text.NO_ADDRESS, p.get("to_name"), effect.key)
                     summary.problems.append(log_text.no_email(p.get('to_name') or log_text.RECIPIENT))
                     result = NotifyResult(skipped="no address")
+                elif self._sends_together:  # marked when the cycle's mails have gone out (_send_outgoing)
+                    self._outgoing.append((effect, at, message))
+                    self._outgoing_keys.add(effect.key)
+                    self._performed += 1
+                    return
                 else:
                     reached("notify.send")
                     self.notifier.send(message)

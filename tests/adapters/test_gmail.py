@@ -5,11 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+from dataclasses import replace
 
 import pytest
+from googleapiclient.errors import HttpError
 
 from automation.adapters.google.client import GoogleAccessError, RetryPolicy
-from automation.adapters.google.gmail import GmailNotifier
+from automation.adapters.google.gmail import BATCH_SIZE, GmailNotifier
 from automation.adapters.notify.outbox import message_id
 from automation.adapters.notify.smtp import NotificationError
 from automation.ports import Message
@@ -106,3 +108,82 @@ def test_a_bad_sender_or_key_fails_at_start_up(google_emulator, service_account_
     broken.write_text("{}")
     with pytest.raises(GoogleAccessError):
         GmailNotifier(broken, SENDER, api_base=google_emulator.base_url)
+
+
+# --- a cycle's messages in batch requests (https://developers.google.com/gmail/api/guides/batch) -------------
+
+def messages(count: int) -> list[Message]:
+    return [replace(MESSAGE, key=f"K-2025-{n:04d}/2/task:sari", subject=f"Tugas {n}") for n in range(count)]
+
+
+def test_many_messages_go_out_in_batches_of_at_most_the_batch_size(google_emulator, service_account_key):
+    batch = messages(BATCH_SIZE + 10)
+    outcomes = notifier(google_emulator, service_account_key).send_all(batch)
+
+    assert outcomes == [None] * len(batch)
+    assert google_emulator.count("gmail.batch") == 2 and google_emulator.count("gmail.messages.send") == 0
+    assert google_emulator.count("gmail.messages.send", include_batch_parts=True) == len(batch)
+    ids = [str(email.message_from_bytes(sent["raw"], policy=email.policy.default)["Message-ID"])
+           for sent in google_emulator.sent_messages]
+    assert sorted(ids) == sorted(message_id(m.key) for m in batch)  # each once
+
+
+def test_a_failed_part_fails_only_its_own_message(google_emulator, service_account_key):
+    google_emulator.inject_500(kind="gmail.messages.send")  # the first part the batch answers
+    outcomes = notifier(google_emulator, service_account_key).send_all(messages(3))
+
+    assert isinstance(outcomes[0], NotificationError) and "500" in str(outcomes[0])
+    assert outcomes[1:] == [None, None]
+    assert [s["subject"] for s in google_emulator.sent_messages] == ["Tugas 1", "Tugas 2"]
+    assert google_emulator.count("gmail.batch") == 1  # a server error is not repeated blindly
+
+
+def test_a_part_refused_for_the_rate_is_sent_again_in_the_next_batch(google_emulator, service_account_key):
+    google_emulator.inject_429(kind="gmail.messages.send")
+    outcomes = notifier(google_emulator, service_account_key).send_all(messages(3))
+
+    assert outcomes == [None, None, None]
+    assert sorted(s["subject"] for s in google_emulator.sent_messages) == ["Tugas 0", "Tugas 1", "Tugas 2"]
+    assert google_emulator.count("gmail.batch") == 2
+    assert google_emulator.count("gmail.messages.send", include_batch_parts=True) == 4
+
+
+def test_a_batch_refused_whole_for_the_rate_is_sent_again_whole(google_emulator, service_account_key):
+    google_emulator.inject_429(kind="gmail.batch")
+    assert notifier(google_emulator, service_account_key).send_all(messages(2)) == [None, None]
+    assert len(google_emulator.sent_messages) == 2 and google_emulator.count("gmail.batch") == 2
+
+
+@pytest.mark.parametrize("fault", [503, -1], ids=["server-error", "connection-dropped"])
+def test_a_batch_that_fails_whole_fails_every_message(google_emulator, service_account_key, fault):
+    google_emulator.fail_next(fault, kind="gmail.batch", times=5)
+    outcomes = notifier(google_emulator, service_account_key).send_all(messages(3))
+
+    assert all(isinstance(outcome, NotificationError) for outcome in outcomes)
+    assert google_emulator.sent_messages == []
+
+
+def test_one_message_alone_is_a_plain_send(google_emulator, service_account_key):
+    assert notifier(google_emulator, service_account_key).send_all([MESSAGE]) == [None]
+    assert google_emulator.count("gmail.messages.send") == 1 and google_emulator.count("gmail.batch") == 0
+
+
+def test_big_messages_are_cut_into_smaller_batches(google_emulator, service_account_key, monkeypatch):
+    from automation.adapters.google import gmail
+
+    monkeypatch.setattr(gmail, "BATCH_BYTES", 1)  # every message is over it: a batch each
+    assert notifier(google_emulator, service_account_key).send_all(messages(3)) == [None, None, None]
+    assert google_emulator.count("gmail.batch") == 3
+
+
+def test_the_emulator_refuses_a_gmail_batch_google_would_refuse(google_emulator, service_account_key):
+    """Over 100 calls, or a call to another API: 400, as the batch guide says."""
+    from googleapiclient.http import BatchHttpRequest
+
+    gmail = notifier(google_emulator, service_account_key)
+    too_many = BatchHttpRequest(batch_uri=gmail.batch_uri)
+    for n in range(101):
+        too_many.add(gmail.service.users().messages().send(userId="me", body={"raw": "eA"}), request_id=str(n))
+    with pytest.raises(HttpError) as caught:
+        too_many.execute()
+    assert caught.value.resp.status == 400 and google_emulator.sent_messages == []

@@ -1,4 +1,7 @@
-"""Drive batch endpoint (``POST /batch/drive/v3``, multipart/mixed of application/http parts)."""
+"""Batch endpoints (multipart/mixed of application/http parts): Drive (``POST /batch/drive/v3``) and Gmail
+(``POST /batch/gmail/v1``). Gmail's is as https://developers.google.com/gmail/api/guides/batch describes it:
+at most 100 calls, all to the Gmail API; each part is answered on its own (a failed part does not stop the
+others), the answer's parts in the order of the calls, each with ``Content-ID: <response-ID>``."""
 
 from __future__ import annotations
 
@@ -9,10 +12,13 @@ import urllib.parse
 from collections.abc import Callable
 from http import HTTPStatus
 
-from .errors import drive_error
+from .errors import drive_error, gmail_error
 from .httpmsg import Req, Resp
 
-MAX_PARTS = 100
+MAX_PARTS = 100  # both APIs: "You're limited to 100 calls in a single batch request"
+# the path prefix the inner calls must have, per batch route kind ("All the inner requests must go to the same
+# Google API"; Drive's batch takes no uploads)
+INNER_PATHS = {"drive.batch": "/drive/v3/", "gmail.batch": "/gmail/v1/"}
 
 
 def _parse_inner(payload: bytes) -> tuple[str, str, dict[str, str], bytes]:
@@ -28,17 +34,23 @@ def _parse_inner(payload: bytes) -> tuple[str, str, dict[str, str], bytes]:
     return method.upper(), target, headers, body
 
 
+def _refused(kind: str, message: str, reason: str) -> Resp:
+    err = (gmail_error(400, message, reason, "INVALID_ARGUMENT") if kind == "gmail.batch"
+           else drive_error(400, message, reason))
+    return Resp.json(err.body, 400)
+
+
 def handle(outer: Req, dispatch: Callable[[Req], Resp]) -> Resp:
+    inner_path = INNER_PATHS[outer.kind]
     content_type = outer.headers.get("content-type", "")
     raw = b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + outer.body
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
     if not message.is_multipart():
-        err = drive_error(400, "Batch request must be multipart/mixed.", "invalid")
-        return Resp.json(err.body, 400)
+        return _refused(outer.kind, "Batch request must be multipart/mixed.", "invalid")
     parts = list(message.iter_parts())
     if len(parts) > MAX_PARTS:
-        err = drive_error(400, f"Too many requests in batch: {len(parts)} (limit {MAX_PARTS}).", "batchSizeTooLarge")
-        return Resp.json(err.body, 400)
+        return _refused(outer.kind, f"Too many requests in batch: {len(parts)} (limit {MAX_PARTS}).",
+                        "batchSizeTooLarge")
     boundary = "batch_" + secrets.token_hex(8)
     chunks: list[bytes] = []
     for part in parts:
@@ -50,9 +62,8 @@ def handle(outer: Req, dispatch: Callable[[Req], Resp]) -> Resp:
         headers.setdefault("host", outer.headers.get("host", ""))
         inner = Req(method, parsed.path, urllib.parse.parse_qs(parsed.query, keep_blank_values=True), headers,
                     body.rstrip(b"\n") if body.strip() else b"", in_batch=True)
-        if not parsed.path.startswith("/drive/v3/"):
-            err = drive_error(400, "Only Drive v3 calls (no uploads) may be batched here.", "invalid")
-            resp = Resp.json(err.body, 400)
+        if not parsed.path.startswith(inner_path):
+            resp = _refused(outer.kind, f"Only {inner_path} calls (no uploads) may be batched here.", "invalid")
         else:
             resp = dispatch(inner)
         content_id = part.get("Content-ID", "")

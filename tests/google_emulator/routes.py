@@ -80,6 +80,7 @@ ROUTES: list[Route] = [
     _r("POST", "/batch/drive/v3", "drive.batch", None),
     # Gmail v1
     _r("POST", "/gmail/v1/users/(?P<userId>[^/]+)/messages/send", "gmail.messages.send", gmail.send),
+    _r("POST", "/batch/gmail/v1", "gmail.batch", None),
 ]
 
 

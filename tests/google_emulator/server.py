@@ -168,6 +168,10 @@ class GoogleEmulator(HelperMixin):
         return self.base_url + "batch/drive/v3"
 
     @property
+    def gmail_batch_url(self) -> str:
+        return self.base_url + "batch/gmail/v1"
+
+    @property
     def token_uri(self) -> str:
         return self.base_url + "token"
 
@@ -220,7 +224,7 @@ class GoogleEmulator(HelperMixin):
             err = unauthenticated(route.service, missing=not present)
             return Resp.json(err.body, err.status, err.headers)
         req.identity = identity
-        if route.kind == "drive.batch":
+        if route.kind in batch.INNER_PATHS:
             return batch.handle(req, self.dispatch)
         try:
             with self.state.lock:

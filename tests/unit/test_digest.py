@@ -17,8 +17,8 @@ import pytest
 import automation
 from automation.adapters.notify.outbox import OutboxNotifier
 from automation.domain.sop import load_sop
-from automation.ports import Message
-from automation.service.digest import DigestNotifier, parse_send_at, recipient_of
+from automation.ports import BatchSending, Message
+from automation.service.digest import DigestNotifier, digest_notifier, parse_send_at, recipient_of
 from automation.service.messages import ItemLinks, render
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -283,3 +283,40 @@ def test_a_resent_digest_is_written_once_by_the_outbox(tmp_path):
     digest.flush()
     digest.flush()
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+class BatchRecorder(Recorder):
+    """A notifier that sends many at once (as Gmail does); `refuse`: the subjects it fails."""
+
+    def __init__(self, refuse: tuple[str, ...] = ()):
+        super().__init__()
+        self.batches: list[list[Message]] = []
+        self.refuse = refuse
+
+    def send_all(self, messages):
+        self.batches.append(list(messages))
+        outcomes: list[Exception | None] = []
+        for message in messages:
+            if message.subject in self.refuse:
+                outcomes.append(ConnectionError("refused"))
+            else:
+                self.sent.append(message)
+                outcomes.append(None)
+        return outcomes
+
+
+def test_over_a_batch_sender_the_urgent_messages_go_together_and_the_others_wait(tmp_path):
+    inner = BatchRecorder()
+    digest = digest_notifier(inner, tmp_path / "d.sqlite3", time(7, 30), Clock("2026-11-30T06:00"))
+    plain = digest_notifier(Recorder(), tmp_path / "e.sqlite3", time(7, 30), Clock("2026-11-30T06:00"))
+    assert isinstance(digest, BatchSending) and not isinstance(plain, BatchSending)
+    batch = [msg("task", "K-2026-0001"), msg("escalation", "K-2026-0002"), msg("publish_failed", "K-2026-0003")]
+    inner.refuse = (batch[2].subject,)
+
+    outcomes = digest.send_all(batch)
+
+    assert outcomes[:2] == [None, None] and isinstance(outcomes[2], ConnectionError)
+    assert inner.batches == [batch[1:]]  # the urgent ones, in one call
+    assert digest.waiting() == 1  # the task waits for the digest
+    digest.close()
+    plain.close()

@@ -8,6 +8,12 @@ same one the outbox and SMTP notifiers produce (`automation.outbox.build_email`)
 
 `messages.send` is not safe to repeat: only a 429 (Google refused it, so nothing was sent) is
 retried here; anything else becomes a `NotificationError` and the engine tries again next cycle.
+
+`send_all` sends a cycle's messages through Gmail's batch endpoint, up to `BATCH_SIZE` sends a request
+(https://developers.google.com/gmail/api/guides/batch). Each part is answered on its own, so each message
+succeeds or fails on its own, with the same rules as `send`: a part refused with 429 is sent again in the
+next batch; a batch Google answered as a whole with 429 is sent again whole; any other failure (the
+batch's answer lost included) is that message's `NotificationError`.
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.discovery import build
-from googleapiclient.errors import HttpError
+from googleapiclient.errors import BatchError, HttpError
+from googleapiclient.http import BatchHttpRequest
 
 from automation.adapters.google.auth import USER, GoogleIdentity
 from automation.adapters.google.client import GMAIL_SEND_SCOPE, RetryPolicy, authorized_http, load_credentials
@@ -42,6 +49,20 @@ from automation.domain.texts import notify as notify_text
 from automation.ports import Message
 
 log = logging.getLogger(__name__)
+
+# Gmail takes up to 100 calls in one batch, but "sending batches larger than 50 requests is not recommended"
+# (larger ones are likely to be rate limited): https://developers.google.com/gmail/api/guides/batch
+BATCH_SIZE = 50
+# A batch is one HTTP request with one timeout; mails to reviewers carry pictures (up to a few MB each), so
+# a batch also stops growing at this many bytes of messages (a bigger message goes in a batch of its own).
+BATCH_BYTES = 8 * 1024 * 1024
+DEFAULT_BATCH_URI = "https://gmail.googleapis.com/batch/gmail/v1"  # the guide's /batch/api_name/api_version
+
+
+def batch_uri_for(api_base: str = "") -> str:
+    """googleapiclient's batch does not follow `api_endpoint`: the batch URL is set separately."""
+    return api_base.rstrip("/") + "/batch/gmail/v1" if api_base else DEFAULT_BATCH_URI
+
 
 class GmailNotifier:
     def __init__(self, key_file_or_credentials: Path | str | Any, sender: str, api_base: str = "",
@@ -70,6 +91,7 @@ class GmailNotifier:
             self.client_id = ""
         self.credentials = credentials
         options = {"api_endpoint": api_base.rstrip("/") + "/"} if api_base else None
+        self.batch_uri = batch_uri_for(api_base)
         self.service = build("gmail", "v1", http=authorized_http(credentials, on_request), static_discovery=True,
                              cache_discovery=False, client_options=options)
 
@@ -100,7 +122,7 @@ class GmailNotifier:
         email = build_email(message, self.sender)
         raw = base64.urlsafe_b64encode(email.as_bytes()).decode("ascii")
         for attempt in range(self.policy.attempts):
-            request = self.service.users().messages().send(userId="me", body={"raw": raw})
+            request = self._send_request(raw)
             try:
                 answer = request.execute(num_retries=0)
                 break
@@ -115,6 +137,78 @@ class GmailNotifier:
                 raise NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc)) from None
         log.info(log_text.GMAIL_SENT, email["Message-ID"], self.mailbox,
                  answer.get("id", "?"))
+
+    def send_all(self, messages: Sequence[Message]) -> list[Exception | None]:
+        """Each message sent (None) or the `NotificationError` it ended with, in order; one message alone
+        goes as `send` does, more in batch requests of up to `BATCH_SIZE`."""
+        if len(messages) == 1:
+            try:
+                self.send(messages[0])
+                return [None]
+            except NotificationError as exc:
+                return [exc]
+        emails = [build_email(message, self.sender) for message in messages]
+        raws = [base64.urlsafe_b64encode(email.as_bytes()).decode("ascii") for email in emails]
+        outcomes: list[Exception | None] = [None] * len(messages)
+        pending = list(range(len(messages)))
+        for attempt in range(self.policy.attempts):
+            refused: list[int] = []  # answered 429: nothing sent, so sent again
+            retry_after: str | None = None  # the longest a refusal asked for
+            for chunk in _batches(pending, [len(raw) for raw in raws]):
+                answers = self._send_batch([raws[i] for i in chunk])
+                for index, (answer, error) in zip(chunk, answers, strict=True):
+                    if isinstance(error, HttpError) and is_rate_limited(status_of(error), _reason(error)) \
+                            and attempt < self.policy.attempts - 1:
+                        refused.append(index)
+                        asked = retry_after_of(error)
+                        if asked and asked.isdigit() and (retry_after is None or int(asked) > int(retry_after)):
+                            retry_after = asked
+                        continue
+                    outcomes[index] = self._failure(error) if error is not None else None
+                    if error is None:
+                        log.info(log_text.GMAIL_SENT, emails[index]["Message-ID"], self.mailbox,
+                                 (answer or {}).get("id", "?"))
+            if not refused:
+                break
+            log.warning(log_text.GMAIL_BATCH_RETRY, len(refused))
+            self.policy.sleep(self.policy.delay(attempt, retry_after))
+            pending = refused
+        return outcomes
+
+    def _send_request(self, raw: str) -> Any:
+        return self.service.users().messages().send(userId="me", body={"raw": raw})
+
+    def _send_batch(self, raws: list[str]) -> list[tuple[Any, Exception | None]]:
+        """One batch request: each send's answer or error, in order. A batch answered as a whole with an
+        error, or not answered, gives every send that error."""
+        answers: dict[str, tuple[Any, Exception | None]] = {}
+
+        def collect(request_id: str, response: Any, exception: Exception | None) -> None:
+            answers[request_id] = (response, exception)
+
+        batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
+        for index, raw in enumerate(raws):
+            batch.add(self._send_request(raw), request_id=str(index))
+        whole: Exception | None = None
+        try:
+            batch.execute()
+        except BatchError as exc:  # an answer that is not a batch: whether anything was sent is unknown
+            whole = NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc))
+        except HttpError as exc:  # the batch itself refused (a 429 here: nothing was sent)
+            whole = exc
+        except RefreshError as exc:
+            whole = self._refresh_error(exc)
+        except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
+            whole = NotificationError(notify_text.gmail_unreachable(type(exc).__name__, exc))
+        except KeyError as exc:  # googleapiclient found no answer for a part: the answer is incomplete
+            whole = NotificationError(notify_text.gmail_unreachable(type(exc).__name__, google_text.NO_BATCH_ANSWER))
+        if whole is not None:
+            return [(None, whole)] * len(raws)
+        missing = NotificationError(notify_text.gmail_unreachable("batch", google_text.NO_BATCH_ANSWER))
+        return [answers.get(str(index), (None, missing)) for index in range(len(raws))]
+
+    def _failure(self, error: Exception) -> Exception:
+        return self._error(error) if isinstance(error, HttpError) else error
 
     def _delegation_hint(self) -> str:
         return notify_text.delegation_hint(self.client_id, self.account, GMAIL_SEND_SCOPE, self.mailbox)
@@ -141,6 +235,22 @@ class GmailNotifier:
             return NotificationError(notify_text.gmail_unknown_user(self.mailbox,
                                                                     first_line(text, notify_text.NO_DETAIL)))
         return NotificationError(notify_text.gmail_token_failed(first_line(text, notify_text.NO_DETAIL)))
+
+
+def _batches(indexes: list[int], sizes: list[int]) -> list[list[int]]:
+    """The messages `indexes` in order, cut into batches of at most BATCH_SIZE and about BATCH_BYTES."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for index in indexes:
+        if current and (len(current) == BATCH_SIZE or total + sizes[index] > BATCH_BYTES):
+            batches.append(current)
+            current, total = [], 0
+        current.append(index)
+        total += sizes[index]
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _key_info(path: Path) -> dict[str, Any]:

@@ -47,6 +47,7 @@ LOG_ROW_WITHOUT_NUMBER = "baris log tanpa nomor kejadian dilewati: %r"
 GOOGLE_RETRY_STATUS = "%s %s dijawab %s; dicoba lagi"
 GOOGLE_RETRY_ERROR = "%s %s: %s; dicoba lagi"
 GMAIL_RETRY = "Gmail menjawab %s; dicoba lagi"
+GMAIL_BATCH_RETRY = "Gmail menolak %d pesan karena batas laju; dicoba lagi"
 GMAIL_SENT = "notifikasi %s terkirim lewat Gmail sebagai %s (id %s)"
 
 # notifications (adapters/notify/)
