@@ -243,8 +243,8 @@ class Office:
         if is_quiet(decision, previous, observed):
             latest = decision.until - timedelta(minutes=1) if decision.until else self.now + timedelta(days=30)
             for later in {self.now + timedelta(minutes=1), latest}:
-                if later <= self.now:
-                    continue
+                if later <= self.now or (decision.until is not None and later >= decision.until):
+                    continue  # only the instants before `until` are promised the same decision
                 context = self.context(performed)
                 context.now = later
                 other = decide_row(context, previous, dict(observed))
