@@ -640,7 +640,7 @@ def state_from_json(text: str) -> ItemState:
     data = json.loads(text)
     # Kept in memory for every item between polls: column names and the short values repeated across
     # rows (statuses, stages, names, times) are shared, not held once per item.
-    data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str and len(v) <= SHARED_VALUE_LENGTH else v
+    data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str else v
                    for k, v in data.get("row", {}).items()}
     data["activations"] = {int(k): v for k, v in data.get("activations", {}).items()}
     data["warnings"] = tuple(data.get("warnings", ()))
