@@ -139,7 +139,6 @@ CREATE TABLE IF NOT EXISTS intake (
 """
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
-SHARED_VALUE_LENGTH = 40  # row values this short are interned in the states kept in memory
 _MARGIN = timedelta(days=2)  # completions(): the coarse text cut's margin around the period
 EVENT_FIELDS = ("no", "key", "at", "item_id", "step", "before", "after", "actor", "remark")
 CHAIN_START = ""  # the prev_hash of the first event
@@ -638,8 +637,9 @@ def _state_to_json(state: ItemState) -> str:
 
 def state_from_json(text: str) -> ItemState:
     data = json.loads(text)
-    # Kept in memory for every item between polls: column names and the short values repeated across
-    # rows (statuses, stages, names, times) are shared, not held once per item.
+    # Kept in memory for every item between polls: column names and values are shared (interned), with
+    # the other rows' (statuses, stages, names, times) and with the register's own read of the same text
+    # (the local workbook interns its cells), not held once per item and once more per read.
     data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str else v
                    for k, v in data.get("row", {}).items()}
     data["activations"] = {int(k): v for k, v in data.get("activations", {}).items()}

@@ -614,6 +614,8 @@ def _table(sheet: Sheet) -> Table:
     if width:
         padding = ("",) * width
         number_format = sheet.number_format
+        # Texts interned: a new read's cells are then the very strings the last snapshot, the engine's rows
+        # and the journal's item states hold (`state_from_json` interns too), not one more copy per read.
         for r, row in enumerate(rows[1:], start=2):
             texts = tuple(intern(v) if type(v) is str else intern(cell_text(v, number_format(r, c)))
                           for c, v in enumerate(row[:width], start=1))

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache, partial
+from sys import intern
 from typing import cast
 from xml.etree import ElementTree
 
@@ -151,9 +152,18 @@ def _first_column_sheet(book, tab: str, pieces: Callable[[], Iterable[Xml]], sty
 
 
 def _calamine_rows(book, tab: str) -> list[list[CellValue]] | None:
-    """The tab's values by calamine; None where it cannot make them (openpyxl reads the file instead)."""
+    """The tab's values by calamine; None where it cannot make them (openpyxl reads the file instead).
+
+    Row by row, each text shared (interned) as it comes: most are the same as the last read's, which the
+    daemon still holds (the snapshot, the journal's item states), so the new copies are freed at once
+    instead of all being held beside calamine's own copy of the sheet."""
     try:
-        return cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
+        sheet = book.get_sheet_by_name(tab)
+        first_row, first_column = sheet.start or (0, 0)
+        rows: list[list[CellValue]] = [[] for _ in range(first_row)]  # a short row: empty cells
+        before = [""] * first_column
+        rows += [before + [intern(v) if type(v) is str else v for v in row] for row in sheet.iter_rows()]
+        return rows
     except BaseException as exc:  # noqa: BLE001 - a Rust panic (a serial out of a duration's range) is a BaseException
         if type(exc).__name__ != "PanicException":
             raise
