@@ -8,7 +8,8 @@ style are found by their style index in the sheet's XML, and their value is made
 serial number as openpyxl makes it. Where calamine and openpyxl could disagree (formulas, error
 cells, ISO date cells, `_xHHHH_` escapes, the 1904 date system, a format calamine takes for a date
 and openpyxl not), the file is read with openpyxl (read-only) instead. The Log's column A, all a
-cycle needs of the longest tab, comes straight from its XML.
+cycle needs of the longest tab, comes straight from its XML. A tab's XML is scanned in pieces
+(`part_pieces`), never held whole; texts are interned, so a new read shares the strings the last one left.
 """
 
 from __future__ import annotations
