@@ -283,6 +283,19 @@ def test_a_log_read_in_pieces_is_checked_whole_once_its_column_a_needs_calamine(
     assert_reads_like_openpyxl(path)
 
 
+def test_a_duration_out_of_pythons_range_is_left_to_openpyxl(tmp_path):
+    """A serial no timedelta can hold stops calamine (OverflowError): openpyxl reads the file (an error cell),
+    where the read used to fail as if the file were damaged."""
+    wb = new_workbook()
+    wb["Register"]["A2"] = 1_000_000_000
+    wb["Register"]["A2"].number_format = "[h]:mm:ss"
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+
+    assert not fast_path_taken(path)
+    assert_reads_like_openpyxl(path)
+
+
 def test_a_tab_whose_cells_start_past_a1_reads_like_openpyxl(tmp_path):
     """calamine's rows start at the first cell used: the empty rows and columns before it are put back."""
     wb = openpyxl.Workbook()

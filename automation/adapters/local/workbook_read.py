@@ -165,6 +165,8 @@ def _calamine_rows(book, tab: str) -> list[list[CellValue]] | None:
         before = [""] * first_column
         rows += [before + [intern(v) if type(v) is str else v for v in row] for row in sheet.iter_rows()]
         return rows
+    except OverflowError:  # a serial out of Python's range for a date or duration: openpyxl makes an error cell
+        return None
     except BaseException as exc:  # noqa: BLE001 - a Rust panic (a serial out of a duration's range) is a BaseException
         if type(exc).__name__ != "PanicException":
             raise
