@@ -639,7 +639,7 @@ def state_from_json(text: str) -> ItemState:
     data = json.loads(text)
     # Kept in memory for every item between polls: column names and values are interned, so the values
     # repeated across rows (statuses, stages, names, times) are held once, and a row's text is the same
-    # object as in the register's snapshot, which interns its cells too (`ports.interned_cells`).
+    # object as in the register's snapshot: both register adapters intern their cells too (`ports.interned_cells`).
     data["row"] = {sys.intern(k): sys.intern(v) if type(v) is str else v for k, v in data.get("row", {}).items()}
     data["activations"] = {int(k): v for k, v in data.get("activations", {}).items()}
     data["warnings"] = tuple(data.get("warnings", ()))

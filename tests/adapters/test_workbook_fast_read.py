@@ -231,6 +231,113 @@ def test_a_workbook_saved_with_shared_strings_and_attributes_in_another_order_re
     assert_reads_like_openpyxl(path)
 
 
+# --- the tabs' XML read piece by piece ---------------------------------------------------------------
+
+def read_in_pieces(path: Path, piece_size: int) -> dict[str, workbook_read.Sheet] | None:
+    return workbook_read._calamine_values(path.read_bytes(), ("Register", "Petugas"), ("Log",), piece_size)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filled=st.lists(cells, max_size=40), merge=st.booleans(), shared=st.booleans(),
+       log_numbers=st.lists(st.one_of(st.integers(0, 10**6), st.sampled_from(["12", " 7 ", "x", ""])), max_size=12),
+       piece_size=st.sampled_from([1, 7, 64, 300]))
+def test_reading_the_xml_in_small_pieces_reads_what_reading_it_whole_reads(tmp_path_factory, filled, merge, shared,
+                                                                          log_numbers, piece_size):
+    """Every piece ends after a row, so no cell is ever cut: pieces of any size give the same values."""
+    wb = new_workbook()
+    ws = wb["Register"]
+    for row, column, value, number_format in filled:
+        ws.cell(row, column).value = value
+        ws.cell(row, column).number_format = number_format
+    if merge:
+        ws.merge_cells("B3:C4")
+    for number in log_numbers:
+        wb["Log"].append([number, "2026-03-10 10:00", "kejadian"])
+    path = tmp_path_factory.mktemp("wb") / "register.xlsx"
+    wb.save(path)
+    if shared:
+        as_excel_saves_it(path)
+
+    whole = read_in_pieces(path, 1 << 30)
+    assert read_in_pieces(path, piece_size) == whole
+    if whole is not None:
+        assert [len(p) for p in workbook_read.part_pieces(zipfile.ZipFile(path), "xl/worksheets/sheet1.xml", 64)]
+
+
+def test_a_log_read_in_pieces_is_checked_whole_once_its_column_a_needs_calamine(tmp_path):
+    """Column A turns out to hold a shared string only in a late piece, and an early piece holds a formula
+    (what calamine reads otherwise than openpyxl): the earlier pieces are checked too, and openpyxl reads."""
+    wb = new_workbook()
+    log = wb["Log"]
+    log["A1"] = 0  # no text in column A but the last cell's
+    for number in range(1, 200):
+        log.append([number, "2026-03-10 10:00", "kejadian"])
+    log["C5"] = "=1+1"
+    log.append(["teks", "2026-03-10 10:06", "kejadian"])
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    as_excel_saves_it(path)  # the texts, "teks" in A201 too, move to sharedStrings.xml
+
+    assert read_in_pieces(path, 256) is None
+    assert read_in_pieces(path, 1 << 30) is None
+    assert_reads_like_openpyxl(path)
+
+
+def test_a_duration_out_of_pythons_range_is_left_to_openpyxl(tmp_path):
+    """A serial no timedelta can hold stops calamine (OverflowError): openpyxl reads the file (an error cell),
+    where the read used to fail as if the file were damaged."""
+    wb = new_workbook()
+    wb["Register"]["A2"] = 1_000_000_000
+    wb["Register"]["A2"].number_format = "[h]:mm:ss"
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+
+    assert not fast_path_taken(path)
+    assert_reads_like_openpyxl(path)
+
+
+def test_a_tab_whose_cells_start_past_a1_reads_like_openpyxl(tmp_path):
+    """calamine's rows start at the first cell used: the empty rows and columns before it are put back."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    for column, header in enumerate(HEADERS, start=2):
+        ws.cell(1, column).value = header
+    ws.cell(2, 2).value = "K-1"
+    ws.cell(2, 5).value = datetime(2026, 3, 10, 10, 0)
+    ws.cell(2, 5).number_format = "dd/mm/yyyy hh:mm"
+    roster = wb.create_sheet("Petugas")
+    roster.cell(3, 3).value = "Sari"
+    wb.create_sheet("Log").append(["No", "Waktu", "Kejadian"])
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+
+    assert fast_path_taken(path)
+    assert_reads_like_openpyxl(path)
+
+
+def test_a_new_read_shares_the_texts_the_last_read_holds(tmp_path):
+    """A person's save changes a few cells; the rest of the new read is the very strings already held
+    (by the last snapshot, the engine's rows, the journal's states), not a second copy of the register."""
+    path = tmp_path / "register.xlsx"
+    wb = new_workbook()
+    for n in range(1, 4):
+        wb["Register"].append([f"K-{n}", f"Judul panjang nomor {n} " * 5, "2. Verifikasi", None, "catatan " * 20])
+    wb.save(path)
+    register = WorkbookRegister(path)
+    first = register.read().register.rows
+
+    edited = openpyxl.load_workbook(path)
+    edited["Register"]["C3"] = "3. Desain"
+    edited.save(path)
+    second = register.read().register.rows
+
+    assert second[1][2] == "3. Desain"
+    for before, after in zip(first, second, strict=True):
+        for old, new in zip(before, after, strict=True):
+            assert new is old or new != old
+
+
 # --- parsed only when the bytes changed ----------------------------------------------------------
 
 def stored_zip(path: Path, values: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Any, Protocol
 
 from automation.adapters.local.folders import file_sha256
@@ -613,8 +614,10 @@ def _table(sheet: Sheet) -> Table:
     if width:
         padding = ("",) * width
         number_format = sheet.number_format
+        # Texts interned: a new read's cells are then the very strings the last snapshot, the engine's rows
+        # and the journal's item states hold (`state_from_json` interns too), not one more copy per read.
         for r, row in enumerate(rows[1:], start=2):
-            texts = tuple(v if type(v) is str else cell_text(v, number_format(r, c))
+            texts = tuple(intern(v) if type(v) is str else intern(cell_text(v, number_format(r, c)))
                           for c, v in enumerate(row[:width], start=1))
             table.append(texts + padding[len(texts):])
     while table and not any(table[-1]):

@@ -8,7 +8,8 @@ style are found by their style index in the sheet's XML, and their value is made
 serial number as openpyxl makes it. Where calamine and openpyxl could disagree (formulas, error
 cells, ISO date cells, `_xHHHH_` escapes, the 1904 date system, a format calamine takes for a date
 and openpyxl not), the file is read with openpyxl (read-only) instead. The Log's column A, all a
-cycle needs of the longest tab, comes straight from its XML.
+cycle needs of the longest tab, comes straight from its XML. A tab's XML is scanned in pieces
+(`part_pieces`), never held whole; texts are interned, so a new read shares the strings the last one left.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from sys import intern
 from typing import cast
 from xml.etree import ElementTree
 
@@ -36,6 +38,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # or ISO-date cell, an escaped character (calamine unescapes `_x000D_` in inline strings, openpyxl not).
 _DIFFERING_MARKS = (b"<f>", b"<f ", b"<f/", b't="e"', b't="d"')
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+PIECE_SIZE = 1 << 20  # how much of a tab's XML is decompressed at a time (`part_pieces`)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def read_values(data: bytes, tabs: Sequence[str], first_column_only: Sequence[st
     return fast if fast is not None else _openpyxl_values(data, tabs, first_column_only)
 
 
-def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequence[str]) -> dict[str, Sheet] | None:
+def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequence[str],
+                     piece_size: int = PIECE_SIZE) -> dict[str, Sheet] | None:
     import python_calamine
 
     try:
@@ -82,45 +86,87 @@ def _calamine_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
     for tab in (*tabs, *first_column_only):
         if tab not in paths:
             continue
-        rows: list[list[CellValue]] | None = None
         try:
-            if tab not in first_column_only:
+            if tab in first_column_only:
+                pieces = partial(part_pieces, archive, paths[tab], piece_size)
+                sheet = _first_column_sheet(book, tab, pieces, styles)
+            else:
                 # calamine first: its own copy of the sheet is freed (and given back) before the tab's XML
                 # is read, so the two never add up at the peak.
                 rows = _calamine_rows(book, tab)
                 if rows is None:
                     return None
                 release_free_memory()
-            xml = read_part(archive, paths[tab])  # one tab's XML at a time: the Log's is as large as the register's
+                sheet = _with_dates(rows, part_pieces(archive, paths[tab], piece_size), styles)
         except (KeyError, zipfile.BadZipFile, python_calamine.CalamineError):
             return None
-        if tab not in first_column_only and _differs(xml):  # `_first_column` checks its own cells
-            return None
-        dated = _dated_cells(xml, styles)
-        if dated is None:
-            return None
-        merged = _merged(xml)
-        if rows is None:
-            dated = {where: found for where, found in dated.items() if where[1] == 1}
-            column = _first_column(xml)
-            if column is None and _differs(xml):
-                return None
-            try:
-                rows = column or _first_column_calamine(book.get_sheet_by_name(tab))
-            except python_calamine.CalamineError:
-                return None
-        del xml
-        sheet = _values(rows, dated, merged)
         if sheet is None:
             return None
         sheets[tab] = sheet
     return sheets
 
 
-def _calamine_rows(book, tab: str) -> list[list[CellValue]] | None:
-    """The tab's values by calamine; None where it cannot make them (openpyxl reads the file instead)."""
+def _with_dates(rows: list[list[CellValue]], pieces: Iterable[Xml], styles: _DateStyles) -> Sheet | None:
+    """calamine's values of a tab with openpyxl's dates put in, from the tab's XML read piece by piece;
+    None where calamine and openpyxl could disagree."""
+    formats: dict[tuple[int, int], str] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    for xml in pieces:
+        if _differs(xml):
+            return None
+        dated = _dated_cells(xml, styles)
+        if dated is None:
+            return None
+        _put_dates(rows, dated, formats)
+        merged += _merged(xml)
+    return _values(rows, formats, merged)
+
+
+def _first_column_sheet(book, tab: str, pieces: Callable[[], Iterable[Xml]], styles: _DateStyles) -> Sheet | None:
+    """Column A of a long tab (the Log), from its XML read piece by piece (`pieces()`), else row by row by
+    calamine."""
+    import python_calamine
+
+    values: dict[int, CellValue] | None = {}
+    dated: dict[tuple[int, int], tuple[CellValue, str]] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    for xml in pieces():
+        found = _dated_cells(xml, styles)
+        if found is None:
+            return None
+        dated.update((where, cell) for where, cell in found.items() if where[1] == 1)
+        merged += _merged(xml)
+        if values is not None and not _first_column_into(xml, values):
+            values = None  # calamine reads the column, unless the tab holds what it reads otherwise
+    if values is None and any(_differs(xml) for xml in pieces()):  # rare: read the XML again
+        return None
+    rows: list[list[CellValue]] = []
+    if values:
+        rows = [[values.get(r, "")] for r in range(1, max(values) + 1)]
     try:
-        return cast(list[list[CellValue]], book.get_sheet_by_name(tab).to_python(skip_empty_area=False))
+        rows = rows or _first_column_calamine(book.get_sheet_by_name(tab))
+    except python_calamine.CalamineError:
+        return None
+    formats: dict[tuple[int, int], str] = {}
+    _put_dates(rows, dated, formats)
+    return _values(rows, formats, merged)
+
+
+def _calamine_rows(book, tab: str) -> list[list[CellValue]] | None:
+    """The tab's values by calamine; None where it cannot make them (openpyxl reads the file instead).
+
+    Row by row, each text shared (interned) as it comes: most are the same as the last read's, which the
+    daemon still holds (the snapshot, the journal's item states), so the new copies are freed at once
+    instead of all being held beside calamine's own copy of the sheet."""
+    try:
+        sheet = book.get_sheet_by_name(tab)
+        first_row, first_column = sheet.start or (0, 0)
+        rows: list[list[CellValue]] = [[] for _ in range(first_row)]  # a short row: empty cells
+        before = [""] * first_column
+        rows += [before + [intern(v) if type(v) is str else v for v in row] for row in sheet.iter_rows()]
+        return rows
+    except OverflowError:  # a serial out of Python's range for a date or duration: openpyxl makes an error cell
+        return None
     except BaseException as exc:  # noqa: BLE001 - a Rust panic (a serial out of a duration's range) is a BaseException
         if type(exc).__name__ != "PanicException":
             raise
@@ -132,10 +178,9 @@ _COLUMN_A_CELL = re.compile(rb'<c r="A(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTAL
 _INLINE_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 
 
-def _first_column(xml: Xml) -> list[list[CellValue]] | None:
-    """Column A of a long tab (the Log) straight from its XML, as openpyxl reads numbers, inline text and
-    booleans; None for anything else (shared strings: calamine reads those)."""
-    values: dict[int, CellValue] = {}
+def _first_column_into(xml: Xml, values: dict[int, CellValue]) -> bool:
+    """Column A of a piece of a long tab (the Log) into `values` (row -> value), as openpyxl reads numbers,
+    inline text and booleans; False for anything else (shared strings: calamine reads those)."""
     plain = _COLUMN_A_NUMBER.findall(xml)  # the usual Log: a header, then a number in every cell
     first = _COLUMN_A_CELL.search(xml)
     header = first is not None and first.group(1) == b"1" and not _COLUMN_A_NUMBER.match(xml, first.start())
@@ -148,10 +193,9 @@ def _first_column(xml: Xml) -> list[list[CellValue]] | None:
     for match in cells:
         value = _column_a_value(match)
         if value is None:
-            return None
+            return False
         values[int(match.group(1))] = value
-    last = max(values, default=0)
-    return [[values.get(r, "")] for r in range(1, last + 1)]
+    return True
 
 
 def _column_a_value(match: re.Match[bytes]) -> CellValue | None:
@@ -215,9 +259,9 @@ def _openpyxl_values(data: bytes, tabs: Sequence[str], first_column_only: Sequen
                     if isinstance(value, (date, time, timedelta)):
                         formats[(r, c)] = cell.number_format
                 rows.append(row)
-            sheet = _values(rows, {}, merged.get(tab, []), checked=False)
+            sheet = _values(rows, formats, merged.get(tab, []), checked=False)
             assert sheet is not None
-            sheets[tab] = Sheet(sheet.rows, formats)
+            sheets[tab] = sheet
         return sheets
     finally:
         book.close()
@@ -242,6 +286,29 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytearray:
 
 
 _CHUNK = 1 << 20
+_ROW_END = b"</row>"
+
+
+def part_pieces(archive: zipfile.ZipFile, name: str, size: int = PIECE_SIZE) -> Iterator[bytes]:
+    """A tab's XML decompressed in pieces of about `size` bytes, each ending after a `</row>` (the last
+    one: the rest of the part).
+
+    Every pattern a read looks for lies inside one cell, or after the rows (merged ranges), so it finds
+    in the pieces exactly what it finds in the whole XML, which is never held at once (tens of megabytes
+    per big tab at 10,000 rows). `</row>` cannot occur inside text: XML escapes every `<` there."""
+    with archive.open(name) as part:  # the CRC is checked when the last block is read
+        rest = b""
+        while block := part.read(size):
+            piece = rest + block if rest else block
+            cut = piece.rfind(_ROW_END)
+            if cut < 0:
+                rest = piece
+                continue
+            cut += len(_ROW_END)
+            rest = piece[cut:]
+            yield piece[:cut]
+        if rest:
+            yield rest
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str] | None:
@@ -429,25 +496,31 @@ def _dated_values(found: Iterable[_Found], styles: _DateStyles) -> dict[tuple[in
     return dated
 
 
-def _values(rows: list[list[CellValue]], dated: dict[tuple[int, int], tuple[CellValue, str]],
-            merged: list[tuple[int, int, int, int]], checked: bool = True) -> Sheet | None:
-    """The sheet's values with openpyxl's dates in; None when calamine made a date openpyxl would not."""
-    if checked:
-        for r, row in enumerate(rows, start=1):
-            if not _DATE_TYPES.isdisjoint(map(type, row)) and any(
-                    isinstance(v, _DATE_TYPES_TUPLE) and (r, c) not in dated for c, v in enumerate(row, start=1)):
-                return None  # calamine takes the format for a date, openpyxl does not
-    formats = {}
+def _put_dates(rows: list[list[CellValue]], dated: dict[tuple[int, int], tuple[CellValue, str]],
+               formats: dict[tuple[int, int], str]) -> None:
+    """openpyxl's values of the date-styled cells into calamine's rows, and their number formats into
+    `formats` (only where the value is openpyxl's own: elsewhere `cell_text` needs no format)."""
     for (r, c), (value, number_format) in dated.items():
-        formats[(r, c)] = number_format
         if value is None:  # text, a boolean or nothing in a date-formatted cell: calamine has it right
             continue
+        formats[(r, c)] = number_format
         while len(rows) < r:
             rows.append([])
         row = rows[r - 1]
         if c > len(row):
             row.extend([""] * (c - len(row)))
         row[c - 1] = value
+
+
+def _values(rows: list[list[CellValue]], formats: dict[tuple[int, int], str],
+            merged: list[tuple[int, int, int, int]], checked: bool = True) -> Sheet | None:
+    """The sheet with openpyxl's merged cells; None when calamine made a date openpyxl would not (a date
+    where `formats`, openpyxl's dates, has none)."""
+    if checked:
+        for r, row in enumerate(rows, start=1):
+            if not _DATE_TYPES.isdisjoint(map(type, row)) and any(
+                    isinstance(v, _DATE_TYPES_TUPLE) and (r, c) not in formats for c, v in enumerate(row, start=1)):
+                return None  # calamine takes the format for a date, openpyxl does not
     for first_row, first_column, last_row, last_column in merged:  # openpyxl empties all but the top-left cell
         for r in range(first_row, min(last_row, len(rows)) + 1):
             row = rows[r - 1]
