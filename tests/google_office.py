@@ -50,6 +50,17 @@ class GoogleOffice:
     def once(self, at: str = "2026-11-30T09:00") -> str:
         return self.main("once", at=at)
 
+    def app(self, at: str = "2026-11-30T09:00"):
+        """The daemon as `sop-konten run` builds it, its clock fixed at `at`, for tests that drive its cycles."""
+        from automation.bootstrap import build_app
+        from automation.config import load_config
+
+        os.environ["SOP_KONTEN_FIXED_TIME"] = at
+        try:
+            return build_app(load_config(self.config))
+        finally:
+            os.environ.pop("SOP_KONTEN_FIXED_TIME", None)
+
     def person(self, email: str):
         return self.emulator.as_person(email)
 
@@ -83,6 +94,19 @@ class GoogleOffice:
 
 
 SENDER = "sop-konten@kominfo.example"
+
+
+class MemoryState:
+    """The journal's key-value meta table, in memory: what the Google adapters keep between polls."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get_meta(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.values[key] = value
 
 
 def make_office(emulator, key_path: Path, root: Path, *, extra: str = "", drive: bool = False,

@@ -22,6 +22,7 @@ from automation.ports import IntakeEntry
 from tests.google_emulator import fixtures as emulator_fixtures
 from tests.google_emulator.fixtures import DAEMON_EMAIL
 from tests.google_emulator.server import GoogleEmulator
+from tests.google_office import MemoryState
 
 google_emulator = emulator_fixtures.google_emulator
 service_account_key = emulator_fixtures.service_account_key
@@ -33,17 +34,6 @@ INTAKE = "00 Masuk"
 STAGES = [INTAKE, "01 Pengajuan Ide", "02 Produksi", "03 Review", "08 Terbit", "99 Ditolak"]
 IDEA, PRODUCTION, REVIEW = STAGES[1], STAGES[2], STAGES[3]
 NO_WAIT = RetryPolicy(sleep=lambda seconds: None)
-
-
-class MemoryState:
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get_meta(self, key: str) -> str | None:
-        return self.values.get(key)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.values[key] = value
 
 
 class Clock:

@@ -9,20 +9,10 @@ import requests
 from automation.adapters.google.client import USER_AGENT, GoogleSession, load_credentials
 from automation.sheets import SheetsRegister
 from tests.google_emulator.fixtures import DAEMON_EMAIL
+from tests.google_office import MemoryState
 
 HEADERS = ["ID", "Judul", "Catatan Petugas"]
 PERSON = "sari@kominfo.example"
-
-
-class _Meta:
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get_meta(self, key: str) -> str | None:
-        return self.values.get(key)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.values[key] = value
 
 
 def _rows(count: int) -> list[list[str]]:
@@ -41,7 +31,7 @@ def _register(emulator, key_path, rows: list[list[str]]) -> tuple[SheetsRegister
         shared_with={PERSON: "writer"})
     credentials = load_credentials(key_path, ("https://www.googleapis.com/auth/spreadsheets",))
     client = gspread.Client(auth=credentials, session=GoogleSession(credentials, api_base=emulator.base_url))
-    return SheetsRegister(client, spreadsheet, _Meta()), spreadsheet
+    return SheetsRegister(client, spreadsheet, MemoryState()), spreadsheet
 
 
 def test_the_read_gives_every_cell_exactly_through_a_gzipped_answer(google_emulator, service_account_key):

@@ -4,13 +4,9 @@ failed whole keeps every intent. Register on Sheets, mails through Gmail, all on
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from automation.adapters.notify.outbox import message_id
-from automation.bootstrap import build_app
-from automation.config import load_config
 from automation.service.journal import DONE, FAILED, PENDING
 from tests.google_office import make_office
 
@@ -23,11 +19,7 @@ def office(google_emulator, service_account_key, tmp_path):
 
 
 def daemon(office, at="2026-11-30T09:00"):
-    os.environ["SOP_KONTEN_FIXED_TIME"] = at
-    try:
-        return build_app(load_config(office.config))
-    finally:
-        os.environ.pop("SOP_KONTEN_FIXED_TIME", None)
+    return office.app(at)
 
 
 def mail_effects(app) -> dict[str, str]:

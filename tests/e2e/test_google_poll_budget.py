@@ -7,14 +7,11 @@ more; with none or one it is one request over (an approval published at once mai
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 
 import pytest
 
 from automation.adapters.google.gmail import BATCH_SIZE
-from automation.bootstrap import build_app
-from automation.config import load_config
 from tests.google_emulator.cells import enter
 from tests.google_office import ACTORS, make_office
 from tests.people import CONTRACT, actor, status
@@ -39,11 +36,7 @@ def office(google_emulator, service_account_key, tmp_path):
 
 
 def daemon(office, at="2026-11-30T09:00"):
-    os.environ["SOP_KONTEN_FIXED_TIME"] = at
-    try:
-        return build_app(load_config(office.config))
-    finally:
-        os.environ.pop("SOP_KONTEN_FIXED_TIME", None)
+    return office.app(at)
 
 
 def poll(app, emulator) -> tuple[Counter, int]:
