@@ -743,6 +743,7 @@ class DriveAssetStore:
         if listed is None:
             return []
         folder, base, files = listed
+        self._saw(item_id, files)
         result = []
         for name, path, child in files:
             self._fetch(child, path, about=folder)
@@ -753,7 +754,31 @@ class DriveAssetStore:
     def digest(self, item_id: str) -> dict[str, str]:
         """Drive's own MD5 of each file media() would fetch: nothing is downloaded."""
         listed = self._media_files(item_id)
-        return {name: f"md5:{child['md5Checksum']}" for name, _, child in (listed[2] if listed else [])}
+        return self._saw(item_id, listed[2] if listed else [])
+
+    def last_seen_digest(self, item_id: str) -> dict[str, str] | None:
+        """`digest` as of the last listing of the item's folder, in this cycle or an earlier one (None: never
+        listed). Costs no request: deciding an approval binds the files as its request mail showed them,
+        and every post is checked against the files as they are before it goes out (the engine)."""
+        where = self._record(item_id)
+        if where is not None and where[0] in self._listed:
+            return self.digest(item_id)  # listed in this cycle: as they are
+        raw = self.state.get_meta(_seen_key(item_id))
+        try:
+            seen = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        if not isinstance(seen, dict) or seen.get("root") != self.root or not isinstance(seen.get("files"), dict):
+            return None
+        return {str(name): str(md5) for name, md5 in seen["files"].items()}
+
+    def _saw(self, item_id: str, files: list[tuple[str, Path, dict[str, Any]]]) -> dict[str, str]:
+        """The digest of the files just listed, kept (in the journal's meta) for `last_seen_digest`."""
+        found = {name: f"md5:{child['md5Checksum']}" for name, _, child in files}
+        text = json.dumps({"root": self.root, "files": found}, ensure_ascii=False, sort_keys=True)
+        if self.state.get_meta(_seen_key(item_id)) != text:
+            self.state.set_meta(_seen_key(item_id), text)
+        return found
 
     def _media_files(self, item_id: str) -> tuple[str, Path, list[tuple[str, Path, dict[str, Any]]]] | None:
         """(folder id, local cache folder, [(name, cache path, Drive file)]) of the item's files; None: no folder."""
@@ -977,6 +1002,10 @@ def _q(text: str) -> str:
 
 def _item_key(item_id: str) -> str:
     return f"drive.item.{item_id}"
+
+
+def _seen_key(item_id: str) -> str:
+    return f"drive.seen.{item_id}"
 
 
 def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -239,6 +239,16 @@ class ContentDigesting(Protocol):
 
 
 @runtime_checkable
+class SeenContents(Protocol):
+    """A store whose listings cost requests (Drive): what it last saw of an item's files, without looking."""
+
+    def last_seen_digest(self, item_id: str) -> dict[str, str] | None:
+        """`digest` as of the store's last listing of the item's folder, in this cycle or an earlier one;
+        None when it never listed it."""
+        ...
+
+
+@runtime_checkable
 class AccessChecking(Protocol):
     """A store that can prove, without changing anything, that the daemon may write there (`sop-konten check`)."""
 

@@ -72,6 +72,46 @@ def test_the_whole_sop_with_sheets_drive_and_gmail(office, google_emulator):
     assert len(google_emulator.sent_messages) == count
 
 
+def item_folder(emulator, office, item):
+    for stage in emulator.files_in(office.root_folder):
+        for folder in emulator.files_in(stage.id):
+            if folder.name.startswith(item):
+                return folder.id
+    raise AssertionError(item)
+
+
+def test_a_file_changed_after_the_approval_mail_is_not_published_the_approver_is_asked_again(office,
+                                                                                          google_emulator):
+    """An approval binds the files as its request mail showed them (no Drive lookup before deciding); the
+    post is checked against the files as they are, so a file added meanwhile is never published unapproved."""
+    office.propose("Jadwal Vaksinasi", Platform="Instagram", Caption="Ayo vaksin")
+    office.once(at="2026-11-30T09:00")
+    item = office.rows()[0]["ID"]
+    poster = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (200, 120, 40)).save(poster, "PNG")
+    google_emulator.upload_file(item_folder(google_emulator, office, item), "poster.png", poster.getvalue(), OWNER)
+    for minute, (step, value) in enumerate([(2, "Diterima"), (3, "Selesai"), (4, "Selesai"), (5, "Sesuai")],
+                                           start=1):
+        office.decide(item, step, value)
+        office.once(at=f"2026-11-30T09:{minute:02d}")
+    assert stage_of(google_emulator, office, item) == "06 Persetujuan"  # the Kabid was mailed the poster
+    other = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (10, 10, 200)).save(other, "PNG")
+    google_emulator.upload_file(item_folder(google_emulator, office, item), "poster-2.png", other.getvalue(), OWNER)
+
+    office.decide(item, 6, "Disetujui")
+    office.once(at="2026-11-30T09:10")
+    row = office.row(item)
+    assert row[status(7)] != "Terbit" and not (office.root / "published" / "instagram" / item).exists()
+    assert row[status(6)] == "Menunggu" and "poster-2.png" in row["Catatan Sistem"]  # asked again, and why
+
+    office.decide(item, 6, "Disetujui")  # the approver has seen both files now
+    office.once(at="2026-11-30T09:12")
+    row = office.row(item)
+    assert row[status(7)] == "Terbit"
+    assert sorted(p.name for p in (office.root / "published" / "instagram" / item).iterdir() if p.suffix == ".jpg")
+
+
 def office_sender():
     from tests.google_office import SENDER
 
