@@ -481,6 +481,30 @@ def test_digest_names_every_file_media_would_fetch_without_downloading(google_em
     assert store.digest("K-2025-0404") == {}
 
 
+def test_the_files_as_last_seen_cost_no_request_and_outlive_the_cycle_and_a_restart(google_emulator, service_account_key,
+                                                                                   root, tmp_path, store):
+    folder = store.place_item("K-2025-0011", "Festival", PRODUCTION).rsplit("/", 1)[1]
+    poster = google_emulator.upload_file(folder, "poster.png", b"\x89PNG poster", CONTRIBUTOR)
+    store.ensure_stages(STAGES)  # the next cycle
+    assert store.last_seen_digest("K-2025-0011") is None  # never listed since the poster came
+    seen = store.digest("K-2025-0011")  # listed (for a mail, say)
+    assert seen == {"poster.png": "md5:" + hashlib.md5(b"\x89PNG poster").hexdigest()}
+
+    google_emulator.drive_file(poster).content = b"another poster"  # changed after that listing
+    store.ensure_stages(STAGES)
+    google_emulator.clear_log()
+    assert store.last_seen_digest("K-2025-0011") == seen and http_requests(google_emulator) == []
+    again = make_store(google_emulator, service_account_key, root, tmp_path, state=store.state)  # a restart
+    again.ensure_stages(STAGES)
+    google_emulator.clear_log()
+    assert again.last_seen_digest("K-2025-0011") == seen and http_requests(google_emulator) == []
+    # listed again in this cycle: what it is now, and remembered as such
+    now = {"poster.png": "md5:" + hashlib.md5(b"another poster").hexdigest()}
+    assert again.digest("K-2025-0011") == now and again.last_seen_digest("K-2025-0011") == now
+    again.ensure_stages(STAGES)
+    assert again.last_seen_digest("K-2025-0011") == now
+
+
 def test_media_of_an_unknown_item_is_empty(store):
     assert store.media("K-2025-0404") == []
     assert store.link("K-2025-0404") == ""
