@@ -320,13 +320,19 @@ class DriveAssetStore:
         except Exception as exc:
             return {**results, **{item_id: exc for item_id, _, _ in todo}}
         unknown = [item_id for item_id, _, _ in todo if self._record(item_id) is None]
+        # A folder made by hand or by an older install is adopted, never left beside a new one. An item whose
+        # create was never tried is searched for in the same batch as its create (then reconciled, below);
+        # one whose create was tried (its answer may have been lost) is searched for first, never made again
+        # blindly.
+        together = [item_id for item_id in unknown if item_id not in self._searched and not self._creating(item_id)]
         try:
-            self._search_once(unknown)  # never made twice: a folder made by hand is looked for first
+            self._search_once([item_id for item_id in unknown if item_id not in together])
         except Exception as exc:
             for item_id in unknown:
-                if item_id not in self._searched:
+                if item_id not in self._searched and item_id not in together:
                     results[item_id] = exc
             todo = [entry for entry in todo if entry[0] not in results]
+        self._wanted_items.update(together)
 
         moves: list[tuple[str, str, str, str, str]] = []  # item, folder, from parent, to parent, stage
         creates: list[tuple[str, str, str, str]] = []  # item, folder name, parent, stage
@@ -354,10 +360,13 @@ class DriveAssetStore:
                      for item_id, name, parent, _ in creates]
             calls += [(f"move {item_id}", _bind(self._move_request, folder, old, new))
                       for item_id, folder, old, new, _ in moves]
+            for item_id, _, _, _ in creates:
+                self.state.set_meta(_creating_key(item_id), "1")  # before it is sent: a lost answer is looked for
             # a create is not safe to repeat: only the ones Google refused (rate limit) go out again
             outcomes = self._execute_many(calls + lookups, unsafe={key for key, _ in calls[:len(creates)]})
             absorb(outcomes)
             results.update(self._created(creates, outcomes))
+            results.update(self._reconciled([c for c in creates if c[0] in together], results))
 
         titles = {item_id: title for item_id, title, _ in todo}
         for item_id, folder, _old, _new, stage in moves:
@@ -387,6 +396,41 @@ class DriveAssetStore:
             return {item_id: exc}
         self._remember(item_id, folder, stage)
         return {item_id: FOLDER_LINK.format(folder)}
+
+    def _creating(self, item_id: str) -> bool:
+        """Whether a create of the item's folder was sent and its answer never taken in."""
+        return bool(self.state.get_meta(_creating_key(item_id)))
+
+    def _reconciled(self, creates: list[tuple[str, str, str, str]],
+                    results: dict[str, str | Exception]) -> dict[str, str | Exception]:
+        """Items whose first folder was made in the batch that also searched for them: where the search found
+        another folder carrying the ID (made by hand or by an older install), that one is kept (moved to
+        the stage) and the new one, still empty, goes to the trash. Rare: costs its own requests."""
+        outcome: dict[str, str | Exception] = {}
+        for item_id, _name, target, stage in creates:
+            made = self._record(item_id)
+            if isinstance(results.get(item_id), Exception) or made is None:
+                continue
+            try:
+                if item_id not in self._searched:  # the batched search failed or has more pages
+                    self._searched[item_id] = self._search_items([item_id]).get(item_id, [])
+                others = [f for f in self._searched[item_id] if f["id"] != made[0]]
+                if not others:
+                    continue
+                chosen = _choose(others, target, self._item_stages())
+                log.warning(log_text.DRIVE_EXISTING_FOLDER_KEPT, item_id, chosen["id"], made[0])
+                parents = chosen.get("parents") or []
+                if parents != [target]:
+                    self._run(self._move_request(chosen["id"], ",".join(p for p in parents if p != target), target),
+                              about=chosen["id"])
+                self._run(self.service.files().update(fileId=made[0], body={"trashed": True}, fields="id",
+                                                      supportsAllDrives=True), about=made[0])
+                self._remember(item_id, chosen["id"], stage)
+                self._listed.pop(made[0], None)
+                outcome[item_id] = FOLDER_LINK.format(chosen["id"])
+            except Exception as exc:
+                outcome[item_id] = exc
+        return outcome
 
     def _created(self, creates: list[tuple[str, str, str, str]], outcomes: dict[str, Any]) -> dict[str, str | Exception]:
         """The answers to creates sent in a batch. A failed one is that item's error; its retry (later in
@@ -585,6 +629,8 @@ class DriveAssetStore:
 
     def _remember(self, item_id: str, folder_id: str, stage: str) -> None:
         self.state.set_meta(_item_key(item_id), json.dumps({"id": folder_id, "stage": stage, "root": self.root}))
+        if self.state.get_meta(_creating_key(item_id)):
+            self.state.set_meta(_creating_key(item_id), "")  # its folder is known: no create left unanswered
 
     def _forget(self, item_id: str) -> None:
         self.state.set_meta(_item_key(item_id), "")
@@ -885,6 +931,8 @@ class DriveAssetStore:
     def _create_folder(self, name: str, parent: str, *, about: str, item_id: str = "") -> str:
         """files.create is not safe to repeat: after a 5xx or a network error, look before creating again."""
         attempts = self.policy.attempts
+        if item_id:
+            self.state.set_meta(_creating_key(item_id), "1")  # cleared once its folder is remembered
         for attempt in range(attempts):
             try:
                 created = self._execute(self._create_request(name, parent, item_id), retries=0)
@@ -1002,6 +1050,10 @@ def _q(text: str) -> str:
 
 def _item_key(item_id: str) -> str:
     return f"drive.item.{item_id}"
+
+
+def _creating_key(item_id: str) -> str:
+    return f"drive.creating.{item_id}"
 
 
 def _seen_key(item_id: str) -> str:

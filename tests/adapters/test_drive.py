@@ -184,7 +184,10 @@ def test_many_moves_go_out_as_one_batch_request_per_hundred(google_emulator, ser
     ids = [f"K-2025-{n:04d}" for n in range(1, 151)]
     created = store.place_many([(item_id, f"Konten {item_id}", IDEA) for item_id in ids])
     assert sorted(created) == ids and all(isinstance(link, str) for link in created.values()), created
-    assert google_emulator.count("drive.files.list") == 2  # the stages, then one search for all 150 items
+    # the stages listed, then the 150 creates and one search for all 150 items (in the batches with them)
+    assert google_emulator.count("drive.files.list") == 1
+    assert google_emulator.count("drive.files.list", include_batch_parts=True) == 2
+    assert [e.kind for e in http_requests(google_emulator)][-2:] == ["drive.batch", "drive.batch"]
 
     google_emulator.clear_log()
     moved = store.place_many([(item_id, "", PRODUCTION) for item_id in ids])
@@ -206,9 +209,10 @@ def test_new_item_folders_are_created_in_one_batch_and_a_create_is_resent_only_w
     ids = [f"K-2025-{n:04d}" for n in range(1, 6)]
     created = store.place_many([(item_id, f"Konten {n}", IDEA) for n, item_id in enumerate(ids)])
     assert all(isinstance(link, str) for link in created.values()), created
-    # one search by name for the five (not a listing of every item folder), then one batch of creates
-    assert [e.kind for e in http_requests(google_emulator)] == ["drive.files.list", "drive.batch"]
+    # one batch: the five creates and one search by name for them (not a listing of every item folder)
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch"]
     assert google_emulator.count("drive.files.create", include_batch_parts=True) == 5
+    assert google_emulator.count("drive.files.list", include_batch_parts=True) == 1
 
     google_emulator.inject_429(kind="drive.files.create", times=1)
     google_emulator.inject_500(kind="drive.files.create", times=1)
@@ -220,6 +224,26 @@ def test_new_item_folders_are_created_in_one_batch_and_a_create_is_resent_only_w
     google_emulator.create_folder(f"{failed[0]} Baru", DAEMON_EMAIL, parent=idea)  # as if made after all
     assert isinstance(store.place_item(failed[0], "Baru", IDEA), str)  # the retry, even in the same cycle
     assert sorted(f.name.split(" ")[0] for f in google_emulator.files_in(idea)) == ids + more  # one folder each
+
+
+def test_a_folder_made_by_hand_for_an_item_is_kept_and_the_new_one_beside_it_trashed(google_emulator, root, store):
+    """An item the daemon did not number is searched for in the batch that makes its first folder (one
+    request); when the search finds a folder made by hand, that one is kept and the new, empty one trashed."""
+    idea, production = child(google_emulator, root, IDEA), child(google_emulator, root, PRODUCTION)
+    by_hand = google_emulator.create_folder("K-2024-0007 Liputan lama", OTHER, parent=idea)
+    google_emulator.upload_file(by_hand, "foto.jpg", b"jpeg", OTHER)
+    google_emulator.clear_log()
+    links = store.place_many([("K-2024-0007", "Liputan lama", PRODUCTION), ("K-2024-0008", "Liputan baru", PRODUCTION)])
+    assert links["K-2024-0007"].endswith(by_hand)
+    assert http_requests(google_emulator)[0].kind == "drive.batch"  # the creates and the search, together
+    assert [f.name for f in google_emulator.files_in(production)] == ["K-2024-0007 Liputan lama",
+                                                                       "K-2024-0008 Liputan baru"]
+    assert [f.name for f in google_emulator.files_in(by_hand)] == ["foto.jpg"]  # nothing lost
+    trashed = [f for f in google_emulator.files_in(production, include_trashed=True) if f.trashed]
+    assert [f.name for f in trashed] == ["K-2024-0007 Liputan lama"] and google_emulator.files_in(trashed[0].id) == []
+    google_emulator.clear_log()
+    assert store.place_item("K-2024-0007", "", PRODUCTION) == links["K-2024-0007"]  # recorded: no request
+    assert http_requests(google_emulator) == []
 
 
 def test_items_new_in_this_cycle_are_not_searched_for_unless_a_create_failed(google_emulator, root, store):
@@ -336,9 +360,14 @@ def test_claiming_a_file_makes_the_item_folder_and_is_idempotent(google_emulator
     assert store.claim_intake(entry, "K-2025-0001", "Poster HUT", IDEA) == link
     assert google_emulator.count("drive.files.create") == google_emulator.count("drive.files.update") == 0
 
-    fresh = make_store(google_emulator, service_account_key, root, tmp_path)  # crashed before recording
+    # crashed after the create was sent, before its folder was recorded: the journal says a create is out
+    crashed = MemoryState()
+    crashed.values = {k: v for k, v in store.state.values.items() if not k.startswith("drive.item.")}
+    crashed.values["drive.creating.K-2025-0001"] = "1"
+    fresh = make_store(google_emulator, service_account_key, root, tmp_path, state=crashed)
     assert fresh.claim_intake(entry, "K-2025-0001", "Poster HUT", IDEA) == link
     assert google_emulator.count("drive.files.create") == google_emulator.count("drive.files.update") == 0
+    assert google_emulator.count("drive.files.create", include_batch_parts=True) == 0
 
 
 def test_claiming_a_folder_renames_and_moves_it(google_emulator, service_account_key, root, tmp_path, store):
@@ -437,8 +466,9 @@ def test_a_cycles_lookups_go_out_with_its_moves_and_creates(google_emulator, roo
     ids = [f"K-2025-{n:04d}" for n in range(1, 101)]
     google_emulator.clear_log()
     assert all(isinstance(link, str) for link in store.place_many([(i, "Liputan", IDEA) for i in ids]).values())
-    # a hundred new items: looked for in the stages (a folder made by hand is adopted), then made at once
-    assert [e.kind for e in http_requests(google_emulator)] == ["drive.files.list", "drive.batch"]
+    # a hundred new items, made at once and looked for in the stages in the same batches (a folder made by
+    # hand is adopted): 101 calls, two batch requests
+    assert [e.kind for e in http_requests(google_emulator)] == ["drive.batch", "drive.batch"]
     assert store.digest(ids[0]) == {} and len(http_requests(google_emulator)) == 2  # just made: known empty
 
     store.ensure_stages(STAGES)  # the next cycle: a hundred moves, and the mails link the folders
@@ -678,10 +708,14 @@ def test_a_create_that_timed_out_but_happened_is_not_made_twice(google_emulator,
 
     google_emulator.clear_log()
     google_emulator.after_next(lambda: client_gave_up.wait(60), kind="drive.files.create")
-    link = drive.place_item("K-2025-0001", "Hari Jadi", IDEA)
+    # the create goes out with the search for the item (one batch); its answer is lost: an error this time
+    with pytest.raises(DriveError):
+        drive.place_item("K-2025-0001", "Hari Jadi", IDEA)
+    assert waits
+    link = drive.place_item("K-2025-0001", "Hari Jadi", IDEA)  # the retry looks first: found, not made again
     assert names(google_emulator, child(google_emulator, root, IDEA)) == ["K-2025-0001 Hari Jadi"]
     assert link.endswith(child(google_emulator, child(google_emulator, root, IDEA), "K-2025-0001 Hari Jadi"))
-    assert len(waits) == 1
+    assert google_emulator.count("drive.files.create", include_batch_parts=True) == 1
 
 
 def test_check_access_costs_one_request_and_names_what_is_wrong(google_emulator, service_account_key, root,

@@ -81,6 +81,8 @@ DRIVE_GOOGLE_DOCS_SKIPPED = "item %s: %r adalah berkas Google Docs (tanpa isi bi
 DRIVE_DOWNLOADED = "%s (%s bita) diunduh ke %s"
 DRIVE_FOLDER_CREATED = "folder Drive %r dibuat di %s"
 DRIVE_FOLDER_CREATED_AFTER_ALL = "folder Drive %r ternyata sudah terbuat"
+DRIVE_EXISTING_FOLDER_KEPT = ("item %s sudah punya folder di Drive (%s, dibuat manual atau oleh pemasangan lama): "
+                              "folder itu dipakai, folder baru %s yang masih kosong dibuang ke sampah")
 
 # media (adapters/media/prepare.py)
 MEDIA_CANNOT_READ = "%s tidak dapat dibaca: %s"
