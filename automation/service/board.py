@@ -71,7 +71,7 @@ def snapshot(journal: Journal) -> Snapshot:
     A write through this very connection (total_changes; tests do it) reads everything again, since
     a fixed clock may have written it with an older time."""
     stamp = journal_stamp(journal)
-    key = f"{journal.path}:{id(journal)}"
+    key = f"{journal.path}:{journal.token}"
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None and cached[0] == stamp:

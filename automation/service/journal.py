@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 import sys
@@ -182,11 +183,16 @@ def _reach_on_write(statement: str) -> None:
         reached(f"journal.{verb.lower()}")
 
 
+_JOURNAL_TOKENS = itertools.count(1)
+
+
 class Journal:
     def __init__(self, path: Path | str, read_only: bool = False):
         """`read_only`: the Dasbor's view beside the daemon: SQLite refuses every write, nothing is set up, and
         the connection may be used from another thread than the one opening it (one at a time)."""
         self.path = Path(path) if str(path) != ":memory:" else path
+        # what caches of pages and states key on: unlike id(), never the same for two journals of one process
+        self.token = next(_JOURNAL_TOKENS)
         self.db = (sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
                                    timeout=30, check_same_thread=False) if read_only
                    else sqlite3.connect(str(path), isolation_level=None, timeout=30))

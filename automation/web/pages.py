@@ -64,7 +64,7 @@ def _once(ws: Workspace, key: tuple[Any, ...], build: Callable[[], T], depends: 
     the states it reads changed (STATES), a publication was performed (PUBLICATIONS) or a step completed
     (ACTIVATIONS). Times that move with the clock (the Papan's time left) go into `key` at the minute."""
     marks = tuple(_mark(ws, part) for part in depends)
-    full = (id(ws.journal), *marks, *key)
+    full = (ws.journal.token, *marks, *key)
     with _built_lock:
         if full in _built:
             return cast(T, _built[full])
@@ -81,7 +81,7 @@ _marks: dict[tuple[Any, ...], object] = {}
 
 def _mark(ws: Workspace, part: str) -> object:
     """Where `part` of the journal stands; asked of the journal once per change of it (its stamp)."""
-    stamp = (id(ws.journal), board.journal_stamp(ws.journal), part)
+    stamp = (ws.journal.token, board.journal_stamp(ws.journal), part)
     with _built_lock:
         if stamp in _marks:
             return _marks[stamp]
