@@ -810,6 +810,8 @@ class DriveAssetStore:
         if where is not None and where[0] in self._listed:
             return self.digest(item_id)  # listed in this cycle: as they are
         raw = self.state.get_meta(_seen_key(item_id))
+        if where is None and not raw:
+            return {}  # no folder known, none ever seen: nothing (a folder found later differs, and is asked about)
         try:
             seen = json.loads(raw) if raw else None
         except ValueError:

@@ -533,6 +533,8 @@ def test_the_files_as_last_seen_cost_no_request_and_outlive_the_cycle_and_a_rest
     assert again.digest("K-2025-0011") == now and again.last_seen_digest("K-2025-0011") == now
     again.ensure_stages(STAGES)
     assert again.last_seen_digest("K-2025-0011") == now
+    google_emulator.clear_log()
+    assert again.last_seen_digest("K-2025-0404") == {} and http_requests(google_emulator) == []  # no folder known
 
 
 def test_media_of_an_unknown_item_is_empty(store):
