@@ -419,10 +419,7 @@ class DriveAssetStore:
                     continue
                 chosen = _choose(others, target, self._item_stages())
                 log.warning(log_text.DRIVE_EXISTING_FOLDER_KEPT, item_id, chosen["id"], made[0])
-                parents = chosen.get("parents") or []
-                if parents != [target]:
-                    self._run(self._move_request(chosen["id"], ",".join(p for p in parents if p != target), target),
-                              about=chosen["id"])
+                self._bring_into(chosen, target)
                 self._run(self.service.files().update(fileId=made[0], body={"trashed": True}, fields="id",
                                                       supportsAllDrives=True), about=made[0])
                 self._remember(item_id, chosen["id"], stage)
@@ -480,12 +477,16 @@ class DriveAssetStore:
             self._remember(item_id, folder, stage)
             return FOLDER_LINK.format(folder)
         chosen = _choose(candidates, target, self._item_stages())
-        parents = chosen.get("parents") or []
-        if parents != [target]:
-            self._run(self._move_request(chosen["id"], ",".join(p for p in parents if p != target), target),
-                      about=chosen["id"])
+        self._bring_into(chosen, target)
         self._remember(item_id, chosen["id"], stage)
         return FOLDER_LINK.format(chosen["id"])
+
+    def _bring_into(self, folder: dict[str, Any], target: str) -> None:
+        """An item folder found by search, moved into the target stage folder unless it is there alone."""
+        parents = folder.get("parents") or []
+        if parents != [target]:
+            self._run(self._move_request(folder["id"], ",".join(p for p in parents if p != target), target),
+                      about=folder["id"])
 
     def _move_request(self, file_id: str, old_parents: str, new_parent: str, body: dict | None = None) -> Any:
         kwargs: dict[str, Any] = {"fileId": file_id, "addParents": new_parent, "fields": "id, parents",

@@ -395,7 +395,7 @@ class Engine:
 
         def contents(item_id: str) -> dict[str, str] | None:
             if item_id not in self._contents:
-                self._contents[item_id] = self._contents_as_seen(item_id)
+                self._contents[item_id] = self._read_contents(item_id, as_seen=True)
             return self._contents[item_id]
 
         self._refused_seen = {}
@@ -470,30 +470,24 @@ class Engine:
             log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
             return []
 
-    def _read_contents(self, item_id: str) -> dict[str, str] | None:
-        """The item's files as the approval binds them; None when they cannot be read now (tried next cycle)."""
+    def _read_contents(self, item_id: str, as_seen: bool = False) -> dict[str, str] | None:
+        """The item's files as the approval binds them; None when they cannot be read now (tried next cycle).
+
+        `as_seen` (for deciding): as a store whose listings cost requests (Drive) last saw them, so an approval
+        needs no lookup before the cycle's one batch of moves: it binds what its request mail showed the
+        approver. Nothing unapproved goes out for it: every post is checked against the files as they are
+        right before it is sent (`_publish_withheld`), and a difference asks the approver again."""
         if not isinstance(self.assets, ContentDigesting):
             return {}  # a store that cannot tell: the approval binds the caption, platforms and schedule
         try:
+            if as_seen and isinstance(self.assets, SeenContents):
+                seen = self.assets.last_seen_digest(item_id)
+                if seen is not None:
+                    return seen
             return self.assets.digest(item_id)
         except Exception as exc:  # unreachable folders: the approval or the publishing waits for them
             log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
             return None
-
-    def _contents_as_seen(self, item_id: str) -> dict[str, str] | None:
-        """For deciding: the item's files as a store whose listings cost requests (Drive) last saw them, so an
-        approval needs no lookup before the cycle's one batch of moves: it binds what its request mail
-        showed the approver. Nothing unapproved goes out for it: every post is checked against the files
-        as they are right before it is sent (`_publish_withheld`), and a difference asks the approver again."""
-        if isinstance(self.assets, SeenContents):
-            try:
-                seen = self.assets.last_seen_digest(item_id)
-            except Exception as exc:  # as for a fresh read: the approval waits
-                log.warning(log_text.CONTENT_NOT_READABLE, item_id, exc)
-                return None
-            if seen is not None:
-                return seen
-        return self._read_contents(item_id)
 
     def _publish_withheld(self, effect: Effect, decision: RowDecision) -> bool:
         """Right before a post goes out: is it still the approved content of the active publish step?"""
