@@ -53,6 +53,18 @@ def sent_page(driver):
     return WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.message")))
 
 
+def arrived_at(driver, url: str) -> bool:
+    """Whether the browser reaches `url` after a click: a form's submit returns before the next page loads."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return bool(WebDriverWait(driver, 30).until(expected_conditions.url_to_be(url)))
+    except TimeoutException:
+        return False
+
+
 def screenshot(driver, name: str) -> None:
     folder = os.environ.get(SCREENSHOTS_ENV, "").strip()
     if folder:
@@ -92,7 +104,7 @@ def test_a_person_signs_in_with_the_mailed_link_and_reads_the_status_page(tmp_pa
         screenshot(browser, "status")
 
         browser.find_element(By.CSS_SELECTOR, "header form.who button").click()
-        assert browser.current_url == f"{serving.url}/masuk"
+        assert arrived_at(browser, f"{serving.url}/masuk"), browser.current_url
         browser.get(f"{serving.url}/status")
         assert browser.current_url == f"{serving.url}/masuk"  # signed out: the session is gone
     finally:
