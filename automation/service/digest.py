@@ -240,13 +240,15 @@ class BatchingDigestNotifier(DigestNotifier):
     def send_all(self, messages: Sequence[Message]) -> list[Exception | None]:
         assert isinstance(self.inner, BatchSending)  # built so by digest_notifier
         outcomes: list[Exception | None] = [None] * len(messages)
-        urgent = [index for index, message in enumerate(messages) if self._goes_now(message)]
+        urgent: list[int] = []
         for index, message in enumerate(messages):
-            if index not in urgent:
-                try:
-                    self._queue(message)
-                except Exception as exc:  # that message's effect fails and is queued again next cycle
-                    outcomes[index] = exc
+            if self._goes_now(message):
+                urgent.append(index)
+                continue
+            try:
+                self._queue(message)
+            except Exception as exc:  # that message's effect fails and is queued again next cycle
+                outcomes[index] = exc
         if urgent:
             sent = self.inner.send_all([messages[index] for index in urgent])
             for index, outcome in zip(urgent, sent, strict=True):
