@@ -4,7 +4,7 @@ problems out.
 `post_problems` is called in three places, which therefore always agree: by each publishing
 adapter's `check()` right before it sends, by `PublishingService.publish` in local mode (the
 preview publishes only what the platform would take), and at Koreksi for every selected platform.
-The media are described by `MediaFacts`, read from the files' bytes by `adapters/media/prepare.py`
+The media are described by `MediaFacts`, read from the files' bytes by `adapters/media/identify.py`
 (this module does no I/O). Every number comes from `platform_rules`.
 """
 
@@ -38,7 +38,7 @@ _RATIO_SLACK = 1e-3
 
 @dataclass(frozen=True)
 class MediaFacts:
-    """What a media file is, read from its content (see adapters/media/prepare.py `inspect`).
+    """What a media file is, read from its content (see adapters/media/identify.py `inspect`).
 
     None means "not known": a rule about an unknown fact is not applied (a file that could not be
     read says so in `problems`)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from automation.adapters.media import identify
 from automation.adapters.media import prepare as media
 from automation.adapters.media.prepare import (
     MediaInfo,
@@ -238,7 +239,7 @@ def test_heic_when_pillow_heif_is_installed(tmp_path):
 
 
 def test_heic_without_pillow_heif_is_reported_in_indonesian(tmp_path, monkeypatch):
-    monkeypatch.setitem(media._HEIF_STATE, "module", None)
+    monkeypatch.setitem(identify._HEIF_STATE, "module", None)
     path = tmp_path / "foto-iphone.heic"
     path.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
     info = inspect(path)
@@ -598,7 +599,7 @@ def test_text_named_mp4_and_image_given_to_probe_video(videos, tmp_path, sized):
 
 
 def test_probe_video_without_pyav(monkeypatch, videos):
-    monkeypatch.setattr(media, "_av", lambda: None)
+    monkeypatch.setattr(identify, "_av", lambda: None)
     info = probe_video(videos["4s"])
     assert info.kind == "video" and info.container == "MP4"
     assert info.problems == (

@@ -25,7 +25,7 @@ ALLOWED = {
     ("domain/working_time.py", "{} must be an aware datetime (got naive {}); times are in {}"),
     ("domain/working_time.py", "invalid interval {}-{}: need 0 <= start < end <= 1440"),
     ("domain/captions.py", "unknown length unit {}"),
-    ("adapters/media/prepare.py", "fit must be 'pad' or 'crop', not {}"),
+    ("adapters/media/images.py", "fit must be 'pad' or 'crop', not {}"),
     ("adapters/social/base.py", "reconcile of {} said CONTINUE but left the step pending"),
     ("service/messages.py", "unknown message template {}"),
     ("domain/keys.py", "not an effect key: {}"),

@@ -84,7 +84,7 @@ DRIVE_FOLDER_CREATED_AFTER_ALL = "folder Drive %r ternyata sudah terbuat"
 DRIVE_EXISTING_FOLDER_KEPT = ("item %s sudah punya folder di Drive (%s, dibuat manual atau oleh pemasangan lama): "
                               "folder itu dipakai, folder baru %s yang masih kosong dibuang ke sampah")
 
-# media (adapters/media/prepare.py)
+# media (adapters/media/)
 MEDIA_CANNOT_READ = "%s tidak dapat dibaca: %s"
 MEDIA_INSPECT_FAILED = "pemeriksaan %s gagal"
 MEDIA_BROKEN_IMAGE = "gambar rusak %s: %s"
